@@ -1,0 +1,210 @@
+"""The command line: a thin shell over the services (DESIGN.md, "Command line").
+
+Exit codes: 0 success, 1 user error (message in Chinese on stderr), 2 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kjdesk import APP_TITLE, __version__
+
+EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Handler] = {}
+
+
+class UserError(Exception):
+    """Raised by a command for a user error; printed in Chinese, exit code 1."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        replacements = {
+            "the following arguments are required": "缺少必需的参数",
+            "invalid choice": "无效的选项",
+            "unrecognized arguments": "无法识别的参数",
+            "expected one argument": "需要一个参数值",
+            "argument": "参数",
+            "choose from": "可选",
+        }
+        for en, zh in replacements.items():
+            message = message.replace(en, zh)
+        sys.stderr.write(f"错误：{message}\n")
+        sys.exit(EXIT_USER)
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseArgumentParser(prog="kjdesk", description=f"{APP_TITLE}（kjdesk）：科技兴蒙政策资金兑现")
+    p.add_argument("--version", action="version", version=f"kjdesk {__version__}")
+    p.add_argument("--db", help="数据库文件（默认在用户数据目录）或 postgresql:// 地址")
+    p.add_argument("--user", default="", help="以哪个账号执行（审计记录使用）")
+    p.add_argument("--demo", action="store_true", help="打开演示数据库（不影响正式数据）")
+    p.add_argument("--smoke-test", action="store_true", help="打开窗口和每个页面后退出（用于检查安装）")
+    sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+
+    init = sub.add_parser("init", help="初始化数据库：选择所服务的城市")
+    init.add_argument("--city", required=True, choices=["baotou", "wuhai"])
+    init.add_argument("--bureau-name", default="", help="科技局全称（默认：××市科学技术局）")
+
+    units = sub.add_parser("units", help="单位名录")
+    units_sub = units.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)
+    ul = units_sub.add_parser("list", help="列出单位")
+    ul.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    people = sub.add_parser("people", help="人员名录（身份证号已遮盖）")
+    people_sub = people.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)
+    pl = people_sub.add_parser("list", help="列出人员")
+    pl.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    return p
+
+
+def open_app(args: argparse.Namespace):  # noqa: ANN201 - App
+    from kjdesk.services.app import App
+
+    return App.open(args.db, actor=args.user or "命令行")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return value
+
+
+def emit(rows: Sequence[Any], fmt: str, columns: Sequence[tuple[str, str]], out=None) -> None:  # noqa: ANN001
+    """Print dataclass rows as an aligned table, CSV (with header labels) or a JSON array."""
+    out = out or sys.stdout
+    dicts = [asdict(r) if is_dataclass(r) else dict(r) for r in rows]
+    if fmt == "json":
+        json.dump([{k: _json_value(d[k]) for k, _ in columns} for d in dicts], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow([label for _, label in columns])
+        for d in dicts:
+            writer.writerow([_plain(d[k]) for k, _ in columns])
+        out.write(buf.getvalue())
+        return
+    table = [[label for _, label in columns]] + [[str(_plain(d[k])) for k, _ in columns] for d in dicts]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(columns))]
+    for row in table:
+        out.write("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() + "\n")
+    if not dicts:
+        out.write("（无记录）\n")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@command("init")
+def cmd_init(args: argparse.Namespace) -> int:
+    from kjdesk.services.settings import initialize
+
+    app = open_app(args)
+    try:
+        b = initialize(app, args.city, args.bureau_name)
+    finally:
+        app.close()
+    print(f"已初始化：{b.name}（{b.city_name}），数据库 {app.db.url.removeprefix('sqlite:///')}")
+    return EXIT_OK
+
+
+UNIT_COLUMNS = [
+    ("id", "编号"), ("name", "单位名称"), ("credit_code", "统一社会信用代码"), ("district", "旗县区"),
+    ("kind", "单位类型"), ("size_class", "企业规模"), ("industry", "所属行业"), ("contact", "联系人"),
+    ("phone", "电话"),
+]
+PERSON_COLUMNS = [
+    ("id", "编号"), ("name", "姓名"), ("id_masked", "身份证号"), ("employer_name", "工作单位"),
+    ("role", "身份"), ("phone", "电话"),
+]
+
+
+@command("units")
+def cmd_units(args: argparse.Namespace) -> int:
+    from kjdesk.services.register import list_units
+
+    app = open_app(args)
+    try:
+        emit(list_units(app), args.format, UNIT_COLUMNS)
+    finally:
+        app.close()
+    return EXIT_OK
+
+
+@command("people")
+def cmd_people(args: argparse.Namespace) -> int:
+    from kjdesk.services.register import list_people
+
+    app = open_app(args)
+    try:
+        emit(list_people(app), args.format, PERSON_COLUMNS)
+    finally:
+        app.close()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from kjdesk.services.app import ServiceError
+    from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from kjdesk.app import run_gui
+
+        return run_gui(args)
+    try:
+        return COMMANDS[args.command](args)
+    except (UserError, ServiceError, SchemaTooNew, NotAKjdeskDatabase) as exc:
+        sys.stderr.write(f"错误：{exc}\n")
+        return EXIT_USER
+    except FileNotFoundError as exc:
+        sys.stderr.write(f"错误：找不到文件 {exc.filename or exc}\n")
+        return EXIT_USER
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断\n")
+        return EXIT_USER
+    except Exception:  # the last line of defence: report, never a silent failure
+        sys.stderr.write("内部错误（请把以下信息发给维护人员）：\n")
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+def path_arg(text: str) -> Path:
+    return Path(text).expanduser()

@@ -1,0 +1,75 @@
+"""The audit trail: append-only, hash-chained events written in the same transaction as the change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kjdesk.store.models import AuditEvent, utcnow
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    raise TypeError(f"cannot audit {type(value).__name__}")
+
+
+def to_json(value: Any) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_default)
+
+
+def event_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str, entity_id: str,
+               before: str, after: str) -> str:
+    payload = "\x1f".join([prev_hash, at.isoformat(), actor, action, entity, entity_id, before, after])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(session: Session, actor: str, action: str, entity: str, entity_id: object = "",
+           before: Any = None, after: Any = None) -> AuditEvent:
+    """Append one event; its hash covers the previous event's hash."""
+    session.flush()
+    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
+    at = utcnow()
+    before_json, after_json = to_json(before), to_json(after)
+    event = AuditEvent(
+        at=at, actor=actor, action=action, entity=entity, entity_id=str(entity_id),
+        before=before_json, after=after_json, prev_hash=prev,
+        hash=event_hash(prev, at, actor, action, entity, str(entity_id), before_json, after_json),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event_id: int
+    reason: str
+
+
+def verify_chain(session: Session) -> ChainBreak | None:
+    """Walk the chain in id order; name the first event that was altered or removed."""
+    prev = ""
+    expected_id = None
+    for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        if expected_id is not None and ev.id != expected_id:
+            return ChainBreak(expected_id, f"审计事件 #{expected_id} 缺失（被删除）")
+        if ev.prev_hash != prev:
+            return ChainBreak(ev.id, f"审计事件 #{ev.id} 的前序哈希不符：之前的事件被改动或删除")
+        h = event_hash(ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after)
+        if h != ev.hash:
+            return ChainBreak(ev.id, f"审计事件 #{ev.id} 的内容被改动（哈希不符）")
+        prev = ev.hash
+        expected_id = ev.id + 1
+    return None

@@ -1,0 +1,143 @@
+"""One engine factory, one session context manager, migrations at start-up.
+
+Nothing is created at import time: ``Database.open(url)`` makes the engine, checks the
+schema version and upgrades it with Alembic; services then use ``db.session()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer kjdesk; it is refused and left untouched."""
+
+
+class NotAKjdeskDatabase(RuntimeError):
+    """The file holds tables, but not kjdesk's."""
+
+
+def database_url(db: str | Path) -> str:
+    """``--db`` accepts a file path or a SQLAlchemy URL (``postgresql://…``)."""
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_schema(engine: Engine) -> str | None:
+    """Refuse a database that is newer than this program or not a kjdesk database."""
+    script = ScriptDirectory.from_config(alembic_config())
+    rev = current_revision(engine)
+    if rev is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables:
+            raise NotAKjdeskDatabase("该文件不是科技兑现台的数据库（没有版本信息），已拒绝打开，文件未改动。")
+        return None
+    try:
+        script.get_revision(rev)
+    except Exception as exc:  # alembic raises several kinds for an unknown revision
+        raise SchemaTooNew(
+            f"该数据库由更新版本的科技兑现台创建（结构版本 {rev}），本程序无法识别。"
+            "请升级程序后再打开；数据库未做任何改动。"
+        ) from exc
+    return rev
+
+
+def upgrade(engine: Engine) -> bool:
+    """Bring the schema to head. Returns True when a migration ran."""
+    before = check_schema(engine)
+    if before == head_revision():
+        return False
+    command.upgrade(alembic_config(engine), "head")
+    return True
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    factory: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, db: str | Path, *, migrate: bool = True) -> Database:
+        url = database_url(db)
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine)
+        else:
+            check_schema(engine)
+        return cls(url, engine, sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.url.removeprefix("sqlite:///")) if self.is_sqlite else None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        session = self.factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

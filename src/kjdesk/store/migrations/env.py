@@ -1,0 +1,26 @@
+"""Alembic environment: runs on the engine kjdesk passes in (or sqlalchemy.url for dev use)."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from kjdesk.store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,  # SQLite cannot ALTER most things
+            compare_type=True,
+        )
+        context.run_migrations()
+
+
+run_migrations_online()

@@ -1,0 +1,255 @@
+"""SQLAlchemy 2.x typed models of the register, the entitlements and the audit trail.
+
+The schema is created and changed only by the Alembic migrations in ``store/migrations``.
+Money columns are integer 分 (``*_fen``); fact values are exact decimals stored as text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """An exact Decimal kept as text, so SQLite never turns it into a float."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> str | None:
+        return None if value is None else format(Decimal(value), "f")
+
+    def process_result_value(self, value: str | None, dialect: object) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Timestamped:
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Setting(Base):
+    """Bureau-level settings kept in the database (city, bureau name, letter pattern …)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Officer(Timestamped, Base):
+    __tablename__ = "officers"
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))  # 经办人 / 复核人 / 管理员
+    password_hash: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Unit(Timestamped, Base):
+    __tablename__ = "units"
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="企业")  # 企业 / 高校院所 / 园区 / 服务机构 / 其他
+    district: Mapped[str] = mapped_column(String(20), default="", index=True)
+    size_class: Mapped[str] = mapped_column(String(10), default="")  # 小微企业 / 其他企业
+    industry: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    former_names: Mapped[str] = mapped_column(Text, default="")  # 曾用名, one a line
+    registered_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    moved_out: Mapped[date | None] = mapped_column(Date, nullable=True)  # 迁出
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    platforms: Mapped[list[Platform]] = relationship(back_populates="host")
+    people: Mapped[list[Person]] = relationship(back_populates="employer")
+
+
+class Platform(Timestamped, Base):
+    __tablename__ = "platforms"
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    type_id: Mapped[str] = mapped_column(String(40))  # recognition-type id of titles.toml
+    level: Mapped[str] = mapped_column(String(10), default="")
+    host_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    host: Mapped[Unit] = relationship(back_populates="platforms")
+
+
+class Person(Timestamped, Base):
+    __tablename__ = "people"
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)  # stored whole, masked in every output
+    employer_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default="")  # 技术经纪人 / 人才 / 科技特派员
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    employer: Mapped[Unit | None] = relationship(back_populates="people")
+
+
+_ONE_SUBJECT = (
+    "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1"
+)
+
+
+class SubjectColumns:
+    """Exactly one of unit / platform / person is the subject of a record."""
+
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), nullable=True)
+    platform_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platforms.id", ondelete="RESTRICT"), nullable=True
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), nullable=True)
+
+
+class Recognition(Timestamped, SubjectColumns, Base):
+    __tablename__ = "recognitions"
+    __table_args__ = (
+        CheckConstraint(_ONE_SUBJECT, name="ck_recognition_one_subject"),
+        Index("ix_recognitions_unit", "unit_id"),
+        Index("ix_recognitions_platform", "platform_id"),
+        Index("ix_recognitions_person", "person_id"),
+    )
+    type_id: Mapped[str] = mapped_column(String(40), index=True)
+    level: Mapped[str] = mapped_column(String(10), default="")
+    stage: Mapped[str] = mapped_column(String(10), default="")
+    title: Mapped[str] = mapped_column(String(100), default="")  # the title as written on the document
+    date: Mapped[date] = mapped_column(Date)
+    doc_number: Mapped[str] = mapped_column(String(80), default="")  # 文号
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="有效")  # 有效 / 撤销 / 过期 / 迁出
+    status_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")  # D11: what proves the achievement
+    first_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # D4: moved first instalment year
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Fact(Timestamped, SubjectColumns, Base):
+    __tablename__ = "facts"
+    __table_args__ = (
+        CheckConstraint(_ONE_SUBJECT, name="ck_fact_one_subject"),
+        UniqueConstraint("unit_id", "platform_id", "person_id", "year", "indicator", "item_ref", name="uq_fact"),
+        Index("ix_facts_unit", "unit_id"),
+        Index("ix_facts_person", "person_id"),
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Decimal | None] = mapped_column(DecimalText, nullable=True)  # money in 元
+    text: Mapped[str] = mapped_column(String(40), default="")  # categorical value (企业规模)
+    unit_label: Mapped[str] = mapped_column(String(10), default="")  # 元 / 位 / …
+    item_ref: Mapped[str] = mapped_column(String(80), default="")  # 事项编号
+    reference: Mapped[str] = mapped_column(String(200), default="")  # source document
+
+
+class EnteredAmount(Timestamped, SubjectColumns, Base):
+    """An officer's amount for a DISCRETIONARY / MATCHING / floor clause, with its basis (D5, D8)."""
+
+    __tablename__ = "entered_amounts"
+    __table_args__ = (CheckConstraint(_ONE_SUBJECT, name="ck_entered_one_subject"),)
+    clause_id: Mapped[str] = mapped_column(String(60), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(200))
+    recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
+    item_ref: Mapped[str] = mapped_column(String(80), default="")
+    entered_by: Mapped[str] = mapped_column(String(40), default="")
+
+
+class ClauseStandard(Base):
+    """A yearly standard amount per clause that pre-fills entered amounts (D8)."""
+
+    __tablename__ = "clause_standards"
+    __table_args__ = (UniqueConstraint("clause_id", "year", name="uq_clause_standard"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clause_id: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Entitlement(Timestamped, SubjectColumns, Base):
+    __tablename__ = "entitlements"
+    __table_args__ = (
+        CheckConstraint(_ONE_SUBJECT, name="ck_entitlement_one_subject"),
+        Index("ix_entitlements_unit", "unit_id"),
+        Index("ix_entitlements_platform", "platform_id"),
+        Index("ix_entitlements_person", "person_id"),
+    )
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    city: Mapped[str] = mapped_column(String(10))
+    clause_id: Mapped[str] = mapped_column(String(60), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    total_fen: Mapped[int] = mapped_column(Integer, default=0)
+    explanation: Mapped[str] = mapped_column(Text, default="")  # one line per trace step
+    recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
+    payment_wording: Mapped[str] = mapped_column(String(20), default="")
+    winner_clause_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    deducted_fen: Mapped[int] = mapped_column(Integer, default=0)
+    payee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+
+    instalments: Mapped[list[Instalment]] = relationship(
+        back_populates="entitlement", cascade="all, delete-orphan", order_by="Instalment.year"
+    )
+
+
+class Instalment(Timestamped, Base):
+    """One year's part of an entitlement: planned → proposed → approved → paid, or cancelled."""
+
+    __tablename__ = "instalments"
+    __table_args__ = (
+        UniqueConstraint("entitlement_id", "year", name="uq_instalment_year"),
+        Index("ix_instalments_year", "year"),
+    )
+    entitlement_id: Mapped[int] = mapped_column(ForeignKey("entitlements.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12), default="planned")
+    cancelled_reason: Mapped[str] = mapped_column(Text, default="")
+    # A recomputation that would change an approved or paid instalment records the new amount
+    # here and flags it for review (待复核) instead of rewriting it.
+    pending_amount_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+
+    entitlement: Mapped[Entitlement] = relationship(back_populates="instalments")
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every write (who, when, what, before/after)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(60), default="")
+    before: Mapped[str] = mapped_column(Text, default="")  # JSON
+    after: Mapped[str] = mapped_column(Text, default="")  # JSON
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64))
