@@ -99,7 +99,9 @@ def emit(rows: Sequence[Any], fmt: str, columns: Sequence[tuple[str, str]], out=
     out = out or sys.stdout
     dicts = [asdict(r) if is_dataclass(r) else dict(r) for r in rows]
     if fmt == "json":
-        json.dump([{k: _json_value(d[k]) for k, _ in columns} for d in dicts], out, ensure_ascii=False, indent=2)
+        json.dump(
+            [{k: _json_value(d[k]) for k, _ in columns} for d in dicts], out, ensure_ascii=False, indent=2
+        )
         out.write("\n")
         return
     if fmt == "csv":
@@ -113,7 +115,9 @@ def emit(rows: Sequence[Any], fmt: str, columns: Sequence[tuple[str, str]], out=
     table = [[label for _, label in columns]] + [[str(_plain(d[k])) for k, _ in columns] for d in dicts]
     widths = [max(_width(row[i]) for row in table) for i in range(len(columns))]
     for row in table:
-        out.write("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() + "\n")
+        out.write(
+            "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip() + "\n"
+        )
     if not dicts:
         out.write("（无记录）\n")
 
@@ -144,13 +148,23 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 UNIT_COLUMNS = [
-    ("id", "编号"), ("name", "单位名称"), ("credit_code", "统一社会信用代码"), ("district", "旗县区"),
-    ("kind", "单位类型"), ("size_class", "企业规模"), ("industry", "所属行业"), ("contact", "联系人"),
+    ("id", "编号"),
+    ("name", "单位名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("district", "旗县区"),
+    ("kind", "单位类型"),
+    ("size_class", "企业规模"),
+    ("industry", "所属行业"),
+    ("contact", "联系人"),
     ("phone", "电话"),
 ]
 PERSON_COLUMNS = [
-    ("id", "编号"), ("name", "姓名"), ("id_masked", "身份证号"), ("employer_name", "工作单位"),
-    ("role", "身份"), ("phone", "电话"),
+    ("id", "编号"),
+    ("name", "姓名"),
+    ("id_masked", "身份证号"),
+    ("employer_name", "工作单位"),
+    ("role", "身份"),
+    ("phone", "电话"),
 ]
 
 

@@ -135,8 +135,16 @@ def check_district(text: str, city: str) -> str:
 
 def check_size_class(text: str) -> str:
     value = normalize_text(text)
-    aliases = {"小微": "小微企业", "小型": "小微企业", "微型": "小微企业", "小型微利企业": "小微企业",
-               "其他": "其他企业", "大型": "其他企业", "中型": "其他企业", "大中型企业": "其他企业"}
+    aliases = {
+        "小微": "小微企业",
+        "小型": "小微企业",
+        "微型": "小微企业",
+        "小型微利企业": "小微企业",
+        "其他": "其他企业",
+        "大型": "其他企业",
+        "中型": "其他企业",
+        "大中型企业": "其他企业",
+    }
     value = aliases.get(value, value)
     if value and value not in SIZE_CLASSES:
         raise FieldError(f"企业规模“{text}”无法识别（可选：小微企业、其他企业）")

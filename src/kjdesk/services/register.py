@@ -97,7 +97,9 @@ def validate_unit(data: UnitInput, city: str) -> tuple[UnitInput, dict[str, str]
         value = getattr(data, f.name)
         check = checks.get(f.name)
         try:
-            clean[f.name] = check(value) if check else (normalize_text(value) if isinstance(value, str) else value)
+            clean[f.name] = (
+                check(value) if check else (normalize_text(value) if isinstance(value, str) else value)
+            )
         except FieldError as exc:
             errors[f.name] = str(exc)
             clean[f.name] = value
@@ -121,7 +123,9 @@ def unit_by_code(session: Session, credit_code: str) -> Unit | None:
 def _refuse_duplicate_code(session: Session, code: str, own_id: int | None) -> None:
     other = unit_by_code(session, code)
     if other is not None and other.id != own_id:
-        raise ValidationFailed({"credit_code": f"该统一社会信用代码已登记为“{other.name}”（编号 {other.id}），不能重复登记"})
+        raise ValidationFailed(
+            {"credit_code": f"该统一社会信用代码已登记为“{other.name}”（编号 {other.id}），不能重复登记"}
+        )
 
 
 def add_unit(app: App, data: UnitInput) -> UnitRow:
@@ -241,8 +245,18 @@ def validate_platform(data: PlatformInput) -> tuple[PlatformInput, dict[str, str
 def _platform_row(p: Platform) -> PlatformRow:
     from kjdesk.policy.titles import type_name
 
-    return PlatformRow(p.id, p.name, p.type_id, type_name(p.type_id), p.level, p.host_unit_id, p.host.name,
-                       p.host.credit_code, p.host.district, p.note)
+    return PlatformRow(
+        p.id,
+        p.name,
+        p.type_id,
+        type_name(p.type_id),
+        p.level,
+        p.host_unit_id,
+        p.host.name,
+        p.host.credit_code,
+        p.host.district,
+        p.note,
+    )
 
 
 def add_platform(app: App, data: PlatformInput) -> PlatformRow:
@@ -271,7 +285,9 @@ def _save_platform(app: App, platform_id: int | None, data: PlatformInput) -> Pl
         s.flush()
         s.refresh(p)
         row = _platform_row(p)
-        audit.record(s, app.actor, "新增" if before is None else "修改", "platform", p.id, before, asdict(row))
+        audit.record(
+            s, app.actor, "新增" if before is None else "修改", "platform", p.id, before, asdict(row)
+        )
     return row
 
 
@@ -323,8 +339,11 @@ class PersonRow:
 def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
     errors: dict[str, str] = {}
     clean = dict(asdict(data))
-    for key, check in (("name", lambda v: check_name(v, "姓名", 60)), ("id_number", check_id_number),
-                       ("phone", check_phone)):
+    for key, check in (
+        ("name", lambda v: check_name(v, "姓名", 60)),
+        ("id_number", check_id_number),
+        ("phone", check_phone),
+    ):
         try:
             clean[key] = check(clean[key])
         except FieldError as exc:
@@ -336,9 +355,17 @@ def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
 
 def _person_row(p: Person) -> PersonRow:
     employer = p.employer
-    return PersonRow(p.id, p.name, mask_id_number(p.id_number), p.employer_unit_id,
-                     employer.name if employer else "", employer.district if employer else "",
-                     p.role, p.phone, p.note)
+    return PersonRow(
+        p.id,
+        p.name,
+        mask_id_number(p.id_number),
+        p.employer_unit_id,
+        employer.name if employer else "",
+        employer.district if employer else "",
+        p.role,
+        p.phone,
+        p.note,
+    )
 
 
 def add_person(app: App, data: PersonInput) -> PersonRow:

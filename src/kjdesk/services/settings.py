@@ -59,7 +59,9 @@ def bureau(app: App) -> Bureau | None:
 def require_bureau(app: App) -> Bureau:
     b = bureau(app)
     if b is None:
-        raise ServiceError("数据库尚未初始化：请先运行 kjdesk init --city baotou|wuhai，或在首次启动时选择所服务的科技局")
+        raise ServiceError(
+            "数据库尚未初始化：请先运行 kjdesk init --city baotou|wuhai，或在首次启动时选择所服务的科技局"
+        )
     return b
 
 

@@ -29,22 +29,43 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_default)
 
 
-def event_hash(prev_hash: str, at: datetime, actor: str, action: str, entity: str, entity_id: str,
-               before: str, after: str) -> str:
+def event_hash(
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: str,
+    after: str,
+) -> str:
     payload = "\x1f".join([prev_hash, at.isoformat(), actor, action, entity, entity_id, before, after])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record(session: Session, actor: str, action: str, entity: str, entity_id: object = "",
-           before: Any = None, after: Any = None) -> AuditEvent:
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEvent:
     """Append one event; its hash covers the previous event's hash."""
     session.flush()
     prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
     at = utcnow()
     before_json, after_json = to_json(before), to_json(after)
     event = AuditEvent(
-        at=at, actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-        before=before_json, after=after_json, prev_hash=prev,
+        at=at,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=before_json,
+        after=after_json,
+        prev_hash=prev,
         hash=event_hash(prev, at, actor, action, entity, str(entity_id), before_json, after_json),
     )
     session.add(event)

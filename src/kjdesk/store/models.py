@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -113,9 +114,7 @@ class Person(Timestamped, Base):
     employer: Mapped[Unit | None] = relationship(back_populates="people")
 
 
-_ONE_SUBJECT = (
-    "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1"
-)
+_ONE_SUBJECT = "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1"
 
 
 class SubjectColumns:
@@ -154,7 +153,9 @@ class Fact(Timestamped, SubjectColumns, Base):
     __tablename__ = "facts"
     __table_args__ = (
         CheckConstraint(_ONE_SUBJECT, name="ck_fact_one_subject"),
-        UniqueConstraint("unit_id", "platform_id", "person_id", "year", "indicator", "item_ref", name="uq_fact"),
+        UniqueConstraint(
+            "unit_id", "platform_id", "person_id", "year", "indicator", "item_ref", name="uq_fact"
+        ),
         Index("ix_facts_unit", "unit_id"),
         Index("ix_facts_person", "person_id"),
     )
@@ -235,8 +236,126 @@ class Instalment(Timestamped, Base):
     # here and flags it for review (待复核) instead of rewriting it.
     pending_amount_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
     review_note: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("approval_batches.id"), nullable=True, index=True)
+    approved_by: Mapped[str] = mapped_column(String(40), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    cancelled_by: Mapped[str] = mapped_column(String(40), default="")
 
     entitlement: Mapped[Entitlement] = relationship(back_populates="instalments")
+    payments: Mapped[list[Payment]] = relationship(back_populates="instalment", order_by="Payment.id")
+
+
+class ApprovalBatch(Timestamped, Base):
+    """A batch of instalments a 经办人 proposes and a 复核人 approves or sends back (maker–checker)."""
+
+    __tablename__ = "approval_batches"
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    state: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed / approved / returned
+    proposed_by: Mapped[str] = mapped_column(String(40))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reviewed_by: Mapped[str] = mapped_column(String(40), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Payment(Base):
+    """A payment finance made, or a reversal of one (negative amount, with a reason). Never edited."""
+
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("instalments.id", ondelete="RESTRICT"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    voucher_no: Mapped[str] = mapped_column(String(60))  # 凭证号
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(40))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    instalment: Mapped[Instalment] = relationship(back_populates="payments")
+
+
+class FundReceipt(Timestamped, Base):
+    """Receipt of a 上级科技资金支付指标 (R4): its transfer is due 30 official working days later."""
+
+    __tablename__ = "fund_receipts"
+    received_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    doc_number: Mapped[str] = mapped_column(String(80))
+    stage: Mapped[str] = mapped_column(String(20), default="市财政")  # 市财政 / 旗县区财政
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalendarDay(Base):
+    """An officer-entered holiday or make-up working day for a year the calendar package lacks."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str] = mapped_column(String(40), default="")
+
+
+class CalendarYear(Base):
+    """A year whose holiday table an officer has completed (so due dates may be computed)."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    confirmed_by: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")  # the 国务院办公厅 notice
+
+
+class Letter(Timestamped, Base):
+    """An issued notice: numbered at issue, its PDF stored and never changed (a correction is a new letter)."""
+
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("year", "seq", name="uq_letter_seq"),)
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))  # 资金支持通知书 / 奖励通知书
+    entitlement_id: Mapped[int] = mapped_column(
+        ForeignKey("entitlements.id", ondelete="RESTRICT"), index=True
+    )
+    instalment_id: Mapped[int | None] = mapped_column(ForeignKey("instalments.id"), nullable=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+    addressee: Mapped[str] = mapped_column(String(200))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date)
+    issued_by: Mapped[str] = mapped_column(String(40))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="有效")  # 有效 / 已作废
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), nullable=True)
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ImportRecord(Base):
+    """One committed import: the file, its hash, who, when, and what it changed."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(260))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    sheet: Mapped[str] = mapped_column(String(100), default="")
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClosedYear(Base):
+    """A year closed at year end: its payments and letters are read-only until an admin reopens it."""
+
+    __tablename__ = "closed_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed_by: Mapped[str] = mapped_column(String(40))
+    closed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AuditEvent(Base):

@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+import cn2an
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kjdesk.money import AmountError, format_wan, format_yuan, parse_amount_fen, round_fen, to_daxie
+
+
+@pytest.mark.parametrize(
+    ("fen", "text"),
+    [
+        (0, "人民币零元整"),
+        (1000, "人民币壹拾元整"),
+        (30_000_000, "人民币叁拾万元整"),
+        (10_000_000, "人民币壹拾万元整"),
+        (100_000_100, "人民币壹佰万零壹元整"),
+        (10_000_000_005, "人民币壹亿元零伍分"),
+        (50, "人民币伍角"),
+        (5, "人民币伍分"),
+        (1_000_001_00, "人民币壹佰万零壹元整"),
+        (300_000_000_000, "人民币叁拾亿元整"),
+        (1_010_000_000, "人民币壹仟零壹拾万元整"),
+        (99_999_999_999_999, "人民币玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
+    ],
+)
+def test_daxie_edge_cases(fen, text):
+    assert to_daxie(fen) == text
+
+
+def test_daxie_refuses_ten_thousand_yi():
+    with pytest.raises(ValueError, match="超出"):
+        to_daxie(1_000_000_000_000 * 100)
+
+
+def _needs_optional_zero(fen: int) -> bool:
+    """Amounts where 支付结算办法 allows 零 or not after a whole zero group (cn2an omits it)."""
+    digits = str(fen // 100)
+    groups = [digits[max(0, i - 4) : i] for i in range(len(digits), 0, -4)]
+    return any(g == "0000" for g in groups[:-1])
+
+
+@given(st.integers(min_value=0, max_value=99_999_999_999_999))
+def test_daxie_agrees_with_cn2an(fen):
+    if _needs_optional_zero(fen):
+        return
+    ref = cn2an.an2cn(str(Decimal(fen) / 100), "rmb")
+    assert to_daxie(fen) == (ref if ref.startswith("人民币") else "人民币" + ref)
+
+
+def test_formatting():
+    assert format_yuan(30_000_000) == "300,000.00"
+    assert format_yuan(30_000_000, unit=True) == "300,000.00 元"
+    assert format_wan(30_000_000) == "30.0000"
+    assert format_wan(1_234_567) == "1.2346"
+
+
+def test_round_half_up_once():
+    assert round_fen(Decimal("0.5")) == 1
+    assert round_fen(Decimal("2.5")) == 3
+    assert round_fen(Decimal("2.4999")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "fen"),
+    [
+        ("30万元", "元", 30_000_000),
+        ("300,000.00", "元", 30_000_000),
+        ("３０", "万元", 30_000_000),
+        ("12.5万", "元", 12_500_000),
+        ("1,234.56元", "万元", 123_456),
+        (12.34, "元", 1234),
+        (7, "万元", 7_000_000),
+    ],
+)
+def test_parse_amount(text, unit, fen):
+    assert parse_amount_fen(text, unit) == fen
+
+
+def test_parse_amount_rejects_words():
+    with pytest.raises(AmountError, match="无法识别"):
+        parse_amount_fen("三十万")
