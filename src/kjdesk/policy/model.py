@@ -143,6 +143,7 @@ class Clause:
     step_amount_fen: int | None = None
     lower_is_better: bool = False  # rankings: a smaller number is a better place
     match_ratio_min: Decimal | None = None  # MATCHING: the entered amount >= ratio × base
+    match_ratio_max: Decimal | None = None  # MATCHING: the entered amount <= ratio × base (等额: = min)
     entered: bool = False  # the amount is entered by an officer (D8, A26)
     repeat: str = "once_per_subject"  # once_per_subject | once_per_event | once_per_assessment_year | per_year
     exclusion_group: str | None = None  # D1
