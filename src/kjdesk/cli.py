@@ -77,7 +77,44 @@ def build_parser() -> argparse.ArgumentParser:
     pl = people_sub.add_parser("list", help="列出人员")
     pl.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
+    ent = sub.add_parser("entitlements", help="应享资金（每个拨付年度一行）")
+    ent.add_argument("--year", type=int)
+    ent.add_argument("--clause", help="条款编号，如 BT-06-hte-cert")
+    ent.add_argument("--district", help="旗县区")
+    ent.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ent.add_argument("--recompute", action="store_true", help="先按现有名录重新计算全部应享资金")
+
+    pol = sub.add_parser("policy", help="政策条款目录")
+    pol_sub = pol.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)
+    pol_list = pol_sub.add_parser("list", help="列出条款")
+    pol_list.add_argument("--city", choices=["baotou", "wuhai"], help="默认：两市")
+    pol_list.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    pol_show = pol_sub.add_parser("show", help="显示一个条款")
+    pol_show.add_argument("clause_id")
+    pol_check = pol_sub.add_parser("check", help="检查政策目录 TOML 文件")
+    pol_check.add_argument("file", type=path_arg)
+
+    for add_parsers in _extension_parsers():
+        add_parsers(sub)
     return p
+
+
+def _extension_parsers() -> list[Callable[[Any], None]]:
+    """Sub-commands defined in their own modules (import, money, letters)."""
+    import importlib
+
+    found = []
+    for module, name in (
+        ("kjdesk.cli_import", "add_parsers"),
+        ("kjdesk.cli_money", "add_parsers"),
+        ("kjdesk.cli_letters", "add_parsers"),
+    ):
+        try:
+            found.append(getattr(importlib.import_module(module), name))
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return found
 
 
 def open_app(args: argparse.Namespace):  # noqa: ANN201 - App
@@ -190,6 +227,106 @@ def cmd_people(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return EXIT_OK
+
+
+ENTITLEMENT_COLUMNS = [
+    ("unit_name", "单位名称"), ("credit_code", "统一社会信用代码"), ("person_id_masked", "身份证号"),
+    ("subject_name", "对象"), ("district", "旗县区"), ("clause_id", "条款"), ("year", "年度"),
+    ("amount_fen", "金额（分）"), ("status", "状态"), ("state", "拨付状态"), ("explanation", "计算说明"),
+]
+
+
+@command("entitlements")
+def cmd_entitlements(args: argparse.Namespace) -> int:
+    from kjdesk.money import format_yuan
+    from kjdesk.services.entitlement_list import list_entitlements
+    from kjdesk.services.entitlements import recompute_all
+
+    app = open_app(args)
+    try:
+        if args.recompute:
+            recompute_all(app)
+        lines = list_entitlements(app, year=args.year, clause_id=args.clause, district=args.district)
+    finally:
+        app.close()
+    if args.format == "table":
+        cols = [c for c in ENTITLEMENT_COLUMNS if c[0] not in ("explanation", "amount_fen", "person_id_masked")]
+        rows = [{**asdict(line), "amount": format_yuan(line.amount_fen)} for line in lines]
+        emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
+        total = sum(line.amount_fen for line in lines if line.state != "已取消")
+        print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
+    else:
+        emit(lines, args.format, ENTITLEMENT_COLUMNS)
+    return EXIT_OK
+
+
+@command("policy")
+def cmd_policy(args: argparse.Namespace) -> int:
+    from kjdesk.policy import catalog
+
+    if args.action == "check":
+        problems = catalog.check_file(args.file)
+        for p in problems:
+            sys.stderr.write(f"{args.file}:{p.line}: {p.clause_id or '-'}: {p.message}\n")
+        if problems:
+            sys.stderr.write(f"共 {len(problems)} 个问题\n")
+            return EXIT_USER
+        print(f"{args.file}：检查通过")
+        return EXIT_OK
+    policies = catalog.builtin_policies()
+    if args.action == "list":
+        rows = [
+            {"id": c.id, "article": c.article, "title": c.title, "form": c.form.value,
+             "amount": _clause_amount(c), "wording": c.payment_wording, "city": p.document.city}
+            for p in policies if not args.city or p.document.city == args.city for c in p.clauses
+        ]
+        emit(rows, args.format, [("id", "条款编号"), ("article", "条"), ("title", "名称"), ("form", "形式"),
+                                 ("amount", "金额"), ("wording", "支持方式")])
+        return EXIT_OK
+    for p in policies:
+        for c in p.clauses:
+            if c.id == args.clause_id:
+                _print_clause(p, c)
+                return EXIT_OK
+    raise UserError(f"找不到条款“{args.clause_id}”（可用 kjdesk policy list 查看全部条款）")
+
+
+def _clause_amount(c: Any) -> str:
+    from kjdesk.money import format_wan_short
+
+    parts = []
+    if c.amount_fen is not None:
+        parts.append(("不低于" if c.is_floor else "") + format_wan_short(c.amount_fen)
+                     + ("/年" if c.years is not None else ""))
+    if c.years:
+        parts.append(f"连续{c.years}年")
+    if c.rate is not None:
+        parts.append(f"{c.rate * 100:g}%")
+    if c.tiers:
+        parts.append("/".join(f"{t.rate * 100:g}%" for t in c.tiers))
+    if c.step_amount_fen is not None:
+        parts.append(f"每档{format_wan_short(c.step_amount_fen)}")
+    if c.cap_fen is not None:
+        parts.append(f"上限{format_wan_short(c.cap_fen)}")
+    if c.entered:
+        parts.append("录入金额")
+    return "，".join(parts) or "—"
+
+
+def _print_clause(policy: Any, c: Any) -> None:
+    from kjdesk.policy.model import FORM_LABELS
+
+    doc = policy.document
+    print(f"{c.id}  {c.article}{c.title}")
+    print(f"政策：{doc.title}（{doc.doc_number}，{doc.effective.isoformat()} 起施行）")
+    print(f"形式：{FORM_LABELS[c.form]}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}")
+    print(f"原文：“{c.quote}”")
+    if c.exclusion_group:
+        print(f"从新从高不重复分组：{c.exclusion_group}")
+    for line in c.readings:
+        print(line)
+    if c.notes:
+        print(f"备注：{c.notes}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
