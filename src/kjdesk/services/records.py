@@ -67,11 +67,11 @@ class RecognitionRow:
 
 
 def validate_recognition(data: RecognitionInput, today: date | None = None) -> tuple[RecognitionInput, dict[str, str]]:
-    from kjdesk.policy.titles import known_type
+    from kjdesk.policy.titles import builtin_titles
 
     today = today or date.today()
     errors: dict[str, str] = {}
-    kind = known_type(data.type_id)
+    kind = builtin_titles().types.get(data.type_id)
     if kind is None:
         errors["type_id"] = "请选择认定类型"
     elif data.level not in kind.levels:
@@ -125,12 +125,13 @@ def _check_subject(session: Session, kind: SubjectKind, subject_id: int) -> None
 
 
 def _recognition_row(session: Session, r: Recognition) -> RecognitionRow:
-    from kjdesk.policy.titles import type_name
+    from kjdesk.policy.titles import builtin_titles
 
+    kind = builtin_titles().types.get(r.type_id)
     ref = subject_ref_of(r)
     name, code, district = describe_subject(session, ref)
     return RecognitionRow(
-        r.id, ref.kind.value, ref.id, name, code, district, r.type_id, type_name(r.type_id), r.level, r.stage,
+        r.id, ref.kind.value, ref.id, name, code, district, r.type_id, kind.name if kind else r.type_id, r.level, r.stage,
         r.title, r.date, r.doc_number, r.valid_until, r.status, r.status_date, r.evidence, r.first_year, r.note,
     )
 

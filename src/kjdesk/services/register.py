@@ -225,18 +225,18 @@ class PlatformRow:
 
 
 def validate_platform(data: PlatformInput) -> tuple[PlatformInput, dict[str, str]]:
-    from kjdesk.policy.titles import title_vocabulary
+    from kjdesk.policy.model import SubjectKind
+    from kjdesk.policy.titles import builtin_titles
 
     errors: dict[str, str] = {}
     name = normalize_text(data.name)
     if not name:
         errors["name"] = "平台名称不能为空"
-    vocab = title_vocabulary()
-    kind = vocab.get(data.type_id)
-    if kind is None:
+    kind = builtin_titles().types.get(data.type_id)
+    if kind is None or kind.subject != SubjectKind.PLATFORM:
         errors["type_id"] = "请选择平台类型"
-    elif data.level not in kind.level_values():
-        errors["level"] = f"{kind.name}的级别只能是：{'、'.join(kind.level_labels())}"
+    elif data.level not in kind.levels:
+        errors["level"] = f"{kind.name}的级别只能是：{'、'.join(lv or '（无级别）' for lv in kind.levels)}"
     if not data.host_unit_id:
         errors["host_unit_id"] = "请选择依托单位"
     return PlatformInput(name, data.type_id, data.level, data.host_unit_id, normalize_text(data.note)), errors
