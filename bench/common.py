@@ -1,0 +1,78 @@
+"""Shared helpers for the benchmarks: timing, peak memory, generated data with a fixed seed."""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from stdnum.cn import uscc
+
+SEED = 20261123
+DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "石拐区", "白云鄂博矿区", "土默特右旗", "固阳县",
+             "达尔罕茂明安联合旗", "稀土高新区")
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+    result: Any = None
+
+
+def measure(fn: Callable[[], Any], *, memory: bool = False, repeat: int = 1) -> Measure:
+    """Best wall time of ``repeat`` runs; peak Python memory (tracemalloc) of the first when asked."""
+    best = float("inf")
+    peak = 0.0
+    result = None
+    for i in range(repeat):
+        gc.collect()
+        if memory and i == 0:
+            tracemalloc.start()
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+        if memory and i == 0:
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+    return Measure(best, peak, result)
+
+
+def credit_code(rng: random.Random, i: int) -> str:
+    body = f"9115{rng.randint(0, 99):02d}00MA{i:07d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def unit_rows(n: int, seed: int = SEED) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {"name": f"包头市测试科技有限公司{i:06d}", "credit_code": credit_code(rng, i),
+         "district": rng.choice(DISTRICTS), "kind": "企业", "size_class": rng.choice(("小微企业", "其他企业"))}
+        for i in range(n)
+    ]
+
+
+@dataclass
+class Result:
+    name: str
+    target: str
+    seconds: float
+    baseline_seconds: float
+    ratio: float
+    limit: float
+    peak_mb: float = 0.0
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.limit
+
+    def line(self) -> str:
+        mem = f"，峰值内存 {self.peak_mb:.0f} MB" if self.peak_mb else ""
+        verdict = "达标" if self.ok else "未达标"
+        return (f"{self.name}: {self.seconds:.3f} s，基线 {self.baseline_seconds:.3f} s，"
+                f"比值 {self.ratio:.2f}（目标 ≤ {self.limit:g}）{mem} — {verdict} {self.note}")
