@@ -1,0 +1,190 @@
+"""The entitlement engine: what one subject is owed (and refused) under one policy.
+
+Pure functions of plain dataclasses (no Qt, no database, no files):
+
+- ``compute_entitlements(policy, subject, as_of=None) -> list[Entitlement]``
+- ``eligibility(policy, subject, as_of=None) -> list[ClauseStatus]`` for the “可享政策” view.
+
+Each clause is computed by the module of its form (``forms`` for fixed amounts and
+schedules, ``rates`` for rates and steps, ``entered`` for officer-entered amounts); then
+the exclusion groups of D1 are applied across the clauses (``exclusion``). ``as_of`` (the
+day of the computation, today by default) only bounds open-ended schedules (D4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kjdesk.policy import entered, exclusion, explain, forms, rates
+from kjdesk.policy.model import (
+    Clause,
+    Entitlement,
+    EntitlementStatus,
+    Form,
+    Policy,
+    SubjectFacts,
+)
+from kjdesk.policy.scope import Context
+
+FIXED_FORMS = (Form.ONE_TIME, Form.ONE_TIME_STAR, Form.ANNUAL_N_YEARS)
+NON_CASH_FORMS = (Form.OTHER, Form.PRIORITY, Form.TAX)
+NON_CASH_LABELS = {
+    Form.TAX: "税收优惠，由税务部门按规定办理，不从本政策资金拨付",
+    Form.PRIORITY: "优先支持，不涉及本政策资金",
+    Form.OTHER: "非资金政策措施，不从本政策资金拨付",
+}
+
+
+def is_cash(clause: Clause) -> bool:
+    """D9: TAX / PRIORITY / OTHER never create money, except an entered-amount OTHER (BT-14-nrdi-new)."""
+    if not clause.cash:
+        return False
+    return clause.form not in NON_CASH_FORMS or clause.entered
+
+
+def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
+    if not is_cash(clause):
+        return []
+    if clause.form in (Form.RATE_WITH_CAP, Form.TIERED_RATE):
+        return rates.rate_entitlements(ctx, clause)
+    if clause.form == Form.STEP_INCREMENT:
+        return rates.step_entitlements(ctx, clause)
+    fixed = clause.form in FIXED_FORMS and clause.amount_fen is not None
+    triggered = clause.trigger is not None and bool(clause.trigger.recognition)
+    if triggered:
+        return forms.by_recognition(ctx, clause, forms.build_fixed if fixed else entered.build_entered)
+    if fixed:
+        return []  # a fixed amount needs a recognition to hang on
+    return entered.unattached(ctx, clause)
+
+
+def compute_entitlements(
+    policy: Policy, subject: SubjectFacts, as_of: date | None = None
+) -> list[Entitlement]:
+    """Everything the subject is owed (and refused) under the policy, in catalog order."""
+    ctx = Context(policy, subject, as_of or date.today())
+    clauses = {c.id: c for c in policy.clauses}
+    out: list[Entitlement] = []
+    for clause in policy.clauses:
+        out.extend(_clause_entitlements(ctx, clause))
+    return exclusion.apply_groups(ctx, out, clauses)
+
+
+# --- 可享政策 ---------------------------------------------------------------------------
+
+
+class Availability(StrEnum):
+    OWED = "应享"
+    AWAITING = "待录入金额"
+    REFUSED = "不予支持"
+    OPEN = "尚未满足条件"
+    NON_CASH = "非资金政策"
+
+
+@dataclass(frozen=True)
+class ClauseStatus:
+    """One clause in a subject's “可享政策” view."""
+
+    clause_id: str
+    article: str
+    title: str
+    form: Form
+    availability: Availability
+    amount_fen: int = 0  # the total owed (DUE entitlements)
+    reasons: tuple[str, ...] = ()  # why refused / what a non-cash clause gives (Chinese)
+    missing: tuple[str, ...] = ()  # what the subject still lacks to qualify (Chinese)
+    entitlement_keys: tuple[str, ...] = ()
+
+
+def _conclusion(ent: Entitlement) -> str:
+    for line in reversed(ent.explanation):
+        if line.startswith("结论："):
+            return line.removeprefix("结论：")
+    return ent.status.value
+
+
+def requirements(policy: Policy, clause: Clause) -> list[str]:
+    """What a subject needs for the clause, in words (for the 可享政策 view)."""
+    out: list[str] = []
+    t = clause.trigger
+    if t is not None and t.recognition:
+        levels = "/".join(explain.level_label(lv) for lv in t.levels)
+        stage = f"（{t.stage}）" if t.stage else ""
+        what = f"{levels + ' ' if levels else ''}{explain.type_label(policy, t.recognition)}{stage}"
+        since = policy.document.effective.isoformat()
+        if t.consecutive > 1:
+            out.append(f"连续 {t.consecutive} 年{what}，后一次在 {since} 及以后")
+        else:
+            out.append(f"取得{what}认定，认定日期在 {since} 及以后")
+        if t.requires_valid:
+            out.append(f"认定之日持有有效的{explain.type_label(policy, t.requires_valid)}资格")
+    if clause.base_fact and clause.form not in FIXED_FORMS:
+        when = {0: "当年度", -1: "上年度"}.get(
+            -clause.base_year_offset, f"第 Y{-clause.base_year_offset:+d} 年"
+        )
+        out.append(f"录入{when}“{clause.base_fact}”")
+        if clause.form == Form.STEP_INCREMENT:
+            out.append(f"并录入再上一年度的“{clause.base_fact}”以计算增量")
+    for tier in clause.tiers:
+        if tier.fact:
+            out.append(f"录入“{tier.fact}”")
+            break
+    if clause.condition is not None:
+        c = clause.condition
+        out.append(f"“{c.fact}” {c.op} {explain.yuan_value(c.value)}")
+    if clause.form in (Form.DISCRETIONARY, Form.MATCHING) or (
+        clause.entered and clause.form in NON_CASH_FORMS
+    ):
+        out.append("经办人录入金额及依据（文号或会议纪要）")
+    return list(dict.fromkeys(out))
+
+
+def eligibility(policy: Policy, subject: SubjectFacts, as_of: date | None = None) -> list[ClauseStatus]:
+    """For every clause (cash and non-cash): owed, awaiting an amount, refused, or still open."""
+    ents = compute_entitlements(policy, subject, as_of)
+    by_clause: dict[str, list[Entitlement]] = {}
+    for e in ents:
+        by_clause.setdefault(e.clause_id, []).append(e)
+    held = {r.type_id for r in subject.recognitions}
+    out: list[ClauseStatus] = []
+    for clause in policy.clauses:
+        mine = by_clause.get(clause.id, [])
+        keys = tuple(e.key for e in mine)
+        base = {"clause_id": clause.id, "article": clause.article, "title": clause.title, "form": clause.form}
+        if not is_cash(clause):
+            note = [NON_CASH_LABELS.get(clause.form, "非资金政策措施")]
+            t = clause.trigger
+            if t is not None and t.recognition and t.recognition in held:
+                note.append(f"已有{explain.type_label(policy, t.recognition)}认定记录，可按本条享受")
+            out.append(ClauseStatus(**base, availability=Availability.NON_CASH, reasons=tuple(note)))
+            continue
+        due = [e for e in mine if e.status == EntitlementStatus.DUE]
+        if due:
+            total = sum(e.total_fen for e in due)
+            out.append(
+                ClauseStatus(**base, availability=Availability.OWED, amount_fen=total, entitlement_keys=keys)
+            )
+        elif any(e.status == EntitlementStatus.AWAITING_AMOUNT for e in mine):
+            missing = ("经办人录入金额及依据（文号或会议纪要）",)
+            out.append(
+                ClauseStatus(
+                    **base, availability=Availability.AWAITING, missing=missing, entitlement_keys=keys
+                )
+            )
+        elif mine:
+            reasons = tuple(dict.fromkeys(_conclusion(e) for e in mine))
+            out.append(
+                ClauseStatus(
+                    **base,
+                    availability=Availability.REFUSED,
+                    reasons=reasons,
+                    missing=tuple(requirements(policy, clause)),
+                    entitlement_keys=keys,
+                )
+            )
+        else:
+            missing = tuple(requirements(policy, clause))
+            out.append(ClauseStatus(**base, availability=Availability.OPEN, missing=missing))
+    return out

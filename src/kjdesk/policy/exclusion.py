@@ -1,0 +1,139 @@
+"""D1 从新从高不重复 inside the policy: exclusion groups of one subject.
+
+Clauses that pay for the same kind of recognition at different levels share an
+``exclusion_group``. Among the subject's DUE entitlements of one group, taken in the
+calendar years of their recognitions:
+
+- in one year only the highest is paid; the others become EXCLUDED with the winner;
+- a later, higher one pays the difference: its total minus what the group already granted,
+  taken off its earliest instalments first (``deducted_fen``);
+- a later, equal or lower one pays nothing ("已享受同等或更高支持").
+
+A group whose clauses repeat once per assessment year (新型研发机构 优秀/良好) is judged per
+assessment year. Settings: ``upgrade_pays_difference`` (default True; False pays a later
+higher recognition in full).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+
+from kjdesk.policy import explain
+from kjdesk.policy.model import Clause, Entitlement, EntitlementStatus, PlannedInstalment
+from kjdesk.policy.scope import Context
+
+
+def _add(ent: Entitlement, clause: Clause, lines: list[str]) -> tuple[str, ...]:
+    """The explanation with ``lines`` put before the clause's readings (which stay last)."""
+    n = len(clause.readings)
+    body, tail = (ent.explanation[:-n], ent.explanation[-n:]) if n else (ent.explanation, ())
+    return (*body, *lines, *tail)
+
+
+def _excluded(ent: Entitlement, clause: Clause, winner: Entitlement, why: str) -> Entitlement:
+    lines = [
+        f"本条款核定 {explain.yuan(ent.total_fen)}；同组 {winner.clause_id} {why}",
+        f"结论：{EntitlementStatus.EXCLUDED.value}——{why}",
+    ]
+    return replace(
+        ent,
+        status=EntitlementStatus.EXCLUDED,
+        total_fen=0,
+        instalments=(),
+        explanation=_add(ent, clause, lines),
+        winner_clause_id=winner.clause_id,
+    )
+
+
+def _deduct(ent: Entitlement, clause: Clause, granted: int, previous: Entitlement) -> Entitlement:
+    """Take ``granted`` off the earliest live instalments first."""
+    left = granted
+    instalments: list[PlannedInstalment] = []
+    for inst in ent.instalments:
+        if inst.cancelled_reason or left == 0:
+            instalments.append(inst)
+            continue
+        cut = min(left, inst.amount_fen)
+        left -= cut
+        instalments.append(replace(inst, amount_fen=inst.amount_fen - cut))
+    deducted = granted - left
+    total = sum(i.amount_fen for i in instalments if not i.cancelled_reason)
+    per_year = "，".join(
+        f"{i.year} 年 {explain.yuan(i.amount_fen)}" for i in instalments if not i.cancelled_reason
+    )
+    lines = [
+        f"同组此前已享受 {explain.yuan(granted)}（{previous.clause_id}），本次补差："
+        f"{explain.yuan(ent.total_fen)} − {explain.yuan(deducted)} = {explain.yuan(total)}",
+        f"已享受金额从最早的拨付期起扣减，扣减后：{per_year}",
+    ]
+    return replace(
+        ent,
+        instalments=tuple(instalments),
+        total_fen=total,
+        explanation=_add(ent, clause, lines),
+        deducted_fen=deducted,
+    )
+
+
+def apply_groups(
+    ctx: Context, entitlements: list[Entitlement], clauses: dict[str, Clause]
+) -> list[Entitlement]:
+    order = {cid: i for i, cid in enumerate(clauses)}
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    dates: dict[int, date] = {}
+    for idx, ent in enumerate(entitlements):
+        clause = clauses[ent.clause_id]
+        rec = ctx.recognition(ent.recognition_id)
+        if ent.status != EntitlementStatus.DUE or not clause.exclusion_group or rec is None:
+            continue
+        dates[idx] = rec.date
+        per_year = rec.date.year if clause.repeat == "once_per_assessment_year" else 0
+        groups[(clause.exclusion_group, per_year)].append(idx)
+    if not ctx.flag("exclusion_within_policy", True):
+        return list(entitlements)
+    pays_difference = ctx.flag("upgrade_pays_difference", True)
+    lower_pays_nothing = ctx.flag("equal_or_lower_pays_nothing", True)
+    same_year_one = ctx.flag("same_year_highest_only", True)
+    result = list(entitlements)
+    for members in groups.values():
+        by_year: dict[int, list[int]] = defaultdict(list)
+        for idx in members:
+            by_year[dates[idx].year].append(idx)
+        granted = 0
+        best: Entitlement | None = None
+        for year in sorted(by_year):
+            batch = sorted(
+                by_year[year],
+                key=lambda i: (-entitlements[i].total_fen, order[entitlements[i].clause_id], dates[i], i),
+            )
+            top = entitlements[batch[0]]
+            if best is None:
+                result[batch[0]], winner = top, top
+                granted, best = top.total_fen, top
+            elif top.total_fen > granted:
+                if pays_difference:
+                    result[batch[0]] = _deduct(top, clauses[top.clause_id], granted, best)
+                else:
+                    note = f"同组此前已享受 {explain.yuan(granted)}（{best.clause_id}），本次全额支持，不扣减"
+                    result[batch[0]] = replace(top, explanation=_add(top, clauses[top.clause_id], [note]))
+                winner, granted, best = top, top.total_fen, top
+            elif not lower_pays_nothing:
+                note = (
+                    f"同组此前已享受 {explain.yuan(granted)}（{best.clause_id}），本次同级或较低级别仍予支持"
+                )
+                result[batch[0]] = replace(top, explanation=_add(top, clauses[top.clause_id], [note]))
+                winner = top
+            else:
+                result[batch[0]] = _excluded(
+                    top, clauses[top.clause_id], best, f"已享受同等或更高支持（{explain.yuan(granted)}）"
+                )
+                winner = best
+            for idx in batch[1:] if same_year_one else ():
+                why = f"同一年度（{year} 年）已按较高金额支持，不重复享受"
+                if winner is not top:
+                    why = f"已享受同等或更高支持（{explain.yuan(granted)}）"
+                loser = entitlements[idx]
+                result[idx] = _excluded(loser, clauses[loser.clause_id], winner, why)
+    return result
