@@ -167,6 +167,8 @@ class Target:
     recognition: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
     quote: str = ""
+    firmness: str = ""  # "力争" when the text says so, else ""
+    notes: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,427 @@
+"""The schema of a policy TOML (``resources/policies/<city>-<year>.toml``), written in code.
+
+``validate(data, titles)`` checks the parsed TOML and returns every problem as
+``(section, index, key, message)``; ``catalog.py`` turns each into a ``CatalogProblem`` with
+the line number of the offending key. Messages are Chinese: officers see them when they
+check a policy file (``kjdesk policy check FILE.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from kjdesk.policy.model import Form, Level
+from kjdesk.policy.titles import TitleVocabulary
+
+Issue = tuple[str, int, str, str]  # section ("clause", "target", "document", "settings"), index, key, message
+
+READING_PREFIX = "按本系统口径："
+CITY_PREFIX = {"baotou": "BT", "wuhai": "WH"}
+BENEFICIARIES = frozenset(
+    {"enterprise", "platform", "institution", "park", "person", "project", "broker", "registry"}
+)
+WORDINGS = frozenset(
+    {"后补助", "资金支持", "补助", "奖励", "支持", "配套资金支持", "配套支持", "奖励和报酬", ""}
+)
+REPEATS = frozenset({"once_per_subject", "once_per_event", "once_per_assessment_year", "per_year"})
+CAP_SCOPES = frozenset({"per_year", "per_item", "per_subject_total", "per_event"})
+OPS = frozenset({">=", ">", "<", "<="})
+TARGET_KINDS = frozenset({"stock", "flow", "qualitative"})
+NONCASH_FORMS = frozenset({Form.TAX, Form.PRIORITY})
+_CLAUSE_ID = re.compile(r"^[A-Z]{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_GROUP_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_KIND_LABEL = {
+    "str": "文字（带引号）",
+    "bool": "true 或 false",
+    "int": "整数",
+    "wan": '万元金额（带引号的十进制数，如 "30"）',
+    "decimal": '带引号的十进制数（如 "0.05"）',
+    "str_list": "文字列表",
+    "table": "内联表 { … }",
+    "table_list": "内联表列表",
+    "date": "日期（如 2021-08-14）",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str
+    required: bool = False
+    choices: frozenset[str] | None = None
+
+
+CLAUSE_FIELDS: dict[str, FieldSpec] = {
+    "id": FieldSpec("str", True),
+    "article": FieldSpec("str", True),
+    "title": FieldSpec("str", True),
+    "beneficiary": FieldSpec("str", True, BENEFICIARIES),
+    "form": FieldSpec("str", True, frozenset(f.value for f in Form)),
+    "trigger": FieldSpec("table"),
+    "amount_wan": FieldSpec("wan"),
+    "is_floor": FieldSpec("bool"),
+    "years": FieldSpec("int"),
+    "rate": FieldSpec("decimal"),
+    "tiers": FieldSpec("table_list"),
+    "base_fact": FieldSpec("str"),
+    "base_year_offset": FieldSpec("int"),
+    "per_item": FieldSpec("bool"),
+    "condition": FieldSpec("table"),
+    "cap_wan": FieldSpec("wan"),
+    "cap_scope": FieldSpec("str", False, CAP_SCOPES),
+    "step_size": FieldSpec("decimal"),
+    "step_size_wan": FieldSpec("wan"),
+    "step_amount_wan": FieldSpec("wan"),
+    "lower_is_better": FieldSpec("bool"),
+    "match_ratio_min": FieldSpec("decimal"),
+    "match_ratio_max": FieldSpec("decimal"),
+    "entered": FieldSpec("bool"),
+    "repeat": FieldSpec("str", True, REPEATS),
+    "exclusion_group": FieldSpec("str"),
+    "cash": FieldSpec("bool", True),
+    "payment_wording": FieldSpec("str", True, WORDINGS),
+    "payer": FieldSpec("str"),
+    "quote": FieldSpec("str", True),
+    "notes": FieldSpec("str"),
+    "readings": FieldSpec("str_list", True),
+}
+TRIGGER_FIELDS = {
+    "recognition": FieldSpec("str", True),
+    "levels": FieldSpec("str_list"),
+    "stage": FieldSpec("str"),
+    "requires_valid": FieldSpec("str"),
+    "consecutive": FieldSpec("int"),
+}
+TIER_FIELDS = {
+    "rate": FieldSpec("decimal", True),
+    "fact": FieldSpec("str"),
+    "equals": FieldSpec("str"),
+    "label": FieldSpec("str"),
+}
+CONDITION_FIELDS = {
+    "fact": FieldSpec("str", True),
+    "op": FieldSpec("str", True, OPS),
+    "value": FieldSpec("decimal"),
+    "value_wan": FieldSpec("wan"),
+}
+DOCUMENT_FIELDS = {
+    "city": FieldSpec("str", True, frozenset(CITY_PREFIX)),
+    "title": FieldSpec("str", True),
+    "issuer": FieldSpec("str", True),
+    "doc_number": FieldSpec("str", True),
+    "issued": FieldSpec("date", True),
+    "effective": FieldSpec("date", True),
+    "superseded": FieldSpec("date"),
+}
+TARGET_FIELDS = {
+    "id": FieldSpec("str", True),
+    "article": FieldSpec("str", True),
+    "metric": FieldSpec("str", True),
+    "minimum": FieldSpec("int"),
+    "maximum": FieldSpec("int"),
+    "kind": FieldSpec("str", True, TARGET_KINDS),
+    "by_year": FieldSpec("int", True),
+    "recognition": FieldSpec("str_list"),
+    "levels": FieldSpec("str_list"),
+    "firmness": FieldSpec("str", False, frozenset({"", "力争"})),
+    "quote": FieldSpec("str"),
+    "notes": FieldSpec("str"),
+}
+_B, _S, _L, _I, _D = "bool", "str", "str_list", "int", "date"
+SETTINGS_FIELDS: dict[str, FieldSpec] = {
+    name: FieldSpec(kind, True)
+    for name, kind in {
+        "exclusion_within_policy": _B,  # D1
+        "same_year_highest_only": _B,
+        "upgrade_pays_difference": _B,
+        "equal_or_lower_pays_nothing": _B,
+        "cultivation_outside_group": _B,
+        "one_time_star_once_per_subject": _B,  # D2
+        "assessment_once_per_assessment_year": _B,
+        "consecutive_first_may_precede_effective": _B,  # D3
+        "officer_may_defer_first_year": _B,  # D4
+        "annual_without_n_while_valid": _B,
+        "cancel_unpaid_on_revocation": _B,
+        "paid_never_changed": _B,
+        "floor_default_is_floor": _B,  # D5
+        "entered_never_below_floor": _B,
+        "person_cap_across_employers": _B,  # D6
+        "step_partial_floored": _B,  # D7
+        "step_no_pay_on_decrease": _B,
+        "entered_requires_basis": _B,  # D8
+        "yearly_standard_prefills": _B,
+        "matching_may_exceed_min": _B,
+        "award_match_one_entitlement_to_unit": _B,
+        "enforce_caps_on_entered": _B,
+        "noncash_never_paid": _B,  # D9
+        "require_registered_in_city": _B,  # D10
+        "require_doc_number_for_post_subsidy": _B,  # D11
+        "require_evidence_for_post_subsidy": _B,
+        "fund_support_approve_at_once": _B,
+        "renewal_pays_per_event": _B,  # D12
+        "round_half_up_once": _B,  # D13
+        "status_support_clauses": _L,  # open cases
+        "step_requires_previous_year": _B,
+        "tier_missing_fact_uses_default": _B,
+        "new_means_first_recognition": _B,
+        "any_stage_clauses": _L,
+        "discretionary_placeholder": _B,
+        "target_count_higher_levels": _B,
+        "target_flow_from": _D,
+        "target_stock_at": _S,
+    }.items()
+}
+SETTINGS_FIELDS |= {
+    "deduct_from": FieldSpec("str", True, frozenset({"earliest", "latest"})),
+    "schedule_first_year": FieldSpec("str", True, frozenset({"trigger_year", "next_year"})),
+    "deciding_date": FieldSpec("str", True, frozenset({"recognition_date"})),
+    "before_effective": FieldSpec("str", True, frozenset({"flag_no_policy"})),
+    "status_support_first_year": FieldSpec("str", True, frozenset({"effective_year", "trigger_year"})),
+    # optional tables read by the engine and services
+    "yearly_standards": FieldSpec("table"),  # D8: {clause_id = {"2023" = "10"}} in 万元
+    "recognition_labels": FieldSpec("table"),  # display names of recognition types
+    "validity_years": FieldSpec("table"),  # {type_id = N}: valid_years overrides
+}
+
+
+def parse_decimal(value: object) -> Decimal | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        d = Decimal(value.strip())
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def _check_value(key: str, value: object, spec: FieldSpec) -> str | None:
+    ok = {
+        "str": isinstance(value, str),
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "str_list": isinstance(value, list) and all(isinstance(x, str) for x in value),
+        "table": isinstance(value, dict),
+        "table_list": isinstance(value, list) and all(isinstance(x, dict) for x in value),
+        "date": isinstance(value, date),
+        "wan": True,
+        "decimal": True,
+    }[spec.kind]
+    if spec.kind in ("wan", "decimal"):
+        d = parse_decimal(value)
+        if d is None:
+            return f"字段“{key}”应为{_KIND_LABEL[spec.kind]}，实际为“{value}”"
+        if d < 0:
+            return f"字段“{key}”不能为负数：“{value}”"
+        if spec.kind == "wan" and d * 1_000_000 != (d * 1_000_000).to_integral_value():
+            return f"字段“{key}”的金额“{value}”万元不能精确到分"
+        return None
+    if not ok:
+        return f"字段“{key}”应为{_KIND_LABEL[spec.kind]}，实际为“{value}”"
+    if spec.choices is not None and value not in spec.choices:
+        allowed = "、".join(sorted(f"“{c}”" for c in spec.choices))
+        return f"字段“{key}”的值“{value}”不在允许范围内：{allowed}"
+    return None
+
+
+def check_table(table: object, fields: dict[str, FieldSpec], key_prefix: str = "") -> list[tuple[str, str]]:
+    """Required fields, unknown fields and value types of one table: [(key, message)]."""
+    if not isinstance(table, dict):
+        return [(key_prefix.rstrip("."), f"“{key_prefix.rstrip('.')}”应为表")]
+    out: list[tuple[str, str]] = []
+    for key, spec in fields.items():
+        if spec.required and key not in table:
+            out.append((key_prefix + key if key_prefix else "", f"缺少必填字段“{key_prefix}{key}”"))
+    for key, value in table.items():
+        spec = fields.get(key)
+        if spec is None:
+            out.append((key_prefix + key, f"未知字段“{key_prefix}{key}”"))
+            continue
+        msg = _check_value(key_prefix + key, value, spec)
+        if msg:
+            out.append((key_prefix + key, msg))
+    return out
+
+
+def _clause_rules(c: dict, titles: TitleVocabulary) -> list[tuple[str, str]]:
+    """The rules that tie fields of one clause together: [(key, message)]."""
+    out: list[tuple[str, str]] = []
+    cid = c.get("id", "")
+    if isinstance(cid, str) and not _CLAUSE_ID.match(cid):
+        out.append(("id", f"条款编号“{cid}”须为ASCII字母、数字和连字符，形如 BT-06-hte-cert"))
+    try:
+        form = Form(c.get("form"))
+    except ValueError:
+        return out  # already reported by check_table
+    has = c.__contains__
+    cash = c.get("cash", True)
+    if form in NONCASH_FORMS and cash:
+        out.append(("cash", f"形式为{form.value}的条款不支付资金，cash 须为 false（D9）"))
+    if not cash:
+        for key in ("amount_wan", "cap_wan", "rate", "tiers", "step_amount_wan"):
+            if has(key):
+                out.append((key, f"非资金条款（cash = false）不应有“{key}”"))
+    if form in (Form.ONE_TIME, Form.ONE_TIME_STAR, Form.ANNUAL_N_YEARS) and not has("amount_wan"):
+        out.append(("form", f"形式为{form.value}的条款须有固定金额“amount_wan”"))
+    if form == Form.ANNUAL_N_YEARS and not has("years"):
+        out.append(("form", "形式为ANNUAL_N_YEARS的条款须有年数“years”（0 表示有效期内每年）"))
+    if has("years") and form != Form.ANNUAL_N_YEARS:
+        out.append(("years", f"只有ANNUAL_N_YEARS条款可以有“years”，本条形式为{form.value}"))
+    if isinstance(c.get("years"), int) and c["years"] < 0:
+        out.append(("years", "年数“years”不能为负数"))
+    need = {
+        Form.RATE_WITH_CAP: ("rate", "base_fact", "cap_wan"),
+        Form.TIERED_RATE: ("tiers", "base_fact"),
+        Form.STEP_INCREMENT: ("step_amount_wan", "base_fact"),
+        Form.MATCHING: ("entered",),
+        Form.DISCRETIONARY: ("entered",),
+    }.get(form, ())
+    for key in need:
+        if not has(key):
+            out.append(("form", f"形式为{form.value}的条款须有“{key}”"))
+    if form == Form.STEP_INCREMENT and has("step_size") == has("step_size_wan"):
+        out.append(
+            ("form", "STEP_INCREMENT条款须有且只有一个步长：“step_size”（位次等）或“step_size_wan”（万元）")
+        )
+    if form in (Form.MATCHING, Form.DISCRETIONARY) and c.get("entered") is False:
+        out.append(("entered", f"形式为{form.value}的条款金额由经办人录入，entered 须为 true（D8）"))
+    if form == Form.DISCRETIONARY and has("amount_wan"):
+        out.append(("amount_wan", "DISCRETIONARY条款没有固定金额，不应有“amount_wan”"))
+    if c.get("is_floor") and not has("amount_wan"):
+        out.append(("is_floor", "“is_floor = true”须同时给出下限金额“amount_wan”"))
+    if c.get("is_floor") and not c.get("entered"):
+        out.append(("is_floor", "下限金额（不低于）须允许经办人录入更高金额：entered 须为 true（D5）"))
+    if has("cap_wan") and not has("cap_scope"):
+        out.append(("cap_wan", "有上限“cap_wan”的条款须写明上限范围“cap_scope”"))
+    if isinstance(c.get("tiers"), list):
+        for i, tier in enumerate(c["tiers"]):
+            out += [("tiers", f"第{i + 1}档：{m}") for _, m in check_table(tier, TIER_FIELDS)]
+        if len(c["tiers"]) < 2:
+            out.append(("tiers", "分档比例至少须有两档"))
+    if has("condition"):
+        out += [("condition", m) for _, m in check_table(c["condition"], CONDITION_FIELDS, "condition.")]
+        if isinstance(c["condition"], dict) and has_one(c["condition"], "value", "value_wan") is False:
+            out.append(("condition", "条件须有且只有一个阈值：“value”（元）或“value_wan”（万元）"))
+    for i, reading in enumerate(c.get("readings", []) if isinstance(c.get("readings"), list) else []):
+        if not isinstance(reading, str) or not reading.startswith(READING_PREFIX):
+            out.append(("readings", f"第{i + 1}条口径说明须以“{READING_PREFIX}”开头"))
+    if isinstance(c.get("quote"), str) and (not c["quote"].strip() or "†" in c["quote"]):
+        out.append(("quote", "原文引文不能为空，也不能带“†”标记（跨页句子须连写）"))
+    if has("trigger"):
+        out += [("trigger", m) for _, m in check_table(c["trigger"], TRIGGER_FIELDS, "trigger.")]
+        if isinstance(c["trigger"], dict):
+            out += [("trigger", m) for m in _trigger_rules(c["trigger"], titles)]
+    g = c.get("exclusion_group")
+    if isinstance(g, str) and not _GROUP_ID.match(g):
+        out.append(("exclusion_group", f"不重复组名“{g}”须为小写ASCII字母、数字和下划线"))
+    return out
+
+
+def has_one(table: dict, a: str, b: str) -> bool:
+    return (a in table) != (b in table)
+
+
+def _trigger_rules(t: dict, titles: TitleVocabulary) -> list[str]:
+    out: list[str] = []
+    rec = t.get("recognition")
+    rtype = titles.types.get(rec) if isinstance(rec, str) else None
+    if isinstance(rec, str) and rtype is None:
+        out.append(f"触发认定类型“{rec}”不在认定类型表（titles.toml）中")
+    req = t.get("requires_valid")
+    if isinstance(req, str) and req not in titles.types:
+        out.append(f"前提认定类型“{req}”不在认定类型表（titles.toml）中")
+    for lv in t.get("levels", []) if isinstance(t.get("levels"), list) else []:
+        try:
+            level = Level(lv)
+        except ValueError:
+            out.append(f"未知级别“{lv}”（应为 国家、自治区、市级 或 空）")
+            continue
+        if rtype is not None and level not in rtype.levels:
+            out.append(f"认定类型{rtype.name}没有“{lv}”级别")
+    stage = t.get("stage", "")
+    if rtype is not None and isinstance(stage, str) and stage not in rtype.stages:
+        out.append(f"认定类型{rtype.name}没有“{stage}”阶段")
+    if isinstance(t.get("consecutive"), int) and t["consecutive"] < 1:
+        out.append("“trigger.consecutive”至少为 1")
+    return out
+
+
+def _group_rules(clauses: list[dict]) -> list[Issue]:
+    """D1 exclusion groups: ≥ 2 members, cash, same beneficiary, no 培育 stage, distinct triggers."""
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(clauses):
+        if isinstance(c.get("exclusion_group"), str):
+            groups.setdefault(c["exclusion_group"], []).append(i)
+    out: list[Issue] = []
+    for g, idx in groups.items():
+        if len(idx) < 2:
+            out.append(("clause", idx[0], "exclusion_group", f"不重复组“{g}”只有一个条款"))
+        if len({clauses[i].get("beneficiary") for i in idx}) > 1:
+            out.append(("clause", idx[0], "exclusion_group", f"不重复组“{g}”中各条款的受益对象不一致"))
+        seen: dict[tuple, str] = {}
+        for i in idx:
+            c, t = clauses[i], clauses[i].get("trigger")
+            if c.get("cash") is False:
+                out.append(("clause", i, "exclusion_group", f"非资金条款不能进入不重复组“{g}”"))
+            if not isinstance(t, dict):
+                out.append(("clause", i, "exclusion_group", f"不重复组“{g}”的条款须有触发认定“trigger”"))
+                continue
+            if t.get("stage") == "培育":
+                out.append(("clause", i, "exclusion_group", f"培育阶段资金不进入不重复组“{g}”（D1）"))
+            key = (t.get("recognition"), tuple(t.get("levels", [])), t.get("stage", ""))
+            if key in seen:
+                out.append(("clause", i, "exclusion_group", f"不重复组“{g}”中与 {seen[key]} 的触发条件相同"))
+            seen[key] = c.get("id", "")
+    return out
+
+
+def validate(data: dict, titles: TitleVocabulary) -> list[Issue]:
+    """Every problem of a parsed policy TOML, in file order as far as possible."""
+    out: list[Issue] = []
+    for key in data:
+        if key not in ("document", "settings", "clause", "target"):
+            out.append(("top", 0, key, f"未知的表或字段“{key}”"))
+    doc = data.get("document")
+    if doc is None:
+        out.append(("top", 0, "", "缺少 [document] 表（政策文件信息）"))
+        doc = {}
+    out += [("document", 0, k, m) for k, m in check_table(doc, DOCUMENT_FIELDS)]
+    issued, effective = doc.get("issued"), doc.get("effective")
+    if isinstance(issued, date) and isinstance(effective, date) and effective < issued:
+        out.append(("document", 0, "effective", "施行日期早于印发日期"))
+    settings = data.get("settings", {})
+    if "settings" not in data:
+        out.append(("top", 0, "", "缺少 [settings] 表（Part I 口径设置）"))
+    out += [("settings", 0, k, m) for k, m in check_table(settings, SETTINGS_FIELDS)]
+    clauses = data.get("clause", [])
+    if not isinstance(clauses, list) or not clauses:
+        out.append(("top", 0, "", "没有任何 [[clause]] 条款"))
+        clauses = []
+    prefix = CITY_PREFIX.get(doc.get("city", ""), "")
+    first_seen: dict[str, int] = {}
+    for i, c in enumerate(clauses):
+        out += [("clause", i, k, m) for k, m in check_table(c, CLAUSE_FIELDS)]
+        out += [("clause", i, k, m) for k, m in _clause_rules(c, titles)]
+        cid = c.get("id")
+        if isinstance(cid, str):
+            if cid in first_seen:
+                out.append(("clause", i, "id", f"条款编号“{cid}”重复（与第{first_seen[cid] + 1}个条款相同）"))
+            else:
+                first_seen[cid] = i
+            if prefix and not cid.startswith(prefix + "-"):
+                out.append(
+                    ("clause", i, "id", f"条款编号“{cid}”应以“{prefix}-”开头（城市 {doc.get('city')}）")
+                )
+    out += _group_rules(clauses)
+    for name in ("status_support_clauses", "any_stage_clauses"):
+        for cid in settings.get(name, []) if isinstance(settings.get(name), list) else []:
+            if cid not in first_seen:
+                out.append(("settings", 0, name, f"设置“{name}”中的条款“{cid}”不存在"))
+    for i, t in enumerate(data.get("target", [])):
+        out += [("target", i, k, m) for k, m in check_table(t, TARGET_FIELDS)]
+        for rec in t.get("recognition", []) if isinstance(t.get("recognition"), list) else []:
+            if rec not in titles.types:
+                out.append(("target", i, "recognition", f"目标的认定类型“{rec}”不在认定类型表中"))
+    return out
