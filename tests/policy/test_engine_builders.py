@@ -100,6 +100,12 @@ def only(ents: list[Entitlement], clause_id: str) -> Entitlement:
     return mine[0]
 
 
+def keyed(ents: list[Entitlement], key: str) -> Entitlement:
+    mine = [e for e in ents if e.key == key]
+    assert len(mine) == 1, [e.key for e in ents]
+    return mine[0]
+
+
 def plan(ent: Entitlement) -> list[tuple[int, int]]:
     """The live instalments as (year, 分)."""
     return [(i.year, i.amount_fen) for i in ent.instalments if not i.cancelled_reason]

@@ -140,7 +140,7 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         amount, cap_text = _cap(raw, clause.cap_fen, already, scope)
         lines.append(
             f"计算：{clause.base_fact} {fact_year} 年 {explain.yuan_value(base)} × {explain.percent(rate)}{label}"
-            f" = {explain.yuan(round_fen(raw))}"
+            f"= {explain.yuan(round_fen(raw))}"
         )
         if cap_text:
             lines.append(cap_text)
