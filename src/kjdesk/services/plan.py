@@ -1,0 +1,335 @@
+"""The yearly plan (D4): the instalments due in a year, their totals, and the commitments ahead.
+
+Read-only. One ``PlanRow`` per instalment with the unit paid, the clause, the amount, what
+finance has paid so far and its state; ``year_plan`` adds totals by clause, 旗县区 and
+payment wording; ``commitments`` lists what the schedules promise for the next years.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kjdesk.services.app import App
+from kjdesk.services.settings import require_bureau
+from kjdesk.store.models import Entitlement, Instalment, Payment, Person, Platform, Recognition, Unit
+from kjdesk.validation import mask_id_number
+
+STATE_LABELS = {
+    "planned": "计划",
+    "proposed": "已报批",
+    "approved": "已审批",
+    "paid": "已拨付",
+    "cancelled": "已取消",
+}
+PARTLY_PAID = "部分拨付"
+# Entitlement statuses whose instalments are money owed (D1, D8, D10 statuses are not).
+OWED_STATUSES = ("应享",)
+
+
+@dataclass(frozen=True)
+class ClauseInfo:
+    id: str
+    article: str
+    title: str
+    payment_wording: str
+
+
+@cache
+def _clauses_from_toml(city: str) -> dict[str, ClauseInfo]:
+    from kjdesk.resources import resource_path
+
+    out: dict[str, ClauseInfo] = {}
+    for path in sorted(resource_path("policies").glob(f"{city}-*.toml")):
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        for c in data.get("clause", []):
+            out[c["id"]] = ClauseInfo(
+                c["id"], c.get("article", ""), c.get("title", ""), c.get("payment_wording", "")
+            )
+    return out
+
+
+def clause_infos(city: str) -> dict[str, ClauseInfo]:
+    """Article and title of every clause of the city's catalog (for labels and sheets)."""
+    try:
+        from kjdesk.policy.catalog import load_builtin
+    except ImportError:  # the catalog loader is optional for labels: read the shipped TOML
+        return _clauses_from_toml(city)
+    policy = load_builtin(city)
+    return {c.id: ClauseInfo(c.id, c.article, c.title, c.payment_wording) for c in policy.clauses}
+
+
+def clause_label(info: ClauseInfo | None, clause_id: str) -> str:
+    return f"{info.article}{info.title}" if info else clause_id
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    instalment_id: int
+    entitlement_id: int
+    year: int
+    unit_name: str  # the unit paid (a platform's host, a person's employer)
+    credit_code: str
+    district: str
+    subject_name: str  # the platform or person when it is not the unit itself
+    clause_id: str
+    article: str
+    clause_title: str
+    payment_wording: str
+    amount_fen: int
+    paid_fen: int  # net paid on this instalment (payments minus reversals)
+    open_fen: int
+    entitlement_paid_fen: int  # net paid on the whole entitlement, every year (累计已拨)
+    state: str
+    state_label: str
+    batch_id: int | None
+    approved_by: str
+    pending_amount_fen: int | None
+    note: str
+    recognition_id: int | None
+    doc_number: str
+    has_evidence: bool
+
+
+@dataclass(frozen=True)
+class Total:
+    key: str
+    count: int
+    amount_fen: int
+    paid_fen: int
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    year: int
+    rows: list[PlanRow]
+    total_fen: int
+    approved_fen: int  # approved or paid (the money cleared by a 复核人)
+    paid_fen: int
+    by_clause: list[Total]
+    by_district: list[Total]
+    by_wording: list[Total]
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    clause_id: str
+    article: str
+    clause_title: str
+    count: int  # entitlements with money in these years
+    by_year_fen: dict[int, int]
+    total_fen: int
+
+
+def _paid_by_instalment(s: Session, ids: Iterable[int] | None = None) -> dict[int, int]:
+    q = select(Payment.instalment_id, func.sum(Payment.amount_fen)).group_by(Payment.instalment_id)
+    return {i: int(v or 0) for i, v in s.execute(q)}
+
+
+class _Subjects:
+    """Names, codes and 旗县区 of every unit, platform and person, loaded once per call."""
+
+    def __init__(self, s: Session) -> None:
+        self.units = {
+            r.id: (r.name, r.credit_code, r.district)
+            for r in s.execute(select(Unit.id, Unit.name, Unit.credit_code, Unit.district))
+        }
+        self.platforms = {
+            r.id: (r.name, r.host_unit_id)
+            for r in s.execute(select(Platform.id, Platform.name, Platform.host_unit_id))
+        }
+        self.people = {
+            r.id: (r.name, r.employer_unit_id, r.id_number)
+            for r in s.execute(select(Person.id, Person.name, Person.employer_unit_id, Person.id_number))
+        }
+
+    def describe(self, e: Entitlement) -> tuple[str, str, str, str]:
+        """(unit name, credit code, 旗县区, subject name) for an entitlement."""
+        subject, payee = "", e.payee_unit_id
+        code_fallback = ""
+        if e.platform_id is not None:
+            name, host = self.platforms.get(e.platform_id, ("", None))
+            subject, payee = name, payee or host
+        elif e.person_id is not None:
+            name, employer, id_number = self.people.get(e.person_id, ("", None, ""))
+            subject, payee = name, payee or employer
+            code_fallback = mask_id_number(id_number) if id_number else ""
+        else:
+            payee = payee or e.unit_id
+        if payee is None or payee not in self.units:
+            return subject, code_fallback, "", subject
+        uname, code, district = self.units[payee]
+        return uname, code, district, subject
+
+
+def load_rows(
+    s: Session, city: str, years: Iterable[int] | None = None, ids: Iterable[int] | None = None
+) -> list[PlanRow]:
+    """Plan rows for the instalments of ``years`` (or with ``ids``), in 旗县区 / unit / clause order."""
+    infos = clause_infos(city)
+    subjects = _Subjects(s)
+    q = select(Instalment, Entitlement).join(Entitlement, Instalment.entitlement_id == Entitlement.id)
+    if years is not None:
+        q = q.where(Instalment.year.in_(list(years)))
+    if ids is not None:
+        q = q.where(Instalment.id.in_(list(ids)))
+    pairs = [tuple(r) for r in s.execute(q)]
+    paid = _paid_by_instalment(s)
+    ent_paid: dict[int, int] = defaultdict(int)
+    for inst_id, ent_id in s.execute(select(Instalment.id, Instalment.entitlement_id)):
+        ent_paid[ent_id] += paid.get(inst_id, 0)
+    rec_ids = {e.recognition_id for _, e in pairs if e.recognition_id}
+    recs = (
+        {
+            r.id: (r.doc_number, bool(r.evidence.strip()))
+            for r in s.execute(
+                select(Recognition.id, Recognition.doc_number, Recognition.evidence).where(
+                    Recognition.id.in_(rec_ids)
+                )
+            )
+        }
+        if rec_ids
+        else {}
+    )
+    rows: list[PlanRow] = []
+    for inst, ent in pairs:
+        if ent.status not in OWED_STATUSES and inst.state in ("planned", "cancelled"):
+            continue
+        uname, code, district, subject = subjects.describe(ent)
+        info = infos.get(ent.clause_id)
+        p = paid.get(inst.id, 0)
+        label = STATE_LABELS.get(inst.state, inst.state)
+        if inst.state == "approved" and p > 0:
+            label = PARTLY_PAID
+        notes = []
+        if inst.pending_amount_fen is not None:
+            notes.append(
+                f"待复核：重算金额 {inst.pending_amount_fen / 100:,.2f} 元。{inst.review_note}".strip()
+            )
+        if inst.state == "cancelled" and inst.cancelled_reason:
+            notes.append(f"取消原因：{inst.cancelled_reason}")
+        if subject and subject != uname:
+            notes.insert(0, subject)
+        doc, evidence = recs.get(ent.recognition_id or 0, ("", False))
+        rows.append(
+            PlanRow(
+                instalment_id=inst.id,
+                entitlement_id=ent.id,
+                year=inst.year,
+                unit_name=uname,
+                credit_code=code,
+                district=district,
+                subject_name=subject,
+                clause_id=ent.clause_id,
+                article=info.article if info else "",
+                clause_title=info.title if info else ent.clause_id,
+                payment_wording=ent.payment_wording or (info.payment_wording if info else ""),
+                amount_fen=inst.amount_fen,
+                paid_fen=p,
+                open_fen=0 if inst.state == "cancelled" else inst.amount_fen - p,
+                entitlement_paid_fen=ent_paid.get(ent.id, 0),
+                state=inst.state,
+                state_label=label,
+                batch_id=inst.batch_id,
+                approved_by=inst.approved_by,
+                pending_amount_fen=inst.pending_amount_fen,
+                note="；".join(notes),
+                recognition_id=ent.recognition_id,
+                doc_number=doc,
+                has_evidence=evidence,
+            )
+        )
+    rows.sort(key=lambda r: (r.year, r.district, r.unit_name, r.article, r.instalment_id))
+    return rows
+
+
+def _totals(rows: list[PlanRow], key) -> list[Total]:  # noqa: ANN001 - a row -> str function
+    groups: dict[str, list[PlanRow]] = defaultdict(list)
+    for r in rows:
+        groups[key(r)].append(r)
+    return [
+        Total(k, len(v), sum(r.amount_fen for r in v), sum(r.paid_fen for r in v))
+        for k, v in sorted(groups.items())
+    ]
+
+
+def year_plan(app: App, year: int, include_cancelled: bool = False) -> YearPlan:
+    """The instalments due in ``year`` with totals by clause, 旗县区 and payment wording."""
+    city = require_bureau(app).city
+    with app.db.session() as s:
+        rows = load_rows(s, city, [year])
+    if not include_cancelled:
+        rows = [r for r in rows if r.state != "cancelled"]
+    live = [r for r in rows if r.state != "cancelled"]
+    return YearPlan(
+        year=year,
+        rows=rows,
+        total_fen=sum(r.amount_fen for r in live),
+        approved_fen=sum(r.amount_fen for r in live if r.state in ("approved", "paid")),
+        paid_fen=sum(r.paid_fen for r in live),
+        by_clause=_totals(live, lambda r: f"{r.article}{r.clause_title}"),
+        by_district=_totals(live, lambda r: r.district or "（未填旗县区）"),
+        by_wording=_totals(live, lambda r: r.payment_wording or "（未注明）"),
+    )
+
+
+def commitments(app: App, first_year: int, years: int = 5) -> list[CommitmentRow]:
+    """What the schedules already promise for ``first_year`` … ``first_year + years - 1``, by clause.
+
+    Counts every instalment not cancelled, whatever its state, so the table shows the
+    whole promise; what is already paid in those years stays in (it is part of the promise).
+    """
+    city = require_bureau(app).city
+    span = list(range(first_year, first_year + years))
+    with app.db.session() as s:
+        rows = [r for r in load_rows(s, city, span) if r.state != "cancelled"]
+    groups: dict[str, list[PlanRow]] = defaultdict(list)
+    for r in rows:
+        groups[r.clause_id].append(r)
+    out = []
+    for clause_id, group in groups.items():
+        by_year = {y: sum(r.amount_fen for r in group if r.year == y) for y in span}
+        first = group[0]
+        out.append(
+            CommitmentRow(
+                clause_id,
+                first.article,
+                first.clause_title,
+                len({r.entitlement_id for r in group}),
+                by_year,
+                sum(by_year.values()),
+            )
+        )
+    out.sort(key=lambda c: (_article_order(c.article), c.clause_id))
+    return out
+
+
+_NUMERALS = "零一二三四五六七八九"
+
+
+def _article_order(article: str) -> int:
+    """（二十五） → 25, so clauses sort in the order of the policy text."""
+    text = article.strip("（）()")
+    if not text:
+        return 999
+    total, current = 0, 0
+    for ch in text:
+        if ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch in _NUMERALS:
+            current = _NUMERALS.index(ch)
+        else:
+            return 999
+    return total + current
+
+
+def article_order(article: str) -> int:
+    return _article_order(article)
