@@ -86,13 +86,15 @@ class TomlLines:
         return found[index] if index < len(found) else None
 
     def key_line(self, name: str, index: int, key: str) -> int:
-        """The line of ``key`` (first segment of a dotted key) in the ``index``-th block ``name``."""
+        """The line of ``key`` in the ``index``-th block ``name``; else its ``id`` line; else its header."""
         span = self.block(name, index)
         if span is None:
             return 0
         start, end = span
-        if key:
-            pattern = re.compile(rf"^\s*\"?{re.escape(key.split('.')[0])}\"?\s*=")
+        for wanted in (key.split(".")[0], "id"):  # a missing key points at the block's id line
+            if not wanted:
+                continue
+            pattern = re.compile(rf"^\s*\"?{re.escape(wanted)}\"?\s*=")
             for no in range(start, end + 1):
                 if pattern.match(self.lines[no - 1]):
                     return no
