@@ -260,6 +260,8 @@ def _apply(session: Session, row: Entitlement | None, ent: Computed, city: str,
 
 def _update_instalment(inst: Instalment, amount_fen: int, cancelled_reason: str) -> tuple[bool, int]:
     """Bring one stored instalment in line; a locked one is flagged, never rewritten."""
+    if inst.state == "paid" and cancelled_reason:
+        return False, 0  # D4: a revocation cancels what is unpaid; paid money stays as it was
     if inst.state in LOCKED_STATES:
         differs = amount_fen != inst.amount_fen or bool(cancelled_reason)
         pending = (0 if cancelled_reason else amount_fen) if differs else None

@@ -213,6 +213,7 @@ def delete_recognition(app: App, rec_id: int) -> None:
         before = asdict(_recognition_row(s, rec))
         for ent in s.scalars(select(Entitlement).where(Entitlement.recognition_id == rec_id)):
             s.delete(ent)
+        s.flush()  # the entitlements go first: they reference the recognition
         s.delete(rec)
         audit.record(s, app.actor, "删除", "recognition", rec_id, before, None)
         recompute_subjects(s, app.actor, city, {ref})
