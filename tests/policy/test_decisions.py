@@ -215,6 +215,46 @@ def test_d1_assessment_groups_are_judged_per_assessment_year() -> None:
     ]
 
 
+def test_d1_city_assessment_repeats_yearly_and_the_upgrade_pays_the_level_difference() -> None:
+    pol = policy(
+        clause(
+            "I-n",
+            Form.ONE_TIME,
+            trigger=trig("incubator", Level.NATIONAL),
+            amount_fen=wan(200),
+            exclusion_group="inc",
+        ),
+        clause(
+            "I-r",
+            Form.ONE_TIME,
+            trigger=trig("incubator", Level.REGIONAL),
+            amount_fen=wan(50),
+            exclusion_group="inc",
+        ),
+        clause(
+            "I-city",
+            Form.ONE_TIME,
+            trigger=trig("incubator", Level.CITY, stage="优秀"),
+            amount_fen=wan(30),
+            repeat="once_per_assessment_year",
+            exclusion_group="inc",
+        ),
+    )
+    recs = [
+        rec(1, "incubator", Level.CITY, date(2022, 3, 1), stage="优秀"),
+        rec(2, "incubator", Level.CITY, date(2023, 3, 1), stage="优秀"),
+        rec(3, "incubator", Level.REGIONAL, date(2024, 3, 1)),
+        rec(4, "incubator", Level.NATIONAL, date(2025, 3, 1)),
+    ]
+    got = {e.key: (e.total_fen, e.deducted_fen) for e in run(pol, subject(recs))}
+    assert got == {
+        "I-city|rec:1": (30_000_000, 0),
+        "I-city|rec:2": (30_000_000, 0),
+        "I-r|rec:3": (20_000_000, 30_000_000),
+        "I-n|rec:4": (150_000_000, 50_000_000),
+    }
+
+
 def test_d1_can_be_switched_off_by_the_catalog() -> None:
     recs = [rec(1, "kl", Level.REGIONAL, date(2023, 2, 1)), rec(2, "kl", Level.NATIONAL, date(2023, 11, 1))]
     pol = _kl_ladder()

@@ -77,9 +77,17 @@ def _deduct(ent: Entitlement, clause: Clause, granted: int, previous: Entitlemen
     )
 
 
+def _assessment_only(clauses: dict[str, Clause], group: str) -> bool:
+    """A group whose clauses all repeat per assessment year is judged per assessment year."""
+    members = [c for c in clauses.values() if c.exclusion_group == group]
+    return all(c.repeat == "once_per_assessment_year" for c in members)
+
+
 def apply_groups(
     ctx: Context, entitlements: list[Entitlement], clauses: dict[str, Clause]
 ) -> list[Entitlement]:
+    if not ctx.flag("exclusion_within_policy", True):
+        return list(entitlements)
     order = {cid: i for i, cid in enumerate(clauses)}
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     dates: dict[int, date] = {}
@@ -89,10 +97,8 @@ def apply_groups(
         if ent.status != EntitlementStatus.DUE or not clause.exclusion_group or rec is None:
             continue
         dates[idx] = rec.date
-        per_year = rec.date.year if clause.repeat == "once_per_assessment_year" else 0
+        per_year = rec.date.year if _assessment_only(clauses, clause.exclusion_group) else 0
         groups[(clause.exclusion_group, per_year)].append(idx)
-    if not ctx.flag("exclusion_within_policy", True):
-        return list(entitlements)
     pays_difference = ctx.flag("upgrade_pays_difference", True)
     lower_pays_nothing = ctx.flag("equal_or_lower_pays_nothing", True)
     same_year_one = ctx.flag("same_year_highest_only", True)
@@ -103,33 +109,41 @@ def apply_groups(
             by_year[dates[idx].year].append(idx)
         granted = 0
         best: Entitlement | None = None
+        seen: set[str] = set()
         for year in sorted(by_year):
             batch = sorted(
                 by_year[year],
                 key=lambda i: (-entitlements[i].total_fen, order[entitlements[i].clause_id], dates[i], i),
             )
             top = entitlements[batch[0]]
+            clause = clauses[top.clause_id]
+            repeat = clause.repeat == "once_per_assessment_year" and top.clause_id in seen
             if best is None:
                 result[batch[0]], winner = top, top
                 granted, best = top.total_fen, top
+            elif repeat and top.total_fen <= granted:
+                # D2: a new assessment year of the same result pays again; D1 compares levels only.
+                note = f"{year} 考核年度的考核结果，按考核年度支持，不与同组此前支持比较"
+                result[batch[0]] = replace(top, explanation=_add(top, clause, [note]))
+                winner = top  # the level granted in the group stays what it was
             elif top.total_fen > granted:
                 if pays_difference:
-                    result[batch[0]] = _deduct(top, clauses[top.clause_id], granted, best)
+                    result[batch[0]] = _deduct(top, clause, granted, best)
                 else:
                     note = f"同组此前已享受 {explain.yuan(granted)}（{best.clause_id}），本次全额支持，不扣减"
-                    result[batch[0]] = replace(top, explanation=_add(top, clauses[top.clause_id], [note]))
+                    result[batch[0]] = replace(top, explanation=_add(top, clause, [note]))
                 winner, granted, best = top, top.total_fen, top
             elif not lower_pays_nothing:
                 note = (
                     f"同组此前已享受 {explain.yuan(granted)}（{best.clause_id}），本次同级或较低级别仍予支持"
                 )
-                result[batch[0]] = replace(top, explanation=_add(top, clauses[top.clause_id], [note]))
+                result[batch[0]] = replace(top, explanation=_add(top, clause, [note]))
                 winner = top
             else:
-                result[batch[0]] = _excluded(
-                    top, clauses[top.clause_id], best, f"已享受同等或更高支持（{explain.yuan(granted)}）"
-                )
+                why = f"已享受同等或更高支持（{explain.yuan(granted)}）"
+                result[batch[0]] = _excluded(top, clause, best, why)
                 winner = best
+            seen.add(top.clause_id)
             for idx in batch[1:] if same_year_one else ():
                 why = f"同一年度（{year} 年）已按较高金额支持，不重复享受"
                 if winner is not top:
