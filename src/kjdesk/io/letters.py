@@ -1,0 +1,220 @@
+"""A letter as a PDF laid out after GB/T 9704-2012 (党政机关公文格式).
+
+A4; 版心 156 mm × 225 mm with a 37 mm top and 28 mm left margin; 22 lines a page on a fixed
+grid, 28 characters a line (the characters are set a little closer when the font's own
+width would not allow 28); title 二号 (22 pt) in 小标宋 or 黑体, centred; 主送 flush left;
+body 仿宋 三号 (16 pt), each paragraph indented two characters and justified; 落款 and
+date on the right (不加盖印章的公文: signature two characters from the right edge, the date
+below it starting two characters further right); page numbers ``— 1 —`` in 四号 7 mm under
+the 版心, odd pages on the right and even pages on the left, one character in.
+
+The output is deterministic: the same letter gives the same bytes (reportlab's invariant
+mode, the issue date as the creation date), so a stored letter can be checked and reprinted.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from kjdesk.io.cjk_lines import break_paragraph
+from kjdesk.io.fonts import LetterFonts
+
+PAGE_W, PAGE_H = A4
+LEFT, TOP = 28 * mm, 37 * mm
+TEXT_W, TEXT_H = 156 * mm, 225 * mm
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+PITCH = TEXT_H / LINES_PER_PAGE
+BODY_PT, TITLE_PT, PAGE_NO_PT = 16.0, 22.0, 14.0  # 三号, 二号, 四号
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """Everything a letter says, already filled in from its template."""
+
+    number: str  # 包科字〔2026〕1号
+    title: str
+    addressee: str  # ends with “：”
+    paragraphs: tuple[str, ...]
+    signature: str  # the bureau's name
+    issued_on: date
+    subject: str = ""  # PDF metadata: what the letter is about
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the grid: text set at ``x`` with extra spacing after each character."""
+
+    text: str = ""
+    font: str = ""
+    size: float = BODY_PT
+    x: float = 0.0
+    char_space: float = 0.0
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def date_text(day: date) -> str:
+    """成文日期 with Arabic numerals, as GB/T 9704-2012 §7.3.5 writes it: 2026年11月23日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+class Typesetter:
+    """Turns a ``LetterText`` into grid lines with the letter's fonts."""
+
+    def __init__(self, fonts: LetterFonts) -> None:
+        self.fonts = fonts
+        # The spacing that makes 28 of the body font's Chinese characters fill the line exactly.
+        em = stringWidth("国", fonts.body, BODY_PT) or BODY_PT
+        self.body_space = TEXT_W / CHARS_PER_LINE - em
+        self.char_w = em + self.body_space
+        title_em = stringWidth("国", fonts.title, TITLE_PT) or TITLE_PT
+        self.title_space = 0.0 if title_em * 20 <= TEXT_W else TEXT_W / 20 - title_em
+
+    def width(self, text: str, font: str, size: float, space: float) -> float:
+        """Visible width: the spacing counts between characters, not after the last."""
+        if not text:
+            return 0.0
+        return stringWidth(text, font, size) + space * (len(text) - 1)
+
+    def body_width(self, text: str) -> float:
+        return self.width(text, self.fonts.body, BODY_PT, self.body_space)
+
+    def paragraph(self, text: str, indent_chars: int = 2) -> list[Line]:
+        indent = indent_chars * self.char_w
+        broken = break_paragraph(text, self.body_width, TEXT_W, indent)
+        lines = []
+        for i, b in enumerate(broken):
+            x = LEFT + (indent if i == 0 else 0.0)
+            space = self.body_space
+            avail = TEXT_W - (indent if i == 0 else 0.0)
+            if not b.last and len(b.text) > 1:
+                space += (avail - b.width) / (len(b.text) - 1)  # 两端对齐
+            lines.append(Line(b.text, self.fonts.body, BODY_PT, x, space))
+        return lines
+
+    def centred(self, text: str, font: str, size: float, space: float) -> list[Line]:
+        measure = lambda t: self.width(t, font, size, space)  # noqa: E731
+        out = []
+        for b in break_paragraph(text, measure, TEXT_W):
+            out.append(Line(b.text, font, size, LEFT + (TEXT_W - b.width) / 2, space))
+        return out
+
+    def right(self, text: str, right_chars: float = 0.0) -> Line:
+        w = self.body_width(text)
+        return Line(
+            text, self.fonts.body, BODY_PT, LEFT + TEXT_W - right_chars * self.char_w - w, self.body_space
+        )
+
+    def signature(self, name: str, when: str) -> list[Line]:
+        """署名 two characters from the right; the date below, starting two characters further in."""
+        c = self.char_w
+        name_w, date_w = self.body_width(name), self.body_width(when)
+        name_x = LEFT + TEXT_W - 2 * c - name_w
+        date_x = name_x + 2 * c
+        if date_x + date_w > LEFT + TEXT_W - 2 * c:  # the date is the longer: it sets the edge
+            date_x = LEFT + TEXT_W - 2 * c - date_w
+            name_x = date_x - 2 * c
+        return [
+            Line(name, self.fonts.body, BODY_PT, name_x, self.body_space),
+            Line(when, self.fonts.body, BODY_PT, date_x, self.body_space),
+        ]
+
+    def blocks(self, letter: LetterText) -> list[list[Line]]:
+        """The letter as blocks of lines that stay on one page together."""
+        blank = Line()
+        head = [self.right(letter.number), blank]
+        title = self.centred(letter.title, self.fonts.title, TITLE_PT, self.title_space)
+        blocks: list[list[Line]] = [head + title + [blank]]
+        addressee = self.paragraph(letter.addressee, indent_chars=0)
+        body = [self.paragraph(p) for p in letter.paragraphs]
+        if body:
+            body[0] = addressee + body[0]
+        else:
+            body = [addressee]
+        tail = [blank, *self.signature(letter.signature, date_text(letter.issued_on))]
+        # the last two lines of the text go with the signature, never a signature alone on a page
+        last = body.pop()
+        keep = last[-2:]
+        for lines in body:
+            blocks.extend([ln] for ln in lines)
+        blocks.extend([ln] for ln in last[: len(last) - len(keep)])
+        blocks.append(keep + tail)
+        return blocks
+
+
+def paginate(blocks: Sequence[list[Line]]) -> list[list[Line]]:
+    pages: list[list[Line]] = [[]]
+    for block in blocks:
+        page = pages[-1]
+        if len(page) + len(block) > LINES_PER_PAGE and page:
+            pages.append([])
+            page = pages[-1]
+            block = list(block)
+            while block and block[0].blank:  # no blank line at the top of a page
+                block.pop(0)
+        if len(block) > LINES_PER_PAGE:  # longer than a page (a very long title): let it run on
+            for ln in block:
+                if len(pages[-1]) >= LINES_PER_PAGE:
+                    pages.append([])
+                pages[-1].append(ln)
+            continue
+        page.extend(block)
+    return pages
+
+
+def page_number_text(n: int) -> str:
+    return f"— {n} —"
+
+
+def render_letter(letter: LetterText, fonts: LetterFonts) -> bytes:
+    """The PDF of one letter; the same letter and fonts give the same bytes."""
+    setter = Typesetter(fonts)
+    pages = paginate(setter.blocks(letter))
+    buf = io.BytesIO()
+    stamp = f"D:{letter.issued_on:%Y%m%d}000000+08'00'"
+    canvas = Canvas(
+        buf, pagesize=A4, invariant=1, pageCompression=1, initialFontName=fonts.body, initialFontSize=BODY_PT
+    )
+    canvas.setDateFormatter(lambda *_: stamp)
+    canvas.setTitle(letter.title)
+    canvas.setAuthor(letter.signature)
+    canvas.setSubject(letter.subject or letter.number)
+    canvas.setCreator("科技兑现台 kjdesk")
+    canvas.setProducer("科技兑现台 kjdesk")
+    for page_no, lines in enumerate(pages, start=1):
+        top = PAGE_H - TOP
+        for i, ln in enumerate(lines):
+            if ln.blank:
+                continue
+            # centre the character box in the grid slot (CJK glyph centre ≈ 0.38 em above baseline)
+            baseline = top - i * PITCH - PITCH / 2 - 0.38 * ln.size
+            text = canvas.beginText(ln.x, baseline)
+            text.setFont(ln.font, ln.size)
+            text.setCharSpace(ln.char_space)
+            text.textOut(ln.text)
+            canvas.drawText(text)
+        draw_page_number(canvas, fonts.number, page_no)
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def draw_page_number(canvas: Canvas, font: str, page_no: int) -> None:
+    """四号 page number, its dashes 7 mm under the 版心; odd right, even left, one character in."""
+    text = page_number_text(page_no)
+    w = stringWidth(text, font, PAGE_NO_PT)
+    bottom = PAGE_H - TOP - TEXT_H
+    baseline = bottom - 7 * mm - 0.38 * PAGE_NO_PT
+    x = LEFT + TEXT_W - PAGE_NO_PT - w if page_no % 2 else LEFT + PAGE_NO_PT
+    canvas.setFont(font, PAGE_NO_PT)
+    canvas.drawString(x, baseline, text)
