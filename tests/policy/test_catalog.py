@@ -325,3 +325,19 @@ def test_toml_syntax_error_has_its_line(tmp_path):
     path, _ = _copy(tmp_path, edit)
     [problem] = check_file(path)
     assert problem.line == 10 and "语法错误" in problem.message
+
+
+def test_unknown_fact_and_missing_file_are_reported_in_chinese(tmp_path):
+    def edit(lines):
+        i = lines.index('base_fact = "仪器共享费用"')
+        lines[i] = 'base_fact = "仪器费用"'
+        return lines
+
+    path, lines = _copy(tmp_path, edit)
+    [problem] = check_file(path)
+    assert (
+        problem.line == _line_of(lines, 'base_fact = "仪器费用"')
+        and "未知的年度指标“仪器费用”" in problem.message
+    )
+    [missing] = check_file(tmp_path / "nope.toml")
+    assert missing.line == 0 and "无法读取政策文件" in missing.message

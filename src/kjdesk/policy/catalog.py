@@ -220,7 +220,12 @@ def _target(t: dict) -> Target:
 
 
 def _read(path: str | Path, titles: TitleVocabulary | None) -> tuple[dict, list[CatalogProblem]]:
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        return {}, [CatalogProblem(0, "", f"无法读取政策文件：{exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return {}, [CatalogProblem(0, "", "政策文件不是 UTF-8 编码")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

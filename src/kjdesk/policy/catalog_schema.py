@@ -8,183 +8,29 @@ check a policy file (``kjdesk policy check FILE.toml``).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from kjdesk.policy.catalog_fields import (
+    CITY_PREFIX,
+    CLAUSE_FIELDS,
+    CLAUSE_ID_RE,
+    CONDITION_FIELDS,
+    DOCUMENT_FIELDS,
+    GROUP_ID_RE,
+    KIND_LABEL,
+    KNOWN_FACTS,
+    NONCASH_FORMS,
+    READING_PREFIX,
+    SETTINGS_FIELDS,
+    TARGET_FIELDS,
+    TIER_FIELDS,
+    TRIGGER_FIELDS,
+    FieldSpec,
+    Issue,
+)
 from kjdesk.policy.model import Form, Level
 from kjdesk.policy.titles import TitleVocabulary
-
-Issue = tuple[str, int, str, str]  # section ("clause", "target", "document", "settings"), index, key, message
-
-READING_PREFIX = "按本系统口径："
-CITY_PREFIX = {"baotou": "BT", "wuhai": "WH"}
-BENEFICIARIES = frozenset(
-    {"enterprise", "platform", "institution", "park", "person", "project", "broker", "registry"}
-)
-WORDINGS = frozenset(
-    {"后补助", "资金支持", "补助", "奖励", "支持", "配套资金支持", "配套支持", "奖励和报酬", ""}
-)
-REPEATS = frozenset({"once_per_subject", "once_per_event", "once_per_assessment_year", "per_year"})
-CAP_SCOPES = frozenset({"per_year", "per_item", "per_subject_total", "per_event"})
-OPS = frozenset({">=", ">", "<", "<="})
-TARGET_KINDS = frozenset({"stock", "flow", "qualitative"})
-NONCASH_FORMS = frozenset({Form.TAX, Form.PRIORITY})
-_CLAUSE_ID = re.compile(r"^[A-Z]{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
-_GROUP_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-_KIND_LABEL = {
-    "str": "文字（带引号）",
-    "bool": "true 或 false",
-    "int": "整数",
-    "wan": '万元金额（带引号的十进制数，如 "30"）',
-    "decimal": '带引号的十进制数（如 "0.05"）',
-    "str_list": "文字列表",
-    "table": "内联表 { … }",
-    "table_list": "内联表列表",
-    "date": "日期（如 2021-08-14）",
-}
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    kind: str
-    required: bool = False
-    choices: frozenset[str] | None = None
-
-
-CLAUSE_FIELDS: dict[str, FieldSpec] = {
-    "id": FieldSpec("str", True),
-    "article": FieldSpec("str", True),
-    "title": FieldSpec("str", True),
-    "beneficiary": FieldSpec("str", True, BENEFICIARIES),
-    "form": FieldSpec("str", True, frozenset(f.value for f in Form)),
-    "trigger": FieldSpec("table"),
-    "amount_wan": FieldSpec("wan"),
-    "is_floor": FieldSpec("bool"),
-    "years": FieldSpec("int"),
-    "rate": FieldSpec("decimal"),
-    "tiers": FieldSpec("table_list"),
-    "base_fact": FieldSpec("str"),
-    "base_year_offset": FieldSpec("int"),
-    "per_item": FieldSpec("bool"),
-    "condition": FieldSpec("table"),
-    "cap_wan": FieldSpec("wan"),
-    "cap_scope": FieldSpec("str", False, CAP_SCOPES),
-    "step_size": FieldSpec("decimal"),
-    "step_size_wan": FieldSpec("wan"),
-    "step_amount_wan": FieldSpec("wan"),
-    "lower_is_better": FieldSpec("bool"),
-    "match_ratio_min": FieldSpec("decimal"),
-    "match_ratio_max": FieldSpec("decimal"),
-    "entered": FieldSpec("bool"),
-    "repeat": FieldSpec("str", True, REPEATS),
-    "exclusion_group": FieldSpec("str"),
-    "cash": FieldSpec("bool", True),
-    "payment_wording": FieldSpec("str", True, WORDINGS),
-    "payer": FieldSpec("str"),
-    "quote": FieldSpec("str", True),
-    "notes": FieldSpec("str"),
-    "readings": FieldSpec("str_list", True),
-}
-TRIGGER_FIELDS = {
-    "recognition": FieldSpec("str", True),
-    "levels": FieldSpec("str_list"),
-    "stage": FieldSpec("str"),
-    "requires_valid": FieldSpec("str"),
-    "consecutive": FieldSpec("int"),
-}
-TIER_FIELDS = {
-    "rate": FieldSpec("decimal", True),
-    "fact": FieldSpec("str"),
-    "equals": FieldSpec("str"),
-    "label": FieldSpec("str"),
-}
-CONDITION_FIELDS = {
-    "fact": FieldSpec("str", True),
-    "op": FieldSpec("str", True, OPS),
-    "value": FieldSpec("decimal"),
-    "value_wan": FieldSpec("wan"),
-}
-DOCUMENT_FIELDS = {
-    "city": FieldSpec("str", True, frozenset(CITY_PREFIX)),
-    "title": FieldSpec("str", True),
-    "issuer": FieldSpec("str", True),
-    "doc_number": FieldSpec("str", True),
-    "issued": FieldSpec("date", True),
-    "effective": FieldSpec("date", True),
-    "superseded": FieldSpec("date"),
-}
-TARGET_FIELDS = {
-    "id": FieldSpec("str", True),
-    "article": FieldSpec("str", True),
-    "metric": FieldSpec("str", True),
-    "minimum": FieldSpec("int"),
-    "maximum": FieldSpec("int"),
-    "kind": FieldSpec("str", True, TARGET_KINDS),
-    "by_year": FieldSpec("int", True),
-    "recognition": FieldSpec("str_list"),
-    "levels": FieldSpec("str_list"),
-    "firmness": FieldSpec("str", False, frozenset({"", "力争"})),
-    "quote": FieldSpec("str"),
-    "notes": FieldSpec("str"),
-}
-_B, _S, _L, _I, _D = "bool", "str", "str_list", "int", "date"
-SETTINGS_FIELDS: dict[str, FieldSpec] = {
-    name: FieldSpec(kind, True)
-    for name, kind in {
-        "exclusion_within_policy": _B,  # D1
-        "same_year_highest_only": _B,
-        "upgrade_pays_difference": _B,
-        "equal_or_lower_pays_nothing": _B,
-        "cultivation_outside_group": _B,
-        "one_time_star_once_per_subject": _B,  # D2
-        "assessment_once_per_assessment_year": _B,
-        "consecutive_first_may_precede_effective": _B,  # D3
-        "officer_may_defer_first_year": _B,  # D4
-        "annual_without_n_while_valid": _B,
-        "cancel_unpaid_on_revocation": _B,
-        "paid_never_changed": _B,
-        "floor_default_is_floor": _B,  # D5
-        "entered_never_below_floor": _B,
-        "person_cap_across_employers": _B,  # D6
-        "step_partial_floored": _B,  # D7
-        "step_no_pay_on_decrease": _B,
-        "entered_requires_basis": _B,  # D8
-        "yearly_standard_prefills": _B,
-        "matching_may_exceed_min": _B,
-        "award_match_one_entitlement_to_unit": _B,
-        "enforce_caps_on_entered": _B,
-        "noncash_never_paid": _B,  # D9
-        "require_registered_in_city": _B,  # D10
-        "require_doc_number_for_post_subsidy": _B,  # D11
-        "require_evidence_for_post_subsidy": _B,
-        "fund_support_approve_at_once": _B,
-        "renewal_pays_per_event": _B,  # D12
-        "round_half_up_once": _B,  # D13
-        "status_support_clauses": _L,  # open cases
-        "step_requires_previous_year": _B,
-        "tier_missing_fact_uses_default": _B,
-        "new_means_first_recognition": _B,
-        "any_stage_clauses": _L,
-        "discretionary_placeholder": _B,
-        "target_count_higher_levels": _B,
-        "target_flow_from": _D,
-        "target_stock_at": _S,
-    }.items()
-}
-SETTINGS_FIELDS |= {
-    "deduct_from": FieldSpec("str", True, frozenset({"earliest", "latest"})),
-    "schedule_first_year": FieldSpec("str", True, frozenset({"trigger_year", "next_year"})),
-    "deciding_date": FieldSpec("str", True, frozenset({"recognition_date"})),
-    "before_effective": FieldSpec("str", True, frozenset({"flag_no_policy"})),
-    "status_support_first_year": FieldSpec("str", True, frozenset({"effective_year", "trigger_year"})),
-    # optional tables read by the engine and services
-    "yearly_standards": FieldSpec("table"),  # D8: {clause_id = {"2023" = "10"}} in 万元
-    "recognition_labels": FieldSpec("table"),  # display names of recognition types
-    "validity_years": FieldSpec("table"),  # {type_id = N}: valid_years overrides
-}
 
 
 def parse_decimal(value: object) -> Decimal | None:
@@ -212,14 +58,14 @@ def _check_value(key: str, value: object, spec: FieldSpec) -> str | None:
     if spec.kind in ("wan", "decimal"):
         d = parse_decimal(value)
         if d is None:
-            return f"字段“{key}”应为{_KIND_LABEL[spec.kind]}，实际为“{value}”"
+            return f"字段“{key}”应为{KIND_LABEL[spec.kind]}，实际为“{value}”"
         if d < 0:
             return f"字段“{key}”不能为负数：“{value}”"
         if spec.kind == "wan" and d * 1_000_000 != (d * 1_000_000).to_integral_value():
             return f"字段“{key}”的金额“{value}”万元不能精确到分"
         return None
     if not ok:
-        return f"字段“{key}”应为{_KIND_LABEL[spec.kind]}，实际为“{value}”"
+        return f"字段“{key}”应为{KIND_LABEL[spec.kind]}，实际为“{value}”"
     if spec.choices is not None and value not in spec.choices:
         allowed = "、".join(sorted(f"“{c}”" for c in spec.choices))
         return f"字段“{key}”的值“{value}”不在允许范围内：{allowed}"
@@ -249,7 +95,7 @@ def _clause_rules(c: dict, titles: TitleVocabulary) -> list[tuple[str, str]]:
     """The rules that tie fields of one clause together: [(key, message)]."""
     out: list[tuple[str, str]] = []
     cid = c.get("id", "")
-    if isinstance(cid, str) and not _CLAUSE_ID.match(cid):
+    if isinstance(cid, str) and not CLAUSE_ID_RE.match(cid):
         out.append(("id", f"条款编号“{cid}”须为ASCII字母、数字和连字符，形如 BT-06-hte-cert"))
     try:
         form = Form(c.get("form"))
@@ -309,12 +155,17 @@ def _clause_rules(c: dict, titles: TitleVocabulary) -> list[tuple[str, str]]:
             out.append(("readings", f"第{i + 1}条口径说明须以“{READING_PREFIX}”开头"))
     if isinstance(c.get("quote"), str) and (not c["quote"].strip() or "†" in c["quote"]):
         out.append(("quote", "原文引文不能为空，也不能带“†”标记（跨页句子须连写）"))
+    facts = [("base_fact", c.get("base_fact")), ("condition", (c.get("condition") or {}).get("fact"))]
+    facts += [("tiers", t.get("fact")) for t in c.get("tiers", []) if isinstance(t, dict)]
+    for key, fact in facts:
+        if isinstance(fact, str) and fact not in KNOWN_FACTS:
+            out.append((key, f"未知的年度指标“{fact}”（可用：{'、'.join(sorted(KNOWN_FACTS))}）"))
     if has("trigger"):
         out += [("trigger", m) for _, m in check_table(c["trigger"], TRIGGER_FIELDS, "trigger.")]
         if isinstance(c["trigger"], dict):
             out += [("trigger", m) for m in _trigger_rules(c["trigger"], titles)]
     g = c.get("exclusion_group")
-    if isinstance(g, str) and not _GROUP_ID.match(g):
+    if isinstance(g, str) and not GROUP_ID_RE.match(g):
         out.append(("exclusion_group", f"不重复组名“{g}”须为小写ASCII字母、数字和下划线"))
     return out
 
