@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from kjdesk.policy.catalog import builtin_policies
 from kjdesk.policy.model import Level, SubjectKind
 from kjdesk.policy.titles import (
     LevelNotAllowed,
@@ -127,3 +131,60 @@ def test_a_level_the_type_does_not_have_or_two_levels_that_disagree():
         resolve_title("自治区级企业技术中心", "国家级")
     with pytest.raises(UnknownTitle, match="无法识别的级别"):
         resolve_title("企业技术中心", "省级")
+
+
+# --- clauses.md Part II, row by row ------------------------------------------------------
+
+
+def _clauses_md() -> Path | None:
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "policy" / "clauses.md").exists():
+            return parent / "shared" / "policy" / "clauses.md"
+    return None
+
+
+def _expand(cell: str) -> list[str]:
+    """``院士工作站（新认定 / 续签）`` → both titles; ``A / B / C`` → three titles."""
+    m = re.match(r"^(.*)（(.+ / .+)）$", cell)
+    if m:
+        return [f"{m.group(1)}（{part.strip()}）" for part in m.group(2).split(" / ")]
+    return [part.strip() for part in cell.split(" / ")]
+
+
+def _levels(cell: str) -> list[str]:
+    cell = re.sub(r"\s*\(乌海: (.+)\)", r", \1", cell)
+    return [part.strip() for part in cell.split(", ")]
+
+
+def _part_two_rows():
+    path = _clauses_md()
+    if path is None:
+        return []
+    text = path.read_text(encoding="utf-8")
+    section = text[text.index("## Part II") : text.index("Yearly facts")]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| ")
+    ]
+    return [
+        (title, level, clauses)
+        for cell, levels, clauses in rows[1:]
+        for title in _expand(cell)
+        for level in _levels(levels)
+    ]
+
+
+@pytest.mark.skipif(_clauses_md() is None, reason="规格文件 clauses.md 不在本机（/work/shared 未挂载）")
+@pytest.mark.parametrize(("title", "level_text", "clauses"), _part_two_rows())
+def test_every_part_two_row_resolves_and_matches_its_clauses_triggers(title, level_text, clauses):
+    vocab = builtin_titles()
+    resolved = resolve_title(title, level_text)
+    level, stage = vocab.parse_level(level_text)
+    assert resolved.level == (level if level is not None else resolved.level)
+    if stage:
+        assert resolved.stage == stage
+    by_id = {c.id: c for p in builtin_policies() for c in p.clauses}
+    for clause_id in (c.strip() for c in clauses.split(",")):
+        if "*" not in clause_id:
+            assert by_id[clause_id].trigger.recognition == resolved.type_id, clause_id
