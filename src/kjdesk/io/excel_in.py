@@ -1,0 +1,282 @@
+"""Reading rosters: .xlsx .xls .ods through python-calamine, .csv in UTF-8 or GBK.
+
+``read_roster(path, sheet)`` returns the cells of one sheet as plain Python values and
+finds the header row under any title line or merged banner. It knows nothing of the
+database; cell-level parsing (dates, amounts, codes) is in ``io/cells.py``. Every problem
+with the file itself raises ``RosterFileError`` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine as calamine
+
+from kjdesk.io.roster_schema import header_score
+
+MAX_ROWS = 200_000
+HEADER_SCAN_ROWS = 30
+CHECK_EVERY = 5000
+
+
+class RosterFileError(ValueError):
+    """The file cannot be read as a roster; ``str(err)`` is the Chinese reason."""
+
+
+@dataclass
+class RosterTable:
+    """One sheet's cells. ``rows[i]`` is spreadsheet row ``i + 1``."""
+
+    file_type: str  # xlsx | xls | ods | csv
+    sheet: str
+    sheets: list[str]
+    rows: list[list[object]]
+    header_row: int  # index into rows
+    header_rows: int = 1  # 2 when a merged group header sits above the column names
+
+    @property
+    def headers(self) -> list[object]:
+        head = list(self.rows[self.header_row])
+        if self.header_rows == 2:
+            below = self.rows[self.header_row + 1]
+            head = _merge_header_rows(head, below)
+        return head
+
+    @property
+    def first_data(self) -> int:
+        return self.header_row + self.header_rows
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_type(path: Path) -> str:
+    """What the file really is, by its bytes (a .docx renamed .xlsx is still a Word document)."""
+    try:
+        head = path.read_bytes()[:4096] if path.stat().st_size < 4096 else _head(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise RosterFileError(f"无法读取文件：{exc.strerror or exc}") from exc
+    if not head:
+        raise RosterFileError("文件是空的（0 字节），没有可导入的内容")
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_type(path)
+    if head.startswith(_OLE_MAGIC):
+        whole = path.read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in whole:
+            raise RosterFileError("该工作簿设有打开密码。请在 Excel 或 WPS 中取消密码、另存后再导入")
+        if "WordDocument".encode("utf-16-le") in whole:
+            raise RosterFileError(
+                "该文件是 Word 文档（.doc），不是表格。请把名单复制到 Excel 中另存为 .xlsx 后再导入"
+            )
+        return "xls"
+    lower = head.lstrip().lower()
+    if lower.startswith((b"<html", b"<!doctype", b"<table", b"<?xml")):
+        raise RosterFileError(
+            "该文件实际是网页（HTML/XML）格式，只是扩展名为表格。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
+        raise RosterFileError(f"文件“{path.name}”不是有效的表格文件（可能已损坏，或扩展名被改过）")
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise RosterFileError(f"无法识别文件“{path.name}”的格式：请使用 .xlsx、.xls、.ods 或 .csv")
+    return "csv"
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(4096)
+
+
+def _zip_type(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RosterFileError(f"文件“{path.name}”已损坏，无法打开（压缩结构不完整）") from exc
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "spreadsheet" in mimetype:
+        return "ods"
+    if "word/document.xml" in names or "text" in mimetype:
+        raise RosterFileError(
+            f"文件“{path.name}”是 Word 文档，不是表格（可能是 .docx 改了扩展名）。"
+            "请把名单复制到 Excel 中另存为 .xlsx 后再导入"
+        )
+    if any(n.startswith("ppt/") for n in names):
+        raise RosterFileError(f"文件“{path.name}”是 PowerPoint 演示文稿，不是表格")
+    raise RosterFileError(f"文件“{path.name}”不是表格文件（是一个压缩包）")
+
+
+def list_sheets(path: Path) -> list[str]:
+    """Names of the visible worksheets (a CSV has one, named after the file)."""
+    kind = sniff_type(path)
+    if kind == "csv":
+        return [path.stem]
+    wb = _open_workbook(path)
+    try:
+        return _visible_sheets(wb)
+    finally:
+        wb.close()
+
+
+def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise RosterFileError("该工作簿设有密码保护。请在 Excel 或 WPS 中取消密码、另存后再导入") from exc
+    except Exception as exc:  # calamine raises several kinds (ZipError, XmlError, CalamineError …)
+        raise RosterFileError(
+            f"文件“{path.name}”已损坏或格式不受支持，无法打开（{type(exc).__name__}）"
+        ) from exc
+
+
+def _visible_sheets(wb: calamine.CalamineWorkbook) -> list[str]:
+    names = [
+        m.name
+        for m in wb.sheets_metadata
+        if m.typ == calamine.SheetTypeEnum.WorkSheet and m.visible == calamine.SheetVisibleEnum.Visible
+    ]
+    return names or list(wb.sheet_names)
+
+
+def read_roster(
+    path: Path,
+    sheet: str | None = None,
+    check: Callable[[], None] | None = None,
+) -> RosterTable:
+    """Read one sheet (the named one, else the first whose header is recognised)."""
+    kind = sniff_type(path)
+    if kind == "csv":
+        rows = _read_csv(path, check)
+        return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem)
+    wb = _open_workbook(path)
+    try:
+        sheets = _visible_sheets(wb)
+        if sheet is not None and sheet not in wb.sheet_names:
+            raise RosterFileError(f"工作簿中没有名为“{sheet}”的工作表（现有：{'、'.join(sheets)}）")
+        candidates = [sheet] if sheet is not None else sheets
+        first_error: RosterFileError | None = None
+        for name in candidates:
+            rows = _read_sheet(wb, name, check)
+            try:
+                return _with_header(RosterTable(kind, name, sheets, rows, 0), name)
+            except RosterFileError as exc:
+                first_error = first_error or exc
+        assert first_error is not None
+        raise first_error
+    finally:
+        wb.close()
+
+
+def _read_sheet(
+    wb: calamine.CalamineWorkbook, name: str, check: Callable[[], None] | None
+) -> list[list[object]]:
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
+            raise RosterFileError(
+                f"工作表“{name}”有 {sheet.height} 行，超过 {MAX_ROWS} 行的上限，请拆分后分批导入"
+            )
+        rows: list[list[object]] = []
+        start_row = sheet.start[0] if sheet.start else 0
+        rows.extend([] for _ in range(start_row))  # keep spreadsheet row numbers
+        for i, row in enumerate(sheet.iter_rows()):
+            if check is not None and i % CHECK_EVERY == 0:
+                check()
+            rows.append(row)
+    except RosterFileError:
+        raise
+    except calamine.PasswordError as exc:
+        raise RosterFileError("该工作簿设有密码保护。请在 Excel 或 WPS 中取消密码、另存后再导入") from exc
+    except Exception as exc:
+        if type(exc).__name__ == "Cancelled":
+            raise
+        raise RosterFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）") from exc
+    if sheet.start and sheet.start[1]:  # leading empty columns: keep column letters right
+        pad = [""] * sheet.start[1]
+        rows = [pad + r if r else r for r in rows]
+    return rows
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="strict")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")  # a superset of GBK and GB2312
+    except UnicodeDecodeError as exc:
+        raise RosterFileError("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）") from exc
+
+
+def _read_csv(path: Path, check: Callable[[], None] | None) -> list[list[object]]:
+    text = _decode(path.read_bytes())
+    if not text.strip():
+        raise RosterFileError("文件是空的，没有可导入的内容")
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[object]] = []
+    for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+        if check is not None and i % CHECK_EVERY == 0:
+            check()
+        rows.append(list(row))
+        if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
+            raise RosterFileError(f"文件超过 {MAX_ROWS} 行的上限，请拆分后分批导入")
+    return rows
+
+
+def _merge_header_rows(top: list[object], below: list[object]) -> list[object]:
+    out = list(top)
+    for i, cell in enumerate(below):
+        if i >= len(out):
+            out.append(cell)
+        elif str(cell).strip() and header_score([cell]) and not header_score([out[i]]):
+            out[i] = cell
+    return out
+
+
+def _with_header(table: RosterTable, name: str) -> RosterTable:
+    rows = table.rows
+    if not any(any(str(c).strip() for c in r) for r in rows):
+        raise RosterFileError(f"工作表“{name}”是空的，没有可导入的内容")
+    best, best_score = -1, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = header_score(row)
+        if score > best_score:
+            best, best_score = i, score
+    if best_score < 2:
+        raise RosterFileError(
+            f"工作表“{name}”前 {HEADER_SCAN_ROWS} 行中找不到表头（应有“单位名称”“统一社会信用代码”等列名）。"
+            "可下载对应模板对照填写"
+        )
+    table.header_row = best
+    if best + 1 < len(rows):
+        merged = _merge_header_rows(list(rows[best]), rows[best + 1])
+        if header_score(merged) > best_score:
+            table.header_rows = 2
+    return table
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out

@@ -1,0 +1,348 @@
+"""Reading a roster's rows into clean values, kind by kind, before the database is consulted.
+
+``parse_rows`` turns each data row into a ``ParsedRow`` of the fields it gives (a blank
+cell gives nothing, so an update never erases what the roster does not say) and collects
+every problem as a ``RowError`` with its row, column, value and Chinese reason. Checks
+that need the register (does the unit exist?) are in ``import_match``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from kjdesk.io.cells import (
+    CellError,
+    check_date_range,
+    check_not_error,
+    is_blank,
+    parse_code,
+    parse_date,
+    parse_decimal,
+    parse_year,
+    text_of,
+    to_yuan,
+)
+from kjdesk.io.excel_in import column_letter
+from kjdesk.io.roster_schema import (
+    CATEGORY,
+    COUNT,
+    FACT_ALIASES,
+    FACT_INDICATORS,
+    MONEY_UNITS,
+    STATUS_CHOICES,
+    RosterKind,
+    normalize_header,
+)
+from kjdesk.policy.model import SubjectKind
+from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
+from kjdesk.validation import (
+    PERSON_ROLES,
+    UNIT_KINDS,
+    FieldError,
+    check_credit_code,
+    check_district,
+    check_id_number,
+    check_name,
+    check_phone,
+    check_size_class,
+    normalize_text,
+)
+
+PROGRESS_EVERY = 2000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # spreadsheet row number, as the officer sees it
+    column: str  # "C 认定日期"
+    value: str
+    reason: str
+
+    def line(self) -> str:
+        where = f"第 {self.row} 行" + (f" {self.column} 列" if self.column else "")
+        shown = f"“{self.value}”" if self.value else "（空）"
+        return f"{where} {shown}：{self.reason}"
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class ParseContext:
+    kind: RosterKind
+    city: str
+    headers: list[object]
+    mapping: dict[str, int]
+    today: date
+    errors: list[RowError] = field(default_factory=list)
+    _titles: dict[tuple[str, str], ResolvedTitle | str] = field(default_factory=dict)
+
+    def column(self, key: str) -> str:
+        idx = self.mapping.get(key)
+        if idx is None:
+            return ""
+        head = text_of(self.headers[idx]) if idx < len(self.headers) else ""
+        return f"{column_letter(idx)} {head}".strip()
+
+    def error(self, row: int, key: str, value: object, reason: str) -> None:
+        self.errors.append(RowError(row, self.column(key), text_of(value), reason))
+
+    def header_unit(self, key: str) -> str:
+        idx = self.mapping.get(key)
+        return normalize_header(self.headers[idx])[1] if idx is not None and idx < len(self.headers) else ""
+
+    def title(self, text: str, level_text: str) -> ResolvedTitle | str:
+        """A resolved title or the Chinese reason it is unknown (cached: rosters repeat titles)."""
+        key = (text, level_text)
+        hit = self._titles.get(key)
+        if hit is None:
+            try:
+                hit = resolve_title(text, level_text)
+            except UnknownTitle as exc:
+                hit = str(exc)
+            self._titles[key] = hit
+        return hit
+
+
+def _take(
+    ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str, read: Callable[[object], object]
+) -> None:
+    raw = cells.get(key)
+    if is_blank(raw):
+        return
+    try:
+        out.values[key] = read(raw)
+    except (CellError, FieldError) as exc:
+        ctx.error(out.row, key, raw, str(exc))
+
+
+def _text(raw: object) -> str:
+    check_not_error(raw)
+    return normalize_text(text_of(raw))
+
+
+def _required(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], *keys: str) -> None:
+    for key in keys:
+        if key in ctx.mapping and is_blank(cells.get(key)):
+            ctx.error(out.row, key, "", f"{ctx.kind.label_of(key)}不能为空")
+
+
+def _credit(raw: object) -> str:
+    return check_credit_code(parse_code(raw, "统一社会信用代码"))
+
+
+def _idno(raw: object) -> str:
+    return check_id_number(parse_code(raw, "身份证号"))
+
+
+def _date_in_range(today: date) -> Callable[[object], date]:
+    return lambda raw: check_date_range(parse_date(raw), today)
+
+
+def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
+    def read(raw: object) -> str:
+        value = _text(raw)
+        if value not in options:
+            raise CellError(f"{what}“{value}”无法识别（可选：{'、'.join(options)}）")
+        return value
+
+    return read
+
+
+# --- per kind ----------------------------------------------------------------------------
+
+
+def _unit(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    _required(ctx, out, cells, "name", "credit_code")
+    _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "单位名称"))
+    _take(ctx, out, cells, "credit_code", _credit)
+    _take(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
+    _take(ctx, out, cells, "kind", _choice(UNIT_KINDS, "单位类型"))
+    _take(ctx, out, cells, "size_class", lambda r: check_size_class(_text(r)))
+    for key in ("industry", "address", "contact", "note"):
+        _take(ctx, out, cells, key, _text)
+    _take(ctx, out, cells, "phone", lambda r: check_phone(_text(r)))
+    _take(ctx, out, cells, "registered_from", lambda r: parse_date(r))
+
+
+def _platform(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    _required(ctx, out, cells, "name", "title", "host_code")
+    _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "平台名称"))
+    _take(ctx, out, cells, "host_code", _credit)
+    _take(ctx, out, cells, "host_name", _text)
+    _take(ctx, out, cells, "note", _text)
+    if not is_blank(cells.get("title")):
+        _resolve(ctx, out, cells, want=SubjectKind.PLATFORM)
+
+
+def _person(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    _required(ctx, out, cells, "name", "id_number")
+    _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "姓名", 60))
+    _take(ctx, out, cells, "id_number", _idno)
+    _take(ctx, out, cells, "employer_code", _credit)
+    _take(ctx, out, cells, "employer_name", _text)
+    _take(ctx, out, cells, "role", _choice(PERSON_ROLES, "身份"))
+    _take(ctx, out, cells, "phone", lambda r: check_phone(_text(r)))
+    _take(ctx, out, cells, "note", _text)
+
+
+def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: SubjectKind | None) -> None:
+    title = _text(cells.get("title"))
+    level = _text(cells.get("level")) if not is_blank(cells.get("level")) else ""
+    stage = _text(cells.get("stage")) if not is_blank(cells.get("stage")) else ""
+    text = f"{title}（{stage}）" if stage and stage not in title else title
+    found = ctx.title(text, level)
+    if isinstance(found, str):
+        ctx.error(out.row, "title", title, found)
+        return
+    rtype = builtin_titles().types[found.type_id]
+    if want is not None and rtype.subject != want:
+        ctx.error(out.row, "title", title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入")
+        return
+    out.values.update(type_id=found.type_id, level=str(found.level.value), stage=found.stage, title=title)
+    out.values["subject_kind"] = rtype.subject
+    out.values["valid_years"] = rtype.valid_years
+    out.values["type_name"] = rtype.name
+
+
+def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    _required(ctx, out, cells, "title", "date")
+    _take(ctx, out, cells, "date", _date_in_range(ctx.today))
+    _take(ctx, out, cells, "valid_until", lambda r: parse_date(r))
+    _take(ctx, out, cells, "status", _choice(STATUS_CHOICES, "状态"))
+    _take(ctx, out, cells, "status_date", _date_in_range(ctx.today))
+    for key in ("doc_number", "subject_name", "platform_name", "note"):
+        _take(ctx, out, cells, key, _text)
+    _take(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
+    if not is_blank(cells.get("title")):
+        _resolve(ctx, out, cells, want=None)
+    _subject_code(ctx, out, cells, out.values.get("subject_kind"))
+    v = out.values
+    if "date" in v and v.get("valid_until") and v["valid_until"] < v["date"]:  # type: ignore[operator]
+        ctx.error(out.row, "valid_until", cells.get("valid_until"), "有效期截止早于认定日期")
+    if v.get("status", "有效") != "有效" and "status_date" not in v:
+        ctx.error(
+            out.row,
+            "status",
+            cells.get("status"),
+            f"状态为“{v['status']}”时请在“状态日期”列填写{v['status']}日期",
+        )
+
+
+def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: object) -> None:
+    """A unit (or a platform's host) by credit code, a person by ID number."""
+    has_code, has_id = not is_blank(cells.get("credit_code")), not is_blank(cells.get("id_number"))
+    if kind == SubjectKind.PERSON or (kind is None and has_id and not has_code):
+        if not has_id:
+            ctx.error(out.row, "id_number", "", "该认定的对象是个人，请填写身份证号")
+        _take(ctx, out, cells, "id_number", _idno)
+        return
+    if not has_code:
+        ctx.error(
+            out.row,
+            "credit_code",
+            "",
+            "请填写统一社会信用代码" + ("（平台的依托单位）" if kind == SubjectKind.PLATFORM else ""),
+        )
+        return
+    _take(ctx, out, cells, "credit_code", _credit)
+
+
+def _nearest_indicator(text: str) -> str:
+    close = difflib.get_close_matches(text, list(FACT_INDICATORS), n=3, cutoff=0.0)
+    return "、".join(close)
+
+
+def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    _required(ctx, out, cells, "year", "indicator", "value")
+    _subject_code(ctx, out, cells, None)
+    _take(ctx, out, cells, "year", lambda r: parse_year(r, ctx.today))
+    for key in ("subject_name", "item_ref", "reference"):
+        _take(ctx, out, cells, key, _text)
+    raw_ind = cells.get("indicator")
+    if is_blank(raw_ind):
+        return
+    name = _text(raw_ind).replace(" ", "")
+    name = FACT_ALIASES.get(name, name)
+    if name not in FACT_INDICATORS:
+        ctx.error(out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{_nearest_indicator(name)}")
+        return
+    out.values["indicator"] = name
+    raw = cells.get("value")
+    if is_blank(raw):
+        return
+    form = FACT_INDICATORS[name]
+    try:
+        if form == CATEGORY:
+            out.values["text"] = check_size_class(_text(raw)) if name == "企业规模" else _text(raw)
+        elif form == COUNT:
+            number, _unit = parse_decimal(raw, "")
+            if number != number.to_integral_value() or number <= 0:
+                raise CellError(f"{name}应为正整数")
+            out.values["value"], out.values["unit_label"] = number, "位"
+        else:
+            _money(ctx, out, cells, raw)
+    except (CellError, FieldError) as exc:
+        ctx.error(out.row, "value", raw, str(exc))
+
+
+def _money(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], raw: object) -> None:
+    unit = ""
+    raw_unit = cells.get("unit_label")
+    if not is_blank(raw_unit):
+        unit = _text(raw_unit).replace(" ", "")
+        unit = {"万": "万元", "元人民币": "元"}.get(unit, unit)
+        if unit not in MONEY_UNITS:
+            ctx.error(out.row, "unit_label", raw_unit, "金额单位只能是“万元”或“元”")
+            return
+    unit = unit or ctx.header_unit("value")
+    number, cell_unit = parse_decimal(raw, unit)
+    if not cell_unit:
+        raise CellError("未注明金额单位：请填写“单位”列（万元或元），或在表头写明“数值（万元）”")
+    if number < 0:
+        raise CellError("金额不能为负数")
+    out.values["value"] = to_yuan(number, cell_unit)
+    out.values["unit_label"] = "元"
+
+
+PARSERS: dict[str, Callable[[ParseContext, ParsedRow, dict[str, object]], None]] = {
+    "units": _unit,
+    "platforms": _platform,
+    "people": _person,
+    "recognitions": _recognition,
+    "facts": _fact,
+}
+
+
+def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress) -> list[ParsedRow]:  # noqa: ANN001
+    """Parse the data rows ``rows[first:]``; blank rows are skipped."""
+    parse = PARSERS[ctx.kind.key]
+    items = list(ctx.mapping.items())
+    out: list[ParsedRow] = []
+    total = len(rows) - first
+    progress.set_total(total)
+    for n, i in enumerate(range(first, len(rows))):
+        if n % PROGRESS_EVERY == 0:
+            progress.set_value(n)
+            progress.check()
+        row = rows[i]
+        width = len(row)
+        cells = {k: row[j] for k, j in items if j < width}
+        if all(is_blank(v) for v in cells.values()):
+            continue
+        parsed = ParsedRow(i + 1)
+        parse(ctx, parsed, cells)
+        out.append(parsed)
+    progress.set_value(total)
+    return out
+
+
+def money_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f} 元"

@@ -1,0 +1,187 @@
+"""Writing an import's ``Ops`` inside the caller's transaction, in bulk.
+
+Inserts go through ``session.execute(insert(Model), rows)`` and updates through the ORM's
+bulk update by primary key; subjects the same file registers are resolved to their new ids
+with one query per table. One audit event records the whole import (ids added, before and
+after of every update); the touched subjects' entitlements are recomputed in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from kjdesk.policy.model import SubjectKind, SubjectRef
+from kjdesk.services.import_match import Ops
+from kjdesk.store import audit
+from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit, utcnow
+
+SUBJECT_COLUMNS = {"unit": "unit_id", "platform": "platform_id", "person": "person_id"}
+KIND_OF = {"unit": SubjectKind.UNIT, "platform": SubjectKind.PLATFORM, "person": SubjectKind.PERSON}
+CHUNK = 20_000
+
+
+@dataclass
+class Written:
+    added: dict[str, int]
+    updated: dict[str, int]
+    subjects: set[SubjectRef]
+    audit_after: dict[str, Any]
+    audit_before: dict[str, Any]
+
+
+class _Resolver:
+    """Pending subject keys ("new:CODE", "new:CODE|NAME") → the ids the inserts gave them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.units: dict[str, int] = {}
+        self.platforms: dict[tuple[int, str], int] = {}
+        self.people: dict[str, int] = {}
+
+    def refresh_units(self) -> None:
+        self.units = dict(self.session.execute(select(Unit.credit_code, Unit.id)).tuples().all())
+
+    def refresh_platforms(self) -> None:
+        rows = self.session.execute(select(Platform.host_unit_id, Platform.name, Platform.id)).tuples()
+        self.platforms = {(h, n): i for h, n, i in rows}
+
+    def refresh_people(self) -> None:
+        self.people = dict(self.session.execute(select(Person.id_number, Person.id)).tuples().all())
+
+    def unit(self, ref: tuple[str, Any]) -> int:
+        return ref[1] if isinstance(ref[1], int) else self.units[ref[1][4:]]
+
+    def subject(self, ref: tuple[str, Any]) -> tuple[str, int]:
+        kind, key = ref
+        if isinstance(key, int):
+            return kind, key
+        if kind == "unit":
+            return kind, self.units[key[4:]]
+        if kind == "platform":
+            code, name = key[4:].split("|", 1)
+            return kind, self.platforms[(self.units[code], name)]
+        return kind, self.people[key[4:]]
+
+
+def _max_id(session: Session, model: type) -> int:
+    return session.scalar(select(func.max(model.id))) or 0
+
+
+def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]], check) -> tuple[int, int] | None:  # noqa: ANN001
+    """Insert ``rows``; return the (first, last) ids they received, or None."""
+    if not rows:
+        return None
+    before = _max_id(session, model)
+    now = utcnow()
+    for start in range(0, len(rows), CHUNK):
+        check()
+        chunk = [{**r, "created_at": now, "updated_at": now} for r in rows[start : start + CHUNK]]
+        session.execute(insert(model), chunk)
+    return before + 1, _max_id(session, model)
+
+
+def _bulk_update(session: Session, model: type, changes: dict[int, tuple[dict, dict]]) -> None:
+    if not changes:
+        return
+    now = utcnow()
+    session.execute(
+        update(model), [{"id": i, **after, "updated_at": now} for i, (_b, after) in changes.items()]
+    )
+
+
+def _subject_row(resolver: _Resolver, row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if k != "subject"}
+    kind, sid = resolver.subject(row["subject"])
+    out.update(unit_id=None, platform_id=None, person_id=None)
+    out[SUBJECT_COLUMNS[kind]] = sid
+    return out
+
+
+def write_ops(session: Session, ops: Ops, check) -> Written:  # noqa: ANN001
+    """Apply every insert and update of ``ops``; ``check`` is called between chunks (cancel)."""
+    r = _Resolver(session)
+    added: dict[str, Any] = {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+
+    def note_updates(name: str, changes: dict[int, tuple[dict, dict]]) -> None:
+        if changes:
+            before[name] = {str(i): b for i, (b, _a) in changes.items()}
+            after[name] = {str(i): a for i, (_b, a) in changes.items()}
+
+    added["units"] = _bulk_insert(session, Unit, list(ops.unit_inserts.values()), check)
+    _bulk_update(session, Unit, ops.unit_updates)
+    note_updates("units", ops.unit_updates)
+    r.refresh_units()
+    if ops.platform_inserts:
+        rows = [
+            {k: v for k, v in p.items() if k != "host"} | {"host_unit_id": r.unit(p["host"])}
+            for p in ops.platform_inserts.values()
+        ]
+        added["platforms"] = _bulk_insert(session, Platform, rows, check)
+    _bulk_update(session, Platform, ops.platform_updates)
+    note_updates("platforms", ops.platform_updates)
+    r.refresh_platforms()
+    added["people"] = _bulk_insert(session, Person, list(ops.person_inserts.values()), check)
+    _bulk_update(session, Person, ops.person_updates)
+    note_updates("people", ops.person_updates)
+    if ops.person_inserts:
+        r.refresh_people()
+    check()
+    added["recognitions"] = _bulk_insert(
+        session, Recognition, [_subject_row(r, row) for row in ops.recognition_inserts], check
+    )
+    _bulk_update(session, Recognition, ops.recognition_updates)
+    note_updates("recognitions", ops.recognition_updates)
+    added["facts"] = _bulk_insert(session, Fact, [_subject_row(r, row) for row in ops.fact_inserts], check)
+    _bulk_update(session, Fact, ops.fact_updates)
+    note_updates("facts", ops.fact_updates)
+    subjects = set()
+    for ref in ops.touched:
+        kind, sid = r.subject(ref)
+        subjects.add(SubjectRef(KIND_OF[kind], sid))
+    counts_added = {
+        "units": len(ops.unit_inserts),
+        "platforms": len(ops.platform_inserts),
+        "people": len(ops.person_inserts),
+        "recognitions": len(ops.recognition_inserts),
+        "facts": len(ops.fact_inserts),
+    }
+    counts_updated = {
+        "units": len(ops.unit_updates),
+        "platforms": len(ops.platform_updates),
+        "people": len(ops.person_updates),
+        "recognitions": len(ops.recognition_updates),
+        "facts": len(ops.fact_updates),
+    }
+    audit_after = {"added_ids": {k: list(v) for k, v in added.items() if v}, "updated": after}
+    return Written(counts_added, counts_updated, subjects, audit_after, before)
+
+
+def record_audit(
+    session: Session, actor: str, import_id: int, summary: dict[str, Any], written: Written
+) -> None:
+    audit.record(
+        session,
+        actor,
+        "导入",
+        "imports",
+        import_id,
+        written.audit_before or None,
+        {**summary, **written.audit_after},
+    )
+
+
+def recompute(session: Session, actor: str, city: str, subjects: set[SubjectRef], progress) -> str:  # noqa: ANN001
+    """Recompute the entitlements of the touched subjects in this transaction; a short summary."""
+    if not subjects:
+        return ""
+    from kjdesk.services.entitlements import recompute_subjects
+
+    progress.set_status("正在重算应享资金")
+    s = recompute_subjects(session, actor, city, subjects, progress)
+    return f"重算 {s.subjects} 个对象的应享资金：新增 {s.added}、变化 {s.changed}、撤销 {s.removed}、待复核 {s.flagged}"
