@@ -3,6 +3,20 @@
 ``catalog_schema`` checks a parsed file against these declarations; the settings listed in
 ``SETTINGS_FIELDS`` are the Part I readings (D1–D13) and the open-case choices, each
 documented where it is set, in ``resources/policies/<city>-<year>.toml``.
+
+Conventions of the file format:
+
+- money is 万元 in a quoted decimal string (``amount_wan = "30"``, ``cap_wan``,
+  ``step_amount_wan``, ``step_size_wan``, ``condition.value_wan``); the loader turns it into
+  分 (amounts) or 元 (fact thresholds and step sizes, as facts are recorded in 元);
+- rates and ratios are quoted decimals (``rate = "0.05"``, ``match_ratio_min = "1"``);
+- ``trigger.levels = []`` means any level of the recognition type; ``trigger.stage = ""``
+  the plain 认定/获批;
+- ``years = 0`` on ANNUAL_N_YEARS means “每年” without N: one instalment a year while valid;
+- ``cap_scope``: per_year (one subject, one year), per_item (one 事项编号; with
+  ``repeat = "per_year"`` each item-year), per_subject_total (across years), per_event
+  (one assessment or decision);
+- every ``readings`` entry starts with “按本系统口径：” and names the decision it states.
 """
 
 from __future__ import annotations
