@@ -1,0 +1,72 @@
+"""The pages of the main window, in the order of the navigation list.
+
+To add a page, add one line to ``PAGES``::
+
+    Page("entitlements", "应享资金", "entitlements", "kjdesk.ui.pages.entitlements:EntitlementsPage",
+         requires=("kjdesk.services.entitlements",)),
+
+The class named by ``factory`` is called as ``cls(app, hub)`` and returns a ``QWidget`` with a
+``refresh(changes)`` method (``PageWidget``); ``hub.ops`` runs its service calls and
+``hub.sig_changes`` is already wired to ``refresh``. A page whose module (or one of the
+modules in ``requires``) does not exist yet is not shown, so only pages that work appear.
+Modules are imported when the page is first opened, which keeps start-up quick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from kjdesk.services.app import App, Changes
+    from kjdesk.ui.workers import Hub
+
+
+class PageWidget(Protocol):
+    """What a page's widget offers the main window."""
+
+    def refresh(self, changes: Changes) -> None: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # stable id, remembered as the last page opened
+    title: str  # the label in the navigation list
+    icon: str  # a name in ui/icons.py
+    factory: str  # "package.module:ClassName", imported on first use
+    requires: tuple[str, ...] = ()  # modules that must exist for the page to work
+    tip: str = ""
+
+    def available(self) -> bool:
+        modules = (self.factory.partition(":")[0], *self.requires)
+        try:
+            return all(find_spec(m) is not None for m in modules)
+        except ModuleNotFoundError:  # a parent package is missing
+            return False
+
+    def create(self, app: App, hub: Hub) -> QWidget:
+        module, _, name = self.factory.partition(":")
+        return getattr(import_module(module), name)(app, hub)
+
+
+PAGES: list[Page] = [
+    Page("units", "单位", "units", "kjdesk.ui.pages.units:UnitsPage", tip="企业、高校院所、园区等单位名录"),
+    Page("platforms", "平台", "platforms", "kjdesk.ui.pages.platforms:PlatformsPage", tip="创新平台与载体"),
+    Page("people", "人员", "people", "kjdesk.ui.pages.people:PeoplePage", tip="技术经纪人、人才、科技特派员"),
+    Page(
+        "recognitions",
+        "认定记录",
+        "recognitions",
+        "kjdesk.ui.pages.recognitions:RecognitionsPage",
+        requires=("kjdesk.services.records",),
+        tip="认定、获批、入库记录",
+    ),
+]
+
+
+def available_pages() -> list[Page]:
+    return [p for p in PAGES if p.available()]

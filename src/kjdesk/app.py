@@ -1,0 +1,161 @@
+"""Starting the desktop window: ``kjdesk`` with no sub-command calls ``run_gui(args)``.
+
+Creates the QApplication (Chinese Qt translations, a CJK font), opens the database through
+the services, asks for the bureau on first run, and shows the main window. With
+``--smoke-test`` it opens every page, lets them load, and exits 0 (CI and the bundle check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from kjdesk import APP_NAME, APP_TITLE, __version__
+
+EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
+
+# Fonts that draw Chinese well, best first: Windows, macOS, then Linux packages.
+CJK_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "微软雅黑",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "文泉驿微米黑",
+    "SimHei",
+)
+
+
+def make_qapplication(argv: list[str] | None = None):  # noqa: ANN201 - QApplication
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    from kjdesk.ui import settings
+
+    existing = QApplication.instance()
+    qapp = existing or QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName(settings.ORGANIZATION)
+    QCoreApplication.setApplicationName(settings.APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    QApplication.setApplicationDisplayName(APP_TITLE)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    if not getattr(qapp, "_kjdesk_translator", None):
+        translator = QTranslator(qapp)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load("qtbase_zh_CN", folder):
+            qapp.installTranslator(translator)
+            qapp._kjdesk_translator = translator  # keep it alive
+    families = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in families:
+            font = QFont(family)
+            font.setPointSize(10)
+            qapp.setFont(font)
+            break
+    return qapp
+
+
+def demo_db_path() -> Path:
+    from kjdesk.services.app import default_data_dir
+
+    return default_data_dir() / "kjdesk-demo.sqlite"
+
+
+def is_demo_database(app, args: argparse.Namespace) -> bool:  # noqa: ANN001 - App
+    from kjdesk.services import settings as bureau_settings
+
+    check = getattr(bureau_settings, "is_demo", None)  # set by the demo builder, when it exists
+    return bool(args.demo or (check is not None and check(app)))
+
+
+def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
+    """Open the database, or tell the officer in Chinese why it cannot be opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from kjdesk.services.app import App
+    from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
+
+    db = args.db or (demo_db_path() if args.demo else None)
+    if db is None and args.smoke_test:  # never touch the officer's own database for a self-check
+        import tempfile
+
+        db = Path(tempfile.mkdtemp(prefix="kjdesk-smoke-")) / "smoke.sqlite"
+        args.smoke_db = db
+    try:
+        return App.open(db, actor=args.user or "经办人")
+    except (SchemaTooNew, NotAKjdeskDatabase) as exc:
+        QMessageBox.critical(None, f"{APP_TITLE}：无法打开数据库", str(exc))
+    except OSError as exc:
+        QMessageBox.critical(None, f"{APP_TITLE}：无法打开数据库", f"无法打开数据库文件：{exc}")
+    return None
+
+
+def smoke_test(window, qapp, timeout: float = 20.0) -> int:  # noqa: ANN001 - MainWindow, QApplication
+    """Open every page and let it load; 0 when each page came up, 2 otherwise."""
+    failures: list[str] = []
+    for page in window.pages:
+        try:
+            window.page(page.key)
+            deadline = time.monotonic() + timeout
+            qapp.processEvents()
+            while window.hub.ops.busy and time.monotonic() < deadline:
+                qapp.processEvents()
+                time.sleep(0.01)
+            qapp.processEvents()
+            if window.hub.ops.busy:
+                failures.append(f"{page.title}：载入超时")
+        except Exception:  # report every page, then fail
+            failures.append(f"{page.title}：\n{traceback.format_exc()}")
+    titles = "、".join(p.title for p in window.pages)
+    if failures:
+        sys.stderr.write("窗口自检失败：\n" + "\n".join(failures) + "\n")
+        return EXIT_INTERNAL
+    sys.stdout.write(f"窗口自检通过：{len(window.pages)} 个页面（{titles}）\n")
+    return EXIT_OK
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QDialog
+
+    from kjdesk.services.settings import bureau
+    from kjdesk.ui.first_run import FirstRunDialog
+    from kjdesk.ui.main_window import MainWindow
+
+    qapp = make_qapplication([sys.argv[0]])
+    app = open_database(args)
+    if app is None:
+        return EXIT_USER
+    try:
+        current = bureau(app)
+        if current is None:
+            if args.smoke_test and getattr(args, "smoke_db", None):
+                from kjdesk.services.settings import initialize
+
+                current = initialize(app, "baotou")
+            elif args.smoke_test:
+                sys.stderr.write("错误：数据库尚未初始化，请先运行 kjdesk init --city baotou|wuhai\n")
+                return EXIT_USER
+            else:
+                dialog = FirstRunDialog(app)
+                if dialog.exec() != QDialog.DialogCode.Accepted or dialog.bureau is None:
+                    return EXIT_OK
+                current = dialog.bureau
+        window = MainWindow(app, current, demo=is_demo_database(app, args))
+        window.show()
+        if args.smoke_test:
+            code = smoke_test(window, qapp)
+            window.close()
+            return code
+        return qapp.exec()
+    finally:
+        app.close()
+
+
+if __name__ == "__main__":  # pragma: no cover - ``python -m kjdesk.app`` for a quick look
+    sys.exit(run_gui(argparse.Namespace(db=None, user="", demo=False, smoke_test=False, app=APP_NAME)))

@@ -1,0 +1,213 @@
+"""The main window: a navigation list of pages, the pages, the menus and the status bar.
+
+Pages come from ``ui/pages/__init__.py`` (``PAGES``); each is created the first time it is
+shown. The window owns the ``Hub``: service calls run through ``hub.ops`` and what they
+change is passed to every created page's ``refresh(changes)``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib.util import find_spec
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from kjdesk import APP_TITLE, __version__
+from kjdesk.services.app import App, Changes
+from kjdesk.services.settings import Bureau
+from kjdesk.ui import settings
+from kjdesk.ui.dialogs import PreserveGeometry, inform
+from kjdesk.ui.icons import page_icon
+from kjdesk.ui.pages import Page, available_pages
+from kjdesk.ui.template_download import download_template
+from kjdesk.ui.workers import Hub, Operations
+
+IMPORT_CHANGES = Changes(
+    units=True,
+    platforms=True,
+    people=True,
+    recognitions=True,
+    facts=True,
+    entitlements=True,
+    instalments=True,
+)
+
+NAV_STYLE = """
+QListWidget#navigation { background: #f3f5f8; border: none; border-right: 1px solid #d8dde4; outline: 0; }
+QListWidget#navigation::item { padding: 8px 6px; border-radius: 4px; margin: 2px 6px; color: #222; }
+QListWidget#navigation::item:selected { background: #dbe7f5; color: #0b3d75; }
+QListWidget#navigation::item:hover:!selected { background: #e8edf3; }
+"""
+
+
+class MainWindow(PreserveGeometry, QMainWindow):
+    def __init__(self, app: App, bureau: Bureau, *, demo: bool = False) -> None:
+        super().__init__()
+        self.app, self.bureau, self.demo = app, bureau, demo
+        self.hub = Hub(self)
+        self.hub.ops = Operations(self.hub, self)
+        self.hub.sig_changes.connect(self._refresh_pages)
+        self.hub.sig_request_import.connect(self.open_import)
+        self.hub.sig_request_template.connect(self.save_template)
+        title = f"{APP_TITLE} — {bureau.name}"
+        self.setWindowTitle(title + (" [演示数据]" if demo else ""))
+        self.resize(1280, 800)
+
+        self.pages: list[Page] = available_pages()
+        self.page_widgets: dict[str, QWidget] = {}
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(26, 26))
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet(NAV_STYLE)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stack = QStackedWidget(self)
+        for page in self.pages:
+            item = QListWidgetItem(page_icon(page.icon, page.title), page.title, self.nav)
+            item.setToolTip(page.tip)
+            self.stack.addWidget(QWidget(self.stack))  # replaced by the page on first visit
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._menus()
+        self._status_bar()
+        self.restore_geometry()
+        last = str(settings.get(settings.LAST_PAGE))
+        keys = [p.key for p in self.pages]
+        self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        page = self.pages[row]
+        if page.key not in self.page_widgets:
+            widget = page.create(self.app, self.hub)
+            widget.setObjectName(f"page_{page.key}")
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.page_widgets[page.key] = widget
+        self.stack.setCurrentIndex(row)
+        settings.put(settings.LAST_PAGE, page.key)
+
+    def page(self, key: str) -> QWidget:
+        """Show the page ``key`` and return its widget."""
+        row = [p.key for p in self.pages].index(key)
+        self.nav.setCurrentRow(row)
+        self.show_page(row)
+        return self.page_widgets[key]
+
+    def _refresh_pages(self, changes: Changes) -> None:
+        for widget in self.page_widgets.values():
+            widget.refresh(changes)  # type: ignore[attr-defined]
+
+    # --- menus and status bar -------------------------------------------------------------
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.import_action = QAction(self.tr("导入名录…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.open_import)
+        file_menu.addAction(self.import_action)
+        template_menu = file_menu.addMenu(self.tr("下载导入模板"))
+        for kind, label in (
+            ("units", "单位名录模板"),
+            ("platforms", "平台名录模板"),
+            ("people", "人员名录模板"),
+            ("recognitions", "认定记录模板"),
+            ("facts", "年度申报数据模板"),
+        ):
+            action = template_menu.addAction(self.tr(label))
+            action.triggered.connect(lambda _=False, k=kind: self.save_template(k))
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        about = QAction(self.tr("关于科技兑现台"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _status_bar(self) -> None:
+        path = self.app.db.path
+        where = QLabel(self.tr("数据库：") + (str(path) if path else self.app.db.url), self)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        who = QLabel(self.tr("经办人：") + self.app.actor, self)
+        self.statusBar().addWidget(where, 1)
+        if self.demo:
+            self.statusBar().addPermanentWidget(QLabel("<b style='color:#b03a48'>演示数据</b>", self))
+        self.statusBar().addPermanentWidget(who)
+
+    def about_text(self) -> str:
+        lines = [f"<h3>{APP_TITLE}（kjdesk）{__version__}</h3>", f"<p>服务单位：{self.bureau.name}</p>"]
+        if find_spec("kjdesk.policy.catalog") is not None:
+            from kjdesk.policy.catalog import builtin_policies
+
+            lines.append("<p>内置政策：</p><ul>")
+            for policy in builtin_policies():
+                doc = policy.document
+                mark = "（本局）" if doc.city == self.bureau.city else ""
+                lines.append(
+                    f"<li>{escape(doc.title)}（{escape(doc.doc_number)}）{mark}，"
+                    f"{doc.effective.isoformat()} 起施行，共 {len(policy.clauses)} 个条款</li>"
+                )
+            lines.append("</ul>")
+        lines.append("<p>离线运行，不联网，不上传任何数据。</p>")
+        return "".join(lines)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("关于科技兑现台"), self.about_text())
+
+    # --- import and templates -------------------------------------------------------------
+
+    def open_import(self) -> None:
+        if find_spec("kjdesk.ui.pages.import_wizard") is None:
+            inform(
+                self,
+                self.tr("导入名录"),
+                self.tr("本版本尚未包含导入向导，请使用命令行：kjdesk import 文件名"),
+            )
+            return
+        from kjdesk.ui.pages.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.app, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.finished.connect(lambda _result: self.hub.announce(IMPORT_CHANGES))
+        wizard.open()
+
+    def save_template(self, kind: str) -> None:
+        download_template(self, self.hub.ops, kind)
+
+    # --- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.hub.ops.busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.hub.ops.wait()
+            finally:
+                QApplication.restoreOverrideCursor()
+        self.save_geometry()
+        super().closeEvent(event)

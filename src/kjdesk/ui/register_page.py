@@ -1,0 +1,255 @@
+"""The shape of a register page: a filter box, actions, a table, an empty state.
+
+A page subclass names its columns, how its rows are read (a service call on the read pool),
+its form dialog and its delete call. Everything else — instant filter (Ctrl+F), new
+(Ctrl+N), edit (double-click / Enter), delete (Del, after confirmation), keeping the
+selection across reloads, the empty state — is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kjdesk.services.app import App, Changes
+from kjdesk.ui.dialogs import confirm
+from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.workers import Hub, QtProgress
+
+
+class RegisterPage(QWidget):
+    noun = "记录"  # 单位 / 平台 / 人员 / 认定记录
+    columns: list[Column] = []
+    watches: tuple[str, ...] = ()  # the Changes fields that make this page reload
+    filter_hint = "筛选：名称、代码或旗县区"
+    empty_text = "还没有记录。"
+
+    def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app, self.hub, self.ops = app, hub, hub.ops
+        self.loaded = False
+        self._select_after: int | None = None
+        self.model = RowTableModel(self.columns, self)
+        self.view = make_table_view(self.model, self)
+        self.view.doubleClicked.connect(lambda index: self.edit_selected())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setObjectName("filter")
+        self.filter_box.setPlaceholderText(self.tr(self.filter_hint) + "（Ctrl+F）")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self._filter)
+        self.count_label = QLabel(self.tr("正在载入…"), self)
+        self.count_label.setObjectName("count")
+        self.new_button = QPushButton(self.tr("新增") + self.noun, self)
+        self.new_button.setObjectName("new")
+        self.new_button.setToolTip("Ctrl+N")
+        self.edit_button = QPushButton(self.tr("修改"), self)
+        self.edit_button.setObjectName("edit")
+        self.delete_button = QPushButton(self.tr("删除"), self)
+        self.delete_button.setObjectName("delete")
+        self.delete_button.setToolTip("Del")
+        self.new_button.clicked.connect(self.add_new)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_box, 1)
+        bar.addWidget(self.count_label)
+        bar.addSpacing(12)
+        for button in self.extra_buttons():
+            bar.addWidget(button)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.delete_button)
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.body())
+        self.empty = self._empty_state()
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+        self._shortcut(QKeySequence.StandardKey.Find, self.focus_filter)
+        self._shortcut(QKeySequence.StandardKey.New, self.add_new)
+        delete = QAction(self.view)
+        delete.setShortcut(QKeySequence.StandardKey.Delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete_selected)
+        self.view.addAction(delete)
+        self._selection_changed()
+        self.reload()
+
+    # --- what a page defines --------------------------------------------------------------
+
+    def fetch(self, progress: QtProgress) -> list[tuple]:
+        """Read the rows (on the read pool)."""
+        raise NotImplementedError
+
+    def load_record(self, row_id: int) -> Any:
+        """Read the whole record to edit (on the read pool)."""
+        raise NotImplementedError
+
+    def make_form(self, record: Any | None) -> QWidget | None:
+        """The form dialog for a new record (None) or for ``record`` (from ``load_record``)."""
+        return None
+
+    def delete_call(self, row_id: int) -> Callable[[QtProgress], Any]:
+        raise NotImplementedError
+
+    def delete_question(self, row: tuple) -> str:
+        return f"删除{self.noun}“{row[1]}”？此操作会记入审计日志。"
+
+    changes = Changes()
+
+    def body(self) -> QWidget:
+        """What the page shows when it has rows; by default the table alone."""
+        return self.view
+
+    def extra_buttons(self) -> list[QPushButton]:
+        return []
+
+    def empty_actions(self) -> list[tuple[str, Callable[[], None]]]:
+        return [(self.tr("新增") + self.noun, self.add_new)]
+
+    def selection_changed(self, row: tuple | None) -> None:
+        """Called with the selected row (or None); the 单位 page shows its detail."""
+
+    # --- behaviour ------------------------------------------------------------------------
+
+    def refresh(self, changes: Changes) -> None:
+        if any(getattr(changes, w) for w in self.watches):
+            self.reload()
+
+    def reload(self) -> None:
+        current = self.selected_id()
+        if current is not None and self._select_after is None:
+            self._select_after = current
+        self.ops.read(self.fetch, self._loaded)
+
+    def _loaded(self, rows: list[tuple]) -> None:
+        self.model.set_rows(rows)
+        self.loaded = True
+        self.stack.setCurrentIndex(1 if not rows else 0)
+        self._update_count()
+        if self._select_after is not None:
+            row = self.model.row_of_id(self._select_after)
+            self._select_after = None
+            if row >= 0:
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+        self._selection_changed()
+
+    def _filter(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._update_count()
+        self._selection_changed()
+
+    def _update_count(self) -> None:
+        if self.model.shown == self.model.total:
+            self.count_label.setText(self.tr("共 {n} 条").format(n=self.model.total))
+        elif self.model.shown == 0:
+            self.count_label.setText(self.tr("没有符合筛选条件的{noun}").format(noun=self.noun))
+        else:
+            self.count_label.setText(
+                self.tr("显示 {shown} / 共 {n} 条").format(shown=self.model.shown, n=self.model.total)
+            )
+
+    def focus_filter(self) -> None:
+        self.filter_box.setFocus()
+        self.filter_box.selectAll()
+
+    def selected_id(self) -> int | None:
+        row = self.view.selectionModel().currentIndex().row() if self.view.selectionModel() else -1
+        selected = self.view.selectionModel().selectedRows()
+        if not selected or row < 0 or row >= self.model.rowCount():
+            return None
+        return self.model.row_id(row)
+
+    def _selection_changed(self) -> None:
+        row_id = self.selected_id()
+        self.edit_button.setEnabled(row_id is not None)
+        self.delete_button.setEnabled(row_id is not None)
+        index = self.view.currentIndex()
+        self.selection_changed(self.model.row_tuple(index.row()) if row_id is not None else None)
+
+    def add_new(self) -> None:
+        self._open_form(None)
+
+    def edit_selected(self) -> None:
+        row_id = self.selected_id()
+        if row_id is not None:
+            self._open_form(row_id)
+
+    def _open_form(self, row_id: int | None) -> None:
+        if row_id is None:
+            self._show_form(None, None)
+        else:
+            self.ops.read(lambda _p: self.load_record(row_id), lambda rec: self._show_form(row_id, rec))
+
+    def _show_form(self, row_id: int | None, record: Any | None) -> None:
+        dialog = self.make_form(record)
+        if dialog is None:
+            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def saved() -> None:
+            result = getattr(dialog, "result_value", None)
+            self._select_after = getattr(result, "id", None) or row_id
+
+        dialog.accepted.connect(saved)
+        dialog.open()
+
+    def delete_selected(self) -> None:
+        row_id = self.selected_id()
+        if row_id is None:
+            return
+        row = self.model.row_tuple(self.view.currentIndex().row())
+        if confirm(self, self.tr("删除") + self.noun, self.delete_question(row)):
+            self.ops.write(self.delete_call(row_id), changes=self.changes)
+
+    def _shortcut(self, key: QKeySequence.StandardKey | str, slot: Callable[[], None]) -> QAction:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _empty_state(self) -> QWidget:
+        panel = QWidget(self)
+        layout = QVBoxLayout(panel)
+        layout.addStretch(2)
+        text = QLabel(self.tr(self.empty_text), panel)
+        text.setObjectName("empty_text")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
+        text.setStyleSheet("font-size: 15px; color: #555;")
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for label, slot in self.empty_actions():
+            button = QPushButton(label, panel)
+            button.setMinimumWidth(120)
+            button.setMinimumHeight(34)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addSpacing(12)
+        layout.addLayout(row)
+        layout.addStretch(3)
+        return panel

@@ -1,0 +1,190 @@
+"""The table model every register page uses: rows as tuples, instant filter, lazy fetching.
+
+Built for 100,000 rows (issue 9): rows stay plain tuples (the first element is the record
+id), the filter scans one lower-cased string per row, sorting sorts the tuples once, and
+the view receives rows in batches through ``canFetchMore``/``fetchMore`` so a reset or a
+keystroke never lays out more than one batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: which element of the row tuple it shows, its title and its tooltip."""
+
+    field: int
+    title: str
+    tip: str = ""
+    width: int = 0  # initial width in pixels; 0 = fit the title
+    searchable: bool = False  # part of the instant filter (name, code, 旗县区)
+    align_right: bool = False
+
+
+def display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class RowTableModel(QAbstractTableModel):
+    def __init__(self, columns: list[Column], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self._all: list[tuple] = []
+        self._hay: list[str] = []
+        self._shown: list[tuple] = []
+        self._fetched = 0
+        self._needle: list[str] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._search = [c.field for c in columns if c.searchable]
+
+    # --- data in -------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[tuple]) -> None:
+        self._all = list(rows)
+        fields = self._search
+        self._hay = ["\x1f".join(display(r[i]) for i in fields).lower() for r in self._all]
+        if self._sort is not None:
+            self._sort_all(*self._sort)
+        self._apply()
+
+    def set_filter(self, text: str) -> None:
+        needle = text.lower().split()
+        if needle != self._needle:
+            self._needle = needle
+            self._apply()
+
+    def _apply(self) -> None:
+        self.beginResetModel()
+        if not self._needle:
+            self._shown = self._all
+        elif len(self._needle) == 1:
+            word = self._needle[0]
+            self._shown = [r for r, h in zip(self._all, self._hay, strict=True) if word in h]
+        else:
+            words = self._needle
+            self._shown = [r for r, h in zip(self._all, self._hay, strict=True) if all(w in h for w in words)]
+        self._fetched = min(BATCH, len(self._shown))
+        self.endResetModel()
+
+    # --- what the page asks ----------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    @property
+    def shown(self) -> int:
+        return len(self._shown)
+
+    def row_tuple(self, row: int) -> tuple:
+        return self._shown[row]
+
+    def row_id(self, row: int) -> int:
+        return self._shown[row][0]
+
+    def row_of_id(self, row_id: int) -> int:
+        """The view row of a record (fetching up to it), or -1 when it is filtered out."""
+        for i, r in enumerate(self._shown):
+            if r[0] == row_id:
+                while self._fetched <= i:
+                    self.fetchMore(QModelIndex())
+                return i
+        return -1
+
+    # --- Qt model interface --------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self._fetched
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
+        return not parent.isValid() and self._fetched < len(self._shown)
+
+    def fetchMore(self, parent: Index) -> None:  # noqa: N802
+        if parent.isValid():
+            return
+        n = min(BATCH, len(self._shown) - self._fetched)
+        if n <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._fetched, self._fetched + n - 1)
+        self._fetched += n
+        self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(self._shown[index.row()][self.columns[index.column()].field])
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole and column.tip:
+            return column.tip
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self._sort_all(column, order)
+        self._apply()
+
+    def _sort_all(self, column: int, order: Qt.SortOrder) -> None:
+        i = self.columns[column].field
+        order_idx = sorted(
+            range(len(self._all)),
+            key=lambda k: (self._all[k][i] is None, self._all[k][i] if self._all[k][i] is not None else 0),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._all = [self._all[k] for k in order_idx]
+        self._hay = [self._hay[k] for k in order_idx]
+
+
+def make_table_view(
+    model: RowTableModel, parent: QWidget | None = None, *, sortable: bool = True
+) -> QTableView:
+    """A read-only, row-selecting table with fixed row heights (cheap at any row count)."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSortingEnabled(sortable)
+    if sortable:
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    vertical = view.verticalHeader()
+    vertical.setVisible(False)
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    metrics = view.fontMetrics()
+    for n, column in enumerate(model.columns):
+        width = column.width or metrics.horizontalAdvance(column.title) + 40
+        view.setColumnWidth(n, width)
+    return view
