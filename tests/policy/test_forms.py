@@ -285,7 +285,7 @@ def test_rate_with_cap_per_year(cost_yuan: str, expected_fen: int) -> None:
 
 def test_rate_with_cap_says_when_the_cap_applies() -> None:
     e = only(run(policy(_voucher()), subject(facts=[fact(1, 2023, "仪器共享费用", "700000")])), "T-voucher")
-    assert any("超过上限" in line and "按 30万元 计" in line for line in e.explanation)
+    assert any("超过上限" in line and "按 30万元计" in line for line in e.explanation)
     assert any("仪器共享费用 2023 年 700,000.00 元 × 50%" in line for line in e.explanation)
 
 

@@ -122,7 +122,7 @@ def requirements(policy: Policy, clause: Clause) -> list[str]:
             out.append(f"认定之日持有有效的{explain.type_label(policy, t.requires_valid)}资格")
     if clause.base_fact and clause.form not in FIXED_FORMS:
         when = {0: "当年度", -1: "上年度"}.get(
-            -clause.base_year_offset, f"第 Y{-clause.base_year_offset:+d} 年"
+            clause.base_year_offset, f"第 Y{clause.base_year_offset:+d} 年"
         )
         out.append(f"录入{when}“{clause.base_fact}”")
         if clause.form == Form.STEP_INCREMENT:

@@ -145,7 +145,8 @@ def cap_line(cap_fen: int, scope: str) -> str:
         "per_subject_total": "同一主体累计",
         "per_event": "每次",
     }.get(scope, "")
-    return f"超过上限{label} {format_wan_short(cap_fen)}，按 {format_wan_short(cap_fen)} 计"
+    scope_text = f"（{label}）" if label else ""
+    return f"超过上限 {format_wan_short(cap_fen)}{scope_text}，按 {format_wan_short(cap_fen)}计"
 
 
 def instalment_summary(years: list[int], amount_fen: int) -> str:
