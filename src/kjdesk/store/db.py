@@ -92,10 +92,14 @@ def check_schema(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> bool:
-    """Bring the schema to head. Returns True when a migration ran."""
+    """Bring the schema to head (backing up an existing database first). Returns True when a migration ran."""
     before = check_schema(engine)
     if before == head_revision():
         return False
+    if before is not None and engine.dialect.name == "sqlite" and engine.url.database:
+        from kjdesk.store.backup import backup_before_migration  # backup imports this module
+
+        backup_before_migration(Path(engine.url.database), before)
     command.upgrade(alembic_config(engine), "head")
     return True
 

@@ -1,0 +1,311 @@
+"""Backups of the SQLite file: made with SQLite's online backup API, checked, restored atomically.
+
+A backup is consistent while the program runs (it reads one committed snapshot, whatever
+another connection is writing). It is written to a temporary file in the target folder and
+renamed into place, so a half-written file never looks like a backup. Automatic backups live
+in ``<db dir>/backups/kjdesk-YYYYmmdd-HHMMSS-<reason>.sqlite``; the newest N are kept.
+
+A file is checked before it replaces the database (``check_database_file``): an SQLite
+header, ``PRAGMA integrity_check`` = ok, a schema revision this program knows, kjdesk's tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from kjdesk.store.db import alembic_config
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_KEEP = 30
+KEEP_SETTING = "backup_keep"
+# Tables every kjdesk database has had since its first schema.
+KJDESK_TABLES = frozenset({"alembic_version", "settings", "units", "people", "audit_events"})
+REASONS = {
+    "daily": "每日自动",
+    "manual": "手动",
+    "migration": "升级前",
+    "import": "导入前",
+    "restore": "恢复前",
+}
+_NAME = re.compile(r"^kjdesk-(\d{8})-(\d{6})(?:-(\d+))?-([a-z0-9_]+)\.sqlite$")
+
+
+class BadDatabaseFile(Exception):
+    """A file that must not replace the database; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    made_at: datetime  # local time, from the file name
+    reason: str  # daily / manual / migration / import / restore
+    size: int
+
+    @property
+    def reason_label(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    revision: str
+    tables: int
+
+
+def backups_dir(db_path: Path) -> Path:
+    return Path(db_path).parent / "backups"
+
+
+def sidecars(db_path: Path) -> list[Path]:
+    return [Path(f"{db_path}-wal"), Path(f"{db_path}-shm"), Path(f"{db_path}-journal")]
+
+
+def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    return sqlite3.connect(path, timeout=30)
+
+
+def copy_database(source: Path, dest: Path) -> None:
+    """Copy ``source`` to ``dest`` with the online backup API; ``dest`` appears only when complete.
+
+    The copy is a self-contained file (rollback journal, no -wal beside it) and passes
+    ``PRAGMA quick_check``.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
+    src = _connect(source, read_only=True)
+    try:
+        out = sqlite3.connect(tmp)
+        try:
+            src.backup(out)  # one step: a single consistent snapshot
+            out.execute("PRAGMA journal_mode=DELETE")
+            ok = out.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise BadDatabaseFile(f"备份副本校验未通过：{ok}")
+        finally:
+            out.close()
+        os.replace(tmp, dest)
+    finally:
+        src.close()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def backup_name(reason: str, when: datetime | None = None) -> str:
+    when = when or datetime.now()
+    return f"kjdesk-{when:%Y%m%d-%H%M%S}-{reason}.sqlite"
+
+
+def make_backup(db_path: Path, reason: str, keep: int | None = None) -> Path:
+    """A new automatic backup of ``db_path`` in its backups folder; older ones beyond ``keep`` go."""
+    folder = backups_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    now = datetime.now()
+    dest = folder / backup_name(reason, now)
+    n = 1
+    while dest.exists():  # two backups in the same second
+        n += 1
+        dest = folder / f"kjdesk-{now:%Y%m%d-%H%M%S}-{n}-{reason}.sqlite"
+    copy_database(db_path, dest)
+    prune(folder, keep if keep is not None else keep_count(db_path))
+    return dest
+
+
+def list_backup_files(folder: Path) -> list[BackupFile]:
+    """The automatic backups in ``folder``, newest first."""
+    found = []
+    if not folder.is_dir():
+        return []
+    for p in folder.iterdir():
+        m = _NAME.match(p.name)
+        if not m or not p.is_file():
+            continue
+        made = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+        found.append((made, int(m.group(3) or 1), BackupFile(p, made, m.group(4), p.stat().st_size)))
+    found.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [b for _, _, b in found]
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete the automatic backups beyond the newest ``keep``; returns what was deleted."""
+    keep = max(int(keep), 1)
+    removed = []
+    for b in list_backup_files(folder)[keep:]:
+        with contextlib.suppress(FileNotFoundError):
+            b.path.unlink()
+            removed.append(b.path)
+    return removed
+
+
+def keep_count(db_path: Path) -> int:
+    """The ``backup_keep`` setting of the database, or the default 30."""
+    try:
+        con = _connect(db_path, read_only=True)
+        try:
+            row = con.execute("SELECT value FROM settings WHERE key = ?", (KEEP_SETTING,)).fetchone()
+        finally:
+            con.close()
+        return max(int(row[0]), 1) if row else DEFAULT_KEEP
+    except (sqlite3.Error, ValueError, TypeError):
+        return DEFAULT_KEEP
+
+
+# --- Checks --------------------------------------------------------------------------------
+
+
+def header_ok(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(16) == SQLITE_HEADER
+
+
+def damage(path: Path, *, thorough: bool = False) -> str | None:
+    """Why the database file at ``path`` is damaged, or None when it reads correctly.
+
+    ``thorough`` runs ``PRAGMA integrity_check`` instead of the quicker ``quick_check``.
+    An empty (0-byte) file counts as damaged: it is never taken for a new database.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return "文件为空（0 字节）"
+        if size < 100 or not header_ok(path):
+            return "文件头不是 SQLite 数据库"
+        con = _connect(path)
+        try:
+            rows = con.execute("PRAGMA integrity_check" if thorough else "PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return f"无法读取数据库：{exc}"
+    except OSError as exc:
+        return f"无法读取文件：{exc}"
+    if [r[0] for r in rows] != ["ok"]:
+        return "完整性检查未通过：" + "；".join(str(r[0]) for r in rows[:3])
+    return None
+
+
+def is_damaged(path: Path, *, thorough: bool = False) -> bool:
+    return damage(path, thorough=thorough) is not None
+
+
+def check_database_file(path: Path) -> FileCheck:
+    """Refuse (``BadDatabaseFile``) a file that is not a sound kjdesk database this program can open.
+
+    The file is only read: opened read-only, never migrated, never written.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise BadDatabaseFile(f"找不到文件 {path}")
+    if path.stat().st_size < 100 or not header_ok(path):
+        raise BadDatabaseFile(f"{path.name} 不是 SQLite 数据库文件，已拒绝，当前数据库未改动")
+    try:
+        con = _connect(path, read_only=True)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BadDatabaseFile(f"{path.name} 已损坏，无法读取（{exc}），已拒绝，当前数据库未改动") from exc
+    if rows != ["ok"]:
+        raise BadDatabaseFile(
+            f"{path.name} 未通过完整性检查（{'；'.join(rows[:3])}），已拒绝，当前数据库未改动"
+        )
+    missing = KJDESK_TABLES - tables
+    if missing or revision is None:
+        raise BadDatabaseFile(
+            f"{path.name} 不是科技兑现台的数据库（缺少 {'、'.join(sorted(missing)) or '版本信息'}），已拒绝"
+        )
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except Exception as exc:  # alembic raises several kinds for an unknown revision
+        raise BadDatabaseFile(
+            f"{path.name} 由更新版本的科技兑现台创建（结构版本 {revision}），本程序无法识别，已拒绝"
+        ) from exc
+    return FileCheck(revision, len(tables))
+
+
+def newest_good_backup(db_path: Path) -> BackupFile | None:
+    """The newest automatic backup that passes ``check_database_file``."""
+    for b in list_backup_files(backups_dir(db_path)):
+        try:
+            check_database_file(b.path)
+        except BadDatabaseFile:
+            continue
+        return b
+    return None
+
+
+# --- Replacing the database ----------------------------------------------------------------
+
+
+def stage_copy(db_path: Path, source: Path) -> Path:
+    """Copy ``source`` beside ``db_path`` (same folder, so the later rename is atomic)."""
+    db_path = Path(db_path)
+    staged = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.restore")
+    copy_database(source, staged)
+    return staged
+
+
+def swap_in(db_path: Path, staged: Path) -> None:
+    """Put the staged copy in place of ``db_path`` atomically.
+
+    The caller has closed every connection to ``db_path`` and made its backup. The old
+    -wal/-shm are removed first (an old WAL must never be replayed into the new file).
+    """
+    for side in sidecars(db_path):
+        with contextlib.suppress(FileNotFoundError):
+            side.unlink()
+    os.replace(staged, db_path)
+
+
+def replace_database(db_path: Path, source: Path) -> None:
+    """Replace ``db_path`` by a copy of ``source`` (stage, then swap)."""
+    staged = stage_copy(db_path, source)
+    try:
+        swap_in(db_path, staged)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            staged.unlink()
+
+
+def checkpoint(db_path: Path) -> None:
+    """Write the WAL back into the main file so nothing lives only in ``-wal``."""
+    con = _connect(db_path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def set_aside(db_path: Path) -> Path:
+    """Rename a damaged database (and its -wal/-shm) out of the way; it is never deleted."""
+    db_path = Path(db_path)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
+    os.replace(db_path, aside)
+    for side in sidecars(db_path):
+        if side.exists():
+            os.replace(side, Path(f"{aside}{side.name.removeprefix(db_path.name)}"))
+    return aside
+
+
+def backup_before_migration(db_path: Path, revision: str) -> Path:
+    """Called by ``store.db.upgrade`` before Alembic changes an existing database."""
+    return make_backup(db_path, "migration")
