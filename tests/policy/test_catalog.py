@@ -341,3 +341,15 @@ def test_unknown_fact_and_missing_file_are_reported_in_chinese(tmp_path):
     )
     [missing] = check_file(tmp_path / "nope.toml")
     assert missing.line == 0 and "无法读取政策文件" in missing.message
+
+
+def test_the_form_agrees_with_the_wording_of_the_quote():
+    """clauses.md §6: ONE_TIME says 一次性, ONE_TIME* says neither 一次性 nor 每年, ANNUAL says 每年."""
+    for policy in builtin_policies():
+        for c in policy.clauses:
+            if c.form == Form.ONE_TIME:
+                assert "一次性" in c.quote, c.id
+            if c.form == Form.ONE_TIME_STAR:
+                assert "一次性" not in c.quote and "每年" not in c.quote, c.id
+            if c.form == Form.ANNUAL_N_YEARS:
+                assert "每年" in c.quote, c.id

@@ -188,3 +188,8 @@ def test_every_part_two_row_resolves_and_matches_its_clauses_triggers(title, lev
     for clause_id in (c.strip() for c in clauses.split(",")):
         if "*" not in clause_id:
             assert by_id[clause_id].trigger.recognition == resolved.type_id, clause_id
+
+
+def test_district_level_is_not_read_as_the_autonomous_region():
+    with pytest.raises(UnknownTitle, match="无法识别的级别"):
+        resolve_title("企业技术中心", "区级")
