@@ -16,6 +16,9 @@ NO_END = set("（《「『〔【〈“‘([{")
 # A run of these characters is one unbreakable word (amounts, years, Latin names).
 WORD_CHARS = set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,%-/+_&'#@")
 
+# A unit written after a number that stays with it (no break between 1 and 日).
+GLUED_UNITS = set("年月日号")
+
 Measure = Callable[[str], float]
 
 
@@ -40,10 +43,10 @@ def tokenize(text: str) -> list[str]:
         tokens.append(ch)
     if word:
         tokens.append(word)
-    # a number keeps its 号 (24号 of a 文号) on the same line
+    # a number keeps its unit on the same line: 24号 of a 文号, 1日 of a date
     glued: list[str] = []
     for tok in tokens:
-        if tok == "号" and glued and glued[-1][-1].isdigit():
+        if tok in GLUED_UNITS and glued and glued[-1][-1].isdigit():
             glued[-1] += tok
         else:
             glued.append(tok)

@@ -22,6 +22,7 @@ PLACEHOLDERS: dict[str, str] = {
     "number": "发文字号",
     "unit": "主送单位名称",
     "subject": "享受支持的主体（单位、平台或人员）",
+    "you": "对主送的称呼（你单位 / 你）",
     "recognition_sentence": "认定情况一句（名称、日期、文号）",
     "recognition_title": "认定名称",
     "recognition_date": "认定日期",
