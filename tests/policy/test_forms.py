@@ -662,3 +662,29 @@ def test_other_with_an_agreement_amount_is_entered() -> None:
         run(policy(c), subject([r], entered=[entry(1, "T-nrdi", 2023, wan(800), recognition_id=1)])), "T-nrdi"
     )
     assert e.total_fen == 800_000_000
+
+
+def test_matching_base_is_the_item_named_by_the_recognition_document() -> None:
+    recs = [
+        rec(1, "regional_project", Level.REGIONAL, date(2022, 5, 1), doc_number="内科发〔2022〕7号"),
+        rec(2, "regional_project", Level.REGIONAL, date(2022, 6, 1), doc_number="内科发〔2022〕8号"),
+    ]
+    facts = [
+        fact(1, 2022, "自治区项目资助额", "500000", item_ref="内科发〔2022〕7号"),
+        fact(2, 2022, "自治区项目资助额", "300000", item_ref="内科发〔2022〕8号"),
+    ]
+    ents = run(policy(_regional_match()), subject(recs, facts=facts))
+    assert [(e.key, e.total_fen) for e in ents] == [
+        ("T-match|rec:1", 50_000_000),
+        ("T-match|rec:2", 30_000_000),
+    ]
+
+
+def test_matching_with_ambiguous_unnamed_items_waits() -> None:
+    r = rec(1, "regional_project", Level.REGIONAL, date(2022, 5, 1), doc_number="内科发〔2022〕7号")
+    facts = [
+        fact(1, 2022, "自治区项目资助额", "500000", item_ref="XM-A"),
+        fact(2, 2022, "自治区项目资助额", "300000", item_ref="XM-B"),
+    ]
+    e = only(run(policy(_regional_match()), subject([r], facts=facts)), "T-match")
+    assert (e.status, e.total_fen) == (EntitlementStatus.AWAITING_AMOUNT, 0)

@@ -116,7 +116,10 @@ def _base_for(ctx: Context, clause: Clause, rec: RecognitionRecord) -> list[Fact
     year = rec.date.year + clause.base_year_offset
     rows = [f for (y, _), f in ctx.facts(clause.base_fact).items() if y == year and f.value is not None]
     named = [f for f in rows if f.item_ref and f.item_ref in (rec.doc_number, str(rec.id))]
-    return named or rows
+    if named:
+        return named
+    # Without an 事项编号 naming this record, only an unambiguous year figure is used.
+    return rows if len({f.item_ref for f in rows}) <= 1 else []
 
 
 def build_entered(
@@ -132,6 +135,7 @@ def build_entered(
         if not facts:
             lines.append(
                 f"结论：待录入金额——缺少 {rec.date.year + clause.base_year_offset} 年的{clause.base_fact}"
+                f"（事项编号须为认定文号 {rec.doc_number or rec.id}）"
             )
             return ctx.build(
                 clause, key, EntitlementStatus.AWAITING_AMOUNT, ctx.header(clause) + lines, (), rec

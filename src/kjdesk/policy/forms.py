@@ -185,7 +185,7 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: lis
         for y in years:
             e = _entered_for(ctx, clause, rec, y)
             if e is None:
-                lines.append(f"{y} 年：未录入批准金额，按下限 {explain.yuan(amount)} 计")
+                lines.append(f"{y} 年：未录入批准金额，按下限 {explain.yuan(amount)}计")
                 instalments.append(PlannedInstalment(y, amount))
             elif e.amount_fen < amount:
                 reason = f"{y} 年录入金额 {explain.yuan(e.amount_fen)}（{e.basis}）低于下限 {explain.yuan(amount)}，不予采用，请更正录入金额"
@@ -201,7 +201,8 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: lis
         if clause.years:
             total = sum(i.amount_fen for i in instalments)
             lines.append(
-                f"金额：每年 {explain.yuan(amount)}，连续 {clause.years} 年，合计 {explain.yuan(total)}"
+                f"金额：每年{'不低于' if clause.is_floor else ''} {explain.yuan(amount)}，"
+                f"连续 {clause.years} 年，合计 {explain.yuan(total)}"
             )
         else:
             lines.append(f"金额：每年 {explain.yuan(amount)}")
