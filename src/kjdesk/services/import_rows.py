@@ -30,6 +30,7 @@ from kjdesk.io.excel_in import column_letter
 from kjdesk.io.roster_schema import (
     CATEGORY,
     COUNT,
+    EXAMPLE_MARK,
     FACT_ALIASES,
     FACT_INDICATORS,
     MONEY_UNITS,
@@ -61,11 +62,13 @@ class RowError:
     column: str  # "C 认定日期"
     value: str
     reason: str
+    col: int = -1  # column index in the sheet, -1 when the error is about the row or the file
 
     def line(self) -> str:
-        where = f"第 {self.row} 行" + (f" {self.column} 列" if self.column else "")
+        if not self.column:
+            return f"第 {self.row} 行：{self.reason}"
         shown = f"“{self.value}”" if self.value else "（空）"
-        return f"{where} {shown}：{self.reason}"
+        return f"第 {self.row} 行 {self.column} 列 {shown}：{self.reason}"
 
 
 @dataclass
@@ -92,7 +95,7 @@ class ParseContext:
         return f"{column_letter(idx)} {head}".strip()
 
     def error(self, row: int, key: str, value: object, reason: str) -> None:
-        self.errors.append(RowError(row, self.column(key), text_of(value), reason))
+        self.errors.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
 
     def header_unit(self, key: str) -> str:
         idx = self.mapping.get(key)
@@ -335,13 +338,21 @@ def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress
         row = rows[i]
         width = len(row)
         cells = {k: row[j] for k, j in items if j < width}
-        if all(is_blank(v) for v in cells.values()):
+        if all(is_blank(v) for v in cells.values()) or is_example(row):
             continue
         parsed = ParsedRow(i + 1)
         parse(ctx, parsed, cells)
         out.append(parsed)
     progress.set_value(total)
     return out
+
+
+def is_example(row: list[object]) -> bool:
+    """The template's example row (its first text cell starts with “（示例）”) is never imported."""
+    for cell in row:
+        if isinstance(cell, str) and cell.strip():
+            return cell.strip().startswith(EXAMPLE_MARK)
+    return False
 
 
 def money_text(value: Decimal | None) -> str:

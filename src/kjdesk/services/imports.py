@@ -224,7 +224,7 @@ def preview(
             reg = Register.load(s, roster.key)
             plan._ops, plan.items = match(ctx, reg, plan._parsed, progress)
         s.rollback()
-    plan.errors = sorted(ctx.errors, key=lambda e: e.row)
+    plan.errors = sorted(ctx.errors, key=lambda e: (e.row, e.col))
     plan._ctx = ctx
     if plan._ops is not None:
         plan.new_units, plan.new_platforms = len(plan._ops.unit_inserts), len(plan._ops.platform_inserts)
