@@ -353,3 +353,11 @@ def test_the_form_agrees_with_the_wording_of_the_quote():
                 assert "一次性" not in c.quote and "每年" not in c.quote, c.id
             if c.form == Form.ANNUAL_N_YEARS:
                 assert "每年" in c.quote, c.id
+
+
+def test_a_file_of_the_wrong_shape_is_reported_not_crashed(tmp_path):
+    path = tmp_path / "odd.toml"
+    path.write_text('document = 3\nsettings = "x"\nclause = [1]\ntarget = [2]\n', encoding="utf-8")
+    problems = check_file(path)
+    assert problems and all(CJK.search(p.message) for p in problems)
+    assert any("[[clause]]" in p.message for p in problems)

@@ -109,13 +109,16 @@ def _problems(text: str, issues: list[tuple[str, int, str, str]], data: dict) ->
         clause_id = ""
         if section == "clause":
             line = where.key_line("clause", index, key)
-            cid = clauses[index].get("id") if index < len(clauses) else None
+            clause = clauses[index] if index < len(clauses) else None
+            cid = clause.get("id") if isinstance(clause, dict) else None
             clause_id = cid if isinstance(cid, str) else f"第{index + 1}个条款"
         elif section in ("document", "settings"):
             line = where.key_line(section, 0, key)
         elif section == "target":
             line = where.key_line("target", index, key)
-            tid = data.get("target", [{}])[index].get("id")
+            targets = data.get("target")
+            target = targets[index] if isinstance(targets, list) and index < len(targets) else None
+            tid = target.get("id") if isinstance(target, dict) else None
             clause_id = tid if isinstance(tid, str) else ""
         else:
             line = 0

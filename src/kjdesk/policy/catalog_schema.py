@@ -72,10 +72,13 @@ def _check_value(key: str, value: object, spec: FieldSpec) -> str | None:
     return None
 
 
-def check_table(table: object, fields: dict[str, FieldSpec], key_prefix: str = "") -> list[tuple[str, str]]:
+def check_table(
+    table: object, fields: dict[str, FieldSpec], key_prefix: str = "", name: str = ""
+) -> list[tuple[str, str]]:
     """Required fields, unknown fields and value types of one table: [(key, message)]."""
     if not isinstance(table, dict):
-        return [(key_prefix.rstrip("."), f"“{key_prefix.rstrip('.')}”应为表")]
+        label = name or key_prefix.rstrip(".")
+        return [(key_prefix.rstrip("."), f"“{label}”应为表，实际为“{table}”")]
     out: list[tuple[str, str]] = []
     for key, spec in fields.items():
         if spec.required and key not in table:
@@ -238,14 +241,16 @@ def validate(data: dict, titles: TitleVocabulary) -> list[Issue]:
     if doc is None:
         out.append(("top", 0, "", "缺少 [document] 表（政策文件信息）"))
         doc = {}
-    out += [("document", 0, k, m) for k, m in check_table(doc, DOCUMENT_FIELDS)]
+    out += [("document", 0, k, m) for k, m in check_table(doc, DOCUMENT_FIELDS, name="document")]
+    doc = doc if isinstance(doc, dict) else {}
     issued, effective = doc.get("issued"), doc.get("effective")
     if isinstance(issued, date) and isinstance(effective, date) and effective < issued:
         out.append(("document", 0, "effective", "施行日期早于印发日期"))
     settings = data.get("settings", {})
     if "settings" not in data:
         out.append(("top", 0, "", "缺少 [settings] 表（Part I 口径设置）"))
-    out += [("settings", 0, k, m) for k, m in check_table(settings, SETTINGS_FIELDS)]
+    out += [("settings", 0, k, m) for k, m in check_table(settings, SETTINGS_FIELDS, name="settings")]
+    settings = settings if isinstance(settings, dict) else {}
     clauses = data.get("clause", [])
     if not isinstance(clauses, list) or not clauses:
         out.append(("top", 0, "", "没有任何 [[clause]] 条款"))
@@ -253,6 +258,9 @@ def validate(data: dict, titles: TitleVocabulary) -> list[Issue]:
     prefix = CITY_PREFIX.get(doc.get("city", ""), "")
     first_seen: dict[str, int] = {}
     for i, c in enumerate(clauses):
+        if not isinstance(c, dict):
+            out.append(("clause", i, "", "条款须写成 [[clause]] 表"))
+            continue
         out += [("clause", i, k, m) for k, m in check_table(c, CLAUSE_FIELDS)]
         out += [("clause", i, k, m) for k, m in _clause_rules(c, titles)]
         cid = c.get("id")
@@ -265,12 +273,16 @@ def validate(data: dict, titles: TitleVocabulary) -> list[Issue]:
                 out.append(
                     ("clause", i, "id", f"条款编号“{cid}”应以“{prefix}-”开头（城市 {doc.get('city')}）")
                 )
-    out += _group_rules(clauses)
+    out += _group_rules([c if isinstance(c, dict) else {} for c in clauses])
     for name in ("status_support_clauses", "any_stage_clauses"):
         for cid in settings.get(name, []) if isinstance(settings.get(name), list) else []:
             if cid not in first_seen:
                 out.append(("settings", 0, name, f"设置“{name}”中的条款“{cid}”不存在"))
-    for i, t in enumerate(data.get("target", [])):
+    targets = data.get("target", [])
+    for i, t in enumerate(targets if isinstance(targets, list) else [targets]):
+        if not isinstance(t, dict):
+            out.append(("target", i, "", "目标须写成 [[target]] 表"))
+            continue
         out += [("target", i, k, m) for k, m in check_table(t, TARGET_FIELDS)]
         for rec in t.get("recognition", []) if isinstance(t.get("recognition"), list) else []:
             if rec not in titles.types:
