@@ -194,7 +194,7 @@ def test_annual_without_n_stops_at_revocation() -> None:
         Level.NATIONAL,
         date(2022, 4, 1),
         status=RecognitionStatus.REVOKED,
-        status_date=date(2023, 6, 1),
+        status_date=date(2024, 6, 1),
     )
     e = only(run(policy(c), subject([r]), as_of=date(2026, 1, 1)), "T-park")
     assert plan(e) == [(2022, 1_000_000_000), (2023, 1_000_000_000)]

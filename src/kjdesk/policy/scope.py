@@ -227,10 +227,14 @@ class Context:
 def cancel_after(
     ctx: Context, instalments: list[PlannedInstalment], stop: Stop | None
 ) -> tuple[list[PlannedInstalment], list[str]]:
-    """D4: an instalment of a year after the stop date is cancelled with the reason."""
+    """D4: an instalment not yet due on the stop date is cancelled with the reason.
+
+    The instalment of the stop date's own year is not paid yet in the engine's view (the
+    services keep what was paid); ``cancel_same_year_instalment = false`` keeps it.
+    """
     if stop is None or not ctx.flag("cancel_unpaid_on_revocation", True):
         return instalments, []
-    same_year = ctx.flag("cancel_same_year_instalment", False)
+    same_year = ctx.flag("cancel_same_year_instalment", True)
     out: list[PlannedInstalment] = []
     cancelled = []
     for inst in instalments:
