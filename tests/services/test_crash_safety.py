@@ -1,0 +1,128 @@
+"""Crash safety: a process killed (SIGKILL) in the middle of a large write leaves the database unchanged.
+
+The child opens the database as the program does (``open_checked``: the writer lock, its
+heartbeat), starts one big transaction through the ORM and is killed half-way. Afterwards
+the row counts are those before, ``PRAGMA integrity_check`` is ok, the audit chain
+verifies, and the next start clears the dead writer's lock.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kjdesk.services.audit_log import verify_audit
+from kjdesk.services.register import UnitInput, add_unit
+from kjdesk.services.startup import open_checked
+from kjdesk.store.lock import lock_path, read_lock
+from tests.conftest import make_credit_code
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+IMPORT_UNITS = """
+    from stdnum.cn import uscc
+    from kjdesk.store import audit
+    from kjdesk.store.models import Unit
+    with app.db.session() as s:
+        for i in range(50_000):
+            body = f"91150207MC{i:07d}"
+            s.add(Unit(name=f"导入单位{i}", credit_code=body + uscc.calc_check_digit(body), district="九原区"))
+            if i % 1000 == 999:
+                s.flush()
+                audit.record(s, app.actor, "导入", "unit", i, None, {"rows": i + 1})
+            if i == 25_000:
+                print("midway", flush=True)
+"""
+
+ISSUE_LETTERS = """
+    from datetime import date
+    from kjdesk.store import audit
+    from kjdesk.store.models import Entitlement, Letter
+    with app.db.session() as s:
+        e = Entitlement(key="crash", city="baotou", clause_id="BT-06", status="应享", unit_id=1, total_fen=1)
+        s.add(e)
+        s.flush()
+        for i in range(1, 3001):
+            s.add(Letter(number=f"包科兑〔2026〕{i}号", year=2026, seq=i, kind="资金支持通知书",
+                         entitlement_id=e.id, unit_id=1, addressee="包头稀土研究院", amount_fen=100_000_00,
+                         issued_on=date(2026, 3, 1), issued_by=app.actor, pdf=b"%PDF-1.4" + os.urandom(20_000),
+                         sha256="0" * 64))
+            s.flush()
+            audit.record(s, app.actor, "发出通知书", "letter", i, None, {"seq": i})
+            if i == 1500:
+                print("midway", flush=True)
+"""
+
+
+def _child(db_path: Path, body: str) -> subprocess.Popen:
+    script = "import os, sys\nfrom kjdesk.services.startup import open_checked\n"
+    script += f"app = open_checked(r'{db_path}', actor='导入员', backup_daily=False)\n"
+    script += "print('open', flush=True)\n"
+    script += "if True:\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    script += "print('committed', flush=True)\n"
+    return subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ}
+    )
+
+
+def _counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("units", "letters", "audit_events")
+        }
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "body", [IMPORT_UNITS, ISSUE_LETTERS], ids=["import-50000-units", "batch-of-letters"]
+)
+def test_sigkill_mid_transaction_leaves_the_database_unchanged(app, db_path, body):
+    add_unit(
+        app,
+        UnitInput(
+            name="包头稀土研究院", credit_code=make_credit_code("91150203MA0N00001"), district="昆都仑区"
+        ),
+    )
+    app.close()
+    before = _counts(db_path)
+
+    child = _child(db_path, body)
+    try:
+        assert child.stdout.readline().strip() == "open"
+        assert read_lock(lock_path(db_path)).officer == "导入员"
+        assert child.stdout.readline().strip() == "midway"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == -signal.SIGKILL
+
+    wal = Path(f"{db_path}-wal")
+    assert wal.exists() and wal.stat().st_size > 1_000_000  # uncommitted pages did reach the disk
+    assert lock_path(db_path).exists()  # the dead writer's lock is left behind …
+    assert _counts(db_path) == before
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    again = open_checked(db_path, heartbeat=False, backup_daily=False)  # … and cleared at the next start
+    try:
+        assert again.writer_lock.cleared is not None and again.writer_lock.cleared.pid == child.pid
+        assert verify_audit(again) is None
+        assert _counts(db_path) == before
+    finally:
+        again.close()
