@@ -75,10 +75,10 @@ class Typesetter:
         self.fonts = fonts
         # The spacing that makes 28 of the body font's Chinese characters fill the line exactly.
         em = stringWidth("国", fonts.body, BODY_PT) or BODY_PT
-        self.body_space = TEXT_W / CHARS_PER_LINE - em
+        self.body_space = (TEXT_W - CHARS_PER_LINE * em) / (CHARS_PER_LINE - 1)
         self.char_w = em + self.body_space
         title_em = stringWidth("国", fonts.title, TITLE_PT) or TITLE_PT
-        self.title_space = 0.0 if title_em * 20 <= TEXT_W else TEXT_W / 20 - title_em
+        self.title_space = 0.0 if title_em * 20 <= TEXT_W else (TEXT_W - 20 * title_em) / 19
 
     def width(self, text: str, font: str, size: float, space: float) -> float:
         """Visible width: the spacing counts between characters, not after the last."""

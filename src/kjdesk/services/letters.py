@@ -46,7 +46,8 @@ class BatchResult:
     @property
     def message(self) -> str:
         n = len(self.issued)
-        span = f"（{self.issued[0].number}—{self.issued[-1].number}）" if n else ""
+        span = f"（{self.issued[0].number}—{self.issued[-1].number}）" if n > 1 else ""
+        span = f"（{self.issued[0].number}）" if n == 1 else span
         if self.cancelled:
             return f"已取消：已签发 {n} 份{span}，其余 {self.remaining} 份未签发，可稍后继续"
         return f"已签发 {n} 份通知书{span}" if n else "没有待签发的通知书"
