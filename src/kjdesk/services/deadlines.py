@@ -25,7 +25,6 @@ from kjdesk.workdays import CalendarOverrides, CalendarUnknown, due_date
 TRANSFER_DAYS = 30  # R4
 STAGES = ("市财政", "旗县区财政")
 EXPIRY_WINDOW_DAYS = 90
-DEFAULT_VALID_YEARS = {"hte": 3}  # 高新技术企业: 3 years from the certificate date
 
 
 @dataclass(frozen=True)
@@ -209,8 +208,11 @@ class Reminders:
 def valid_until_of(type_id: str, recognised_on: date, valid_until: date | None) -> date | None:
     if valid_until is not None:
         return valid_until
-    years = DEFAULT_VALID_YEARS.get(type_id)
-    if years is None:
+    from kjdesk.policy.titles import builtin_titles
+
+    rtype = builtin_titles().types.get(type_id)
+    years = rtype.valid_years if rtype else None  # 高新技术企业: 3 years from the certificate date
+    if not years:
         return None
     try:
         end = recognised_on.replace(year=recognised_on.year + years)

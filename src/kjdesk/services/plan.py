@@ -7,11 +7,9 @@ payment wording; ``commitments`` lists what the schedules promise for the next y
 
 from __future__ import annotations
 
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,29 +39,11 @@ class ClauseInfo:
     payment_wording: str
 
 
-@cache
-def _clauses_from_toml(city: str) -> dict[str, ClauseInfo]:
-    from kjdesk.resources import resource_path
-
-    out: dict[str, ClauseInfo] = {}
-    for path in sorted(resource_path("policies").glob(f"{city}-*.toml")):
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-        for c in data.get("clause", []):
-            out[c["id"]] = ClauseInfo(
-                c["id"], c.get("article", ""), c.get("title", ""), c.get("payment_wording", "")
-            )
-    return out
-
-
 def clause_infos(city: str) -> dict[str, ClauseInfo]:
     """Article and title of every clause of the city's catalog (for labels and sheets)."""
-    try:
-        from kjdesk.policy.catalog import load_builtin
-    except ImportError:  # the catalog loader is optional for labels: read the shipped TOML
-        return _clauses_from_toml(city)
-    policy = load_builtin(city)
-    return {c.id: ClauseInfo(c.id, c.article, c.title, c.payment_wording) for c in policy.clauses}
+    from kjdesk.policy.catalog import load_builtin
+
+    return {c.id: ClauseInfo(c.id, c.article, c.title, c.payment_wording) for c in load_builtin(city).clauses}
 
 
 def clause_label(info: ClauseInfo | None, clause_id: str) -> str:
