@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from kjdesk.io import fonts as fonts_mod
+from kjdesk.services import letter_content
 from kjdesk.services.app import ServiceError
 from kjdesk.services.letter_export import export_letters
 from kjdesk.services.letter_rows import list_letters
@@ -26,6 +27,8 @@ from kjdesk.services.letters import (
 from kjdesk.services.progress import CancelAfter
 from kjdesk.store.models import AuditEvent, ClosedYear, Instalment, Letter
 from tests.letters_data import HTE_QUOTE, NKL_QUOTE, add_hte, add_nkl, add_unit, catalog, seed  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("catalog")
 
 DAY = date(2026, 11, 23)
 
@@ -42,7 +45,7 @@ def seqs(app, year: int = 2026) -> list[int]:
         return list(s.scalars(select(Letter.seq).where(Letter.year == year).order_by(Letter.seq)))
 
 
-def test_an_issued_letter_names_unit_number_amount_and_clause(app, catalog, tmp_path):
+def test_an_issued_letter_names_unit_number_amount_and_clause(app, tmp_path):
     [inst_id] = seed(app, 1)
     row = issue_letter(app, inst_id, issued_on=DAY)
     assert (row.number, row.seq, row.amount_fen, row.status) == ("包科字〔2026〕1号", 1, 30_000_000, "有效")
@@ -52,21 +55,21 @@ def test_an_issued_letter_names_unit_number_amount_and_clause(app, catalog, tmp_
     assert "包头市测试1号科技有限公司：" in text
     assert "300,000.00元（人民币叁拾万元整）" in text
     assert "".join(f"“{HTE_QUOTE}”".split()) in text
-    assert catalog.document.doc_number in text and "第六条" in text
+    assert letter_content.load_policy("baotou").document.doc_number in text and "第六条" in text
     assert "国科火字〔2025〕12号" in text and "2025年10月20日" in text
     with app.db.session() as s:
         ev = s.scalars(select(AuditEvent).where(AuditEvent.action == "签发通知书")).one()
         assert ev.entity_id == str(row.id) and "包科字〔2026〕1号" in ev.after
 
 
-def test_reprint_gives_the_archived_bytes(app, catalog):
+def test_reprint_gives_the_archived_bytes(app):
     [inst_id] = seed(app, 1)
     row = issue_letter(app, inst_id, issued_on=DAY)
     first, second = letter_pdf(app, row.number), letter_pdf(app, row.id)
     assert first == second and hashlib.sha256(first).hexdigest() == row.sha256
 
 
-def test_a_changed_archive_is_refused(app, catalog):
+def test_a_changed_archive_is_refused(app):
     [inst_id] = seed(app, 1)
     row = issue_letter(app, inst_id, issued_on=DAY)
     with app.db.session() as s:
@@ -75,7 +78,7 @@ def test_a_changed_archive_is_refused(app, catalog):
         letter_pdf(app, row.number)
 
 
-def test_a_batch_cancelled_half_way_leaves_no_gap(app, catalog):
+def test_a_batch_cancelled_half_way_leaves_no_gap(app):
     seed(app, 5)
     result = issue_letters(app, 2026, issued_on=DAY, progress=CancelAfter(2))
     assert result.cancelled and len(result.issued) == 2 and result.remaining == 3
@@ -87,7 +90,7 @@ def test_a_batch_cancelled_half_way_leaves_no_gap(app, catalog):
     assert pending_letters(app, 2026) == []
 
 
-def test_no_font_refuses_before_any_number_is_taken(app, catalog, monkeypatch):
+def test_no_font_refuses_before_any_number_is_taken(app, monkeypatch):
     ids = seed(app, 2)
     monkeypatch.setattr(fonts_mod, "system_faces", lambda: [])
     with pytest.raises(ServiceError, match="找不到可嵌入 PDF 的中文 TrueType 字体"):
@@ -99,7 +102,7 @@ def test_no_font_refuses_before_any_number_is_taken(app, catalog, monkeypatch):
     assert issue_letter(app, ids[0], issued_on=DAY).seq == 1
 
 
-def test_a_failure_while_rendering_consumes_no_number(app, catalog, monkeypatch):
+def test_a_failure_while_rendering_consumes_no_number(app, monkeypatch):
     ids = seed(app, 2)
     from kjdesk.services import letters as letters_mod
 
@@ -114,7 +117,7 @@ def test_a_failure_while_rendering_consumes_no_number(app, catalog, monkeypatch)
     assert issue_letter(app, ids[1], issued_on=DAY).seq == 1
 
 
-def test_a_broken_template_override_is_refused_before_numbering(app, catalog, db_path):
+def test_a_broken_template_override_is_refused_before_numbering(app, db_path):
     [inst_id] = seed(app, 1)
     folder = db_path.parent / "templates" / "letters"
     folder.mkdir(parents=True)
@@ -127,7 +130,7 @@ def test_a_broken_template_override_is_refused_before_numbering(app, catalog, db
     assert seqs(app) == []
 
 
-def test_an_adapted_template_changes_the_wording(app, catalog, db_path, tmp_path):
+def test_an_adapted_template_changes_the_wording(app, db_path, tmp_path):
     [inst_id] = seed(app, 1)
     folder = db_path.parent / "templates" / "letters"
     folder.mkdir(parents=True)
@@ -141,7 +144,7 @@ def test_an_adapted_template_changes_the_wording(app, catalog, db_path, tmp_path
     assert "经研究，拨付人民币叁拾万元整。" in text and "此复。" in text
 
 
-def test_one_letter_per_instalment(app, catalog):
+def test_one_letter_per_instalment(app):
     [inst_id] = seed(app, 1)
     first = issue_letter(app, inst_id, issued_on=DAY)
     with pytest.raises(ServiceError, match=first.number):
@@ -149,7 +152,7 @@ def test_one_letter_per_instalment(app, catalog):
     assert seqs(app) == [1]
 
 
-def test_an_unapproved_instalment_gets_no_letter(app, catalog):
+def test_an_unapproved_instalment_gets_no_letter(app):
     with app.db.session() as s:
         inst = add_hte(s, add_unit(s, "待审批公司", "91150200MA0P00001"), state="planned")
         inst_id = inst.id
@@ -158,7 +161,7 @@ def test_an_unapproved_instalment_gets_no_letter(app, catalog):
     assert pending_letters(app, 2026) == []
 
 
-def test_void_and_replacement(app, catalog, tmp_path):
+def test_void_and_replacement(app, tmp_path):
     [inst_id] = seed(app, 1)
     old = issue_letter(app, inst_id, issued_on=DAY)
     with pytest.raises(ServiceError, match="原因"):
@@ -179,14 +182,14 @@ def test_void_and_replacement(app, catalog, tmp_path):
         assert s.scalar(select(func.count()).where(AuditEvent.action == "作废通知书")) == 1
 
 
-def test_void_without_reissue_frees_the_instalment(app, catalog):
+def test_void_without_reissue_frees_the_instalment(app):
     [inst_id] = seed(app, 1)
     old = issue_letter(app, inst_id, issued_on=DAY)
     assert void_letter(app, old.number, "误发").replacement is None
     assert [p.instalment_id for p in pending_letters(app, 2026)] == [inst_id]
 
 
-def test_multi_year_schedule_is_stated(app, catalog, tmp_path):
+def test_multi_year_schedule_is_stated(app, tmp_path):
     with app.db.session() as s:
         inst_id = add_nkl(s, add_unit(s, "包头稀土研究院", "12150200MB0000000")).id
     row = issue_letter(app, inst_id, issued_on=DAY)
@@ -198,7 +201,7 @@ def test_multi_year_schedule_is_stated(app, catalog, tmp_path):
     assert "".join(NKL_QUOTE.split()) in text
 
 
-def test_a_whole_entitlement_letter_lists_every_year(app, catalog, tmp_path):
+def test_a_whole_entitlement_letter_lists_every_year(app, tmp_path):
     with app.db.session() as s:
         ent_id = add_nkl(s, add_unit(s, "包头稀土研究院", "12150200MB0000000")).entitlement_id
     row = issue_entitlement_letter(app, ent_id, issued_on=DAY)
@@ -206,7 +209,7 @@ def test_a_whole_entitlement_letter_lists_every_year(app, catalog, tmp_path):
     assert "各年度为2025年10,000,000.00元" in text_of(letter_pdf(app, row.id), tmp_path)
 
 
-def test_batch_by_clause_and_district(app, catalog):
+def test_batch_by_clause_and_district(app):
     seed(app, 4)  # districts alternate 昆都仑区, 青山区
     with app.db.session() as s:
         add_nkl(s, add_unit(s, "包头稀土研究院", "12150200MB0000000", district="青山区"))
@@ -216,13 +219,13 @@ def test_batch_by_clause_and_district(app, catalog):
     assert len(pending_letters(app, 2026)) == 3
 
 
-def test_numbers_restart_each_year(app, catalog):
+def test_numbers_restart_each_year(app):
     ids = seed(app, 2)
     assert issue_letter(app, ids[0], issued_on=date(2026, 12, 31)).number == "包科字〔2026〕1号"
     assert issue_letter(app, ids[1], issued_on=date(2027, 1, 4)).number == "包科字〔2027〕1号"
 
 
-def test_a_closed_year_issues_nothing(app, catalog):
+def test_a_closed_year_issues_nothing(app):
     [inst_id] = seed(app, 1)
     with app.db.session() as s:
         s.add(ClosedYear(year=2026, closed_by="管理员"))
@@ -231,7 +234,7 @@ def test_a_closed_year_issues_nothing(app, catalog):
     assert seqs(app) == []
 
 
-def test_export_one_pdf_and_one_file_each(app, catalog, tmp_path):
+def test_export_one_pdf_and_one_file_each(app, tmp_path):
     seed(app, 3)
     issue_letters(app, 2026, issued_on=DAY)
     rows = list_letters(app, budget_year=2026, status="有效")
@@ -247,7 +250,7 @@ def test_export_one_pdf_and_one_file_each(app, catalog, tmp_path):
     assert not list((tmp_path / "dir").glob("*.part"))
 
 
-def test_instalment_with_pending_review_waits(app, catalog):
+def test_instalment_with_pending_review_waits(app):
     [inst_id] = seed(app, 1)
     with app.db.session() as s:
         s.get(Instalment, inst_id).pending_amount_fen = 20_000_000
