@@ -136,6 +136,7 @@ class FormDialog(BaseDialog):
         self._errors: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._saving = False
+        self._ready = False  # set by finish(): no validation while the subclass builds its rows
         outer = QVBoxLayout(self)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -186,8 +187,9 @@ class FormDialog(BaseDialog):
 
     def _watch(self, name: str, widget: QWidget) -> None:
         def touched(*_args: object) -> None:
-            self._touched.add(name)
-            self.revalidate()
+            if self._ready:
+                self._touched.add(name)
+                self.revalidate()
 
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(touched)
@@ -209,7 +211,14 @@ class FormDialog(BaseDialog):
         """The one service call that stores the form; runs on the write thread."""
         raise NotImplementedError
 
+    def finish(self) -> None:
+        """Called at the end of a subclass's ``__init__``: the form is built, validation starts."""
+        self._ready = True
+        self.revalidate()
+
     def revalidate(self) -> dict[str, str]:
+        if not self._ready:
+            return {}
         errors = self.check()
         self.show_errors({k: v for k, v in errors.items() if k in self._touched})
         self.ok_button.setEnabled(not errors and not self._saving)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -44,7 +44,7 @@ class RegisterPage(QWidget):
         self.model = RowTableModel(self.columns, self)
         self.view = make_table_view(self.model, self)
         self.view.doubleClicked.connect(lambda index: self.edit_selected())
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
 
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("filter")
@@ -86,11 +86,7 @@ class RegisterPage(QWidget):
 
         self._shortcut(QKeySequence.StandardKey.Find, self.focus_filter)
         self._shortcut(QKeySequence.StandardKey.New, self.add_new)
-        delete = QAction(self.view)
-        delete.setShortcut(QKeySequence.StandardKey.Delete)
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self.delete_selected)
-        self.view.addAction(delete)
+        self.view.installEventFilter(self)  # Del in the table deletes the selected row
         self._selection_changed()
         self.reload()
 
@@ -130,6 +126,18 @@ class RegisterPage(QWidget):
         """Called with the selected row (or None); the 单位 page shows its detail."""
 
     # --- behaviour ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+            and not event.modifiers()
+        ):
+            self.delete_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     def refresh(self, changes: Changes) -> None:
         if any(getattr(changes, w) for w in self.watches):
@@ -173,19 +181,20 @@ class RegisterPage(QWidget):
         self.filter_box.setFocus()
         self.filter_box.selectAll()
 
-    def selected_id(self) -> int | None:
-        row = self.view.selectionModel().currentIndex().row() if self.view.selectionModel() else -1
+    def selected_row(self) -> int:
+        """The view row of the selected record, or -1."""
         selected = self.view.selectionModel().selectedRows()
-        if not selected or row < 0 or row >= self.model.rowCount():
-            return None
-        return self.model.row_id(row)
+        return selected[0].row() if selected and selected[0].row() < self.model.rowCount() else -1
+
+    def selected_id(self) -> int | None:
+        row = self.selected_row()
+        return self.model.row_id(row) if row >= 0 else None
 
     def _selection_changed(self) -> None:
-        row_id = self.selected_id()
-        self.edit_button.setEnabled(row_id is not None)
-        self.delete_button.setEnabled(row_id is not None)
-        index = self.view.currentIndex()
-        self.selection_changed(self.model.row_tuple(index.row()) if row_id is not None else None)
+        row = self.selected_row()
+        self.edit_button.setEnabled(row >= 0)
+        self.delete_button.setEnabled(row >= 0)
+        self.selection_changed(self.model.row_tuple(row) if row >= 0 else None)
 
     def add_new(self) -> None:
         self._open_form(None)
@@ -218,7 +227,7 @@ class RegisterPage(QWidget):
         row_id = self.selected_id()
         if row_id is None:
             return
-        row = self.model.row_tuple(self.view.currentIndex().row())
+        row = self.model.row_tuple(self.selected_row())
         if confirm(self, self.tr("删除") + self.noun, self.delete_question(row)):
             self.ops.write(self.delete_call(row_id), changes=self.changes)
 

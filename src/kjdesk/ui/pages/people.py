@@ -59,7 +59,7 @@ class PersonForm(FormDialog):
             self.phone.setText(record.phone)
             self.note.setPlainText(record.note)
         ops.read(lambda _p: unit_choices(app), self._units_loaded)
-        self.revalidate()
+        self.finish()
 
     def _units_loaded(self, rows: list[tuple]) -> None:
         self.employer.set_choices(rows)

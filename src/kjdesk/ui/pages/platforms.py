@@ -80,7 +80,7 @@ class PlatformForm(FormDialog):
         else:
             self._type_changed()
         ops.read(lambda _p: unit_choices(app), self._units_loaded)
-        self.revalidate()
+        self.finish()
 
     def _units_loaded(self, rows: list[tuple]) -> None:
         self.host.set_choices(rows)

@@ -101,9 +101,11 @@ class RecognitionForm(FormDialog):
         if record is not None:
             self._fill(record)
         ops.read(lambda _p: load_choices(app), self._choices_loaded)
-        self.revalidate()
+        self.finish()
 
     def _touch(self, name: str) -> None:
+        if not self._ready:
+            return
         self._touched.add(name)
         self.revalidate()
 

@@ -69,7 +69,7 @@ class UnitForm(FormDialog):
         self.note.setFixedHeight(60)
         if unit is not None:
             self._fill(unit)
-        self.revalidate()
+        self.finish()
 
     def _fill(self, u: UnitRow) -> None:
         self.name.setText(u.name)
