@@ -9,7 +9,7 @@ closed year, or a letter of a closed year, whichever service tries it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
@@ -85,9 +85,12 @@ def reopen_year(app: App, year: int, reason: str) -> None:
 
 
 def list_closed_years(app: App) -> list[ClosedYearRow]:
+    """The closed years, oldest first; ``closed_at`` in local time."""
     with app.db.session() as s:
         return [
-            ClosedYearRow(r.year, r.closed_by, r.closed_at)
+            ClosedYearRow(
+                r.year, r.closed_by, r.closed_at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+            )
             for r in s.scalars(select(ClosedYear).order_by(ClosedYear.year))
         ]
 
