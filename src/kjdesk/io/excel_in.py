@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,12 +153,15 @@ def read_roster(
     path: Path,
     sheet: str | None = None,
     check: Callable[[], None] | None = None,
+    header_row: int | None = None,
 ) -> RosterTable:
-    """Read one sheet (the named one, else the first whose header is recognised)."""
+    """Read one sheet (the named one, else the first whose header is recognised).
+
+    ``header_row`` (1-based) names the header row when the officer knows it better."""
     kind = sniff_type(path)
     if kind == "csv":
         rows = _read_csv(path, check)
-        return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem)
+        return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem, header_row)
     wb = _open_workbook(path)
     try:
         sheets = _visible_sheets(wb)
@@ -166,8 +171,10 @@ def read_roster(
         first_error: RosterFileError | None = None
         for name in candidates:
             rows = _read_sheet(wb, name, check)
+            if kind == "xlsx":
+                _restore_errors(path, name, rows)
             try:
-                return _with_header(RosterTable(kind, name, sheets, rows, 0), name)
+                return _with_header(RosterTable(kind, name, sheets, rows, 0), name, header_row)
             except RosterFileError as exc:
                 first_error = first_error or exc
         assert first_error is not None
@@ -204,6 +211,44 @@ def _read_sheet(
         pad = [""] * sheet.start[1]
         rows = [pad + r if r else r for r in rows]
     return rows
+
+
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+
+
+def _restore_errors(path: Path, sheet: str, rows: list[list[object]]) -> None:
+    """calamine reads a formula error (#N/A) as an empty cell; put the error text back (xlsx)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            workbook = zf.read("xl/workbook.xml").decode("utf-8")
+            rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+            rid = None
+            for tag in _SHEET_TAG.finditer(workbook):
+                attrs = dict(_ATTR.findall(tag.group(1)))
+                if html.unescape(attrs.get("name", "")) == sheet:
+                    rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+            target = None
+            for tag in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+                attrs = dict(_ATTR.findall(tag.group(1)))
+                if attrs.get("Id") == rid:
+                    target = attrs.get("Target", "")
+            if not target:
+                return
+            name = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            data = zf.read(name)
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return
+    if b't="e"' not in data:
+        return
+    for m in _ERROR_CELL.finditer(data):
+        col = 0
+        for ch in m.group(1).decode():
+            col = col * 26 + ord(ch) - 64
+        r, c = int(m.group(2)) - 1, col - 1
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = m.group(3).decode("utf-8", "replace")
 
 
 def _decode(raw: bytes) -> str:
@@ -250,10 +295,15 @@ def _merge_header_rows(top: list[object], below: list[object]) -> list[object]:
     return out
 
 
-def _with_header(table: RosterTable, name: str) -> RosterTable:
+def _with_header(table: RosterTable, name: str, header_row: int | None = None) -> RosterTable:
     rows = table.rows
     if not any(any(str(c).strip() for c in r) for r in rows):
         raise RosterFileError(f"工作表“{name}”是空的，没有可导入的内容")
+    if header_row is not None:
+        if not 1 <= header_row <= len(rows):
+            raise RosterFileError(f"表头行 {header_row} 超出工作表“{name}”的范围（共 {len(rows)} 行）")
+        table.header_row = header_row - 1
+        return table
     best, best_score = -1, 0
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         score = header_score(row)

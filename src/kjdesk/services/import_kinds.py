@@ -50,6 +50,13 @@ def match(ctx: ParseContext, reg: Register, parsed: list[ParsedRow], progress) -
             progress.check()
         if row.row not in bad:
             decide(m, row)
+        else:  # still remember its name, so a later row with the same code and another name is caught
+            code, name = (
+                row.values.get("credit_code"),
+                row.values.get("name") or row.values.get("subject_name"),
+            )
+            if code and name and ctx.kind.key != "people":
+                m.code_names.setdefault(code, (row.row, name))
     progress.set_value(len(parsed))
     return m.ops, m.items
 

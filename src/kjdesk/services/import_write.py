@@ -43,14 +43,14 @@ class _Resolver:
         self.people: dict[str, int] = {}
 
     def refresh_units(self) -> None:
-        self.units = dict(self.session.execute(select(Unit.credit_code, Unit.id)).tuples().all())
+        self.units = {c: i for c, i in self.session.execute(select(Unit.credit_code, Unit.id))}
 
     def refresh_platforms(self) -> None:
-        rows = self.session.execute(select(Platform.host_unit_id, Platform.name, Platform.id)).tuples()
+        rows = self.session.execute(select(Platform.host_unit_id, Platform.name, Platform.id))
         self.platforms = {(h, n): i for h, n, i in rows}
 
     def refresh_people(self) -> None:
-        self.people = dict(self.session.execute(select(Person.id_number, Person.id)).tuples().all())
+        self.people = {n: i for n, i in self.session.execute(select(Person.id_number, Person.id))}
 
     def unit(self, ref: tuple[str, Any]) -> int:
         return ref[1] if isinstance(ref[1], int) else self.units[ref[1][4:]]

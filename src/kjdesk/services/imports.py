@@ -164,8 +164,12 @@ def preview(
     mapping: dict[str, int | None] | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    header_row: int | None = None,
 ) -> ImportPlan:
-    """The dry run: read, check and match a roster; write nothing."""
+    """The dry run: read, check and match a roster; write nothing.
+
+    ``kind`` is detected from the headers when not given; ``mapping`` (field key → column
+    index) replaces the automatic column mapping; ``header_row`` (1-based) the header search."""
     progress = progress or NullProgress()
     bureau = require_bureau(app)
     path = Path(path)
@@ -173,7 +177,7 @@ def preview(
         raise ServiceError(f"找不到文件：{path}")
     progress.set_status("正在读取文件")
     try:
-        table = read_roster(path, sheet, progress.check)
+        table = read_roster(path, sheet, progress.check, header_row)
     except RosterFileError as exc:
         raise ServiceError(str(exc)) from exc
     headers = table.headers
