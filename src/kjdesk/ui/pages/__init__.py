@@ -65,6 +65,20 @@ PAGES: list[Page] = [
         requires=("kjdesk.services.records",),
         tip="认定、获批、入库记录",
     ),
+    Page(
+        "entitlements",
+        "应享资金",
+        "entitlements",
+        "kjdesk.ui.pages.entitlements:EntitlementsPage",
+        tip="按年度查看应享资金及其计算说明",
+    ),
+    Page(
+        "policy",
+        "政策",
+        "policy",
+        "kjdesk.ui.pages.policy:PolicyPage",
+        tip="包头、乌海两市政策条款原文与本系统口径",
+    ),
 ]
 
 
