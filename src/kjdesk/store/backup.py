@@ -49,6 +49,7 @@ class BackupFile:
     made_at: datetime  # local time, from the file name
     reason: str  # daily / manual / migration / import / restore
     size: int
+    seq: int = 1  # 2, 3 … for further backups within the same second
 
     @property
     def reason_label(self) -> str:
@@ -111,12 +112,12 @@ def make_backup(db_path: Path, reason: str, keep: int | None = None) -> Path:
     """A new automatic backup of ``db_path`` in its backups folder; older ones beyond ``keep`` go."""
     folder = backups_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.now()
-    dest = folder / backup_name(reason, now)
-    n = 1
-    while dest.exists():  # two backups in the same second
-        n += 1
-        dest = folder / f"kjdesk-{now:%Y%m%d-%H%M%S}-{n}-{reason}.sqlite"
+    now = datetime.now().replace(microsecond=0)
+    same_second = [b.seq for b in list_backup_files(folder) if b.made_at == now]
+    if same_second:  # numbered after the last one of that second, so it sorts as the newest
+        dest = folder / f"kjdesk-{now:%Y%m%d-%H%M%S}-{max(same_second) + 1}-{reason}.sqlite"
+    else:
+        dest = folder / backup_name(reason, now)
     copy_database(db_path, dest)
     prune(folder, keep if keep is not None else keep_count(db_path))
     return dest
@@ -132,9 +133,9 @@ def list_backup_files(folder: Path) -> list[BackupFile]:
         if not m or not p.is_file():
             continue
         made = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
-        found.append((made, int(m.group(3) or 1), BackupFile(p, made, m.group(4), p.stat().st_size)))
-    found.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return [b for _, _, b in found]
+        found.append(BackupFile(p, made, m.group(4), p.stat().st_size, int(m.group(3) or 1)))
+    found.sort(key=lambda b: (b.made_at, b.seq), reverse=True)
+    return found
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
