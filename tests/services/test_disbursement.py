@@ -15,8 +15,9 @@ from kjdesk.services.approval import (
     propose_batch,
     return_batch,
 )
-from kjdesk.services.payments import close_year, record_payment, reopen_year, reverse_payment
+from kjdesk.services.payments import record_payment, reverse_payment
 from kjdesk.services.plan import commitments, year_plan
+from kjdesk.services.years import close_year, reopen_year
 from kjdesk.store.models import AuditEvent, Instalment, Recognition
 from tests.services.disbursement_data import officers, seed_plan
 
@@ -183,7 +184,7 @@ def test_a_closed_year_refuses_payments_until_an_admin_reopens_it(app, world):
     with pytest.raises(ServiceError, match="无权"):
         close_year(who["jb1"], 2025)
     close_year(who["admin"], 2025)
-    with pytest.raises(ServiceError, match="已结账关闭"):
+    with pytest.raises(ServiceError, match="2025 年度已结账关闭"):
         record_payment(who["jb1"], iid, date(2025, 12, 30), "记-009", 100)
     with pytest.raises(ServiceError, match="原因"):
         reopen_year(who["admin"], 2025, "")

@@ -188,6 +188,7 @@ class ExpiringRecognition:
     recognition_id: int
     subject_name: str
     type_id: str
+    type_name: str
     level: str
     doc_number: str
     valid_until: date
@@ -222,6 +223,8 @@ def valid_until_of(type_id: str, recognised_on: date, valid_until: date | None) 
 
 
 def reminders(app: App, today: date | None = None) -> Reminders:
+    from kjdesk.policy.titles import type_name
+
     today = today or date.today()
     city = require_bureau(app).city
     with app.db.session() as s:
@@ -242,7 +245,16 @@ def reminders(app: App, today: date | None = None) -> Reminders:
             else:
                 name = names["person"].get(r.person_id or 0, "")
             expiring.append(
-                ExpiringRecognition(r.id, name, r.type_id, r.level, r.doc_number, end, (end - today).days)
+                ExpiringRecognition(
+                    r.id,
+                    name,
+                    r.type_id,
+                    type_name(r.type_id),
+                    r.level,
+                    r.doc_number,
+                    end,
+                    (end - today).days,
+                )
             )
         expiring.sort(key=lambda e: e.valid_until)
         waiting = [r for r in load_rows(s, city, [today.year]) if r.state in ("planned", "proposed")]

@@ -28,9 +28,8 @@ def valid_on(r: Recognition, day: date) -> bool:
     end = valid_until_of(r.type_id, r.date, r.valid_until)
     if end is not None and end < day:
         return False
-    if r.status != "有效" and (r.status_date is None or r.status_date <= day):
-        return False
-    return True
+    # revoked, expired or moved out: counts only before the day it happened
+    return r.status == "有效" or (r.status_date is not None and r.status_date > day)
 
 
 @dataclass(frozen=True)

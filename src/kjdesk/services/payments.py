@@ -3,7 +3,7 @@
 A payment is never edited or deleted: a mistake is corrected by a reversal entry (a
 negative amount pointing at the payment, with a reason). An instalment's paid total never
 exceeds its amount; it becomes 已拨付 when fully paid and 已审批 again after a reversal.
-A closed year (ClosedYear) accepts no payment or reversal until a 管理员 reopens it.
+A closed year (services/years.py) accepts no payment or reversal until a 管理员 reopens it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.officers import require_role
+from kjdesk.services.years import check_year_open
 from kjdesk.store import audit
-from kjdesk.store.models import ClosedYear, Instalment, Payment, utcnow
+from kjdesk.store.models import Instalment, Payment, utcnow
 
 RECORDERS = ("经办人", "复核人", "管理员")
 
@@ -62,13 +63,6 @@ def paid_total(s: Session, instalment_id: int) -> int:
     )
 
 
-def check_year_open(s: Session, year: int, what: str = "拨付记录") -> None:
-    if s.get(ClosedYear, year) is not None:
-        raise ServiceError(
-            f"{year} 年度已结账关闭，不能再登记{what}；如确需更正，请由管理员重新开启该年度（须填写原因）"
-        )
-
-
 def record_payment(
     app: App, instalment_id: int, paid_on: date, voucher_no: str, amount_fen: int
 ) -> PaymentRow:
@@ -87,7 +81,7 @@ def record_payment(
             raise ServiceError(f"拨付计划 {instalment_id} 已全额拨付")
         if inst.state != "approved":
             raise ServiceError(f"拨付计划 {instalment_id} 尚未经复核人审批，不能登记拨付")
-        check_year_open(s, paid_on.year)
+        check_year_open(s, paid_on.year, "拨付记录")
         paid = paid_total(s, inst.id)
         open_fen = inst.amount_fen - paid
         if amount_fen > open_fen:
@@ -140,8 +134,8 @@ def reverse_payment(app: App, payment_id: int, reason: str, on: date | None = No
         done = s.scalar(select(Payment.id).where(Payment.reverses_id == original.id))
         if done is not None:
             raise ServiceError(f"拨付记录 {payment_id} 已被冲销（冲销记录 {done}）")
-        check_year_open(s, original.paid_on.year, "冲销")
-        check_year_open(s, on.year, "冲销")
+        check_year_open(s, original.paid_on.year, "拨付记录")
+        check_year_open(s, on.year, "拨付记录")
         reversal = Payment(
             instalment_id=original.instalment_id,
             paid_on=on,
@@ -180,34 +174,3 @@ def list_payments(app: App, instalment_id: int | None = None, year: int | None =
         payments = list(s.scalars(q))
         reversed_by = {p.reverses_id: p.id for p in payments if p.reverses_id is not None}
         return [_row(p, reversed_by.get(p.id)) for p in payments]
-
-
-# --- Closed years ---------------------------------------------------------------------------
-
-
-def close_year(app: App, year: int) -> None:
-    require_role(app, "管理员")
-    with app.db.session() as s:
-        if s.get(ClosedYear, year) is not None:
-            raise ServiceError(f"{year} 年度已关闭")
-        s.add(ClosedYear(year=year, closed_by=app.actor, closed_at=utcnow()))
-        audit.record(s, app.actor, "关闭年度", "closed_year", year, None, {"year": year})
-
-
-def reopen_year(app: App, year: int, reason: str) -> None:
-    require_role(app, "管理员")
-    reason = reason.strip()
-    if not reason:
-        raise ServiceError("重新开启年度须填写原因")
-    with app.db.session() as s:
-        row = s.get(ClosedYear, year)
-        if row is None:
-            raise ServiceError(f"{year} 年度未关闭")
-        before = {"year": year, "closed_by": row.closed_by, "closed_at": row.closed_at}
-        s.delete(row)
-        audit.record(s, app.actor, "重新开启年度", "closed_year", year, before, {"reason": reason})
-
-
-def closed_years(app: App) -> list[int]:
-    with app.db.session() as s:
-        return list(s.scalars(select(ClosedYear.year).order_by(ClosedYear.year)))
