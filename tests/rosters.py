@@ -41,7 +41,7 @@ UNITS_HEADER = ["序号", "企业名称", "统一社会信用代码", "所属旗
 
 def units_rows() -> list[list[object]]:
     return [
-        UNITS_HEADER,
+        list(UNITS_HEADER),
         [1, "包头市甲稀土有限公司", CODE_A, "昆都仑区"],
         [2, "包头市乙机械有限公司", CODE_B, "稀土高新区"],
     ]
