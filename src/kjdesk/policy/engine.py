@@ -47,6 +47,11 @@ def is_cash(clause: Clause) -> bool:
 def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
     if not is_cash(clause):
         return []
+    trigger = clause.trigger.recognition if clause.trigger else None
+    if trigger and trigger not in ctx.types:
+        return []  # nothing of the kind on record: the common case, skipped early
+    if not trigger and clause.base_fact not in ctx.indicators and clause.id not in ctx.entered_clauses:
+        return []
     if clause.form in (Form.RATE_WITH_CAP, Form.TIERED_RATE):
         return rates.rate_entitlements(ctx, clause)
     if clause.form == Form.STEP_INCREMENT:

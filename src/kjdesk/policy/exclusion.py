@@ -91,14 +91,18 @@ def apply_groups(
     order = {cid: i for i, cid in enumerate(clauses)}
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     dates: dict[int, date] = {}
+    per_year_groups: dict[str, bool] = {}
     for idx, ent in enumerate(entitlements):
         clause = clauses[ent.clause_id]
         rec = ctx.recognition(ent.recognition_id)
         if ent.status != EntitlementStatus.DUE or not clause.exclusion_group or rec is None:
             continue
         dates[idx] = rec.date
-        per_year = rec.date.year if _assessment_only(clauses, clause.exclusion_group) else 0
-        groups[(clause.exclusion_group, per_year)].append(idx)
+        group = clause.exclusion_group
+        if group not in per_year_groups:
+            per_year_groups[group] = _assessment_only(clauses, group)
+        per_year = rec.date.year if per_year_groups[group] else 0
+        groups[(group, per_year)].append(idx)
     pays_difference = ctx.flag("upgrade_pays_difference", True)
     lower_pays_nothing = ctx.flag("equal_or_lower_pays_nothing", True)
     same_year_one = ctx.flag("same_year_highest_only", True)

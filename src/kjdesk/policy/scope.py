@@ -62,6 +62,14 @@ class Context:
     subject: SubjectFacts
     as_of: date
     _facts: dict[str, dict[tuple[int, str], FactRecord]] = field(default_factory=dict)
+    types: frozenset[str] = frozenset()  # recognition types the subject holds records of
+    indicators: frozenset[str] = frozenset()  # fact indicators it has
+    entered_clauses: frozenset[str] = frozenset()  # clauses with an entered amount
+
+    def __post_init__(self) -> None:
+        self.types = frozenset(r.type_id for r in self.subject.recognitions)
+        self.indicators = frozenset(f.indicator for f in self.subject.facts)
+        self.entered_clauses = frozenset(e.clause_id for e in self.subject.entered)
 
     # --- settings -------------------------------------------------------------------
 
