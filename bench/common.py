@@ -13,8 +13,18 @@ from typing import Any
 from stdnum.cn import uscc
 
 SEED = 20261123
-DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "石拐区", "白云鄂博矿区", "土默特右旗", "固阳县",
-             "达尔罕茂明安联合旗", "稀土高新区")
+DISTRICTS = (
+    "昆都仑区",
+    "青山区",
+    "东河区",
+    "九原区",
+    "石拐区",
+    "白云鄂博矿区",
+    "土默特右旗",
+    "固阳县",
+    "达尔罕茂明安联合旗",
+    "稀土高新区",
+)
 
 
 @dataclass
@@ -50,8 +60,13 @@ def credit_code(rng: random.Random, i: int) -> str:
 def unit_rows(n: int, seed: int = SEED) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [
-        {"name": f"包头市测试科技有限公司{i:06d}", "credit_code": credit_code(rng, i),
-         "district": rng.choice(DISTRICTS), "kind": "企业", "size_class": rng.choice(("小微企业", "其他企业"))}
+        {
+            "name": f"包头市测试科技有限公司{i:06d}",
+            "credit_code": credit_code(rng, i),
+            "district": rng.choice(DISTRICTS),
+            "kind": "企业",
+            "size_class": rng.choice(("小微企业", "其他企业")),
+        }
         for i in range(n)
     ]
 
@@ -74,5 +89,7 @@ class Result:
     def line(self) -> str:
         mem = f"，峰值内存 {self.peak_mb:.0f} MB" if self.peak_mb else ""
         verdict = "达标" if self.ok else "未达标"
-        return (f"{self.name}: {self.seconds:.3f} s，基线 {self.baseline_seconds:.3f} s，"
-                f"比值 {self.ratio:.2f}（目标 ≤ {self.limit:g}）{mem} — {verdict} {self.note}")
+        return (
+            f"{self.name}: {self.seconds:.3f} s，基线 {self.baseline_seconds:.3f} s，"
+            f"比值 {self.ratio:.2f}（目标 ≤ {self.limit:g}）{mem} — {verdict} {self.note}"
+        )

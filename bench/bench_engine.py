@@ -1,0 +1,137 @@
+"""Engine: recompute all entitlements for 20,000 units, 60,000 recognitions, 60,000 facts.
+
+Baseline: reading the same rows from SQLite into Python tuples (sqlite3, same file).
+Target: at most 5× the baseline.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from bench.common import SEED, Result, measure, unit_rows
+
+N_UNITS, N_RECS, N_FACTS = 20_000, 60_000, 60_000
+UNIT_TYPES = [
+    ("hte", "国家", ""),
+    ("tsme", "国家", ""),
+    ("hte_pool", "市级", ""),
+    ("little_giant", "市级", ""),
+    ("innov_private", "市级", ""),
+    ("smart_mfg_demo", "市级", ""),
+    ("single_champion", "国家", ""),
+]
+
+
+def build(path: Path, n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) -> None:
+    from kjdesk.services.app import App
+    from kjdesk.services.settings import initialize
+    from kjdesk.store.models import Fact, Recognition, Unit
+
+    app = App.open(path, actor="bench")
+    initialize(app, "baotou")
+    rng = random.Random(SEED)
+    with app.db.session() as s:
+        s.execute(insert(Unit), unit_rows(n_units))
+        recs = []
+        for _ in range(n_recs):
+            t, level, stage = rng.choice(UNIT_TYPES)
+            recs.append(
+                {
+                    "unit_id": rng.randint(1, n_units),
+                    "type_id": t,
+                    "level": level,
+                    "stage": stage,
+                    "date": date(rng.randint(2020, 2025), rng.randint(1, 12), rng.randint(1, 28)),
+                    "doc_number": f"文号〔2022〕{rng.randint(1, 999)}号",
+                    "status": "有效",
+                }
+            )
+        s.execute(insert(Recognition), recs)
+        facts, seen = [], set()
+        while len(facts) < n_facts:
+            unit, year = rng.randint(1, n_units), rng.randint(2021, 2025)
+            if (unit, year) in seen:
+                continue
+            seen.add((unit, year))
+            facts.append(
+                {
+                    "unit_id": unit,
+                    "year": year,
+                    "indicator": "研发费用加计扣除额",
+                    "value": Decimal(rng.randint(100_000, 90_000_000)),
+                    "unit_label": "元",
+                    "item_ref": "",
+                    "text": "",
+                    "reference": "",
+                }
+            )
+            facts.append(
+                {
+                    "unit_id": unit,
+                    "year": year,
+                    "indicator": "企业规模",
+                    "value": None,
+                    "text": rng.choice(("小微企业", "其他企业")),
+                    "unit_label": "",
+                    "item_ref": "",
+                    "reference": "",
+                }
+            )
+        s.execute(insert(Fact), facts[:n_facts])
+    app.close()
+
+
+def baseline(path: Path) -> int:
+    con = sqlite3.connect(path)
+    n = 0
+    for table in ("units", "recognitions", "facts"):
+        rows = con.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608 - fixed names
+        n += len(rows)
+    con.close()
+    return n
+
+
+def run() -> list[Result]:
+    from kjdesk.services.app import App
+    from kjdesk.services.entitlements import recompute_all
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite"
+        build(path)
+        base = measure(lambda: baseline(path), repeat=3)
+        app = App.open(path, actor="bench")
+        first = measure(lambda: recompute_all(app), memory=False)
+        again = measure(lambda: recompute_all(app))
+        app.close()
+        summary = first.result
+        return [
+            Result(
+                "引擎：首次计算全部应享资金（含写入）",
+                "≤ 5×",
+                first.seconds,
+                base.seconds,
+                first.seconds / base.seconds,
+                5,
+                note=f"新增 {summary.added} 条",
+            ),
+            Result(
+                "引擎：再次重算（无变化）",
+                "≤ 5×",
+                again.seconds,
+                base.seconds,
+                again.seconds / base.seconds,
+                5,
+            ),
+        ]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r.line())
