@@ -44,9 +44,9 @@ WINDOWS_FILES: tuple[tuple[str, str, int], ...] = (
 # Words in a family name that tell its style (fontconfig gives English and Chinese names).
 STYLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (XIAOBIAOSONG, ("小标宋", "xiaobiaosong", "xbs")),
-    (FANGSONG, ("仿宋", "fangsong", "fang song")),
-    (HEITI, ("黑体", "黑", "hei", "gothic")),
-    (SONGTI, ("宋体", "宋", "song", "ming", "serif")),
+    (FANGSONG, ("仿宋", "fangsong", "fang song", "simfang", "fs_gb2312", "fzfsk")),
+    (HEITI, ("黑体", "黑", "hei", "gothic", "msyh")),
+    (SONGTI, ("宋体", "宋", "song", "simsun", "ming", "serif")),
 )
 
 BODY_ORDER = (FANGSONG, SONGTI, HEITI, XIAOBIAOSONG, OTHER)
@@ -70,7 +70,7 @@ class FontFace:
     @property
     def label(self) -> str:
         name = self.family or self.path.name
-        return f"{name}（{self.path}）"
+        return f"{name}（{self.style}，{self.path}）"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,10 @@ class LetterFonts:
 
     def describe(self) -> str:
         body, title, number = self.faces
-        return f"正文：{body.label}；标题：{title.label}；页码：{number.label}"
+        text = f"正文：{body.label}；标题：{title.label}；页码：{number.label}"
+        if body.style != FANGSONG:
+            text += "。提示：本机没有仿宋字体，正文暂用其他字体；公文正文应为仿宋（可用“选择字体”指定 simfang.ttf）"
+        return text
 
 
 def style_of(family: str, file_name: str = "") -> str:
@@ -253,7 +256,8 @@ def find_letter_fonts(
     if user_font:
         text = str(user_font)
         path_text, _, index_text = text.partition("#")
-        face = FontFace(Path(path_text), int(index_text or 0), Path(path_text).stem)
+        path = Path(path_text)
+        face = FontFace(path, int(index_text or 0), path.stem, style_of(path.stem, path.name))
         reason = check_face(face)
         if reason:
             raise NoFontFound(

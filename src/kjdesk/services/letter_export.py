@@ -61,6 +61,26 @@ def _stored_pdfs(app: App, rows: Sequence[LetterRow], progress: Progress):  # no
             progress.set_value(i + 1)
 
 
+def merged_pdf(app: App, rows: Sequence[LetterRow], *, progress: Progress | None = None) -> bytes:
+    """The stored letters in number order as one PDF (for one print run)."""
+    progress = progress or NullProgress()
+    if not rows:
+        raise ServiceError("没有可打印的通知书")
+    rows = sorted(rows, key=lambda r: (r.year, r.seq))
+    progress.set_total(len(rows))
+    progress.set_status("正在合并通知书")
+    pdfs = [pdf for _, pdf in _stored_pdfs(app, rows, progress)]
+    if len(pdfs) == 1:
+        return pdfs[0]  # the archived bytes themselves
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    progress.check()
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 def export_letters(
     app: App, rows: Sequence[LetterRow], target: Path, *, progress: Progress | None = None
 ) -> ExportResult:
@@ -74,13 +94,7 @@ def export_letters(
     target = Path(target)
     if target.suffix.lower() == ".pdf":
         target.parent.mkdir(parents=True, exist_ok=True)
-        writer = PdfWriter()
-        for _, pdf in _stored_pdfs(app, rows, progress):
-            writer.append(io.BytesIO(pdf))
-        progress.check()
-        buf = io.BytesIO()
-        writer.write(buf)
-        _write_atomic(target, buf.getvalue())
+        _write_atomic(target, merged_pdf(app, rows, progress=progress))
         return ExportResult((target,), len(rows))
     if target.exists() and not target.is_dir():
         raise ServiceError(f"{target} 不是文件夹：请给出一个文件夹，或以 .pdf 结尾的文件名")

@@ -80,7 +80,7 @@ def letter_row(s: Session, letter: Letter) -> LetterRow:
 
 def pending_rows(
     s: Session,
-    year: int,
+    year: int | None,
     states: tuple[str, ...],
     *,
     clause_id: str | None = None,
@@ -94,11 +94,13 @@ def pending_rows(
     q = (
         select(Instalment)
         .join(Entitlement)
-        .where(Instalment.year == year, Instalment.state.in_(states), Instalment.amount_fen > 0)
+        .where(Instalment.state.in_(states), Instalment.amount_fen > 0)
         .where(Instalment.pending_amount_fen.is_(None))
         .options(selectinload(Instalment.entitlement))
         .order_by(Entitlement.clause_id, Instalment.id)
     )
+    if year is not None:
+        q = q.where(Instalment.year == year)
     if clause_id:
         q = q.where(Entitlement.clause_id == clause_id)
     rows = []

@@ -234,9 +234,9 @@ def issue_entitlement_letter(
 
 
 def pending_letters(
-    app: App, year: int, *, clause_id: str | None = None, district: str | None = None
+    app: App, year: int | None, *, clause_id: str | None = None, district: str | None = None
 ) -> list[PendingLetter]:
-    """Approved instalments of ``year`` that have no valid letter yet."""
+    """Approved instalments of ``year`` (None: every year) that have no valid letter yet."""
     with app.db.session() as s:
         return pending_rows(s, year, LETTER_STATES, clause_id=clause_id, district=district)
 

@@ -79,6 +79,14 @@ PAGES: list[Page] = [
         "kjdesk.ui.pages.policy:PolicyPage",
         tip="包头、乌海两市政策条款原文与本系统口径",
     ),
+    Page(
+        "letters",
+        "通知书",
+        "letters",
+        "kjdesk.ui.pages.letters:LettersPage",
+        requires=("kjdesk.services.letters",),
+        tip="签发、打印、作废资金支持通知书",
+    ),
 ]
 
 
