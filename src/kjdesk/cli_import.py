@@ -86,7 +86,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
     from kjdesk.services.imports import commit, preview
-    from kjdesk.services.progress import TextProgress
+    from kjdesk.services.progress import NullProgress, TextProgress
     from kjdesk.services.roster_files import save_error_workbook
 
     if args.history:
@@ -94,9 +94,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.file is None:
         sys.stderr.write("错误：请指定要导入的文件（或用 --history 查看导入历史）\n")
         return EXIT_USER
+    progress = TextProgress(sys.stderr) if sys.stderr.isatty() else NullProgress()
     app = open_app(args)
     try:
-        plan = preview(app, args.file, kind=args.kind, sheet=args.sheet, progress=TextProgress())
+        plan = preview(app, args.file, kind=args.kind, sheet=args.sheet, progress=progress)
         print(plan.summary())
         for warning in plan.warnings():
             sys.stderr.write(f"提示：{warning}\n")
@@ -112,7 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（仅检查，未写入数据库）")
             return EXIT_OK
-        result = commit(app, plan, progress=TextProgress())
+        result = commit(app, plan, progress=progress)
         print(result.summary())
     finally:
         app.close()
