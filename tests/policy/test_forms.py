@@ -688,3 +688,8 @@ def test_matching_with_ambiguous_unnamed_items_waits() -> None:
     ]
     e = only(run(policy(_regional_match()), subject([r], facts=facts)), "T-match")
     assert (e.status, e.total_fen) == (EntitlementStatus.AWAITING_AMOUNT, 0)
+
+
+def test_a_negative_base_pays_nothing() -> None:
+    e = only(run(policy(_voucher()), subject(facts=[fact(1, 2023, "仪器共享费用", "-500")])), "T-voucher")
+    assert (e.status, e.total_fen, e.instalments) == (EntitlementStatus.NOT_ELIGIBLE, 0, ())

@@ -89,6 +89,8 @@ def _tier(ctx: Context, clause: Clause, year: int) -> tuple[RateTier | None, str
 
 def _cap(raw: Decimal, cap_fen: int | None, already_fen: int, scope: str) -> tuple[int, str]:
     """Round the raw amount (Decimal 分) once and apply the cap; returns (amount, cap line)."""
+    if raw <= 0:
+        return 0, ""
     if cap_fen is None:
         return round_fen(raw), ""
     room = max(cap_fen - already_fen, 0) if scope in ("per_subject_total", "per_item") else cap_fen
