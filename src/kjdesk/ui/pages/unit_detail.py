@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App
 from kjdesk.services.tables import UnitDetail, unit_detail
+from kjdesk.ui.pages.eligibility_view import EligibilityView
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
 from kjdesk.ui.workers import Hub
 
@@ -88,13 +89,15 @@ class UnitDetailPanel(QWidget):
             ("platforms", "平台", PLATFORM_COLUMNS),
             ("people", "人员", PERSON_COLUMNS),
             ("recognitions", "认定记录", RECOGNITION_COLUMNS),
-            ("entitlements", "可享政策", ENTITLEMENT_COLUMNS),
+            ("entitlements", "应享资金", ENTITLEMENT_COLUMNS),
         ):
             model = RowTableModel(columns, self)
             view = make_table_view(model, self)
             view.setObjectName(f"detail_{key}")
             self.models[key] = model
             self.tabs.addTab(view, title)
+        self.eligibility = EligibilityView(app, hub, self)  # 可享政策: owed, refused and why, could get
+        self.tabs.addTab(self.eligibility, "可享政策")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         layout.addWidget(self.header)
@@ -103,6 +106,7 @@ class UnitDetailPanel(QWidget):
 
     def show_unit(self, unit_id: int | None) -> None:
         self.unit_id = unit_id
+        self.eligibility.show_unit(unit_id)
         if unit_id is None:
             self.header.setText(
                 "<p style='color:#666'>选择左侧的单位，查看它的平台、人员、认定记录和可享政策。</p>"

@@ -1,0 +1,137 @@
+"""可享政策 of one unit: a table grouped by 已享受 / 不符合（原因） / 可争取.
+
+Shown as a tab of the unit's detail. Each group row says how many clauses it holds (and, for
+已享受, the total owed); each clause row names the subject (the unit, one of its platforms or
+people), the clause, its form, the amount, and in words why it was refused or what is still
+needed. Non-cash measures are listed too, in grey.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTreeView, QVBoxLayout, QWidget
+
+from kjdesk.money import format_yuan
+from kjdesk.services.app import App
+from kjdesk.services.eligibility import EligibilityRow, Group, unit_eligibility
+from kjdesk.ui.workers import Hub
+
+HEADERS = ("条款", "对象", "形式", "金额（元）", "说明")
+GROUP_TITLES = {
+    Group.HELD: "已享受",
+    Group.REFUSED: "不符合（原因）",
+    Group.OPEN: "可争取",
+}
+GROUP_TIPS = {
+    Group.HELD: "已列入应享资金（或待录入金额）的条款，以及已持有相应认定的非资金政策",
+    Group.REFUSED: "已有认定或数据但不予支持的条款，说明列出原因",
+    Group.OPEN: "本单位及其平台、人员尚未满足条件、仍可争取的条款（含非资金政策）",
+}
+GROUP_COLOURS = {Group.HELD: "#e6f2e6", Group.REFUSED: "#fbe9e7", Group.OPEN: "#e8eef7"}
+GREY = "#777777"
+
+
+class EligibilityView(QWidget):
+    def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app, self.ops = app, hub.ops
+        self.unit_id: int | None = None
+        self.loaded = False
+        self.rows: list[EligibilityRow] = []
+        self.model = QStandardItemModel(self)
+        self.model.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("eligibility")
+        self.tree.setModel(self.model)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setWordWrap(False)
+        for n, width in enumerate((230, 130, 110, 110)):
+            self.tree.setColumnWidth(n, width)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("eligibility_summary")
+        self.summary.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        self.show_unit(None)
+
+    def show_unit(self, unit_id: int | None) -> None:
+        self.unit_id = unit_id
+        if unit_id is None:
+            self._fill([])
+            self.summary.setText(self.tr("选择一个单位，查看它和它的平台、人员可享受的政策。"))
+            return
+        self.loaded = False
+        self.ops.read(
+            lambda _p: unit_eligibility(self.app, unit_id), lambda rows: self._loaded(unit_id, rows)
+        )
+
+    def _loaded(self, unit_id: int, rows: list[EligibilityRow]) -> None:
+        if unit_id != self.unit_id:  # the officer has moved on
+            return
+        self._fill(rows)
+        self.loaded = True
+
+    def _fill(self, rows: list[EligibilityRow]) -> None:
+        self.rows = rows
+        self.model.removeRows(0, self.model.rowCount())
+        counts = {g: [r for r in rows if r.group == g.value] for g in Group}
+        for group, members in counts.items():
+            title = GROUP_TITLES[group]
+            owed = sum(r.amount_fen for r in members)
+            label = f"{title}（{len(members)} 项"
+            label += f"，合计 {format_yuan(owed)} 元）" if group == Group.HELD and owed else "）"
+            head = [QStandardItem(label)] + [QStandardItem("") for _ in HEADERS[1:]]
+            font = head[0].font()
+            font.setBold(True)
+            for item in head:
+                item.setBackground(QBrush(QColor(GROUP_COLOURS[group])))
+                item.setToolTip(self.tr(GROUP_TIPS[group]))
+            head[0].setFont(font)
+            head[0].setData(group.value, Qt.ItemDataRole.UserRole)
+            for r in members:
+                head[0].appendRow(self._row(r))
+            self.model.appendRow(head)
+        self.tree.expandAll()
+        held = len(counts[Group.HELD])
+        total = sum(r.amount_fen for r in counts[Group.HELD])
+        self.summary.setText(
+            self.tr("已享受 {h} 项（应享合计 {t} 元），不符合 {r} 项，可争取 {o} 项").format(
+                h=held, t=format_yuan(total), r=len(counts[Group.REFUSED]), o=len(counts[Group.OPEN])
+            )
+            if rows
+            else ""
+        )
+
+    def _row(self, r: EligibilityRow) -> list[QStandardItem]:
+        amount = (
+            format_yuan(r.amount_fen)
+            if r.amount_fen
+            else ("待录入" if r.availability == "待录入金额" else "")
+        )
+        cells = [
+            QStandardItem(f"{r.clause_id}　{r.title}"),
+            QStandardItem(r.subject_label),
+            QStandardItem(r.form_label),
+            QStandardItem(amount),
+            QStandardItem(r.note or r.availability),
+        ]
+        cells[0].setToolTip(f"{r.article} {r.title}（{r.availability}）")
+        cells[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        cells[4].setToolTip(r.note or r.availability)
+        if not r.cash:
+            for c in cells:
+                c.setForeground(QBrush(QColor(GREY)))
+        return cells
+
+    def group_rows(self, group: str) -> list[EligibilityRow]:
+        return [r for r in self.rows if r.group == group]
+
+    def group_texts(self) -> list[str]:
+        """The group headings as shown (for a quick look and for tests)."""
+        return [self.model.item(i, 0).text() for i in range(self.model.rowCount())]

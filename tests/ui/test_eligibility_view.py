@@ -1,0 +1,45 @@
+"""The 可享政策 tab of a unit's detail: grouped by 已享受 / 不符合（原因） / 可争取."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kjdesk.policy.model import SubjectKind
+from kjdesk.services.records import RecognitionInput, add_recognition
+from kjdesk.services.register import PlatformInput, UnitInput, add_platform, add_unit
+from tests.conftest import make_credit_code
+from tests.ui.conftest import open_page
+
+CODE = make_credit_code("91150203MA0N00001")
+
+
+def test_unit_detail_shows_what_the_unit_gets_is_refused_and_could_get(app, make_window, qtbot):
+    u = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE, district="稀土高新区"))
+    add_recognition(
+        app, RecognitionInput(SubjectKind.UNIT, u.id, "hte", "国家", date(2022, 12, 1), "国科火字〔2022〕1号")
+    )
+    lab = add_platform(app, PlatformInput("稀土重点实验室", "kl", "自治区", u.id))
+    add_recognition(
+        app,
+        RecognitionInput(SubjectKind.PLATFORM, lab.id, "kl", "自治区", date(2021, 3, 1), "内科发〔2021〕5号"),
+    )
+
+    page = open_page(make_window(), qtbot, "units")
+    page.view.selectRow(0)
+    view = page.detail.eligibility
+    qtbot.waitUntil(lambda: view.loaded, timeout=5000)
+    tabs = page.detail.tabs
+    tabs.setCurrentWidget(view)
+    assert tabs.tabText(tabs.currentIndex()) == "可享政策"
+
+    groups = view.group_texts()
+    assert groups[0] == "已享受（2 项，合计 300,000.00 元）"
+    assert groups[1] == "不符合（原因）（1 项）"
+    assert groups[2].startswith("可争取（")
+    held = view.model.item(0, 0)
+    assert held.child(0, 0).text() == "BT-06-hte-cert　国家高新技术企业认定"
+    assert held.child(0, 3).text() == "300,000.00"
+    refused = view.model.item(1, 0)
+    assert refused.child(0, 1).text() == "平台：稀土重点实验室"
+    assert "施行" in refused.child(0, 4).text()  # the reason, in words
+    assert "已享受 2 项（应享合计 300,000.00 元）" in view.summary.text()
