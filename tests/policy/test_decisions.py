@@ -379,7 +379,7 @@ def test_d10_one_day_before_the_effective_date_is_no_policy() -> None:
     before = rec(1, "incubator", Level.NATIONAL, date(2021, 8, 13))
     (e,) = run(policy(c), subject([before]))
     assert (e.status, e.total_fen, e.instalments) == (EntitlementStatus.NO_POLICY, 0, ())
-    assert e.explanation[-1] == "结论：无适用政策——无适用政策（早于施行日期）"
+    assert e.explanation[-1] == "结论：无适用政策（早于施行日期）"
     (on_day,) = run(policy(c), subject([rec(1, "incubator", Level.NATIONAL, EFFECTIVE)]))
     assert (on_day.status, on_day.total_fen) == (DUE, 200_000_000)
 

@@ -228,7 +228,9 @@ class Context:
         body = self.header(clause) + (lines or [])
         if rec is not None and not lines:
             body.append(explain.recognition_line(self.policy, rec))
-        body.append(f"结论：{status.value}——{reason}")
+        body.append(
+            f"结论：{reason}" if reason.startswith(status.value) else f"结论：{status.value}——{reason}"
+        )
         return self.build(clause, key, status, body, (), rec)
 
 
