@@ -33,7 +33,7 @@ TEXT_COLUMNS = ("credit_code", "host_code", "employer_code", "id_number", "item_
 DATE_COLUMNS = ("date", "valid_until", "status_date", "registered_from")
 
 
-def write_template(
+def write_template_workbook(
     path: Path,
     kind: RosterKind,
     choices: dict[str, Sequence[str]],

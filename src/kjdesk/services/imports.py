@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kjdesk.io.cells import text_of
-from kjdesk.io.excel_in import RosterFileError, column_letter, read_roster
-from kjdesk.io.roster_schema import KINDS, detect_kind, match_headers, missing_columns
+from kjdesk.io.excel_in import column_letter
+from kjdesk.io.roster_schema import KINDS, missing_columns
 from kjdesk.services.app import App, Changes, ServiceError
 from kjdesk.services.import_kinds import match
+from kjdesk.services.import_layout import RosterLayout, inspect_roster, read_layout, sheet_names
 from kjdesk.services.import_match import ADD, SAME, UPDATE, Ops, PlanItem, Register
 from kjdesk.services.import_rows import ParseContext, ParsedRow, RowError, parse_rows
 from kjdesk.services.import_write import recompute, record_audit, write_ops
@@ -34,10 +34,13 @@ __all__ = [
     "ImportPlan",
     "ImportResult",
     "PlanItem",
+    "RosterLayout",
     "RowError",
     "commit",
     "history",
+    "inspect_roster",
     "preview",
+    "sheet_names",
 ]
 
 
@@ -173,39 +176,21 @@ def preview(
     progress = progress or NullProgress()
     bureau = require_bureau(app)
     path = Path(path)
-    if not path.is_file():
-        raise ServiceError(f"找不到文件：{path}")
-    progress.set_status("正在读取文件")
-    try:
-        table = read_roster(path, sheet, progress.check, header_row)
-    except RosterFileError as exc:
-        raise ServiceError(str(exc)) from exc
+    roster, table, layout = read_layout(path, kind, sheet, header_row, progress)
     headers = table.headers
-    if kind is None:
-        roster = detect_kind(headers)
-        if roster is None:
-            raise ServiceError(
-                "无法判断名单类型：表头既不像单位、平台、人员名录，也不像认定名单或年度数据。"
-                "请指定类型（units / platforms / people / recognitions / facts）"
-            )
-    elif kind in KINDS:
-        roster = KINDS[kind]
-    else:
-        raise ServiceError(f"未知名单类型“{kind}”，可选：{'、'.join(KINDS)}")
-    auto = match_headers(roster, headers)
-    used = auto if mapping is None else _clean_mapping(roster.key, mapping, len(headers))
+    used = layout.mapping if mapping is None else _clean_mapping(roster.key, mapping, len(headers))
     plan = ImportPlan(
         path=path,
         file_name=path.name,
         sha256=file_sha256(path),
         kind=roster.key,
         kind_label=roster.label,
-        sheet=table.sheet,
-        sheets=table.sheets,
-        header_row=table.header_row + 1,
-        headers=[f"{column_letter(i)} {text_of(h)}".strip() for i, h in enumerate(headers)],
+        sheet=layout.sheet,
+        sheets=layout.sheets,
+        header_row=layout.header_row,
+        headers=layout.headers,
         mapping=used,
-        fields=[(c.key, c.label, c.required) for c in roster.columns],
+        fields=layout.fields,
     )
     ctx = ParseContext(roster, bureau.city, headers, used, today or date.today())
     missing = missing_columns(roster, used)

@@ -14,7 +14,7 @@ from kjdesk.io.roster_schema import (
     MONEY_UNITS,
     STATUS_CHOICES,
 )
-from kjdesk.io.templates import write_error_workbook, write_template
+from kjdesk.io.templates import write_error_workbook, write_template_workbook
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.app import App, ServiceError
@@ -80,7 +80,7 @@ def write_roster_template(app: App, kind: str, path: str | Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise ServiceError("模板只能保存为 .xlsx 文件")
     try:
-        write_template(path, KINDS[kind], template_choices(city), _example(kind, city))
+        write_template_workbook(path, KINDS[kind], template_choices(city), _example(kind, city))
     except PermissionError as exc:
         raise ServiceError(f"无法写入“{path}”：文件是否已在 Excel 中打开？") from exc
     return path
