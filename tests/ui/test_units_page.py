@@ -142,3 +142,25 @@ def test_edit_by_double_click_and_delete_with_confirmation(app, make_window, qtb
     assert asked and "已修改公司" in asked[0]
     assert list_units(app) == []
     assert page.stack.currentIndex() == 1  # the empty state with its next steps
+
+
+def test_keyboard_shortcuts_filter_new_and_import(app, make_window, qtbot, monkeypatch):
+    add_unit(app, UnitInput(name="快捷键测试公司", credit_code=NEW_CODE, district="石拐区"))
+    window = make_window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = open_page(window, qtbot, "units")
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.filter_box.hasFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.findChild(UnitForm) is not None)
+    form = page.findChild(UnitForm)
+    assert form.pending_hint.text() == "尚待填写：单位名称、统一社会信用代码、旗县区"
+    form.reject()
+    opened: list[bool] = []
+    monkeypatch.setattr(window, "open_import", lambda: opened.append(True))
+    window.import_action.triggered.disconnect()
+    window.import_action.triggered.connect(lambda: window.open_import())
+    qtbot.keyClick(page.view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [True]

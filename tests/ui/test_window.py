@@ -15,6 +15,7 @@ from kjdesk.services.register import PersonInput, PlatformInput, UnitInput, add_
 from kjdesk.services.settings import bureau
 from kjdesk.ui.first_run import FirstRunDialog
 from kjdesk.ui.pages import PAGES, Page, available_pages
+from kjdesk.ui.register_page import RegisterPage
 from tests.conftest import make_credit_code, make_id_number
 from tests.ui.conftest import open_page, type_text
 
@@ -69,7 +70,7 @@ def test_every_registered_page_opens_and_shows_the_register(app, make_window, qt
     shown = {}
     for page in window.pages:  # every registered page opens (the register pages are checked below)
         widget = window.page(page.key)
-        if hasattr(widget, "loaded"):
+        if isinstance(widget, RegisterPage):
             shown[page.key] = rows(open_page(window, qtbot, page.key))
         assert window.stack.currentWidget() is widget
     assert shown["units"][0][:3] == ("包头示例科技有限公司", CODE, "昆都仑区")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from importlib.util import find_spec
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from kjdesk.services.app import App, ServiceError
@@ -54,8 +54,22 @@ def unit_table(app: App) -> list[tuple]:
         Unit.contact,
         Unit.phone,
     ).order_by(Unit.id)
+    return _plain_rows(app, q)
+
+
+def _plain_rows(app: App, query: Select) -> list[tuple]:
+    """Run a parameterless SELECT on the DB-API cursor: plain tuples, no Row objects (100,000 rows
+    in a fraction of the time). Only for columns whose Python type is what the driver returns
+    (text and integers; not dates)."""
     with app.db.session() as s:
-        return [tuple(r) for r in s.execute(q)]
+        conn = s.connection()
+        sql = str(query.compile(dialect=conn.dialect))
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
 
 def unit_choices(app: App) -> list[tuple[int, str, str]]:

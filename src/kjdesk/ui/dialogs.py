@@ -17,7 +17,11 @@ class PreserveGeometry:
         geometry = settings.get(settings.geometry_key(self.geometry_name()))
         if not geometry.isEmpty():  # type: ignore[union-attr]
             self.restoreGeometry(geometry)  # type: ignore[attr-defined]
-        for splitter in self.findChildren(QSplitter):  # type: ignore[attr-defined]
+        self.restore_splitters(self)  # type: ignore[arg-type]
+
+    def restore_splitters(self, within: QWidget) -> None:
+        """Restore the named splitters inside ``within`` (a page created later calls this too)."""
+        for splitter in within.findChildren(QSplitter):
             if splitter.objectName():
                 state = settings.get(settings.geometry_key(f"{self.geometry_name()}.{splitter.objectName()}"))
                 if not state.isEmpty():  # type: ignore[union-attr]

@@ -35,7 +35,7 @@ class FirstRunDialog(BaseDialog):
         intro = QLabel(
             self.tr(
                 "欢迎使用{title}。\n请选择本数据库服务的科技局。城市决定适用的政策和旗县区，选定后不能更改；"
-                "科技局全称会印在通知书上，以后也可以修改。"
+                "科技局全称会印在通知书上，请核对。"
             ).format(title=APP_TITLE),
             self,
         )

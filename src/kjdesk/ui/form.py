@@ -133,6 +133,7 @@ class FormDialog(BaseDialog):
         self.setMinimumWidth(520)
         self.result_value: Any = None
         self._widgets: dict[str, QWidget] = {}
+        self._labels: dict[str, str] = {}
         self._errors: dict[str, QLabel] = {}
         self._touched: set[str] = set()
         self._saving = False
@@ -148,6 +149,11 @@ class FormDialog(BaseDialog):
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         outer.addWidget(self.general_error)
+        self.pending_hint = QLabel(self)  # why 保存 is still disabled, before any field is touched
+        self.pending_hint.setObjectName("pending_hint")
+        self.pending_hint.setStyleSheet("color: #777;")
+        self.pending_hint.setWordWrap(True)
+        outer.addWidget(self.pending_hint)
         outer.addStretch(1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -167,6 +173,9 @@ class FormDialog(BaseDialog):
         box = QVBoxLayout(cell)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
+        if isinstance(widget, QComboBox):
+            widget.setMinimumWidth(240)
+            widget.setMaxVisibleItems(16)
         box.addWidget(widget)
         error = QLabel(cell)
         error.setObjectName(f"error_{name}")
@@ -181,7 +190,7 @@ class FormDialog(BaseDialog):
             widget.setToolTip(tip)
         self.form.addRow(caption, cell)
         widget.setObjectName(name)
-        self._widgets[name], self._errors[name] = widget, error
+        self._widgets[name], self._errors[name], self._labels[name] = widget, error, label
         self._watch(name, widget)
         return widget
 
@@ -221,6 +230,9 @@ class FormDialog(BaseDialog):
             return {}
         errors = self.check()
         self.show_errors({k: v for k, v in errors.items() if k in self._touched})
+        waiting = [self._labels.get(k, k) for k in errors if k not in self._touched and k in self._labels]
+        self.pending_hint.setText(self.tr("尚待填写：") + "、".join(waiting) if waiting else "")
+        self.pending_hint.setVisible(bool(waiting))
         self.ok_button.setEnabled(not errors and not self._saving)
         return errors
 

@@ -108,6 +108,7 @@ class MainWindow(PreserveGeometry, QMainWindow):
             self.stack.removeWidget(old)
             old.deleteLater()
             self.page_widgets[page.key] = widget
+            self.restore_splitters(widget)
         self.stack.setCurrentIndex(row)
         settings.put(settings.LAST_PAGE, page.key)
 

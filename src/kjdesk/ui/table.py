@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
@@ -53,12 +54,22 @@ class RowTableModel(QAbstractTableModel):
     # --- data in -------------------------------------------------------------------------
 
     def set_rows(self, rows: list[tuple]) -> None:
-        self._all = list(rows)
-        fields = self._search
-        self._hay = ["\x1f".join(display(r[i]) for i in fields).lower() for r in self._all]
+        self._all = rows if isinstance(rows, list) else list(rows)
+        self._hay = self._haystacks(self._all)
         if self._sort is not None:
             self._sort_all(*self._sort)
         self._apply()
+
+    def _haystacks(self, rows: list[tuple]) -> list[str]:
+        """One lower-cased string per row holding its searchable fields (the fast path: all str)."""
+        fields = self._search
+        if not fields:
+            return [""] * len(rows)
+        get = itemgetter(*fields) if len(fields) > 1 else (lambda r, i=fields[0]: (r[i],))
+        try:
+            return ["\x1f".join(get(r)).lower() for r in rows]
+        except TypeError:  # a None or a date among them
+            return ["\x1f".join(display(r[i]) for i in fields).lower() for r in rows]
 
     def set_filter(self, text: str) -> None:
         needle = text.lower().split()

@@ -137,8 +137,9 @@ class UnitsPage(RegisterPage):
         splitter.setObjectName("units_splitter")
         splitter.addWidget(self.view)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([820, 400])
         splitter.setChildrenCollapsible(False)
         return splitter
 
