@@ -39,7 +39,9 @@ def yearly_standard(ctx: Context, clause: Clause, year: int) -> int | None:
     return None if value is None else wan_to_fen(Decimal(str(value)))
 
 
-def judge(clause: Clause, amount_fen: int, minimum_fen: int | None, maximum_fen: int | None) -> str:
+def judge(
+    ctx: Context, clause: Clause, amount_fen: int, minimum_fen: int | None, maximum_fen: int | None
+) -> str:
     """Why an entered amount cannot be accepted, or ""."""
     if amount_fen <= 0:
         return "录入金额须大于零"
@@ -47,7 +49,13 @@ def judge(clause: Clause, amount_fen: int, minimum_fen: int | None, maximum_fen:
         return f"录入金额 {explain.yuan(amount_fen)} 低于下限 {explain.yuan(minimum_fen)}"
     if maximum_fen is not None and amount_fen > maximum_fen:
         return f"录入金额 {explain.yuan(amount_fen)} 超过等额/最高比例 {explain.yuan(maximum_fen)}"
-    if clause.cap_fen is not None and amount_fen > clause.cap_fen:
+    if not ctx.flag("matching_may_exceed_min", True) and minimum_fen is not None and amount_fen > minimum_fen:
+        return f"录入金额 {explain.yuan(amount_fen)} 高于配套比例金额 {explain.yuan(minimum_fen)}"
+    if (
+        clause.cap_fen is not None
+        and amount_fen > clause.cap_fen
+        and ctx.flag("enforce_caps_on_entered", True)
+    ):
         return f"录入金额 {explain.yuan(amount_fen)} 超过条款上限 {explain.yuan(clause.cap_fen)}"
     return ""
 
@@ -81,7 +89,7 @@ def _decide(
     lo, hi = bounds
     head = ctx.header(clause)
     if entry is not None:
-        reason = judge(clause, entry.amount_fen, lo, hi)
+        reason = judge(ctx, clause, entry.amount_fen, lo, hi)
         if not reason and not entry.basis.strip() and ctx.flag("entered_requires_basis", True):
             reason = "录入金额未填写依据（文号或会议纪要）"
         lines.append(

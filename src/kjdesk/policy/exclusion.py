@@ -47,17 +47,22 @@ def _excluded(ent: Entitlement, clause: Clause, winner: Entitlement, why: str) -
     )
 
 
-def _deduct(ent: Entitlement, clause: Clause, granted: int, previous: Entitlement) -> Entitlement:
-    """Take ``granted`` off the earliest live instalments first."""
+def _deduct(
+    ent: Entitlement, clause: Clause, granted: int, previous: Entitlement, latest_first: bool = False
+) -> Entitlement:
+    """Take ``granted`` off the earliest live instalments first (or the latest, by setting)."""
     left = granted
     instalments: list[PlannedInstalment] = []
-    for inst in ent.instalments:
+    order = reversed(ent.instalments) if latest_first else iter(ent.instalments)
+    for inst in order:
         if inst.cancelled_reason or left == 0:
             instalments.append(inst)
             continue
         cut = min(left, inst.amount_fen)
         left -= cut
         instalments.append(replace(inst, amount_fen=inst.amount_fen - cut))
+    if latest_first:
+        instalments.reverse()
     deducted = granted - left
     total = sum(i.amount_fen for i in instalments if not i.cancelled_reason)
     per_year = "，".join(
@@ -66,7 +71,7 @@ def _deduct(ent: Entitlement, clause: Clause, granted: int, previous: Entitlemen
     lines = [
         f"同组此前已享受 {explain.yuan(granted)}（{previous.clause_id}），本次补差："
         f"{explain.yuan(ent.total_fen)} − {explain.yuan(deducted)} = {explain.yuan(total)}",
-        f"已享受金额从最早的拨付期起扣减，扣减后：{per_year}",
+        f"已享受金额从{'最晚' if latest_first else '最早'}的拨付期起扣减，扣减后：{per_year}",
     ]
     return replace(
         ent,
@@ -106,6 +111,7 @@ def apply_groups(
     pays_difference = ctx.flag("upgrade_pays_difference", True)
     lower_pays_nothing = ctx.flag("equal_or_lower_pays_nothing", True)
     same_year_one = ctx.flag("same_year_highest_only", True)
+    latest_first = ctx.setting("deduct_from", "earliest") == "latest"
     result = list(entitlements)
     for members in groups.values():
         by_year: dict[int, list[int]] = defaultdict(list)
@@ -132,7 +138,7 @@ def apply_groups(
                 winner = top  # the level granted in the group stays what it was
             elif top.total_fen > granted:
                 if pays_difference:
-                    result[batch[0]] = _deduct(top, clause, granted, best)
+                    result[batch[0]] = _deduct(top, clause, granted, best, latest_first)
                 else:
                     note = f"同组此前已享受 {explain.yuan(granted)}（{best.clause_id}），本次全额支持，不扣减"
                     result[batch[0]] = replace(top, explanation=_add(top, clause, [note]))

@@ -137,7 +137,14 @@ def start_year(ctx: Context, clause: Clause, rec: RecognitionRecord, lines: list
     if day != rec.date and ctx.setting("status_support_first_year", "effective_year") == "effective_year":
         year = day.year
         lines.append(f"本条支持已有的建设状态：认定早于施行日期且施行日仍有效，首期在施行年度 {year} 年")
-    if rec.first_year is not None and rec.first_year > year:
+    if ctx.setting("schedule_first_year", "trigger_year") == "next_year":
+        year += 1
+        lines.append(f"首期在认定次年 {year} 年")
+    if (
+        rec.first_year is not None
+        and rec.first_year > year
+        and ctx.flag("officer_may_defer_first_year", True)
+    ):
         lines.append(f"首期年度经办人调整为 {rec.first_year} 年（原为 {year} 年），期数和每期金额不变")
         return rec.first_year
     return year
@@ -184,16 +191,19 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: lis
         lines.append(f"下限：每期不低于 {explain.yuan(amount)}")
         for y in years:
             e = _entered_for(ctx, clause, rec, y)
+            if e is None and not ctx.flag("floor_default_is_floor", True):
+                lines.append(f"结论：待录入金额——{y} 年未录入批准金额（不低于 {explain.yuan(amount)}）")
+                return ctx.build(
+                    clause, key, EntitlementStatus.AWAITING_AMOUNT, ctx.header(clause) + lines, (), rec
+                )
             if e is None:
                 lines.append(f"{y} 年：未录入批准金额，按下限 {explain.yuan(amount)}计")
                 instalments.append(PlannedInstalment(y, amount))
-            elif e.amount_fen < amount:
+            elif e.amount_fen < amount and ctx.flag("entered_never_below_floor", True):
                 reason = f"{y} 年录入金额 {explain.yuan(e.amount_fen)}（{e.basis}）低于下限 {explain.yuan(amount)}，不予采用，请更正录入金额"
                 return ctx.refused(clause, key, EntitlementStatus.NOT_ELIGIBLE, reason, lines, rec)
             else:
-                lines.append(
-                    f"{y} 年：采用录入金额 {explain.yuan(e.amount_fen)}（依据 {e.basis}），不低于下限"
-                )
+                lines.append(f"{y} 年：采用录入金额 {explain.yuan(e.amount_fen)}（依据 {e.basis}）")
                 instalments.append(PlannedInstalment(y, e.amount_fen))
     else:
         instalments = [PlannedInstalment(y, amount) for y in years]

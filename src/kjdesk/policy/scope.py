@@ -90,6 +90,8 @@ class Context:
         return ""
 
     def city_gap(self, day: date) -> str:
+        if not self.flag("require_registered_in_city", True):
+            return ""
         s = self.subject
         if s.registered_from is not None and day < s.registered_from:
             return f"该日期未在本市注册（{s.registered_from.isoformat()} 起在本市）"
@@ -105,6 +107,8 @@ class Context:
         if doc.superseded is not None and date(year, 1, 1) >= doc.superseded:
             return EntitlementStatus.NO_POLICY, f"无适用政策（{doc.superseded.isoformat()} 起已废止）"
         s = self.subject
+        if not self.flag("require_registered_in_city", True):
+            return None
         if s.registered_from is not None and s.registered_from > date(year, 12, 31):
             return EntitlementStatus.NOT_ELIGIBLE, f"{year} 年未在本市注册"
         if s.moved_out is not None and s.moved_out <= date(year, 1, 1):
