@@ -22,6 +22,11 @@ PRINT_DPI = 300  # enough for 仿宋 at 三号; more only makes the spool file l
 PREVIEW_DPI = 72
 
 
+def fit_dpi(width_px: int) -> float:
+    """The resolution at which an A4 page (210 mm wide) fills ``width_px``, within reason."""
+    return max(40.0, min(150.0, width_px / (210 / 25.4)))
+
+
 def to_qimage(page: PageImage) -> QImage:
     image = QImage(page.rgb, page.width, page.height, page.stride, QImage.Format.Format_RGB888)
     return image.copy()  # own the pixels: ``page.rgb`` may go away

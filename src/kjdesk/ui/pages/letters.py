@@ -81,6 +81,20 @@ PENDING_COLUMNS = [
 ]
 
 
+class LetterNumber(str):
+    """A 发文字号 that sorts by year and sequence (〔2026〕10号 after 〔2026〕9号), not as text."""
+
+    key: tuple[int, int]
+
+    def __new__(cls, text: str, year: int, seq: int) -> LetterNumber:
+        obj = super().__new__(cls, text)
+        obj.key = (year, seq)
+        return obj
+
+    def __lt__(self, other: str) -> bool:
+        return self.key < other.key if isinstance(other, LetterNumber) else str.__lt__(self, other)
+
+
 class MoneyModel(RowTableModel):
     """Rows with one amount in 分 shown in 元; a voided letter is greyed."""
 
@@ -89,6 +103,12 @@ class MoneyModel(RowTableModel):
     ) -> None:
         super().__init__(columns, parent)
         self.money_field, self.status_field = money_field, status_field
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:  # "no sort column" (the view's start-up call): keep the service's order
+            self._sort = None
+            return
+        super().sort(column, order)
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: ANN001
         if role == Qt.ItemDataRole.DisplayRole and self.columns[index.column()].field == self.money_field:
@@ -200,6 +220,7 @@ class LettersPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.preview)
         scroll.setMinimumWidth(320)
+        self.scroll = scroll
         self.font_label = QLabel(self)
         self.font_label.setObjectName("fonts")
         self.font_label.setWordWrap(True)
@@ -360,7 +381,7 @@ class LettersPage(QWidget):
             [
                 (
                     i,
-                    r.number,
+                    LetterNumber(r.number, r.year, r.seq),
                     r.addressee,
                     r.district,
                     r.clause_id,
@@ -436,8 +457,9 @@ class LettersPage(QWidget):
         if self.preview_for == letter.id:
             return
         self.preview_for = letter.id
+        dpi = letter_print.fit_dpi(self.scroll.viewport().width() - 60)
         self.ops.read(
-            lambda _p: letter_print.render_pages(letter_pdf(self.app, letter.id), letter_print.PREVIEW_DPI),
+            lambda _p: letter_print.render_pages(letter_pdf(self.app, letter.id), dpi),
             lambda pages, lid=letter.id: self._preview_ready(lid, pages),
         )
 
@@ -450,8 +472,10 @@ class LettersPage(QWidget):
     def _show_preview(self, pixmaps: list, note: str) -> None:
         while self.preview_layout.count() > 1:
             item = self.preview_layout.takeAt(1)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         self.preview_note.setText(note)
         self.preview_note.setVisible(bool(note))
         for pixmap in pixmaps:
