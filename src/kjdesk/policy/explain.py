@@ -117,7 +117,8 @@ def recognition_line(policy: Policy, rec: RecognitionRecord) -> str:
     doc = f"文号 {rec.doc_number}" if rec.doc_number else "文号未录入"
     valid = f"，有效期至 {rec.valid_until.isoformat()}" if rec.valid_until else ""
     return (
-        f"认定记录：{level_label(rec.level)} {type_label(policy, rec.type_id)}{stage}，"
+        f"认定记录：{level_label(rec.level) + ' ' if rec.level != Level.NONE else ''}"
+        f"{type_label(policy, rec.type_id)}{stage}，"
         f"{rec.date.isoformat()}，{doc}{valid}（记录号 {rec.id}）"
     )
 
