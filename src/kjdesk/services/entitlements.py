@@ -54,12 +54,16 @@ STATE_LABELS = {
 
 
 def subject_ref_of(row: Recognition | Fact | EnteredAmount | Entitlement) -> SubjectRef:
-    if row.unit_id is not None:
-        return SubjectRef(SubjectKind.UNIT, row.unit_id)
-    if row.platform_id is not None:
-        return SubjectRef(SubjectKind.PLATFORM, row.platform_id)
-    assert row.person_id is not None
-    return SubjectRef(SubjectKind.PERSON, row.person_id)
+    return _ref(row.unit_id, row.platform_id, row.person_id)
+
+
+def _ref(unit_id: int | None, platform_id: int | None, person_id: int | None) -> SubjectRef:
+    if unit_id is not None:
+        return SubjectRef(SubjectKind.UNIT, unit_id)
+    if platform_id is not None:
+        return SubjectRef(SubjectKind.PLATFORM, platform_id)
+    assert person_id is not None
+    return SubjectRef(SubjectKind.PERSON, person_id)
 
 
 def _subject_filter(model: type, refs: Iterable[SubjectRef]) -> list:
@@ -103,76 +107,71 @@ def load_subject_facts(session: Session, city: str, refs: set[SubjectRef] | None
     def where(model: type) -> list:
         return [] if refs is None else [_or(_subject_filter(model, refs))]
 
+    # Plain Core rows, not ORM objects: this runs over every record when recomputing all.
     recs: dict[SubjectRef, list[RecognitionRecord]] = defaultdict(list)
-    for r in session.scalars(select(Recognition).where(*where(Recognition)).order_by(Recognition.id)):
-        ref = subject_ref_of(r)
-        recs[ref].append(
-            RecognitionRecord(
-                id=r.id,
-                subject=ref,
-                type_id=r.type_id,
-                level=Level(r.level),
-                date=r.date,
-                doc_number=r.doc_number,
-                stage=r.stage,
-                valid_until=r.valid_until,
-                status=RecognitionStatus(r.status),
-                status_date=r.status_date,
-                has_evidence=bool(r.evidence),
-                first_year=r.first_year,
-            )
-        )
+    r = Recognition
+    q = select(r.id, r.unit_id, r.platform_id, r.person_id, r.type_id, r.level, r.date, r.doc_number, r.stage,
+               r.valid_until, r.status, r.status_date, r.evidence, r.first_year).where(*where(r)).order_by(r.id)
+    for rid, u, p, pe, type_id, level, day, doc, stage, valid_until, status, status_date, evidence, first in (
+        session.execute(q)
+    ):
+        ref = _ref(u, p, pe)
+        recs[ref].append(RecognitionRecord(
+            id=rid, subject=ref, type_id=type_id, level=Level(level), date=day, doc_number=doc, stage=stage,
+            valid_until=valid_until, status=RecognitionStatus(status), status_date=status_date,
+            has_evidence=bool(evidence), first_year=first,
+        ))
     facts: dict[SubjectRef, list[FactRecord]] = defaultdict(list)
-    for f in session.scalars(select(Fact).where(*where(Fact)).order_by(Fact.id)):
-        ref = subject_ref_of(f)
-        facts[ref].append(FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref))
+    f = Fact
+    q = select(f.id, f.unit_id, f.platform_id, f.person_id, f.year, f.indicator, f.value, f.text, f.item_ref)
+    for fid, u, p, pe, year, indicator, value, text, item in session.execute(q.where(*where(f)).order_by(f.id)):
+        ref = _ref(u, p, pe)
+        facts[ref].append(FactRecord(fid, ref, year, indicator, value, text, item))
     entered: dict[SubjectRef, list[EnteredRecord]] = defaultdict(list)
-    for e in session.scalars(select(EnteredAmount).where(*where(EnteredAmount)).order_by(EnteredAmount.id)):
-        ref = subject_ref_of(e)
-        entered[ref].append(
-            EnteredRecord(e.id, ref, e.clause_id, e.year, e.amount_fen, e.basis, e.recognition_id, e.item_ref)
-        )
+    e = EnteredAmount
+    q = select(e.id, e.unit_id, e.platform_id, e.person_id, e.clause_id, e.year, e.amount_fen, e.basis,
+               e.recognition_id, e.item_ref)
+    for eid, u, p, pe, clause_id, year, amount, basis, rec_id, item in session.execute(
+        q.where(*where(e)).order_by(e.id)
+    ):
+        ref = _ref(u, p, pe)
+        entered[ref].append(EnteredRecord(eid, ref, clause_id, year, amount, basis, rec_id, item))
     wanted = set(recs) | set(facts) | set(entered) if refs is None else refs
-    units = {
-        u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(_ids(wanted, SubjectKind.UNIT))))
-    }
-    platforms = {
-        p.id: p
-        for p in session.scalars(select(Platform).where(Platform.id.in_(_ids(wanted, SubjectKind.PLATFORM))))
-    }
-    people = {
-        p.id: p
-        for p in session.scalars(select(Person).where(Person.id.in_(_ids(wanted, SubjectKind.PERSON))))
-    }
+    everyone = refs is None
+
+    def rows(columns: list, id_column, kind: SubjectKind) -> dict[int, tuple]:  # noqa: ANN001
+        q = select(*columns)
+        if not everyone:
+            q = q.where(id_column.in_(_ids(wanted, kind)))
+        return {row[0]: tuple(row[1:]) for row in session.execute(q)}
+
+    units = rows([Unit.id, Unit.name, Unit.registered_from, Unit.moved_out], Unit.id, SubjectKind.UNIT)
+    platforms = rows([Platform.id, Platform.name, Platform.host_unit_id], Platform.id, SubjectKind.PLATFORM)
+    people = rows([Person.id, Person.name, Person.employer_unit_id], Person.id, SubjectKind.PERSON)
+    hosts = {hid for _, hid in platforms.values()} | {eid for _, eid in people.values() if eid}
+    missing = [h for h in hosts if h not in units]
+    if missing:
+        units.update({row[0]: tuple(row[1:]) for row in session.execute(
+            select(Unit.id, Unit.name, Unit.registered_from, Unit.moved_out).where(Unit.id.in_(missing)))})
     result: list[SubjectFacts] = []
     for ref in sorted(wanted, key=lambda r: (r.kind.value, r.id)):
+        payee: SubjectRef | None
         if ref.kind == SubjectKind.UNIT:
-            host, name, payee = units.get(ref.id), None, ref
+            if ref.id not in units:
+                continue  # deleted
+            name, host_id = units[ref.id][0], ref.id
         elif ref.kind == SubjectKind.PLATFORM:
-            p = platforms.get(ref.id)
-            host, name = (p.host, p.name) if p else (None, None)
-            payee = SubjectRef(SubjectKind.UNIT, p.host_unit_id) if p else None
+            name, host_id = platforms.get(ref.id, ("", None))
         else:
-            person = people.get(ref.id)
-            host, name = (person.employer, person.name) if person else (None, None)
-            payee = (
-                SubjectRef(SubjectKind.UNIT, person.employer_unit_id)
-                if person and person.employer_unit_id
-                else None
-            )
-        if ref.kind == SubjectKind.UNIT and host is None:
-            continue  # deleted
+            name, host_id = people.get(ref.id, ("", None))
+        host = units.get(host_id) if host_id else None
+        payee = SubjectRef(SubjectKind.UNIT, host_id) if host_id else None
         result.append(
             SubjectFacts(
-                subject=ref,
-                name=name or (host.name if host else ""),
-                city=city,
-                registered_from=host.registered_from if host else None,
-                moved_out=host.moved_out if host else None,
-                recognitions=tuple(recs.get(ref, ())),
-                facts=tuple(facts.get(ref, ())),
-                entered=tuple(entered.get(ref, ())),
-                payee=payee,
+                subject=ref, name=name, city=city,
+                registered_from=host[1] if host else None, moved_out=host[2] if host else None,
+                recognitions=tuple(recs.get(ref, ())), facts=tuple(facts.get(ref, ())),
+                entered=tuple(entered.get(ref, ())), payee=payee,
             )
         )
     return result
