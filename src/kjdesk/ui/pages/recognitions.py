@@ -60,7 +60,7 @@ class RecognitionForm(FormDialog):
         self.choices: SubjectChoices | None = None
         self.subject_kind = self.add_row("subject_kind", "对象类型", QComboBox(), required=True)
         for kind, label in SUBJECT_LABELS.items():
-            self.subject_kind.addItem(label, kind)
+            self.subject_kind.addItem(label, kind.value)
         self.subject = self.add_row(
             "subject_id", "认定对象", ChoicePicker("输入名称、信用代码的一部分"), required=True
         )
@@ -96,7 +96,7 @@ class RecognitionForm(FormDialog):
         self.subject_kind.currentIndexChanged.connect(self._kind_changed)
         self.type_id.currentIndexChanged.connect(self._type_changed)
         if record is not None:
-            self.subject_kind.setCurrentIndex(self.subject_kind.findData(SubjectKind(record.subject_kind)))
+            self.subject_kind.setCurrentIndex(max(self.subject_kind.findData(record.subject_kind), 0))
         self._kind_changed()
         if record is not None:
             self._fill(record)
@@ -131,7 +131,7 @@ class RecognitionForm(FormDialog):
         self.revalidate()
 
     def _kind_changed(self, *_args: object, keep: bool = False) -> None:
-        kind = self.subject_kind.currentData()
+        kind = SubjectKind(self.subject_kind.currentData())
         if self.choices is not None:
             rows = {
                 SubjectKind.UNIT: self.choices.units,
@@ -166,7 +166,7 @@ class RecognitionForm(FormDialog):
     def data(self) -> RecognitionInput:
         level = self.level.currentData()
         return RecognitionInput(
-            subject_kind=self.subject_kind.currentData(),
+            subject_kind=SubjectKind(self.subject_kind.currentData()),
             subject_id=self.subject.value() or 0,
             type_id=self.type_id.currentData() or "",
             level=level if level is not None else "?",
