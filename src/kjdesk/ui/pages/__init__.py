@@ -87,6 +87,14 @@ PAGES: list[Page] = [
         requires=("kjdesk.services.letters",),
         tip="签发、打印、作废资金支持通知书",
     ),
+    Page(
+        "audit",
+        "审计日志",
+        "audit",
+        "kjdesk.ui.pages.audit:AuditPage",
+        requires=("kjdesk.services.audit_log", "kjdesk.ui.backups_dialog"),
+        tip="每一次修改的操作人、时间、前后内容；校验审计链；备份与恢复",
+    ),
 ]
 
 

@@ -1,0 +1,266 @@
+"""The 审计日志 page: every write with who, when, what, before and after.
+
+Filters by 操作人, 对象, 操作 and date (the query runs in the service); 导出 Excel… writes the
+filtered events; 校验审计链 walks the hash chain and names the first event altered or
+removed; 备份与恢复… opens the backups dialog. 身份证号 in the values are masked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kjdesk.services.app import App, Changes
+from kjdesk.services.audit_log import (
+    AuditChoices,
+    AuditFilter,
+    AuditRow,
+    audit_choices,
+    entity_label,
+    export_audit,
+    filtered,
+    verify_audit,
+)
+from kjdesk.store.audit import ChainBreak
+from kjdesk.ui import settings
+from kjdesk.ui.dialogs import inform
+from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.workers import Hub
+
+ALL = ""
+# row: (id, id, time, actor, action, entity label, entity id, before, after)
+COLUMNS = [
+    Column(1, "编号", width=64),
+    Column(2, "时间", width=150),
+    Column(3, "操作人", width=90, searchable=True),
+    Column(4, "操作", width=100, searchable=True),
+    Column(5, "对象", width=90, searchable=True),
+    Column(6, "对象编号", width=90, searchable=True),
+    Column(7, "修改前", "JSON；身份证号已遮盖", width=320, searchable=True),
+    Column(8, "修改后", "JSON；身份证号已遮盖", width=320, searchable=True),
+]
+
+
+def _qdate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+class AuditPage(QWidget):
+    def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app, self.hub, self.ops = app, hub, hub.ops
+        self.loaded = False
+        self._generation = 0
+        self.chain: ChainBreak | None = None
+
+        self.officer_box = self._combo("officer", "按操作人筛选")
+        self.entity_box = self._combo("entity", "按对象类型筛选")
+        self.action_box = self._combo("action", "按操作筛选")
+        self.by_date = QCheckBox(self.tr("日期"), self)
+        self.by_date.setObjectName("by_date")
+        self.by_date.toggled.connect(self._dates_toggled)
+        today = QDate.currentDate()
+        self.date_from = self._date("date_from", today.addMonths(-1))
+        self.date_to = self._date("date_to", today)
+        bar = QHBoxLayout()
+        for label, w in (
+            (self.tr("操作人"), self.officer_box),
+            (self.tr("对象"), self.entity_box),
+            (self.tr("操作"), self.action_box),
+        ):
+            bar.addWidget(QLabel(label, self))
+            bar.addWidget(w)
+        bar.addWidget(self.by_date)
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel(self.tr("至"), self))
+        bar.addWidget(self.date_to)
+        bar.addStretch(1)
+
+        self.count_label = QLabel(self.tr("正在载入…"), self)
+        self.count_label.setObjectName("count")
+        self.chain_label = QLabel(self)
+        self.chain_label.setObjectName("chain")
+        self.verify_button = self._button(
+            "verify", "校验审计链", "逐条核对哈希链，指出第一条被改动或删除的事件", self.verify
+        )
+        self.export_button = self._button(
+            "export", "导出 Excel…", "把当前筛选的审计事件导出为 .xlsx", self.export
+        )
+        self.backups_button = self._button(
+            "backups", "备份与恢复…", "立即备份、查看自动备份、从备份恢复", self.open_backups
+        )
+        actions = QHBoxLayout()
+        actions.addWidget(self.count_label)
+        actions.addWidget(self.chain_label, 1)
+        for b in (self.verify_button, self.export_button, self.backups_button):
+            actions.addWidget(b)
+
+        self.model = RowTableModel(COLUMNS, self)
+        self.view = make_table_view(self.model, self, sortable=False)
+        self.view.setObjectName("events")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(bar)
+        layout.addLayout(actions)
+        layout.addWidget(self.view, 1)
+        self._dates_toggled(False)
+        self.reload()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _combo(self, name: str, tip: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName(name)
+        box.setToolTip(self.tr(tip))
+        box.setMinimumContentsLength(8)
+        box.addItem(self.tr("全部"), ALL)
+        box.currentIndexChanged.connect(lambda _i: self.reload())
+        return box
+
+    def _date(self, name: str, value: QDate) -> QDateEdit:
+        edit = QDateEdit(value, self)
+        edit.setObjectName(name)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.dateChanged.connect(lambda _d: self.reload())
+        return edit
+
+    def _button(self, name: str, text: str, tip: str, slot) -> QPushButton:  # noqa: ANN001
+        button = QPushButton(self.tr(text), self)
+        button.setObjectName(name)
+        button.setToolTip(self.tr(tip))
+        button.clicked.connect(slot)
+        return button
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        if self.loaded:
+            self.reload()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def current_filter(self) -> AuditFilter:
+        dated = self.by_date.isChecked()
+        return AuditFilter(
+            officer=self.officer_box.currentData() or None,
+            entity=self.entity_box.currentData() or None,
+            action=self.action_box.currentData() or None,
+            date_from=_qdate(self.date_from.date()) if dated else None,
+            date_to=_qdate(self.date_to.date()) if dated else None,
+        )
+
+    def refresh(self, changes: Changes) -> None:
+        self.reload()  # every write adds an audit event
+
+    def reload(self) -> None:
+        f = self.current_filter()
+        self._generation += 1
+        generation = self._generation
+
+        def fetch(_p) -> tuple[list[AuditRow], AuditChoices]:  # noqa: ANN001
+            return filtered(self.app, f), audit_choices(self.app)
+
+        def done(result: tuple[list[AuditRow], AuditChoices]) -> None:
+            if generation == self._generation:  # an older query finishing late is dropped
+                self._loaded(result)
+
+        self.ops.read(fetch, done, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.count_label.setText(str(exc))
+        self.loaded = True
+
+    def _loaded(self, result: tuple[list[AuditRow], AuditChoices]) -> None:
+        rows, choices = result
+        self._fill(self.officer_box, [(o, o) for o in choices.officers])
+        self._fill(self.entity_box, [(entity_label(e), e) for e in choices.entities])
+        self._fill(self.action_box, [(a, a) for a in choices.actions])
+        self.model.set_rows(
+            [
+                (
+                    r.id,
+                    r.id,
+                    f"{r.at:%Y-%m-%d %H:%M:%S}",
+                    r.actor,
+                    r.action,
+                    r.entity_label,
+                    r.entity_id,
+                    r.before,
+                    r.after,
+                )
+                for r in rows
+            ]
+        )
+        self.count_label.setText(self.tr("共 {n} 条").format(n=len(rows)))
+        self.loaded = True
+
+    def _fill(self, box: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(self.tr("全部"), ALL)
+        for text, value in items:
+            box.addItem(text, value)
+        index = box.findData(current) if current else 0
+        box.setCurrentIndex(max(index, 0))
+        box.blockSignals(False)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def verify(self) -> None:
+        self.chain_label.setText(self.tr("正在校验…"))
+        self.ops.read(lambda _p: verify_audit(self.app), self._verified, label=self.tr("正在校验审计链…"))
+
+    def _verified(self, broken: ChainBreak | None) -> None:
+        self.chain = broken
+        if broken is None:
+            self.chain_label.setText(self.tr("审计链完整：逐条校验通过"))
+            self.chain_label.setStyleSheet("color:#2e7d32;")
+            return
+        self.chain_label.setText(self.tr("审计链校验未通过：") + broken.reason)
+        self.chain_label.setStyleSheet("color:#b00020; font-weight:bold;")
+        row = self.model.row_of_id(broken.event_id)
+        if row >= 0:
+            self.view.selectRow(row)
+        inform(self, self.tr("审计链校验未通过"), broken.reason, warning=True)
+
+    def export(self) -> None:
+        folder = str(settings.get(settings.LAST_FOLDER))
+        default = str(Path(folder or Path.home()) / f"审计日志-{date.today():%Y%m%d}.xlsx")
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("导出审计日志"), default, self.tr("Excel 文件 (*.xlsx)")
+        )
+        if not name:
+            return
+        path = Path(name if name.lower().endswith(".xlsx") else name + ".xlsx")
+        settings.put(settings.LAST_FOLDER, str(path.parent))
+        f = self.current_filter()
+        self.ops.read(
+            lambda p: export_audit(self.app, path, f, p),
+            lambda n: self._exported(path, n),
+            label=self.tr("正在导出审计日志…"),
+        )
+
+    def _exported(self, path: Path, n: int) -> None:
+        self.last_export = path
+        self.count_label.setText(self.tr("已导出 {n} 条到 {p}").format(n=n, p=path.name))
+
+    def open_backups(self) -> None:
+        from kjdesk.ui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.app, self.hub, self)
+        dialog.open()
