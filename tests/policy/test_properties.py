@@ -8,6 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kjdesk.policy.catalog import load_builtin
 from kjdesk.policy.model import EntitlementStatus, Form, Level, RateTier
 
 from .test_engine_builders import clause, entry, fact, keyed, policy, rec, run, subject, trig, wan
@@ -127,3 +128,69 @@ def test_floor_schedule_never_goes_below_the_floor(amounts: list[int]) -> None:
         assert e.status == EntitlementStatus.DUE
         assert len(e.instalments) == 5
         assert all(i.amount_fen >= wan(3000) for i in e.instalments)
+
+
+# --- the real catalogs under random registers ----------------------------------------------
+
+
+CATALOGS = [load_builtin("baotou"), load_builtin("wuhai")]
+TYPES = sorted(
+    {c.trigger.recognition for p in CATALOGS for c in p.clauses if c.trigger and c.trigger.recognition}
+)
+INDICATORS = [
+    "研发费用加计扣除额",
+    "仪器共享费用",
+    "技术交易额",
+    "年度实际投资",
+    "纳税劳动报酬",
+    "技术合同登记成交额",
+    "高新区年度位次",
+    "奖金额度",
+    "自治区项目资助额",
+]
+CLAUSE_IDS = sorted({c.id for p in CATALOGS for c in p.clauses})
+
+recognitions = st.lists(
+    st.tuples(
+        st.sampled_from(TYPES),
+        st.sampled_from(list(Level)),
+        st.sampled_from(["", "培育", "优秀", "良好", "续签", "一等奖"]),
+        st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31)),
+    ),
+    max_size=6,
+)
+facts = st.lists(
+    st.tuples(st.sampled_from(INDICATORS), st.integers(2019, 2026), yuan, st.sampled_from(["", "A", "B"])),
+    max_size=8,
+)
+entries = st.lists(
+    st.tuples(st.sampled_from(CLAUSE_IDS), st.integers(2020, 2026), st.integers(1, wan(5000))), max_size=4
+)
+
+
+@given(recs=recognitions, fs=facts, es=entries, city=st.sampled_from([0, 1]))
+@settings(max_examples=150, deadline=None)
+def test_catalog_invariants_under_random_registers(recs, fs, es, city) -> None:
+    pol = CATALOGS[city]
+    subj = subject(
+        [rec(i + 1, t, lv, d, stage=sg) for i, (t, lv, sg, d) in enumerate(recs)],
+        facts=[fact(i + 1, y, ind, v, item_ref=ref) for i, (ind, y, v, ref) in enumerate(fs)],
+        entered=[entry(i + 1, cid, y, a) for i, (cid, y, a) in enumerate(es)],
+    )
+    ents = run(pol, subj)
+    assert len({e.key for e in ents}) == len(ents)
+    per_subject: dict[str, int] = {}
+    for e in ents:
+        clause = pol.clause(e.clause_id)
+        live = [i for i in e.instalments if not i.cancelled_reason]
+        assert e.total_fen == sum(i.amount_fen for i in live) >= 0
+        assert all(i.amount_fen >= 0 for i in e.instalments)
+        if e.status != EntitlementStatus.DUE:
+            assert e.total_fen == 0
+        if clause.cap_fen is not None and clause.cap_scope != "per_subject_total":
+            assert all(i.amount_fen <= clause.cap_fen for i in e.instalments)
+        if clause.cap_scope == "per_subject_total":
+            per_subject[clause.id] = per_subject.get(clause.id, 0) + e.total_fen
+            assert per_subject[clause.id] <= (clause.cap_fen or 0)
+        if clause.is_floor and e.status == EntitlementStatus.DUE and e.deducted_fen == 0:
+            assert all(i.amount_fen >= (clause.amount_fen or 0) for i in e.instalments)
