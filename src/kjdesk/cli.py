@@ -231,9 +231,17 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 ENTITLEMENT_COLUMNS = [
-    ("unit_name", "单位名称"), ("credit_code", "统一社会信用代码"), ("person_id_masked", "身份证号"),
-    ("subject_name", "对象"), ("district", "旗县区"), ("clause_id", "条款"), ("year", "年度"),
-    ("amount_fen", "金额（分）"), ("status", "状态"), ("state", "拨付状态"), ("explanation", "计算说明"),
+    ("unit_name", "单位名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("person_id_masked", "身份证号"),
+    ("subject_name", "对象"),
+    ("district", "旗县区"),
+    ("clause_id", "条款"),
+    ("year", "年度"),
+    ("amount_fen", "金额（分）"),
+    ("status", "状态"),
+    ("state", "拨付状态"),
+    ("explanation", "计算说明"),
 ]
 
 
@@ -251,7 +259,9 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
     finally:
         app.close()
     if args.format == "table":
-        cols = [c for c in ENTITLEMENT_COLUMNS if c[0] not in ("explanation", "amount_fen", "person_id_masked")]
+        cols = [
+            c for c in ENTITLEMENT_COLUMNS if c[0] not in ("explanation", "amount_fen", "person_id_masked")
+        ]
         rows = [{**asdict(line), "amount": format_yuan(line.amount_fen)} for line in lines]
         emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
         total = sum(line.amount_fen for line in lines if line.state != "已取消")
@@ -277,12 +287,31 @@ def cmd_policy(args: argparse.Namespace) -> int:
     policies = catalog.builtin_policies()
     if args.action == "list":
         rows = [
-            {"id": c.id, "article": c.article, "title": c.title, "form": c.form.value,
-             "amount": _clause_amount(c), "wording": c.payment_wording, "city": p.document.city}
-            for p in policies if not args.city or p.document.city == args.city for c in p.clauses
+            {
+                "id": c.id,
+                "article": c.article,
+                "title": c.title,
+                "form": c.form.value,
+                "amount": _clause_amount(c),
+                "wording": c.payment_wording,
+                "city": p.document.city,
+            }
+            for p in policies
+            if not args.city or p.document.city == args.city
+            for c in p.clauses
         ]
-        emit(rows, args.format, [("id", "条款编号"), ("article", "条"), ("title", "名称"), ("form", "形式"),
-                                 ("amount", "金额"), ("wording", "支持方式")])
+        emit(
+            rows,
+            args.format,
+            [
+                ("id", "条款编号"),
+                ("article", "条"),
+                ("title", "名称"),
+                ("form", "形式"),
+                ("amount", "金额"),
+                ("wording", "支持方式"),
+            ],
+        )
         return EXIT_OK
     for p in policies:
         for c in p.clauses:
@@ -297,8 +326,11 @@ def _clause_amount(c: Any) -> str:
 
     parts = []
     if c.amount_fen is not None:
-        parts.append(("不低于" if c.is_floor else "") + format_wan_short(c.amount_fen)
-                     + ("/年" if c.years is not None else ""))
+        parts.append(
+            ("不低于" if c.is_floor else "")
+            + format_wan_short(c.amount_fen)
+            + ("/年" if c.years is not None else "")
+        )
     if c.years:
         parts.append(f"连续{c.years}年")
     if c.rate is not None:
@@ -320,14 +352,14 @@ def _print_clause(policy: Any, c: Any) -> None:
     doc = policy.document
     print(f"{c.id}  {c.article}{c.title}")
     print(f"政策：{doc.title}（{doc.doc_number}，{doc.effective.isoformat()} 起施行）")
-    print(f"形式：{FORM_LABELS[c.form]}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}")
+    print(
+        f"形式：{FORM_LABELS[c.form]}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}"
+    )
     print(f"原文：“{c.quote}”")
     if c.exclusion_group:
         print(f"从新从高不重复分组：{c.exclusion_group}")
     for line in c.readings:
         print(line)
-    if c.notes:
-        print(f"备注：{c.notes}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
