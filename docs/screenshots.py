@@ -153,6 +153,28 @@ def main(out: Path) -> None:
     qapp.processEvents()
     form.grab().save(str(out / "unit_form_error.png"))
     form.reject()
+    settle(qapp, window)
+
+    from kjdesk.ui.pages.recognitions import RecognitionForm
+
+    records = window.page("recognitions")
+    settle(qapp, window)
+    records.view.selectRow(0)
+    records.edit_selected()
+    settle(qapp, window)
+    rform = records.findChild(RecognitionForm)
+    rform.grab().save(str(out / "recognition_form.png"))
+    rform.reject()
+
+    from PySide6.QtWidgets import QMessageBox
+
+    about = QMessageBox(window)
+    about.setWindowTitle("关于科技兑现台")
+    about.setText(window.about_text())
+    about.show()
+    qapp.processEvents()
+    about.grab().save(str(out / "about.png"))
+    about.close()
     window.close()
     app.close()
     for png in sorted(out.glob("*.png")):

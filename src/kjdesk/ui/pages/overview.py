@@ -1,0 +1,298 @@
+"""The 总览 page: this year's money, what is due, what expires, the commitments ahead, the targets.
+
+Reads three services in one background call: the year plan (planned / approved / paid),
+the reminders (fund receipts due and overdue, recognitions expiring within 90 days,
+instalments not yet approved) and the commitments of the next five years, drawn as a bar
+chart with QtCharts. For 乌海, the 2025 targets are shown as progress bars.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kjdesk.money import format_wan
+from kjdesk.services import deadlines
+from kjdesk.services.app import App, Changes
+from kjdesk.services.deadlines import Reminders
+from kjdesk.services.indicators import TargetProgress, target_progress
+from kjdesk.services.plan import CommitmentRow, YearPlan, commitments, year_plan
+from kjdesk.ui.pages.plan_dialogs import ReceiptDialog
+from kjdesk.ui.workers import Hub, QtProgress
+
+YEARS_AHEAD = 5
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    year: int
+    plan: YearPlan
+    reminders: Reminders
+    commitments: list[CommitmentRow]
+    targets: list[TargetProgress]
+
+
+def _card(parent: QWidget, title: str, name: str) -> tuple[QFrame, QLabel, QLabel]:
+    frame = QFrame(parent)
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    frame.setStyleSheet("QFrame { background: #f7f8fa; border-radius: 6px; }")
+    layout = QVBoxLayout(frame)
+    caption = QLabel(title, frame)
+    caption.setStyleSheet("color:#555;")
+    value = QLabel("—", frame)
+    value.setObjectName(name)
+    value.setStyleSheet("font-size: 20px; font-weight: bold; color:#1f3b63;")
+    sub = QLabel("", frame)
+    sub.setObjectName(name + "_sub")
+    sub.setStyleSheet("color:#777;")
+    layout.addWidget(caption)
+    layout.addWidget(value)
+    layout.addWidget(sub)
+    return frame, value, sub
+
+
+class OverviewPage(QWidget):
+    def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app, self.hub, self.ops = app, hub, hub.ops
+        self.loaded = False
+        self.data: OverviewData | None = None
+
+        cards = QHBoxLayout()
+        self.values: dict[str, tuple[QLabel, QLabel]] = {}
+        for key, title in (
+            ("planned", "本年计划（万元）"),
+            ("approved", "已审批（万元）"),
+            ("paid", "已拨付（万元）"),
+            ("waiting", "本年尚未审批"),
+        ):
+            frame, value, sub = _card(self, self.tr(title), key)
+            self.values[key] = (value, sub)
+            cards.addWidget(frame)
+
+        self.deadline_list = QListWidget(self)
+        self.deadline_list.setObjectName("deadlines")
+        self.expiring_list = QListWidget(self)
+        self.expiring_list.setObjectName("expiring")
+        receipt_button = QPushButton(self.tr("登记收到的资金指标…"), self)
+        receipt_button.setObjectName("add_receipt")
+        receipt_button.setToolTip(
+            self.tr("上级科技资金支付指标：到期日为收到后第 30 个法定工作日（第（二十一）条）")
+        )
+        receipt_button.clicked.connect(self.add_receipt)
+        due_box = QGroupBox(self.tr("资金指标下达期限（30个工作日）"), self)
+        due_layout = QVBoxLayout(due_box)
+        due_layout.addWidget(self.deadline_list)
+        due_layout.addWidget(receipt_button, 0, Qt.AlignmentFlag.AlignRight)
+        expiring_box = QGroupBox(self.tr("90 天内到期的认定"), self)
+        QVBoxLayout(expiring_box).addWidget(self.expiring_list)
+
+        self.chart = QChart()
+        self.chart.setTitle(self.tr("今后五年已承诺资金（万元）"))
+        self.chart.legend().setVisible(False)
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setObjectName("commitments_chart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+
+        self.targets_box = QGroupBox(self.tr("2025 年目标完成情况（乌海政发〔2021〕21号）"), self)
+        self.targets_box.setObjectName("targets")
+        self.targets_layout = QGridLayout(self.targets_box)
+        self.targets_box.setVisible(False)
+        self.bars: dict[str, QProgressBar] = {}
+        self.notice = QLabel(self)
+        self.notice.setObjectName("notice")
+        self.notice.setStyleSheet("color:#2e6b3a;")
+
+        lists = QHBoxLayout()
+        lists.addWidget(due_box, 1)
+        lists.addWidget(expiring_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(cards)
+        layout.addWidget(self.notice)
+        layout.addLayout(lists, 1)
+        layout.addWidget(self.chart_view, 1)
+        layout.addWidget(self.targets_box)
+        self.reload()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def refresh(self, changes: Changes) -> None:
+        if (
+            changes.instalments
+            or changes.entitlements
+            or changes.recognitions
+            or changes.units
+            or changes.platforms
+        ):
+            self.reload()
+
+    def reload(self, today: date | None = None) -> None:
+        app = self.app
+        day = today or date.today()
+
+        def fetch(_p: QtProgress) -> OverviewData:
+            return OverviewData(
+                day.year,
+                year_plan(app, day.year),
+                deadlines.reminders(app, day),
+                commitments(app, day.year, YEARS_AHEAD),
+                target_progress(app, day),
+            )
+
+        self.ops.read(fetch, self._loaded)
+
+    def _loaded(self, data: OverviewData) -> None:
+        self.data = data
+        plan, rem = data.plan, data.reminders
+        live = [r for r in plan.rows if r.state != "cancelled"]
+        self._set("planned", format_wan(plan.total_fen), f"{len(live)} 笔")
+        approved = [r for r in live if r.state in ("approved", "paid")]
+        self._set("approved", format_wan(plan.approved_fen), f"{len(approved)} 笔")
+        self._set("paid", format_wan(plan.paid_fen), f"尚未拨付 {format_wan(plan.total_fen - plan.paid_fen)}")
+        self._set("waiting", f"{rem.unapproved_count} 笔", f"{format_wan(rem.unapproved_fen)} 万元")
+        self._fill_deadlines(rem)
+        self._fill_expiring(rem)
+        self._draw_chart(data)
+        self._show_targets(data.targets)
+        self.loaded = True
+
+    def _set(self, key: str, value: str, sub: str) -> None:
+        label, sub_label = self.values[key]
+        label.setText(value)
+        sub_label.setText(sub)
+
+    def _fill_deadlines(self, rem: Reminders) -> None:
+        self.deadline_list.clear()
+        for r in rem.receipts_overdue:
+            self._item(
+                self.deadline_list,
+                f"已逾期：{r.doc_number}（{r.received_on} 收到）应于 {r.due_on} 前下达",
+                "#b03a48",
+            )
+        for r in rem.receipts_due_soon:
+            days = (r.due_on - rem.today).days if r.due_on else 0
+            self._item(
+                self.deadline_list, f"{days} 天后到期：{r.doc_number} 应于 {r.due_on} 前下达", "#b36b00"
+            )
+        for r in rem.receipts_unknown:
+            self._item(self.deadline_list, f"无法计算到期日：{r.doc_number}。{r.due_note}", "#b36b00")
+        if self.deadline_list.count() == 0:
+            self._item(self.deadline_list, self.tr("没有逾期或即将到期的资金指标"), "#2e6b3a")
+
+    def _fill_expiring(self, rem: Reminders) -> None:
+        self.expiring_list.clear()
+        for e in rem.expiring:
+            text = (
+                f"{e.subject_name}：{e.level}{e.type_name}，有效期至 {e.valid_until}（还有 {e.days_left} 天）"
+            )
+            self._item(self.expiring_list, text, "#b36b00" if e.days_left <= 30 else "#333333")
+        if self.expiring_list.count() == 0:
+            self._item(self.expiring_list, self.tr("90 天内没有到期的认定"), "#2e6b3a")
+
+    @staticmethod
+    def _item(widget: QListWidget, text: str, color: str) -> None:
+        item = QListWidgetItem(text)
+        item.setForeground(Qt.GlobalColor.black if color == "#333333" else _color(color))
+        item.setToolTip(text)
+        widget.addItem(item)
+
+    def _draw_chart(self, data: OverviewData) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        years = list(range(data.year, data.year + YEARS_AHEAD))
+        per_year = [sum(c.by_year_fen.get(y, 0) for c in data.commitments) for y in years]
+        bars = QBarSet(self.tr("已承诺"))
+        bars.setColor(_color("#3d6fa8"))
+        for fen in per_year:
+            bars.append(float(format_wan(fen).replace(",", "")))
+        series = QBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value")
+        self.chart.addSeries(series)
+        x = QBarCategoryAxis()
+        x.append([f"{y}年" for y in years])
+        y_axis = QValueAxis()
+        y_axis.setLabelFormat("%.0f")
+        y_axis.setRange(0, max([1.0, *(float(format_wan(f).replace(",", "")) for f in per_year)]) * 1.15)
+        self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y_axis)
+        self.chart_per_year = dict(zip(years, per_year, strict=True))
+
+    def _show_targets(self, targets: list[TargetProgress]) -> None:
+        self.targets_box.setVisible(bool(targets))
+        while self.targets_layout.count():
+            item = self.targets_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.bars = {}
+        for row, t in enumerate(targets):
+            label = QLabel(f"{t.article}{t.metric}（{t.target_text}）", self.targets_box)
+            self.targets_layout.addWidget(label, row, 0)
+            if t.current is None or not t.minimum:
+                status = QLabel(self.tr("定性目标"), self.targets_box)
+                status.setStyleSheet("color:#777;")
+                self.targets_layout.addWidget(status, row, 1)
+                continue
+            bar = QProgressBar(self.targets_box)
+            bar.setObjectName(t.id)
+            bar.setRange(0, t.minimum)
+            bar.setValue(min(t.current, t.minimum))
+            bar.setFormat(f"{t.current} / {t.minimum} 家（{t.current * 100 // t.minimum}%）")
+            bar.setToolTip(t.note)
+            self.targets_layout.addWidget(bar, row, 1)
+            self.bars[t.id] = bar
+        self.targets_layout.setColumnStretch(1, 1)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def add_receipt(self) -> None:
+        dialog = ReceiptDialog(self)
+        app = self.app
+
+        def go() -> None:
+            self.ops.write(
+                lambda _p: deadlines.add_receipt(
+                    app, dialog.received_on, dialog.amount_fen, dialog.doc, dialog.stage
+                ),
+                self._receipt_added,
+                changes=Changes(instalments=True),
+            )
+
+        dialog.accepted.connect(go)
+        dialog.open()
+
+    def _receipt_added(self, r: deadlines.ReceiptRow) -> None:
+        if r.due_on is None:
+            self.notice.setText(f"已登记指标 {r.doc_number}。{r.due_note}")
+        else:
+            self.notice.setText(f"已登记指标 {r.doc_number}：应于 {r.due_on} 前下达（30个工作日）")
+
+
+def _color(hex_text: str):  # noqa: ANN202 - QColor
+    from PySide6.QtGui import QColor
+
+    return QColor(hex_text)

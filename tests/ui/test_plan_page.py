@@ -1,0 +1,215 @@
+"""The 计划与审批 and 总览 pages and the sign-in dialog, driven as officers would."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+
+from kjdesk.services.plan import year_plan
+from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
+from kjdesk.ui.sign_in import FirstAdminDialog, SignInDialog
+from tests.services.disbursement_data import PASSWORD, officers, seed_plan
+from tests.ui.conftest import open_page, type_text
+
+THIS_YEAR = date.today().year
+
+
+@pytest.fixture
+def world(app):
+    data = seed_plan(app)
+    return data, officers(app)
+
+
+def rows(page) -> list[list[str]]:
+    m = page.model
+    return [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
+
+
+def col(page, title: str) -> int:
+    return [c.title for c in page.model.columns].index(title)
+
+
+def set_year(page, qtbot, year: int) -> None:
+    page.loaded = False
+    page.year_box.setValue(year)
+    qtbot.waitUntil(lambda: page.loaded and page.data.plan.year == year, timeout=5000)
+
+
+def select_ids(page, ids) -> None:
+    sel = page.view.selectionModel()
+    sel.clearSelection()
+    for r in range(page.model.rowCount()):
+        if page.model.row_id(r) in ids:
+            sel.select(
+                page.model.index(r, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+
+def select_batch(page, batch_id: int) -> None:
+    m = page.batch_model
+    r = m.row_of_id(batch_id)
+    page.batch_view.selectionModel().select(
+        m.index(r, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+
+
+def wait_reload(page, qtbot, action) -> None:  # noqa: ANN001
+    page.loaded = False
+    action()
+    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+
+
+def active_dialog(kind):  # noqa: ANN001
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    assert found, f"no open {kind.__name__}"
+    return found[-1]
+
+
+def test_propose_approve_pay_and_reverse_through_the_page(app, world, make_window, qtbot):
+    data, who = world
+    # The 经办人 proposes the lab's instalment.
+    window = make_window(who["jb1"])
+    page = open_page(window, qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    assert len(rows(page)) == 4
+    assert "66,234,567" not in page.totals.text() and "662,345.67" in page.totals.text()
+    iid = data.instalment_ids["c/2025"]
+    select_ids(page, {iid})
+    assert page.buttons["propose"].isEnabled() and not page.buttons["approve"].isEnabled()
+    wait_reload(page, qtbot, page.buttons["propose"].click)
+    state = {r[0]: r[col(page, "状态")] for r in rows(page)}
+    assert state[str(iid)] == "已报批"
+    assert "已报批：批次 1" in page.notice.text()
+
+    # The same 经办人 cannot approve; a 复核人 can.
+    assert not page.buttons["approve"].isEnabled()
+    checker = make_window(who["fh1"])
+    cpage = open_page(checker, qtbot, "plans")
+    set_year(cpage, qtbot, 2025)
+    select_batch(cpage, 1)
+    assert cpage.buttons["approve"].isEnabled() and not cpage.buttons["propose_all"].isEnabled()
+    wait_reload(cpage, qtbot, cpage.buttons["approve"].click)
+    assert {r[0]: r[col(cpage, "状态")] for r in rows(cpage)}[str(iid)] == "已审批"
+
+    # A partial payment through the dialog.
+    select_ids(cpage, {iid})
+    cpage.buttons["pay"].click()
+    dialog = active_dialog(PayDialog)
+    type_text(qtbot, dialog.voucher_edit, "记-2025-061")
+    dialog.amount_edit.clear()
+    type_text(qtbot, dialog.amount_edit, "2万")
+    wait_reload(cpage, qtbot, dialog.buttons.accepted.emit)
+    row = next(r for r in rows(cpage) if r[0] == str(iid))
+    assert (row[col(cpage, "已拨（元）")], row[col(cpage, "未拨（元）")], row[col(cpage, "状态")]) == (
+        "20,000.00",
+        "30,000.00",
+        "部分拨付",
+    )
+
+    # The reversal restores the open amount.
+    select_ids(cpage, {iid})
+    cpage.buttons["reverse"].click()
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, ReverseDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+    )
+    rdialog = active_dialog(ReverseDialog)
+    rdialog.buttons.accepted.emit()
+    assert rdialog.error.text() == "请填写原因" and rdialog.isVisible()
+    rdialog.reason_edit.setPlainText("凭证号录错")
+    wait_reload(cpage, qtbot, rdialog.buttons.accepted.emit)
+    row = next(r for r in rows(cpage) if r[0] == str(iid))
+    assert (row[col(cpage, "已拨（元）")], row[col(cpage, "未拨（元）")], row[col(cpage, "状态")]) == (
+        "0.00",
+        "50,000.00",
+        "已审批",
+    )
+    assert next(r for r in year_plan(app, 2025).rows if r.instalment_id == iid).open_fen == 5_000_000
+
+
+def test_return_with_reason_and_post_subsidy_refusal_are_shown(app, world, make_window, qtbot):
+    data, who = world
+    maker = open_page(make_window(who["jb1"]), qtbot, "plans")
+    set_year(maker, qtbot, 2025)
+    select_ids(maker, {data.instalment_ids["b/2025"]})
+    wait_reload(maker, qtbot, maker.buttons["propose"].click)
+    checker = open_page(make_window(who["fh1"]), qtbot, "plans")
+    set_year(checker, qtbot, 2025)
+    select_batch(checker, 1)
+    shown: list[str] = []
+    checker.ops.show_error = lambda exc: shown.append(str(exc))
+    checker.buttons["approve"].click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert "包头钢联科技有限公司" in shown[0] and "认定文号" in shown[0]
+    checker.buttons["return"].click()
+    dialog = active_dialog(ReasonDialog)
+    dialog.reason_edit.setPlainText("缺高企证书")
+    wait_reload(checker, qtbot, dialog.buttons.accepted.emit)
+    assert checker.batch_model.row_tuple(0)[1:3] == ("已退回", 0)
+    assert checker.batch_model.row_tuple(0)[-1] == "缺高企证书"
+
+
+def test_export_writes_the_disbursement_sheet(app, world, make_window, qtbot, tmp_path):
+    _, who = world
+    page = open_page(make_window(who["jb1"]), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    target = tmp_path / "明细.xlsx"
+    page.export("disbursement", str(target))
+    qtbot.waitUntil(lambda: "已导出" in page.notice.text(), timeout=10000)
+    total = next(r for r in load_workbook(target).active.iter_rows(values_only=True) if r[1] == "合计")
+    assert round(total[6] * 1_000_000) == 66_234_567
+
+
+def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbot):
+    from kjdesk.store.models import Recognition
+
+    data, who = world
+    with app.db.session() as s:  # a 高企 certificate that runs out in 40 days
+        granted = date.today() - timedelta(days=3 * 365 - 40)
+        s.add(
+            Recognition(
+                unit_id=data.unit_ids["青山智造股份有限公司"], type_id="hte", level="国家", date=granted
+            )
+        )
+    page = open_page(make_window(who["jb1"]), qtbot, "overview")
+    texts = [page.expiring_list.item(i).text() for i in range(page.expiring_list.count())]
+    assert any("青山智造股份有限公司" in t and "高新技术企业" in t for t in texts)
+    per_year = page.chart_per_year
+    assert list(per_year) == list(range(THIS_YEAR, THIS_YEAR + 5))
+    expected = {y: sum(r.amount_fen for r in year_plan(app, y).rows) for y in per_year}
+    assert per_year == expected
+    assert page.chart.series()[0].barSets()[0].count() == 5
+    assert not page.targets_box.isVisibleTo(page)
+
+
+def test_sign_in_dialog_refuses_a_wrong_password_then_signs_in(app, world, qtbot):
+    dialog = SignInDialog(app)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.user_edit, "fh1")
+    type_text(qtbot, dialog.password_edit, "wrong-password")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "用户名或密码不正确" and dialog.signed_in is None
+    type_text(qtbot, dialog.password_edit, PASSWORD)
+    dialog.try_sign_in()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert (dialog.signed_in.actor, dialog.signed_in.role) == ("fh1", "复核人")
+
+
+def test_first_run_creates_the_first_admin(app, qtbot):
+    dialog = FirstAdminDialog(app)
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.user_edit, "admin")
+    type_text(qtbot, dialog.password_edit, "admin-pass-1")
+    type_text(qtbot, dialog.again_edit, "admin-pass-2")
+    dialog.create()
+    assert dialog.error.text() == "两次输入的密码不一致"
+    dialog.again_edit.setText("admin-pass-1")
+    dialog.create()
+    assert dialog.signed_in is not None and dialog.signed_in.role == "管理员"
