@@ -73,6 +73,20 @@ PAGES: list[Page] = [
         tip="按年度查看应享资金及其计算说明",
     ),
     Page(
+        "plans",
+        "计划与审批",
+        "plans",
+        "kjdesk.ui.pages.plan:PlanPage",
+        tip="年度拨付计划：报批、复核审批、登记拨付与冲销，导出财务报表",
+    ),
+    Page(
+        "overview",
+        "总览",
+        "overview",
+        "kjdesk.ui.pages.overview:OverviewPage",
+        tip="本年计划、审批、拨付合计，到期提醒，今后五年承诺资金，目标完成情况",
+    ),
+    Page(
         "policy",
         "政策",
         "policy",
