@@ -693,3 +693,16 @@ def test_matching_with_ambiguous_unnamed_items_waits() -> None:
 def test_a_negative_base_pays_nothing() -> None:
     e = only(run(policy(_voucher()), subject(facts=[fact(1, 2023, "仪器共享费用", "-500")])), "T-voucher")
     assert (e.status, e.total_fen, e.instalments) == (EntitlementStatus.NOT_ELIGIBLE, 0, ())
+
+
+def test_an_entered_amount_without_its_recognition_is_flagged() -> None:
+    c = clause("T-wh", Form.DISCRETIONARY, trigger=trig("hte", Level.NATIONAL), entered=True)
+    r = rec(1, "hte", Level.NATIONAL, date(2023, 3, 3))
+    ents = run(policy(c), subject([r], entered=[entry(7, "T-wh", 2024, wan(10), recognition_id=99)]))
+    assert [(e.key, e.status) for e in ents] == [
+        ("T-wh|rec:1", EntitlementStatus.AWAITING_AMOUNT),
+        ("T-wh|entered:7", EntitlementStatus.NOT_ELIGIBLE),
+    ]
+    assert "未找到认定记录号 99" in ents[1].explanation[-1]
+    (lone,) = run(policy(c), subject(entered=[entry(7, "T-wh", 2024, wan(10))]))
+    assert lone.status == EntitlementStatus.NOT_ELIGIBLE

@@ -48,7 +48,7 @@ def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
     if not is_cash(clause):
         return []
     trigger = clause.trigger.recognition if clause.trigger else None
-    if trigger and trigger not in ctx.types:
+    if trigger and trigger not in ctx.types and clause.id not in ctx.entered_clauses:
         return []  # nothing of the kind on record: the common case, skipped early
     if not trigger and clause.base_fact not in ctx.indicators and clause.id not in ctx.entered_clauses:
         return []
@@ -58,8 +58,10 @@ def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         return rates.step_entitlements(ctx, clause)
     fixed = clause.form in FIXED_FORMS and clause.amount_fen is not None
     triggered = clause.trigger is not None and bool(clause.trigger.recognition)
+    if triggered and fixed:
+        return forms.by_recognition(ctx, clause, forms.build_fixed)
     if triggered:
-        return forms.by_recognition(ctx, clause, forms.build_fixed if fixed else entered.build_entered)
+        return forms.by_recognition(ctx, clause, entered.build_entered) + entered.orphans(ctx, clause)
     if fixed:
         return []  # a fixed amount needs a recognition to hang on
     return entered.unattached(ctx, clause)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from kjdesk.money import FEN_PER_YUAN, round_fen, wan_to_fen
 from kjdesk.policy import explain
-from kjdesk.policy.forms import rec_key, start_year
+from kjdesk.policy.forms import matching, rec_key, start_year
 from kjdesk.policy.model import (
     Clause,
     EnteredAmount,
@@ -202,4 +202,19 @@ def unattached(ctx: Context, clause: Clause) -> list[Entitlement]:
         decided = _decide(ctx, clause, key, e.year, e, lines, (None, None))
         if decided is not None:
             out.append(decided)
+    return out
+
+
+def orphans(ctx: Context, clause: Clause) -> list[Entitlement]:
+    """Entered amounts of a recognition-triggered clause that no matching recognition takes."""
+    recs = matching(ctx, clause)
+    ids = {r.id for r in recs}
+    years = {r.date.year for r in recs} | {r.first_year for r in recs if r.first_year}
+    out = []
+    for e in ctx.entered(clause.id):
+        if e.recognition_id in ids or (e.recognition_id is None and e.year in years and not e.item_ref):
+            continue
+        named = f"认定记录号 {e.recognition_id}" if e.recognition_id is not None else f"{e.year} 年的认定记录"
+        reason = f"录入金额 {explain.yuan(e.amount_fen)}（依据 {e.basis}）未对应到本条款的认定：未找到{named}"
+        out.append(ctx.refused(clause, f"{clause.id}|entered:{e.id}", EntitlementStatus.NOT_ELIGIBLE, reason))
     return out

@@ -34,11 +34,19 @@ def rec_key(clause: Clause, rec: RecognitionRecord) -> str:
     return f"{clause.id}|rec:{rec.id}"
 
 
+def matching(ctx: Context, clause: Clause) -> list[RecognitionRecord]:
+    """The subject's recognitions that match the clause's trigger (any stage if the catalog says so)."""
+    assert clause.trigger is not None
+    any_stage = ctx.setting("any_stage_clauses", [])
+    return ctx.matching(
+        clause.trigger, any_stage=isinstance(any_stage, list | tuple) and clause.id in any_stage
+    )
+
+
 def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, list[str]]]:
     trigger = clause.trigger
     assert trigger is not None
-    any_stage = ctx.setting("any_stage_clauses", [])
-    recs = ctx.matching(trigger, any_stage=isinstance(any_stage, list | tuple) and clause.id in any_stage)
+    recs = matching(ctx, clause)
     if trigger.consecutive <= 1:
         return [(r, []) for r in recs]
     # D3: N 评价入库 in consecutive calendar years; the chain ends at the later record.
