@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from kjdesk.services.letter_rows import list_letters
 from kjdesk.services.letters import letter_pdf
-from kjdesk.ui.pages import letter_print
+from kjdesk.ui.pages import letter_actions, letter_print
 from kjdesk.ui.pages import letters as page_mod
 from tests.letters_data import catalog, seed  # noqa: F401
 from tests.ui.conftest import open_page, type_text
@@ -159,8 +159,10 @@ def test_export_each_into_a_folder(app, make_window, qtbot, monkeypatch, tmp_pat
 
     issue_letters(app, 2026)
     done = []
-    monkeypatch.setattr(page_mod, "inform", lambda _p, _t, text, **k: done.append(text))
-    monkeypatch.setattr(page_mod.QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "out"))
+    monkeypatch.setattr(letter_actions, "inform", lambda _p, _t, text, **k: done.append(text))
+    monkeypatch.setattr(
+        letter_actions.QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "out")
+    )
     window, page = open_letters(make_window, qtbot)
     page.export_dir_action.trigger()
     qtbot.waitUntil(lambda: bool(done), timeout=10000)

@@ -12,17 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QPixmap
+from PySide6.QtGui import QAction, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,7 +33,6 @@ from PySide6.QtWidgets import (
 from kjdesk.io.fonts import NoFontFound, find_letter_fonts
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App, Changes
-from kjdesk.services.letter_export import export_letters, file_name, merged_pdf
 from kjdesk.services.letter_rows import LetterRow, PendingLetter, list_letters
 from kjdesk.services.letters import (
     CHANGES,
@@ -49,77 +43,22 @@ from kjdesk.services.letters import (
     pending_letters,
     void_letter,
 )
-from kjdesk.ui import settings
-from kjdesk.ui.dialogs import BaseDialog, confirm, inform
+from kjdesk.ui.dialogs import confirm, inform
 from kjdesk.ui.pages import letter_print
-from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.pages.letter_actions import LetterOutputActions
+from kjdesk.ui.pages.letter_widgets import (
+    LETTER_COLUMNS,
+    PENDING_COLUMNS,
+    LetterNumber,
+    MoneyModel,
+    VoidDialog,
+    note_of,
+)
+from kjdesk.ui.table import make_table_view
 from kjdesk.ui.workers import Hub, QtProgress
 
-FONT_PATH = settings.Option("letters/font_path", "", str)
 ALL = ""
 WATCHES = ("letters", "instalments", "entitlements", "units", "platforms", "people", "settings")
-
-# issued row: (index, number, addressee, district, clause, budget year, amount, date, status, note)
-LETTER_COLUMNS = [
-    Column(1, "发文字号", width=150, searchable=True),
-    Column(2, "主送单位", width=220, searchable=True),
-    Column(3, "旗县区", width=90, searchable=True),
-    Column(4, "条款", width=140, searchable=True),
-    Column(5, "年度", "拨付年度", width=56),
-    Column(6, "金额（元）", width=120, align_right=True),
-    Column(7, "成文日期", width=96),
-    Column(8, "状态", "有效 / 已作废", width=64),
-    Column(9, "说明", "替代或作废的情况", width=200),
-]
-# pending row: (index, addressee, district, clause, year, amount)
-PENDING_COLUMNS = [
-    Column(1, "主送单位", width=220, searchable=True),
-    Column(2, "旗县区", width=90, searchable=True),
-    Column(3, "条款", width=160, searchable=True),
-    Column(4, "年度", width=56),
-    Column(5, "金额（元）", width=120, align_right=True),
-]
-
-
-class LetterNumber(str):
-    """A 发文字号 that sorts by year and sequence (〔2026〕10号 after 〔2026〕9号), not as text."""
-
-    key: tuple[int, int]
-
-    def __new__(cls, text: str, year: int, seq: int) -> LetterNumber:
-        obj = super().__new__(cls, text)
-        obj.key = (year, seq)
-        return obj
-
-    def __lt__(self, other: str) -> bool:
-        return self.key < other.key if isinstance(other, LetterNumber) else str.__lt__(self, other)
-
-
-class MoneyModel(RowTableModel):
-    """Rows with one amount in 分 shown in 元; a voided letter is greyed."""
-
-    def __init__(
-        self, columns: list[Column], money_field: int, parent: QWidget, status_field: int = 0
-    ) -> None:
-        super().__init__(columns, parent)
-        self.money_field, self.status_field = money_field, status_field
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column < 0:  # "no sort column" (the view's start-up call): keep the service's order
-            self._sort = None
-            return
-        super().sort(column, order)
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: ANN001
-        if role == Qt.ItemDataRole.DisplayRole and self.columns[index.column()].field == self.money_field:
-            return format_yuan(self.row_tuple(index.row())[self.money_field])
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and self.status_field
-            and self.row_tuple(index.row())[self.status_field] == "已作废"
-        ):
-            return QBrush(QColor("#888888"))
-        return super().data(index, role)
 
 
 @dataclass(frozen=True)
@@ -130,40 +69,7 @@ class PageData:
     fonts_ok: bool
 
 
-def note_of(r: LetterRow) -> str:
-    parts = [f"替代{r.replaces_number}"] if r.replaces_number else []
-    if r.status == "已作废":
-        parts.append(f"作废：{r.void_reason}")
-        if r.replaced_by_number:
-            parts.append(f"由{r.replaced_by_number}替代")
-    return "；".join(parts)
-
-
-class VoidDialog(BaseDialog):
-    """作废: the reason is required; 同时签发更正 issues the replacement at once."""
-
-    def __init__(self, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("作废通知书 {n}").format(n=number))
-        self.reason = QLineEdit(self)
-        self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText(self.tr("如：单位名称有误、金额调整"))
-        self.reissue = QCheckBox(self.tr("同时按现有数据签发更正后的通知书（新文号，注明替代本通知）"), self)
-        self.reissue.setChecked(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok_button = buttons.addButton(self.tr("作废"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setEnabled(False)
-        self.reason.textChanged.connect(lambda t: self.ok_button.setEnabled(bool(t.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(QLabel(self.tr("作废后原通知书仍保留存档，状态显示“已作废”。"), self))
-        form.addRow(self.tr("作废原因"), self.reason)
-        form.addRow(self.reissue)
-        form.addRow(buttons)
-
-
-class LettersPage(QWidget):
+class LettersPage(LetterOutputActions):
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app, self.hub, self.ops = app, hub, hub.ops
@@ -308,10 +214,6 @@ class LettersPage(QWidget):
         button.setToolTip(self.tr(tip))
         button.clicked.connect(slot)
         return button
-
-    @property
-    def font_path(self) -> str:
-        return str(settings.get(FONT_PATH))
 
     def issue_date(self) -> date:
         d = self.date_edit.date()
@@ -559,81 +461,3 @@ class LettersPage(QWidget):
             changes=CHANGES,
             label=self.tr("正在作废通知书"),
         )
-
-    def _with_pdf(self, then, label: str) -> None:  # noqa: ANN001
-        """Fetch the selected letter's PDF, or all shown valid letters merged, then call ``then``."""
-        letter = self.selected_letter()
-        rows = [letter] if letter is not None else self.shown_valid_letters()
-        if not rows:
-            return
-        title = rows[0].number if len(rows) == 1 else self.tr("通知书 {n} 份").format(n=len(rows))
-        name = file_name(rows[0]) if len(rows) == 1 else "通知书.pdf"
-        self.ops.read(
-            lambda p: merged_pdf(self.app, rows, progress=p), lambda pdf: then(pdf, title, name), label=label
-        )
-
-    def print_preview(self) -> None:
-        self._with_pdf(
-            lambda pdf, title, _n: letter_print.print_preview(self, pdf, title), self.tr("正在准备打印")
-        )
-
-    def print_direct(self) -> None:
-        self._with_pdf(
-            lambda pdf, title, _n: letter_print.print_with_dialog(self, pdf, title), self.tr("正在准备打印")
-        )
-
-    def open_external(self) -> None:
-        letter = self.selected_letter()
-        if letter is not None:
-            self.ops.read(
-                lambda _p: letter_pdf(self.app, letter.id),
-                lambda pdf: letter_print.open_with_default_viewer(pdf, file_name(letter)),
-            )
-
-    def export(self, merged: bool) -> None:
-        """The valid letters shown: merged into one PDF, or one file each into a folder."""
-        rows = self.shown_valid_letters()
-        if not rows:
-            return
-        start = str(settings.get(settings.LAST_FOLDER))
-        if merged:
-            target, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("导出通知书（合并为一个 PDF）"),
-                start + "/通知书.pdf",
-                self.tr("PDF 文件 (*.pdf)"),
-            )
-        else:
-            target = QFileDialog.getExistingDirectory(
-                self, self.tr("导出通知书到文件夹（每份一个文件）"), start
-            )
-        if not target:
-            return
-        if merged and not target.lower().endswith(".pdf"):
-            target += ".pdf"
-        self.export_to(rows, Path(target))
-
-    def export_to(self, rows: list[LetterRow], target: Path) -> None:
-        settings.put(settings.LAST_FOLDER, str(target.parent if target.suffix else target))
-        self.ops.read(
-            lambda p: export_letters(self.app, rows, target, progress=p),
-            lambda r: inform(self, self.tr("导出通知书"), r.message),
-            label=self.tr("正在导出通知书"),
-        )
-
-    def choose_font(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("选择通知书正文字体（如 C:\\Windows\\Fonts\\simfang.ttf 仿宋）"),
-            self.font_path or "C:/Windows/Fonts",
-            self.tr("TrueType 字体 (*.ttf *.ttc *.TTF *.TTC)"),
-        )
-        if not path:
-            return
-        try:
-            find_letter_fonts(path)
-        except NoFontFound as exc:
-            inform(self, self.tr("选择字体"), str(exc), warning=True)
-            return
-        settings.put(FONT_PATH, path)
-        self.reload()
