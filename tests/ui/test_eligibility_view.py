@@ -32,14 +32,20 @@ def test_unit_detail_shows_what_the_unit_gets_is_refused_and_could_get(app, make
     tabs.setCurrentWidget(view)
     assert tabs.tabText(tabs.currentIndex()) == "可享政策"
 
-    groups = view.group_texts()
-    assert groups[0] == "已享受（2 项，合计 300,000.00 元）"
-    assert groups[1] == "不符合（原因）（1 项）"
-    assert groups[2].startswith("可争取（")
+    assert view.group_texts() == ["已享受（2 项）", "不符合（1 项）", view.group_texts()[2]]
+    assert view.group_texts()[2].startswith("可争取（")
     held = view.model.item(0, 0)
-    assert held.child(0, 0).text() == "BT-06-hte-cert　国家高新技术企业认定"
-    assert held.child(0, 3).text() == "300,000.00"
+    assert view.model.item(0, 1).text() == "300,000.00"  # the total owed, beside the group
+    unit = held.child(0, 0)  # the unit has a platform: rows are grouped by subject
+    assert unit.text() == "本单位"
+    assert [unit.child(0, c).text() for c in (0, 1, 3)] == [
+        "国家高新技术企业认定",
+        "300,000.00",
+        "BT-06-hte-cert",
+    ]
     refused = view.model.item(1, 0)
-    assert refused.child(0, 1).text() == "平台：稀土重点实验室"
-    assert "施行" in refused.child(0, 4).text()  # the reason, in words
+    lab = refused.child(0, 0)
+    assert lab.text() == "平台：稀土重点实验室"
+    assert lab.child(0, 3).text() == "BT-08-r-kl"
+    assert "施行" in lab.child(0, 2).text()  # the reason, in words
     assert "已享受 2 项（应享合计 300,000.00 元）" in view.summary.text()

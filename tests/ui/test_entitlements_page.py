@@ -138,7 +138,8 @@ def test_enter_amount_for_a_wuhai_discretionary_entitlement(wuhai_app, make_wind
     )
     page = open_page(make_window(wuhai_app), qtbot, "entitlements")
     r = column(page, "条款").index("WH-11-hte 新认定高新技术企业")
-    assert rows(page)[r][4:7] == ["", "0.00", "待录入金额"]
+    assert rows(page)[r][4:7] == ["", "待录入", "待录入金额"]
+    assert page.totals.text().startswith("共 1 条，合计 <b>0.00</b> 元")
     page.view.selectRow(r)
     assert page.enter_button.isEnabled()
     qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)

@@ -77,7 +77,7 @@ class ClauseInfo:
     terms: tuple[tuple[str, str], ...]  # (金额 / 比例 / 上限 / 下限 / 年限 …, value in words)
     payment_wording: str
     payment_tip: str
-    exclusion_group: str
+    exclusion_group: str  # in words: the other clauses of its 不重复 group, or ""
     repeat: str
     quote: str
     readings: tuple[str, ...]
@@ -140,6 +140,15 @@ def _trigger(policy: Policy, c: Clause) -> str:
     return text
 
 
+def _group_words(policy: Policy, c: Clause) -> str:
+    if not c.exclusion_group:
+        return ""
+    peers = [p.id for p in policy.clauses if p.exclusion_group == c.exclusion_group and p.id != c.id]
+    if not peers:
+        return f"{c.exclusion_group}（本组仅此一条）"
+    return f"{c.exclusion_group}：与 {'、'.join(peers)} 从新从高、不重复享受"
+
+
 def _document(policy: Policy) -> DocumentInfo:
     d = policy.document
     name = str(CITIES.get(d.city, {}).get("name", d.city))
@@ -159,7 +168,7 @@ def clause_info(policy: Policy, c: Clause) -> ClauseInfo:
         terms=tuple(_terms(policy, c)),
         payment_wording=c.payment_wording,
         payment_tip=PAYMENT_WORDING_TIPS.get(c.payment_wording, ""),
-        exclusion_group=c.exclusion_group or "",
+        exclusion_group=_group_words(policy, c),
         repeat=REPEAT_LABELS.get(c.repeat, c.repeat),
         quote=c.quote,
         readings=tuple(r if r.startswith("按本系统口径") else f"按本系统口径：{r}" for r in c.readings),

@@ -17,10 +17,10 @@ from kjdesk.services.app import App
 from kjdesk.services.eligibility import EligibilityRow, Group, unit_eligibility
 from kjdesk.ui.workers import Hub
 
-HEADERS = ("条款", "对象", "形式", "金额（元）", "说明")
+HEADERS = ("条款", "金额（元）", "说明", "编号", "形式")
 GROUP_TITLES = {
     Group.HELD: "已享受",
-    Group.REFUSED: "不符合（原因）",
+    Group.REFUSED: "不符合",
     Group.OPEN: "可争取",
 }
 GROUP_TIPS = {
@@ -49,7 +49,7 @@ class EligibilityView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(False)
-        for n, width in enumerate((230, 130, 110, 110)):
+        for n, width in enumerate((250, 100, 420, 170)):
             self.tree.setColumnWidth(n, width)
         self.summary = QLabel(self)
         self.summary.setObjectName("eligibility_summary")
@@ -81,32 +81,48 @@ class EligibilityView(QWidget):
         self.rows = rows
         self.model.removeRows(0, self.model.rowCount())
         counts = {g: [r for r in rows if r.group == g.value] for g in Group}
+        by_subject = len({(r.subject_kind, r.subject_id) for r in rows}) > 1
         for group, members in counts.items():
-            title = GROUP_TITLES[group]
             owed = sum(r.amount_fen for r in members)
-            label = f"{title}（{len(members)} 项"
-            label += f"，合计 {format_yuan(owed)} 元）" if group == Group.HELD and owed else "）"
-            head = [QStandardItem(label)] + [QStandardItem("") for _ in HEADERS[1:]]
-            font = head[0].font()
-            font.setBold(True)
-            for item in head:
-                item.setBackground(QBrush(QColor(GROUP_COLOURS[group])))
-                item.setToolTip(self.tr(GROUP_TIPS[group]))
-            head[0].setFont(font)
+            label = f"{GROUP_TITLES[group]}（{len(members)} 项）"
+            head = self._heading(label, GROUP_COLOURS[group], bold=True)
+            head[0].setToolTip(self.tr(GROUP_TIPS[group]))
+            if group == Group.HELD and owed:
+                head[1].setText(format_yuan(owed))
             head[0].setData(group.value, Qt.ItemDataRole.UserRole)
+            parent = head[0]
+            subject = None
             for r in members:
-                head[0].appendRow(self._row(r))
+                if by_subject and r.subject_label != subject:
+                    subject = r.subject_label
+                    sub = self._heading(subject, "", bold=False)
+                    head[0].appendRow(sub)
+                    parent = sub[0]
+                parent.appendRow(self._row(r))
             self.model.appendRow(head)
         self.tree.expandAll()
-        held = len(counts[Group.HELD])
         total = sum(r.amount_fen for r in counts[Group.HELD])
         self.summary.setText(
             self.tr("已享受 {h} 项（应享合计 {t} 元），不符合 {r} 项，可争取 {o} 项").format(
-                h=held, t=format_yuan(total), r=len(counts[Group.REFUSED]), o=len(counts[Group.OPEN])
+                h=len(counts[Group.HELD]),
+                t=format_yuan(total),
+                r=len(counts[Group.REFUSED]),
+                o=len(counts[Group.OPEN]),
             )
             if rows
             else ""
         )
+
+    def _heading(self, text: str, colour: str, *, bold: bool) -> list[QStandardItem]:
+        cells = [QStandardItem(text)] + [QStandardItem("") for _ in HEADERS[1:]]
+        cells[1].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        font = cells[0].font()
+        font.setBold(bold)
+        for item in cells:
+            item.setFont(font)
+            if colour:
+                item.setBackground(QBrush(QColor(colour)))
+        return cells
 
     def _row(self, r: EligibilityRow) -> list[QStandardItem]:
         amount = (
@@ -115,15 +131,15 @@ class EligibilityView(QWidget):
             else ("待录入" if r.availability == "待录入金额" else "")
         )
         cells = [
-            QStandardItem(f"{r.clause_id}　{r.title}"),
-            QStandardItem(r.subject_label),
-            QStandardItem(r.form_label),
+            QStandardItem(r.title),
             QStandardItem(amount),
             QStandardItem(r.note or r.availability),
+            QStandardItem(r.clause_id),
+            QStandardItem(r.form_label),
         ]
-        cells[0].setToolTip(f"{r.article} {r.title}（{r.availability}）")
-        cells[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        cells[4].setToolTip(r.note or r.availability)
+        cells[0].setToolTip(f"{r.clause_id} {r.article} {r.title}（{r.form_label}，{r.availability}）")
+        cells[1].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        cells[2].setToolTip(r.note or r.availability)
         if not r.cash:
             for c in cells:
                 c.setForeground(QBrush(QColor(GREY)))

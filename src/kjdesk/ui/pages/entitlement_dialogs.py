@@ -20,7 +20,7 @@ from kjdesk.ui.form import FormDialog
 from kjdesk.ui.workers import Operations, QtProgress
 
 ENTRY_CHANGES = Changes(entitlements=True, instalments=True)
-BASIS_HINT = "批复文号或会议纪要，如：乌海市科技局党组会议纪要〔2023〕12号"
+BASIS_HINT = "批复文号或会议纪要，如：市科技局党组会议纪要〔2023〕12号"
 FIRST_YEAR, LAST_YEAR = 2021, 2100
 
 

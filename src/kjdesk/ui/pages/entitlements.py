@@ -58,6 +58,7 @@ STATE_TIPS = {
     "已取消": "该年度不再拨付（原因见说明）",
 }
 REVIEW_MARK = "待复核"
+AWAITING = "待录入金额"
 WATCHES = ("units", "platforms", "people", "recognitions", "facts", "entitlements", "instalments")
 
 # Row tuple: (index in page.lines, unit, subject, district, clause, year, amount_fen, status,
@@ -66,15 +67,15 @@ F_UNIT, F_SUBJECT, F_DISTRICT, F_CLAUSE, F_YEAR, F_AMOUNT, F_STATUS, F_STATE, F_
     range(1, 12)
 )
 COLUMNS = [
-    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=200, searchable=True),
-    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=170, searchable=True),
-    Column(F_DISTRICT, "旗县区", width=90, searchable=True),
-    Column(F_CLAUSE, "条款", "条款编号与名称（见“政策”页）", width=230, searchable=True),
+    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=175, searchable=True),
+    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=140, searchable=True),
+    Column(F_DISTRICT, "旗县区", width=80, searchable=True),
+    Column(F_CLAUSE, "条款", "条款编号与名称（见“政策”页）", width=215, searchable=True),
     Column(F_YEAR, "年度", "拨付年度", width=56),
-    Column(F_AMOUNT, "金额（元）", "该年度应拨金额，单位元", width=120, align_right=True),
-    Column(F_STATUS, "状态", "应享、待录入金额、不重复享受、无适用政策、已取消、不符合条件", width=90),
-    Column(F_STATE, "拨付状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
-    Column(F_WORDING, "支持方式", "政策原文的支持方式：后补助、资金支持、奖励等", width=76),
+    Column(F_AMOUNT, "金额（元）", "该年度应拨金额，单位元", width=112, align_right=True),
+    Column(F_STATUS, "状态", "应享、待录入金额、不重复享受、无适用政策、已取消、不符合条件", width=80),
+    Column(F_STATE, "拨付状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=70),
+    Column(F_WORDING, "支持方式", "政策原文的支持方式：后补助、资金支持、奖励等", width=70),
     Column(F_REVIEW, "复核", "重算金额与已审批或已拨付金额不同时标记待复核", width=60),
 ]
 
@@ -88,6 +89,8 @@ class EntitlementModel(RowTableModel):
         row = self.row_tuple(index.row())
         field = self.columns[index.column()].field
         if role == Qt.ItemDataRole.DisplayRole and field == F_AMOUNT:
+            if row[F_STATUS] == AWAITING and not row[F_AMOUNT]:
+                return "待录入"
             return format_yuan(row[F_AMOUNT])
         if role == Qt.ItemDataRole.ToolTipRole:
             if field == F_STATUS:
@@ -176,12 +179,14 @@ class EntitlementsPage(QWidget):
         self.detail = QTextBrowser(self)
         self.detail.setObjectName("explanation")
         self.detail.setOpenLinks(False)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # Table above, explanation below: the table keeps its full width for the money columns.
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("entitlements_splitter")
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([380, 260])
         self.splitter.setChildrenCollapsible(False)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.splitter)
@@ -393,6 +398,8 @@ class EntitlementsPage(QWidget):
         code = ln.credit_code or ln.person_id_masked
         year = f"{ln.year} 年" if ln.year is not None else "未分年度"
         money = f"{year}：<b>{format_yuan(ln.amount_fen)}</b> 元"
+        if ln.status == AWAITING and not ln.amount_fen:
+            money = "金额：<b>待经办人录入</b>（选中后点“录入金额…”）"
         if ln.total_fen != ln.amount_fen:
             money += f"（本条合计 {format_yuan(ln.total_fen)} 元）"
         state = f"{escape(ln.status)}" + (f"，{escape(ln.state)}" if ln.state else "")

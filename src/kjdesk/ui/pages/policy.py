@@ -217,7 +217,7 @@ def clause_html(c: ClauseInfo) -> str:
     readings = "".join(reading_html(r) for r in c.readings) or "<p style='color:#666'>无</p>"
     return (
         f"<h2 style='margin:0'>{escape(c.clause_id)}　{escape(c.title)}</h2>"
-        f"<p style='margin:4px 0; color:#555'>{escape(doc.city_name)}　{escape(doc.title)}"
+        f"<p style='margin:4px 0; color:#555'>{escape(doc.title)}"
         f"（{escape(doc.doc_number)}），{escape(dates)}</p>"
         f"<table style='margin:8px 0'>{rows}</table>"
         "<p style='margin:10px 0 2px 0'><b>政策原文</b></p>"
