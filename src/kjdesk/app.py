@@ -75,10 +75,15 @@ def is_demo_database(app, args: argparse.Namespace) -> bool:  # noqa: ANN001 - A
 
 
 def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
-    """Open the database, or tell the officer in Chinese why it cannot be opened."""
+    """Open the database checked (``services.startup``), or say in Chinese why it cannot be.
+
+    Another kjdesk writing to it: offer to open it read-only. A damaged file: offer the newest
+    good backup. A newer schema or a file that is not kjdesk's: refuse, the file untouched.
+    """
     from PySide6.QtWidgets import QMessageBox
 
-    from kjdesk.services.app import App
+    from kjdesk.services.app import ServiceError
+    from kjdesk.services.startup import DatabaseDamaged, DatabaseLocked, open_checked, recover_from_backup
     from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
 
     db = args.db or (demo_db_path() if args.demo else None)
@@ -87,12 +92,35 @@ def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
 
         db = Path(tempfile.mkdtemp(prefix="kjdesk-smoke-")) / "smoke.sqlite"
         args.smoke_db = db
+    title = f"{APP_TITLE}：无法打开数据库"
+    actor = args.user or "经办人"
     try:
-        return App.open(db, actor=args.user or "经办人")
-    except (SchemaTooNew, NotAKjdeskDatabase) as exc:
-        QMessageBox.critical(None, f"{APP_TITLE}：无法打开数据库", str(exc))
+        try:
+            return open_checked(db, actor=actor, backup_daily=not args.smoke_test)
+        except DatabaseLocked as exc:
+            if args.smoke_test:
+                raise
+            answer = QMessageBox.question(
+                None, f"{APP_TITLE}：数据库正在被编辑", f"{exc}\n\n以只读方式打开（只能查看，不能修改）？"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            return open_checked(db, actor=actor, read_only=True)
+        except DatabaseDamaged as exc:
+            if exc.backup is None or args.smoke_test:
+                raise
+            answer = QMessageBox.question(
+                None, title, f"{exc}\n\n现在从这个备份恢复？损坏的文件会保留在原文件夹中。"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            aside = recover_from_backup(exc.path, exc.backup.path)
+            QMessageBox.information(None, APP_TITLE, f"已从备份恢复。损坏的文件已改名保存为：{aside}")
+            return open_checked(db, actor=actor)
+    except (SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked, ServiceError) as exc:
+        QMessageBox.critical(None, title, str(exc))
     except OSError as exc:
-        QMessageBox.critical(None, f"{APP_TITLE}：无法打开数据库", f"无法打开数据库文件：{exc}")
+        QMessageBox.critical(None, title, f"无法打开数据库文件：{exc}")
     return None
 
 
@@ -148,6 +176,9 @@ def run_gui(args: argparse.Namespace) -> int:
                 current = dialog.bureau
         window = MainWindow(app, current, demo=is_demo_database(app, args))
         window.show()
+        warning = app.extra.get("backup_warning")
+        if warning:
+            window.statusBar().showMessage(str(warning), 30000)
         if args.smoke_test:
             code = smoke_test(window, qapp)
             window.close()

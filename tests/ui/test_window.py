@@ -137,3 +137,38 @@ def test_newer_schema_is_refused_with_a_chinese_message(db_path, qtbot, monkeypa
     args = argparse.Namespace(db=str(db_path), user="", demo=False, smoke_test=True)
     assert run_gui(args) == 1
     assert shown and "更新版本的科技兑现台" in shown[0]
+
+
+def test_a_database_another_officer_edits_opens_read_only_on_request(app, db_path, qtbot, monkeypatch):
+    from kjdesk.app import open_database
+    from kjdesk.services.startup import open_checked
+    from kjdesk.ui.main_window import MainWindow
+
+    fill_register(app)
+    app.close()
+    colleague = open_checked(db_path, actor="李复核", backup_daily=False, heartbeat=False)
+    asked: list[str] = []
+
+    def answer_yes(_parent, _title, text):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer_yes))
+    args = argparse.Namespace(db=str(db_path), user="王经办", demo=False, smoke_test=False)
+    mine = open_database(args)
+    try:
+        assert mine is not None and mine.read_only
+        assert "只读" in asked[0]
+        window = MainWindow(mine, bureau(mine))
+        qtbot.addWidget(window)
+        assert window.windowTitle().endswith("（只读）")
+        page = open_page(window, qtbot, "units")
+        assert page.model.total == 1  # the register can be read
+        assert not page.new_button.isEnabled()
+        page.view.selectRow(0)
+        assert not page.edit_button.isEnabled() and not page.delete_button.isEnabled()
+        window.hub.ops.wait()
+    finally:
+        if mine is not None:
+            mine.close()
+        colleague.close()

@@ -62,7 +62,9 @@ class MainWindow(PreserveGeometry, QMainWindow):
         self.hub.sig_request_import.connect(self.open_import)
         self.hub.sig_request_template.connect(self.save_template)
         title = f"{APP_TITLE} — {bureau.name}"
-        self.setWindowTitle(title + (" [演示数据]" if demo else ""))
+        title += " [演示数据]" if demo else ""
+        title += "（只读）" if app.read_only else ""
+        self.setWindowTitle(title)
         self.resize(1280, 800)
 
         self.pages: list[Page] = available_pages()

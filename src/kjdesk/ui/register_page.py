@@ -192,16 +192,19 @@ class RegisterPage(QWidget):
 
     def _selection_changed(self) -> None:
         row = self.selected_row()
-        self.edit_button.setEnabled(row >= 0)
-        self.delete_button.setEnabled(row >= 0)
+        writable = not self.app.read_only  # another officer is editing: look, don't touch
+        self.new_button.setEnabled(writable)
+        self.edit_button.setEnabled(writable and row >= 0)
+        self.delete_button.setEnabled(writable and row >= 0)
         self.selection_changed(self.model.row_tuple(row) if row >= 0 else None)
 
     def add_new(self) -> None:
-        self._open_form(None)
+        if not self.app.read_only:
+            self._open_form(None)
 
     def edit_selected(self) -> None:
         row_id = self.selected_id()
-        if row_id is not None:
+        if row_id is not None and not self.app.read_only:
             self._open_form(row_id)
 
     def _open_form(self, row_id: int | None) -> None:
@@ -225,7 +228,7 @@ class RegisterPage(QWidget):
 
     def delete_selected(self) -> None:
         row_id = self.selected_id()
-        if row_id is None:
+        if row_id is None or self.app.read_only:
             return
         row = self.model.row_tuple(self.selected_row())
         if confirm(self, self.tr("删除") + self.noun, self.delete_question(row)):
