@@ -33,6 +33,7 @@ TEXT_W, TEXT_H = 156 * mm, 225 * mm
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 PITCH = TEXT_H / LINES_PER_PAGE
 BODY_PT, TITLE_PT, PAGE_NO_PT = 16.0, 22.0, 14.0  # 三号, 二号, 四号
+SOFT_BREAK = "|"  # in a title: the place to break it when it needs two lines
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,15 @@ class Typesetter:
         return lines
 
     def centred(self, text: str, font: str, size: float, space: float) -> list[Line]:
+        """Centred lines; a ``|`` marks where to break when the text needs more than one line
+        (GB/T 9704: 回行时词意完整), and is dropped when it fits on one."""
         measure = lambda t: self.width(t, font, size, space)  # noqa: E731
+        whole = text.replace(SOFT_BREAK, "")
+        parts = [whole] if measure(whole) <= TEXT_W else [p for p in text.split(SOFT_BREAK) if p]
         out = []
-        for b in break_paragraph(text, measure, TEXT_W):
-            out.append(Line(b.text, font, size, LEFT + (TEXT_W - b.width) / 2, space))
+        for part in parts:
+            for b in balanced(part, measure, TEXT_W, size):
+                out.append(Line(b.text, font, size, LEFT + (TEXT_W - b.width) / 2, space))
         return out
 
     def right(self, text: str, right_chars: float = 0.0) -> Line:
@@ -152,6 +158,20 @@ class Typesetter:
         return blocks
 
 
+def balanced(text: str, measure, width: float, step: float) -> list:  # noqa: ANN001
+    """Lines of even length (排列对称): the narrowest width that needs no more lines."""
+    lines = break_paragraph(text, measure, width)
+    if len(lines) < 2:
+        return lines
+    best, w = lines, width - step
+    while w > step:
+        trial = break_paragraph(text, measure, w)
+        if len(trial) > len(lines):
+            break
+        best, w = trial, w - step
+    return best
+
+
 def paginate(blocks: Sequence[list[Line]]) -> list[list[Line]]:
     pages: list[list[Line]] = [[]]
     for block in blocks:
@@ -186,7 +206,7 @@ def render_letter(letter: LetterText, fonts: LetterFonts) -> bytes:
         buf, pagesize=A4, invariant=1, pageCompression=1, initialFontName=fonts.body, initialFontSize=BODY_PT
     )
     canvas.setDateFormatter(lambda *_: stamp)
-    canvas.setTitle(letter.title)
+    canvas.setTitle(letter.title.replace(SOFT_BREAK, ""))
     canvas.setAuthor(letter.signature)
     canvas.setSubject(letter.subject or letter.number)
     canvas.setCreator("科技兑现台 kjdesk")
