@@ -703,6 +703,24 @@ def test_an_entered_amount_without_its_recognition_is_flagged() -> None:
         ("T-wh|rec:1", EntitlementStatus.AWAITING_AMOUNT),
         ("T-wh|entered:7", EntitlementStatus.NOT_ELIGIBLE),
     ]
-    assert "未找到认定记录号 99" in ents[1].explanation[-1]
+    assert "记录号 99" in ents[1].explanation[-1]
     (lone,) = run(policy(c), subject(entered=[entry(7, "T-wh", 2024, wan(10))]))
     assert lone.status == EntitlementStatus.NOT_ELIGIBLE
+
+
+def test_floor_entry_outside_the_schedule_and_fixed_entry_are_flagged() -> None:
+    r = rec(1, "tic", Level.NATIONAL, date(2022, 2, 1))
+    ents = run(
+        policy(_floor_clause()), subject([r], entered=[entry(4, "T-ntic", 2030, wan(4000), recognition_id=1)])
+    )
+    assert [(e.key, e.status) for e in ents] == [
+        ("T-ntic|rec:1", DUE),
+        ("T-ntic|entered:4", EntitlementStatus.NOT_ELIGIBLE),
+    ]
+    c = clause("T-once", Form.ONE_TIME, trigger=trig("single_champion", Level.NATIONAL), amount_fen=wan(200))
+    subj = subject(
+        [rec(1, "single_champion", Level.NATIONAL, date(2023, 5, 6))], entered=[entry(5, "T-once", 2023, 1)]
+    )
+    fixed, flagged = run(policy(c), subj)
+    assert fixed.total_fen == 200_000_000
+    assert "金额固定" in flagged.explanation[-1]

@@ -58,10 +58,9 @@ def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         return rates.step_entitlements(ctx, clause)
     fixed = clause.form in FIXED_FORMS and clause.amount_fen is not None
     triggered = clause.trigger is not None and bool(clause.trigger.recognition)
-    if triggered and fixed:
-        return forms.by_recognition(ctx, clause, forms.build_fixed)
     if triggered:
-        return forms.by_recognition(ctx, clause, entered.build_entered) + entered.orphans(ctx, clause)
+        build = forms.build_fixed if fixed else entered.build_entered
+        return forms.by_recognition(ctx, clause, build) + entered.orphans(ctx, clause)
     if fixed:
         return []  # a fixed amount needs a recognition to hang on
     return entered.unattached(ctx, clause)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from kjdesk.money import FEN_PER_YUAN, round_fen, wan_to_fen
 from kjdesk.policy import explain
-from kjdesk.policy.forms import matching, rec_key, start_year
+from kjdesk.policy.forms import rec_key, start_year
 from kjdesk.policy.model import (
     Clause,
     EnteredAmount,
@@ -156,6 +156,7 @@ def build_entered(
         for e in ctx.entered(clause.id)
         if e.recognition_id == rec.id or (e.recognition_id is None and e.year == year and not e.item_ref)
     ]
+    ctx.used_entries.update(e.id for e in entries)
     return _decide(ctx, clause, key, year, entries[-1] if entries else None, lines, bounds, rec)
 
 
@@ -206,15 +207,17 @@ def unattached(ctx: Context, clause: Clause) -> list[Entitlement]:
 
 
 def orphans(ctx: Context, clause: Clause) -> list[Entitlement]:
-    """Entered amounts of a recognition-triggered clause that no matching recognition takes."""
-    recs = matching(ctx, clause)
-    ids = {r.id for r in recs}
-    years = {r.date.year for r in recs} | {r.first_year for r in recs if r.first_year}
+    """Entered amounts of a recognition-triggered clause that no builder took: flagged, never dropped."""
     out = []
     for e in ctx.entered(clause.id):
-        if e.recognition_id in ids or (e.recognition_id is None and e.year in years and not e.item_ref):
+        if e.id in ctx.used_entries:
             continue
-        named = f"认定记录号 {e.recognition_id}" if e.recognition_id is not None else f"{e.year} 年的认定记录"
-        reason = f"录入金额 {explain.yuan(e.amount_fen)}（依据 {e.basis}）未对应到本条款的认定：未找到{named}"
+        if clause.amount_fen is not None and not clause.is_floor:
+            why = "本条款金额固定，录入金额不适用"
+        elif e.recognition_id is not None:
+            why = f"未找到与之对应的认定（记录号 {e.recognition_id}）或该年度不在拨付计划内"
+        else:
+            why = f"未找到与之对应的 {e.year} 年认定或拨付年度"
+        reason = f"录入金额 {explain.yuan(e.amount_fen)}（依据 {e.basis}）未予采用：{why}"
         out.append(ctx.refused(clause, f"{clause.id}|entered:{e.id}", EntitlementStatus.NOT_ELIGIBLE, reason))
     return out

@@ -185,6 +185,7 @@ def _entered_for(ctx: Context, clause: Clause, rec: RecognitionRecord, year: int
         for e in ctx.entered(clause.id)
         if e.year == year and (e.recognition_id is None or e.recognition_id == rec.id)
     ]
+    ctx.used_entries.update(e.id for e in hits)
     return hits[-1] if hits else None
 
 
@@ -196,6 +197,8 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: lis
     years = schedule_years(ctx, clause, rec, lines)
     instalments: list[PlannedInstalment] = []
     if clause.is_floor:
+        for y in years:  # every entry of the schedule is judged with it, even after a refusal
+            _entered_for(ctx, clause, rec, y)
         lines.append(f"下限：每期不低于 {explain.yuan(amount)}")
         for y in years:
             e = _entered_for(ctx, clause, rec, y)

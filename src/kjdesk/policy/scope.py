@@ -65,6 +65,7 @@ class Context:
     types: frozenset[str] = frozenset()  # recognition types the subject holds records of
     indicators: frozenset[str] = frozenset()  # fact indicators it has
     entered_clauses: frozenset[str] = frozenset()  # clauses with an entered amount
+    used_entries: set[int] = field(default_factory=set)  # entered amounts a builder took
 
     def __post_init__(self) -> None:
         self.types = frozenset(r.type_id for r in self.subject.recognitions)
