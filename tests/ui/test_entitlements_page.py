@@ -188,3 +188,64 @@ def test_yearly_standard_prefills_the_entered_amount(wuhai_app, make_window, qtb
     assert entry.amount.value_fen() == 10_000_000
     assert entry.basis.text() == "乌海市科技局党组会议纪要〔2023〕3号"
     assert "2023 年度标准：10万元" in entry.standard_note.text()
+
+
+def test_refused_amount_is_shown_beside_the_field_and_nothing_changes(app, make_window, qtbot):
+    institute = add_unit(
+        app,
+        UnitInput(
+            name="包头稀土研究院",
+            credit_code=make_credit_code("12150207MA0N00003"),
+            district="九原区",
+            kind="高校院所",
+        ),
+    )
+    add_recognition(
+        app,
+        RecognitionInput(
+            SubjectKind.UNIT, institute.id, "national_sci_award", "国家", date(2023, 12, 1), "国发〔2023〕1号"
+        ),
+    )
+    upsert_fact(app, FactInput(SubjectKind.UNIT, institute.id, 2023, "奖金额度", Decimal("200000")))
+    page = open_page(make_window(), qtbot, "entitlements")
+    r = column(page, "条款").index("BT-19-national-award 国家科学技术奖等额奖励")
+    assert column(page, "金额（元）")[r] == "200,000.00"  # 等额: the award's own amount
+    page.view.selectRow(r)
+    qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(EnterAmountDialog) is not None)
+    dialog = page.findChild(EnterAmountDialog)
+    qtbot.keyClicks(dialog.amount.edit, "150000")
+    type_text(qtbot, dialog.basis, "市科技局党组会议纪要〔2024〕1号")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error_of("amount") != "", timeout=5000)
+    assert dialog.isVisible()
+    assert "录入金额未被接受" in dialog.error_of("amount") and "低于下限 200,000.00 元" in dialog.error_of(
+        "amount"
+    )
+    dialog.reject()
+    (line,) = [x for x in list_entitlements(app) if x.clause_id == "BT-19-national-award"]
+    assert line.amount_fen == 20_000_000
+
+
+def test_amount_below_a_floor_is_refused_as_typed(app, make_window, qtbot):
+    unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE_A, district="稀土高新区"))
+    lab = add_platform(app, PlatformInput("国家稀土新材料技术创新中心", "re_tic", "国家", unit.id))
+    add_recognition(
+        app,
+        RecognitionInput(
+            SubjectKind.PLATFORM, lab.id, "re_tic", "国家", date(2022, 5, 1), "国科发〔2022〕9号"
+        ),
+    )
+    page = open_page(make_window(), qtbot, "entitlements")
+    choose(page.year_box, "2022 年")
+    page.view.selectRow(column(page, "条款").index("BT-02-re-tic 国家稀土新材料技术创新中心"))
+    qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(EnterAmountDialog) is not None)
+    dialog = page.findChild(EnterAmountDialog)
+    dialog.amount.unit.setCurrentText("万元")
+    qtbot.keyClicks(dialog.amount.edit, "2999.99")
+    assert dialog.error_of("amount") == "低于条款规定的下限 3000万元（不低于）"
+    assert not dialog.ok_button.isEnabled()
+    dialog.amount.edit.clear()
+    qtbot.keyClicks(dialog.amount.edit, "3500")
+    assert dialog.error_of("amount") == ""
