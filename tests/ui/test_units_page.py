@@ -164,3 +164,22 @@ def test_keyboard_shortcuts_filter_new_and_import(app, make_window, qtbot, monke
     window.import_action.triggered.connect(lambda: window.open_import())
     qtbot.keyClick(page.view, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert opened == [True]
+
+
+def test_empty_state_downloads_the_unit_template(app, make_window, qtbot, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+
+    target = tmp_path / "单位名录模板"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    window = make_window()
+    page = open_page(window, qtbot, "units")
+    assert page.stack.currentIndex() == 1
+    texts = {b.text(): b for b in page.empty.findChildren(QPushButton)}
+    assert list(texts) == ["导入名录", "新增单位", "下载模板"]
+    qtbot.mouseClick(texts["下载模板"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox) is not None, timeout=5000)
+    saved = tmp_path / "单位名录模板.xlsx"
+    assert str(saved) in window.findChild(QMessageBox).text()
+    headers = [c.value for c in next(load_workbook(saved).worksheets[0].iter_rows(max_row=1))]
+    assert {"单位名称", "统一社会信用代码", "旗县区"} <= {str(h).strip("* ") for h in headers if h}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QSplitter, QWidget
 
 from kjdesk.ui import settings
@@ -66,9 +67,11 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str = "删除") 
     return box.clickedButton() is yes_button
 
 
-def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> None:
+def inform(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
     box.setWindowTitle(title)
     box.setText(text)
-    box.exec()
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()  # window-modal, but the caller carries on
+    return box

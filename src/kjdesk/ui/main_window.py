@@ -201,7 +201,7 @@ class MainWindow(PreserveGeometry, QMainWindow):
         wizard.open()
 
     def save_template(self, kind: str) -> None:
-        download_template(self, self.hub.ops, kind)
+        download_template(self, self.hub.ops, self.app, kind)
 
     # --- closing --------------------------------------------------------------------------
 
