@@ -64,14 +64,44 @@ ISSUE_LETTERS = """
 """
 
 
-def _child(db_path: Path, body: str) -> subprocess.Popen:
+IMPORT_SERVICE = """
+    from pathlib import Path
+    from kjdesk.services import imports
+    from kjdesk.services.progress import NullProgress
+
+    class Midway(NullProgress):
+        checks = 0
+
+        def check(self):
+            self.checks += 1
+            if self.checks == 3:  # the first 20,000 rows are written, the rest are on their way
+                print("midway", flush=True)
+
+    plan = imports.preview(app, Path(sys.argv[1]))
+    assert not plan.errors, plan.errors[:3]
+    imports.commit(app, plan, Midway())
+"""
+
+
+def _roster(path: Path, n: int = 50_000) -> Path:
+    from stdnum.cn import uscc
+
+    lines = ["序号,企业名称,统一社会信用代码,所属旗县区"]
+    for i in range(n):
+        body = f"91150207MD{i:07d}"
+        lines.append(f"{i + 1},包头市导入测试{i}有限公司,{body}{uscc.calc_check_digit(body)},九原区")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _child(db_path: Path, body: str, *args: str) -> subprocess.Popen:
     script = "import os, sys\nfrom kjdesk.services.startup import open_checked\n"
     script += f"app = open_checked(r'{db_path}', actor='导入员', backup_daily=False)\n"
     script += "print('open', flush=True)\n"
     script += "if True:\n" + textwrap.indent(textwrap.dedent(body), "    ")
     script += "print('committed', flush=True)\n"
     return subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ}
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ}
     )
 
 
@@ -87,9 +117,13 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize(
-    "body", [IMPORT_UNITS, ISSUE_LETTERS], ids=["import-50000-units", "batch-of-letters"]
+    "body",
+    [IMPORT_SERVICE, IMPORT_UNITS, ISSUE_LETTERS],
+    ids=["import-service-50000-rows", "orm-50000-units", "batch-of-letters"],
 )
-def test_sigkill_mid_transaction_leaves_the_database_unchanged(app, db_path, body):
+def test_sigkill_mid_transaction_leaves_the_database_unchanged(app, db_path, tmp_path, body):
+    if body is IMPORT_SERVICE:
+        pytest.importorskip("kjdesk.services.imports")
     add_unit(
         app,
         UnitInput(
@@ -99,7 +133,7 @@ def test_sigkill_mid_transaction_leaves_the_database_unchanged(app, db_path, bod
     app.close()
     before = _counts(db_path)
 
-    child = _child(db_path, body)
+    child = _child(db_path, body, str(_roster(tmp_path / "units.csv")))
     try:
         assert child.stdout.readline().strip() == "open"
         assert read_lock(lock_path(db_path)).officer == "导入员"

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from kjdesk.services.app import App, ReadOnlyDatabase, ServiceError
 from kjdesk.services.audit_log import AuditFilter, audit_choices, audit_events, export_audit, verify_audit
@@ -324,6 +324,8 @@ def test_a_second_writer_is_refused_and_may_open_read_only(app, db_path):
         assert second.read_only
         with pytest.raises(ReadOnlyDatabase, match="只读"):
             _unit(second)
+        with pytest.raises(ReadOnlyDatabase), second.db.session() as s:  # bulk writes bypass the flush
+            s.execute(insert(Unit), [{"name": "x", "credit_code": make_credit_code("91150203MA0N00009")}])
         con = second.db.engine.raw_connection()  # SQL written past the services is refused too
         with pytest.raises(sqlite3.OperationalError):
             con.execute("DELETE FROM units")

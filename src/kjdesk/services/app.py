@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from kjdesk.store.db import Database
 from kjdesk.store.lock import WriterLock
@@ -94,10 +94,16 @@ def _refuse_flush(session: Session, _context: object, _instances: object) -> Non
     raise ReadOnlyDatabase(READ_ONLY_MESSAGE)
 
 
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:  # bulk writes bypass the flush
+        raise ReadOnlyDatabase(READ_ONLY_MESSAGE)
+
+
 def refuse_writes(db: Database) -> None:
     """Make every session of ``db`` refuse to write (the services need no change to be safe)."""
     if not event.contains(db.factory, "before_flush", _refuse_flush):
         event.listen(db.factory, "before_flush", _refuse_flush)
+        event.listen(db.factory, "do_orm_execute", _refuse_statement)
     if db.is_sqlite and not event.contains(db.engine, "connect", _query_only):
         event.listen(db.engine, "connect", _query_only)  # SQL written past the ORM is refused too
         db.engine.dispose()
