@@ -172,3 +172,16 @@ def test_a_database_another_officer_edits_opens_read_only_on_request(app, db_pat
         if mine is not None:
             mine.close()
         colleague.close()
+
+
+def test_ctrl_i_opens_the_import_wizard_and_its_end_refreshes_the_pages(app, make_window, qtbot):
+    from kjdesk.ui.pages.import_wizard import ImportWizard
+
+    window = make_window()
+    page = open_page(window, qtbot, "units")
+    window.import_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(ImportWizard) is not None, timeout=5000)
+    wizard = window.findChild(ImportWizard)
+    add_unit(app, UnitInput(name="导入的公司", credit_code=CODE, district="东河区"))  # as an import would
+    wizard.reject()
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=5000)
