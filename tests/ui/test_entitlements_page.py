@@ -249,3 +249,60 @@ def test_amount_below_a_floor_is_refused_as_typed(app, make_window, qtbot):
     dialog.amount.edit.clear()
     qtbot.keyClicks(dialog.amount.edit, "3500")
     assert dialog.error_of("amount") == ""
+
+
+def test_recompute_button_picks_up_records_written_without_a_recompute(app, make_window, qtbot):
+    from kjdesk.store.models import Recognition
+
+    unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE_A, district="稀土高新区"))
+    with app.db.session() as s:  # as an older version or a repair script would leave it
+        s.add(
+            Recognition(
+                unit_id=unit.id,
+                type_id="hte",
+                level="国家",
+                date=date(2023, 6, 1),
+                doc_number="国科火字〔2023〕2号",
+            )
+        )
+    page = open_page(make_window(), qtbot, "entitlements")
+    assert page.stack.currentIndex() == 1  # nothing computed yet: the empty state
+    qtbot.mouseClick(page.recompute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    assert page.stack.currentIndex() == 0
+    assert column(page, "金额（元）") == ["300,000.00"]
+    assert page.notice.text().startswith("重新计算完成：1 个对象，新增 1 条")
+
+
+def test_changed_approved_instalment_is_marked_for_review(app, make_window, qtbot):
+    from sqlalchemy import select
+
+    from kjdesk.services.app import Changes
+    from kjdesk.services.records import list_recognitions, update_recognition
+    from kjdesk.store.models import Instalment
+
+    unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE_A, district="稀土高新区"))
+    lab = add_platform(app, PlatformInput("稀土重点实验室", "kl", "自治区", unit.id))
+    add_recognition(
+        app,
+        RecognitionInput(SubjectKind.PLATFORM, lab.id, "kl", "自治区", date(2022, 3, 1), "内科发〔2022〕5号"),
+    )
+    with app.db.session() as s:
+        for inst in s.scalars(select(Instalment)):
+            inst.state = "approved"
+    (rec,) = list_recognitions(app)
+    page = open_page(make_window(), qtbot, "entitlements")
+    assert column(page, "复核") == [""]
+    # The date is corrected to one before the policy: the approved 50 万 stays, flagged 待复核.
+    update_recognition(
+        app,
+        rec.id,
+        RecognitionInput(SubjectKind.PLATFORM, lab.id, "kl", "自治区", date(2021, 3, 1), "内科发〔2021〕5号"),
+    )
+    page.refresh(Changes(recognitions=True))
+    qtbot.waitUntil(lambda: column(page, "复核") == ["待复核"], timeout=5000)
+    assert column(page, "金额（元）") == ["500,000.00"] and column(page, "拨付状态") == ["已审批"]
+    titles = [c.title for c in page.model.columns]
+    tip = page.model.index(0, titles.index("复核")).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("待复核：原金额 500,000.00 元，重算金额 0.00 元")
+    assert "待复核 1 条" in page.totals.text()

@@ -38,6 +38,7 @@ class EligibilityView(QWidget):
         self.app, self.ops = app, hub.ops
         self.unit_id: int | None = None
         self.loaded = False
+        self._generation = 0
         self.rows: list[EligibilityRow] = []
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
@@ -62,17 +63,19 @@ class EligibilityView(QWidget):
 
     def show_unit(self, unit_id: int | None) -> None:
         self.unit_id = unit_id
+        self._generation += 1
+        generation = self._generation
         if unit_id is None:
             self._fill([])
             self.summary.setText(self.tr("选择一个单位，查看它和它的平台、人员可享受的政策。"))
             return
         self.loaded = False
         self.ops.read(
-            lambda _p: unit_eligibility(self.app, unit_id), lambda rows: self._loaded(unit_id, rows)
+            lambda _p: unit_eligibility(self.app, unit_id), lambda rows: self._loaded(generation, rows)
         )
 
-    def _loaded(self, unit_id: int, rows: list[EligibilityRow]) -> None:
-        if unit_id != self.unit_id:  # the officer has moved on
+    def _loaded(self, generation: int, rows: list[EligibilityRow]) -> None:
+        if generation != self._generation:  # the officer has moved on, or a newer read is coming
             return
         self._fill(rows)
         self.loaded = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -129,6 +129,7 @@ class EntitlementsPage(QWidget):
         self.lines: list[EntitlementLine] = []
         self.enterable: frozenset[str] = frozenset()
         self._select_after: tuple[int, int | None] | None = None
+        self._generation = 0
 
         self.model = EntitlementModel(COLUMNS, self)
         self.view = make_table_view(self.model, self)
@@ -142,7 +143,7 @@ class EntitlementsPage(QWidget):
         self.status_box = self._combo("status", "按状态筛选")
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("filter")
-        self.filter_box.setPlaceholderText(self.tr("筛选：单位、对象或条款"))
+        self.filter_box.setPlaceholderText(self.tr("筛选：单位、对象或条款（Ctrl+F）"))
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._text_filter)
         self.recompute_button = self._button(
@@ -197,6 +198,11 @@ class EntitlementsPage(QWidget):
         layout.addLayout(bar)
         layout.addLayout(actions)
         layout.addWidget(self.stack, 1)
+        find = QAction(self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.filter_box.setFocus(), self.filter_box.selectAll()))
+        self.addAction(find)
         self._selection_changed()
         self.reload()
 
@@ -254,13 +260,17 @@ class EntitlementsPage(QWidget):
         if line is not None and self._select_after is None:
             self._select_after = (line.entitlement_id, line.year)
         city = self.city
+        self._generation += 1
+        generation = self._generation
 
         def fetch(_p: QtProgress) -> PageData:
             return PageData(list_entitlements(self.app), enterable_clause_ids(self.app), districts_of(city))
 
-        self.ops.read(fetch, self._loaded)
+        self.ops.read(fetch, lambda data: self._loaded(data, generation))
 
-    def _loaded(self, data: PageData) -> None:
+    def _loaded(self, data: PageData, generation: int) -> None:
+        if generation != self._generation:  # a newer reload is on its way
+            return
         self.lines, self.enterable = data.lines, data.enterable
         years = sorted({ln.year for ln in self.lines if ln.year is not None}, reverse=True)
         clauses = sorted({(ln.clause_id, ln.clause_title) for ln in self.lines})
