@@ -1,0 +1,52 @@
+"""The register table model at 100,000 rows: lazy fetching, instant filter, sorting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from kjdesk.ui.pages.units import UnitsPage
+from kjdesk.ui.table import BATCH, RowTableModel
+
+DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "稀土高新区")
+
+
+def unit_rows(n: int) -> list[tuple]:
+    return [
+        (i, f"测试单位{i:06d}有限公司", f"91150{i:07d}MA0N0X", DISTRICTS[i % 5], "企业", "", "", "", "")
+        for i in range(1, n + 1)
+    ]
+
+
+def shown_ids(model: RowTableModel) -> list[int]:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return [model.row_id(r) for r in range(model.rowCount())]
+
+
+def test_a_hundred_thousand_units_are_fetched_in_batches_and_filtered_exactly(qtbot):
+    rows = unit_rows(100_000)
+    model = RowTableModel(UnitsPage.columns)
+    model.set_rows(rows)
+    assert (model.total, model.rowCount()) == (100_000, BATCH)  # the view lays out one batch only
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 2 * BATCH
+
+    model.set_filter("青山")  # 旗县区
+    assert model.shown == 20_000 and model.rowCount() == BATCH
+    model.set_filter("9115000012")  # the start of a credit code
+    assert shown_ids(model) == list(range(1200, 1300))
+    model.set_filter("青山 单位0001")  # every word must match, in any of the columns
+    assert shown_ids(model) == [i for i in range(1, 100_001) if i % 5 == 1 and f"{i:06d}".startswith("0001")]
+    model.set_filter("ma0n0x 单位00000")  # case does not matter
+    assert shown_ids(model) == list(range(1, 10))
+    model.set_filter("")
+    assert model.shown == 100_000
+
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 0).data() == "测试单位100000有限公司"
+    model.set_filter("昆都仑")  # the filter keeps the sort order
+    assert model.index(0, 0).data() == "测试单位100000有限公司" and model.index(0, 2).data() == "昆都仑区"
+    model.set_filter("")
+    row = model.row_of_id(1)
+    assert row == 99_999 and model.rowCount() == 100_000  # fetched up to it, so it can be selected
