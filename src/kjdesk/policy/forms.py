@@ -168,7 +168,7 @@ def schedule_years(ctx: Context, clause: Clause, rec: RecognitionRecord, lines: 
     until = ctx.valid_until(rec)
     if until is not None:
         count = 0
-        while add_years(rec.date, count) <= until:
+        while add_years(rec.date, count) < until:
             count += 1
         lines.append(
             f"每年支持、未写年限：在有效期（至 {until.isoformat()}）内每开始一个年度拨付一期，共 {count} 期"
