@@ -1,7 +1,7 @@
 """The 应享资金 page: every instalment the register entitles a unit, platform or person to.
 
 A year selector and filters (条款, 旗县区, 状态, and the instant text filter) narrow the table;
-the totals line counts and sums what is visible; the detail pane beside the table shows the
+the totals line counts and sums what is visible; the detail pane below the table shows the
 selected line's explanation with the policy's own sentence set off as a quotation. Actions:
 重新计算 (the whole register, in the background, with progress), 录入金额 (for clauses whose
 amount an officer enters) and 年度标准.
@@ -10,10 +10,9 @@ amount an officer enters) and 年度标准.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,85 +31,23 @@ from kjdesk.services.app import App, Changes
 from kjdesk.services.entitlement_list import EntitlementLine, list_entitlements
 from kjdesk.services.entitlements import RecomputeSummary, recompute_all
 from kjdesk.services.entry_context import enterable_clause_ids, entry_context, standard_clauses
-from kjdesk.services.policy_view import PAYMENT_WORDING_TIPS
 from kjdesk.services.settings import require_bureau
 from kjdesk.ui.pages.entitlement_dialogs import ENTRY_CHANGES, EnterAmountDialog, StandardDialog
-from kjdesk.ui.pages.explanation import explanation_html, review_html
-from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.pages.entitlement_table import (
+    COLUMNS,
+    F_AMOUNT,
+    F_REVIEW,
+    STATUS_TIPS,
+    EntitlementModel,
+    line_html,
+    line_row,
+)
+from kjdesk.ui.table import make_table_view
 from kjdesk.ui.workers import Hub, QtProgress
 from kjdesk.validation import districts_of
 
 ALL = ""
-KIND_PREFIX = {"platform": "平台：", "person": "人员：", "unit": ""}
-STATUS_TIPS = {
-    "应享": "符合条款条件，按计划年度列入拨付",
-    "待录入金额": "条款未规定固定金额，须由经办人录入金额及依据（文号或会议纪要）后才列入计划",
-    "不重复享受": "同一不重复组中已按从新从高享受其他条款，本条不再支付（详见说明）",
-    "无适用政策": "认定日期早于政策施行日期或不在本市，不予支付",
-    "已取消": "认定撤销、过期或单位迁出，未拨付的年度已取消",
-    "不符合条件": "不满足条款条件（详见说明）",
-}
-STATE_TIPS = {
-    "计划": "已列入拨付计划，尚未报批",
-    "已报批": "已随年度计划报批，金额不再随重算改变",
-    "已审批": "已审批，金额不再随重算改变；重算不同时标记待复核",
-    "已拨付": "已拨付，金额不再改变",
-    "已取消": "该年度不再拨付（原因见说明）",
-}
-REVIEW_MARK = "待复核"
-AWAITING = "待录入金额"
 WATCHES = ("units", "platforms", "people", "recognitions", "facts", "entitlements", "instalments")
-
-# Row tuple: (index in page.lines, unit, subject, district, clause, year, amount_fen, status,
-#             state, wording, review mark, review note)
-F_UNIT, F_SUBJECT, F_DISTRICT, F_CLAUSE, F_YEAR, F_AMOUNT, F_STATUS, F_STATE, F_WORDING, F_REVIEW, F_NOTE = (
-    range(1, 12)
-)
-COLUMNS = [
-    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=175, searchable=True),
-    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=140, searchable=True),
-    Column(F_DISTRICT, "旗县区", width=80, searchable=True),
-    Column(F_CLAUSE, "条款", "条款编号与名称（见“政策”页）", width=215, searchable=True),
-    Column(F_YEAR, "年度", "拨付年度", width=56),
-    Column(F_AMOUNT, "金额（元）", "该年度应拨金额，单位元", width=112, align_right=True),
-    Column(F_STATUS, "状态", "应享、待录入金额、不重复享受、无适用政策、已取消、不符合条件", width=80),
-    Column(F_STATE, "拨付状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=70),
-    Column(F_WORDING, "支持方式", "政策原文的支持方式：后补助、资金支持、奖励等", width=70),
-    Column(F_REVIEW, "复核", "重算金额与已审批或已拨付金额不同时标记待复核", width=60),
-]
-
-
-class EntitlementModel(RowTableModel):
-    """The register table model with money shown in 元 and words behind 状态 and 支持方式."""
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        row = self.row_tuple(index.row())
-        field = self.columns[index.column()].field
-        if role == Qt.ItemDataRole.DisplayRole and field == F_AMOUNT:
-            if row[F_STATUS] == AWAITING and not row[F_AMOUNT]:
-                return "待录入"
-            return format_yuan(row[F_AMOUNT])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if field == F_STATUS:
-                return STATUS_TIPS.get(row[F_STATUS], "")
-            if field == F_STATE:
-                return STATE_TIPS.get(row[F_STATE], "")
-            if field == F_WORDING:
-                return PAYMENT_WORDING_TIPS.get(row[F_WORDING], "")
-            if field == F_REVIEW and row[F_NOTE]:
-                return row[F_NOTE]
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if field == F_REVIEW and row[F_REVIEW]:
-                return QBrush(QColor("#b34700"))
-            if row[F_STATUS] not in ("应享", "待录入金额") or row[F_STATE] == "已取消":
-                return QBrush(QColor("#888888"))
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole and row[F_REVIEW]:
-            return QBrush(QColor("#fff1e0"))
-        return super().data(index, role)
 
 
 @dataclass(frozen=True)
@@ -315,31 +252,10 @@ class EntitlementsPage(QWidget):
                 continue
             if (district != ALL and ln.district != district) or (status != ALL and ln.status != status):
                 continue
-            rows.append(self._row(i, ln))
+            rows.append(line_row(i, ln))
         self.model.set_rows(rows)
         self._restore_selection(keep)
         self._update_totals()
-
-    def _row(self, i: int, ln: EntitlementLine) -> tuple:
-        subject = "本单位" if ln.subject_kind == "unit" else KIND_PREFIX[ln.subject_kind] + ln.subject_name
-        review = (
-            REVIEW_MARK if ln.pending_amount_fen is not None or ln.review_note.startswith(REVIEW_MARK) else ""
-        )
-        clause = f"{ln.clause_id} {ln.clause_title}".strip()
-        return (
-            i,
-            ln.unit_name,
-            subject,
-            ln.district,
-            clause,
-            ln.year,
-            ln.amount_fen,
-            ln.status,
-            ln.state,
-            ln.payment_wording,
-            review,
-            ln.review_note,
-        )
 
     def _text_filter(self, text: str) -> None:
         self.model.set_filter(text)
@@ -396,35 +312,7 @@ class EntitlementsPage(QWidget):
                 + "</p>"
             )
             return
-        self.detail.setHtml(self.detail_html(line))
-
-    def detail_html(self, ln: EntitlementLine) -> str:
-        subject = (
-            ln.subject_name
-            if ln.subject_kind == "unit"
-            else f"{KIND_PREFIX[ln.subject_kind]}{ln.subject_name}"
-        )
-        who = escape(ln.unit_name) + (f"（{escape(subject)}）" if ln.subject_kind != "unit" else "")
-        code = ln.credit_code or ln.person_id_masked
-        year = f"{ln.year} 年" if ln.year is not None else "未分年度"
-        money = f"{year}：<b>{format_yuan(ln.amount_fen)}</b> 元"
-        if ln.status == AWAITING and not ln.amount_fen:
-            money = "金额：<b>待经办人录入</b>（选中后点“录入金额…”）"
-        if ln.total_fen != ln.amount_fen:
-            money += f"（本条合计 {format_yuan(ln.total_fen)} 元）"
-        state = f"{escape(ln.status)}" + (f"，{escape(ln.state)}" if ln.state else "")
-        wording = ""
-        if ln.payment_wording:
-            tip = PAYMENT_WORDING_TIPS.get(ln.payment_wording, ln.payment_wording)
-            wording = f"<br><span style='color:#555'>支持方式：{escape(tip)}</span>"
-        return (
-            f"<h3 style='margin:0'>{who}</h3>"
-            f"<p style='margin:2px 0; color:#555'>{escape(code)}　{escape(ln.district)}</p>"
-            f"<p style='margin:6px 0'>{money}<br>状态：{state}{wording}</p>"
-            + review_html(ln.review_note)
-            + "<hr>"
-            + explanation_html(ln.explanation)
-        )
+        self.detail.setHtml(line_html(line))
 
     # --- actions --------------------------------------------------------------------------
 
