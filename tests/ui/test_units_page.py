@@ -183,3 +183,15 @@ def test_empty_state_downloads_the_unit_template(app, make_window, qtbot, tmp_pa
     assert str(saved) in window.findChild(QMessageBox).text()
     headers = [c.value for c in next(load_workbook(saved).worksheets[0].iter_rows(max_row=1))]
     assert {"单位名称", "统一社会信用代码", "旗县区"} <= {str(h).strip("* ") for h in headers if h}
+
+
+def test_the_form_dialog_remembers_its_size(app, make_window, qtbot):
+    window = make_window()
+    page = open_page(window, qtbot, "units")
+    form = open_new_unit_form(page, qtbot)
+    form.resize(700, 640)
+    form.reject()
+    qtbot.waitUntil(lambda: page.findChild(UnitForm) is None)
+    again = open_new_unit_form(page, qtbot)
+    assert (again.width(), again.height()) == (700, 640)
+    again.reject()
