@@ -291,6 +291,17 @@ def test_d3_consecutive_entries_across_the_effective_date_pay_once() -> None:
     assert sum(e.total_fen for e in ents) == 5_000_000
 
 
+def test_d3_first_entry_must_be_in_force_when_the_catalog_says_so() -> None:
+    recs = [
+        rec(1, "tsme", Level.NATIONAL, date(2020, 5, 1)),
+        rec(2, "tsme", Level.NATIONAL, date(2021, 9, 1)),
+    ]
+    pol = _twice()
+    strict = type(pol)(pol.document, pol.clauses, settings={"consecutive_first_may_precede_effective": False})
+    (e,) = run(strict, subject(recs))
+    assert (e.status, e.total_fen) == (EntitlementStatus.NO_POLICY, 0)
+
+
 def test_d3_second_entry_before_the_effective_date_is_no_policy() -> None:
     recs = [
         rec(1, "tsme", Level.NATIONAL, date(2020, 5, 1)),

@@ -43,12 +43,15 @@ def matching(ctx: Context, clause: Clause) -> list[RecognitionRecord]:
     )
 
 
-def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, list[str]]]:
+def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, list[str], str]]:
+    """(recognition, extra lines, a refusal of the chain or "") for each qualifying event."""
     trigger = clause.trigger
     assert trigger is not None
     recs = matching(ctx, clause)
     if trigger.consecutive <= 1:
-        return [(r, []) for r in recs]
+        return [(r, [], "") for r in recs]
+    first_may_precede = ctx.flag("consecutive_first_may_precede_effective", True)
+    effective = ctx.policy.document.effective
     # D3: N 评价入库 in consecutive calendar years; the chain ends at the later record.
     n = trigger.consecutive
     kept = [r for r in recs if r.status != RecognitionStatus.REVOKED]
@@ -64,7 +67,8 @@ def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, l
             f"连续 {n} 年入库：" + "；".join(f"{c.date.isoformat()}（记录号 {c.id}）" for c in chain if c),
             f"以第 {n} 次入库（{last.date.isoformat()}）为认定日期判断适用政策",
         ]
-        out.append((last, lines))
+        early = not first_may_precede and any(c.date < effective for c in chain if c)
+        out.append((last, lines, "无适用政策（连续入库中有早于施行日期的入库）" if early else ""))
     return out
 
 
@@ -108,9 +112,9 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
     paid_subject = False
     paid_years: set[int] = set()
     pre_policy_counts = ctx.flag("once_counts_pre_policy", False)
-    for rec, extra in _candidates(ctx, clause):
+    for rec, extra, chain_gap in _candidates(ctx, clause):
         key = rec_key(clause, rec)
-        refusal = qualify(ctx, clause, rec)
+        refusal = (EntitlementStatus.NO_POLICY, chain_gap) if chain_gap else qualify(ctx, clause, rec)
         if refusal is not None:
             status, reason = refusal
             if pre_policy_counts and status == EntitlementStatus.NO_POLICY:
