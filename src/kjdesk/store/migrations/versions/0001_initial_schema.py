@@ -8,6 +8,11 @@ Create Date: 2026-11-23 09:19:14.165912
 import sqlalchemy as sa
 from alembic import op
 
+ONE_SUBJECT = (
+    "(CASE WHEN unit_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN platform_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN person_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -207,7 +212,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.Integer(), nullable=True),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1",
+            ONE_SUBJECT,
             name="ck_fact_one_subject",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="RESTRICT"),
@@ -243,7 +248,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.Integer(), nullable=True),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1",
+            ONE_SUBJECT,
             name="ck_recognition_one_subject",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="RESTRICT"),
@@ -273,7 +278,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.Integer(), nullable=True),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1",
+            ONE_SUBJECT,
             name="ck_entered_one_subject",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="RESTRICT"),
@@ -308,7 +313,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.Integer(), nullable=True),
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "(unit_id IS NOT NULL) + (platform_id IS NOT NULL) + (person_id IS NOT NULL) = 1",
+            ONE_SUBJECT,
             name="ck_entitlement_one_subject",
         ),
         sa.ForeignKeyConstraint(
