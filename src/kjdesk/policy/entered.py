@@ -30,7 +30,7 @@ from kjdesk.policy.scope import Context, cancel_after
 
 def yearly_standard(ctx: Context, clause: Clause, year: int) -> int | None:
     table = ctx.setting("yearly_standards", {})
-    if not isinstance(table, dict):
+    if not isinstance(table, dict) or not ctx.flag("yearly_standard_prefills", True):
         return None
     per_clause = table.get(clause.id)
     if not isinstance(per_clause, dict):
@@ -100,7 +100,7 @@ def _decide(
                 clause, key, EntitlementStatus.NOT_ELIGIBLE, reason + "，请更正录入金额", lines, rec
             )
         amount, source = entry.amount_fen, "采用录入金额"
-    elif lo is not None:
+    elif lo:
         amount, source = lo, "未录入金额，按配套下限默认"
     elif (standard := yearly_standard(ctx, clause, year)) is not None:
         amount, source = standard, f"未录入金额，按 {year} 年度标准预填"
