@@ -9,6 +9,20 @@ Each clause is computed by the module of its form (``forms`` for fixed amounts a
 schedules, ``rates`` for rates and steps, ``entered`` for officer-entered amounts); then
 the exclusion groups of D1 are applied across the clauses (``exclusion``). ``as_of`` (the
 day of the computation, today by default) only bounds open-ended schedules (D4).
+
+Where each decision of clauses.md Part I lives (every reading is a catalog setting or a
+clause field; the engine holds no city's numbers):
+
+- D1 exclusion groups: ``exclusion.apply_groups`` (same year highest, later higher pays the
+  difference off the earliest instalments, later equal/lower nothing).
+- D2 repeats (``clause.repeat``), D3 consecutive 入库, D10 policy in force and subject in
+  the city, ``requires_valid``: ``forms.by_recognition`` / ``forms.qualify``.
+- D4 schedules, first year, 每年 without N, cancellation: ``forms.schedule_years``,
+  ``scope.cancel_after``. D5 floors: ``forms.build_fixed``.
+- D6 rates and caps, D7 steps: ``rates``. D8 entered amounts, matching, yearly standards,
+  D9 cash OTHER: ``entered``; non-cash rows never pay (``is_cash``).
+- D11 is the services' (the records keep 文号 and evidence); D12 is data (stage 续签,
+  years = 0); D13: amounts are exact Decimal 分 rounded half-up once (``money.round_fen``).
 """
 
 from __future__ import annotations
