@@ -192,13 +192,13 @@ def _read_sheet(
             raise RosterFileError(
                 f"工作表“{name}”有 {sheet.height} 行，超过 {MAX_ROWS} 行的上限，请拆分后分批导入"
             )
-        rows: list[list[object]] = []
-        start_row = sheet.start[0] if sheet.start else 0
-        rows.extend([] for _ in range(start_row))  # keep spreadsheet row numbers
-        for i, row in enumerate(sheet.iter_rows()):
-            if check is not None and i % CHECK_EVERY == 0:
-                check()
-            rows.append(row)
+        if check is not None:
+            check()
+        # One call into calamine for the whole sheet, from A1 so that list indexes are the
+        # spreadsheet's row and column numbers.
+        rows: list[list[object]] = sheet.to_python(skip_empty_area=False)
+        if check is not None:
+            check()
     except RosterFileError:
         raise
     except calamine.PasswordError as exc:
@@ -207,9 +207,6 @@ def _read_sheet(
         if type(exc).__name__ == "Cancelled":
             raise
         raise RosterFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）") from exc
-    if sheet.start and sheet.start[1]:  # leading empty columns: keep column letters right
-        pad = [""] * sheet.start[1]
-        rows = [pad + r if r else r for r in rows]
     return rows
 
 

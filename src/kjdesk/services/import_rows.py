@@ -18,6 +18,8 @@ from kjdesk.io.cells import (
     CellError,
     check_date_range,
     check_not_error,
+    clean_text,
+    credit_code_ok,
     is_blank,
     parse_code,
     parse_date,
@@ -50,10 +52,11 @@ from kjdesk.validation import (
     check_name,
     check_phone,
     check_size_class,
-    normalize_text,
 )
 
 PROGRESS_EVERY = 2000
+MEMO_LIMIT = 20_000
+_BLANK = frozenset(("", None))
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class ParseContext:
     mapping: dict[str, int]
     today: date
     errors: list[RowError] = field(default_factory=list)
+    memo: dict[str, dict[tuple[type, object], tuple[bool, object]]] = field(default_factory=dict)
     _titles: dict[tuple[str, str], ResolvedTitle | str] = field(default_factory=dict)
 
     def column(self, key: str) -> str:
@@ -126,9 +130,33 @@ def _take(
         ctx.error(out.row, key, raw, str(exc))
 
 
+def _memo(
+    ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str, read: Callable[[object], object]
+) -> None:
+    """``_take`` for columns whose values repeat down a roster (dates, 旗县区, 状态): each distinct
+    value is read once."""
+    raw = cells.get(key)
+    if is_blank(raw):
+        return
+    memo = ctx.memo.setdefault(key, {})
+    mkey = (type(raw), raw)
+    hit = memo.get(mkey)
+    if hit is None:
+        try:
+            hit = (True, read(raw))
+        except (CellError, FieldError) as exc:
+            hit = (False, str(exc))
+        if len(memo) < MEMO_LIMIT:
+            memo[mkey] = hit
+    if hit[0]:
+        out.values[key] = hit[1]
+    else:
+        ctx.error(out.row, key, raw, str(hit[1]))
+
+
 def _text(raw: object) -> str:
     check_not_error(raw)
-    return normalize_text(text_of(raw))
+    return clean_text(raw)
 
 
 def _required(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], *keys: str) -> None:
@@ -138,7 +166,8 @@ def _required(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], *keys
 
 
 def _credit(raw: object) -> str:
-    return check_credit_code(parse_code(raw, "统一社会信用代码"))
+    code = parse_code(raw, "统一社会信用代码")
+    return code if credit_code_ok(code) else check_credit_code(code)
 
 
 def _idno(raw: object) -> str:
@@ -166,13 +195,13 @@ def _unit(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "name", "credit_code")
     _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "单位名称"))
     _take(ctx, out, cells, "credit_code", _credit)
-    _take(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
-    _take(ctx, out, cells, "kind", _choice(UNIT_KINDS, "单位类型"))
-    _take(ctx, out, cells, "size_class", lambda r: check_size_class(_text(r)))
+    _memo(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
+    _memo(ctx, out, cells, "kind", _choice(UNIT_KINDS, "单位类型"))
+    _memo(ctx, out, cells, "size_class", lambda r: check_size_class(_text(r)))
     for key in ("industry", "address", "contact", "note"):
         _take(ctx, out, cells, key, _text)
     _take(ctx, out, cells, "phone", lambda r: check_phone(_text(r)))
-    _take(ctx, out, cells, "registered_from", lambda r: parse_date(r))
+    _memo(ctx, out, cells, "registered_from", lambda r: parse_date(r))
 
 
 def _platform(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
@@ -191,7 +220,7 @@ def _person(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None
     _take(ctx, out, cells, "id_number", _idno)
     _take(ctx, out, cells, "employer_code", _credit)
     _take(ctx, out, cells, "employer_name", _text)
-    _take(ctx, out, cells, "role", _choice(PERSON_ROLES, "身份"))
+    _memo(ctx, out, cells, "role", _choice(PERSON_ROLES, "身份"))
     _take(ctx, out, cells, "phone", lambda r: check_phone(_text(r)))
     _take(ctx, out, cells, "note", _text)
 
@@ -217,13 +246,13 @@ def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: 
 
 def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "title", "date")
-    _take(ctx, out, cells, "date", _date_in_range(ctx.today))
-    _take(ctx, out, cells, "valid_until", lambda r: parse_date(r))
-    _take(ctx, out, cells, "status", _choice(STATUS_CHOICES, "状态"))
-    _take(ctx, out, cells, "status_date", _date_in_range(ctx.today))
+    _memo(ctx, out, cells, "date", _date_in_range(ctx.today))
+    _memo(ctx, out, cells, "valid_until", lambda r: parse_date(r))
+    _memo(ctx, out, cells, "status", _choice(STATUS_CHOICES, "状态"))
+    _memo(ctx, out, cells, "status_date", _date_in_range(ctx.today))
     for key in ("doc_number", "subject_name", "platform_name", "note"):
         _take(ctx, out, cells, key, _text)
-    _take(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
+    _memo(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
     if not is_blank(cells.get("title")):
         _resolve(ctx, out, cells, want=None)
     _subject_code(ctx, out, cells, out.values.get("subject_kind"))
@@ -266,7 +295,7 @@ def _nearest_indicator(text: str) -> str:
 def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "year", "indicator", "value")
     _subject_code(ctx, out, cells, None)
-    _take(ctx, out, cells, "year", lambda r: parse_year(r, ctx.today))
+    _memo(ctx, out, cells, "year", lambda r: parse_year(r, ctx.today))
     for key in ("subject_name", "item_ref", "reference"):
         _take(ctx, out, cells, key, _text)
     raw_ind = cells.get("indicator")
@@ -338,7 +367,7 @@ def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress
         row = rows[i]
         width = len(row)
         cells = {k: row[j] for k, j in items if j < width}
-        if all(is_blank(v) for v in cells.values()) or is_example(row):
+        if set(cells.values()) <= _BLANK or is_example(row):
             continue
         parsed = ParsedRow(i + 1)
         parse(ctx, parsed, cells)
