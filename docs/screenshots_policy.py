@@ -111,6 +111,8 @@ def shoot(qapp, window, out: Path) -> None:  # noqa: ANN001 - QApplication, Main
     settle(qapp, window)
     units.detail.tabs.setCurrentWidget(units.detail.eligibility)
     settle(qapp, window)
+    units.detail.eligibility.select_clause("BT-06-little-giant")
+    settle(qapp, window, 0.2)
     window.grab().save(str(out / "unit_eligibility.png"))
 
     window.page("entitlements")

@@ -38,14 +38,16 @@ def test_unit_detail_shows_what_the_unit_gets_is_refused_and_could_get(app, make
     assert view.model.item(0, 1).text() == "300,000.00"  # the total owed, beside the group
     unit = held.child(0, 0)  # the unit has a platform: rows are grouped by subject
     assert unit.text() == "本单位"
-    assert [unit.child(0, c).text() for c in (0, 1, 3)] == [
-        "国家高新技术企业认定",
-        "300,000.00",
-        "BT-06-hte-cert",
-    ]
+    assert [unit.child(0, c).text() for c in range(3)] == ["国家高新技术企业认定", "300,000.00", "应享"]
     refused = view.model.item(1, 0)
     lab = refused.child(0, 0)
     assert lab.text() == "平台：稀土重点实验室"
-    assert lab.child(0, 3).text() == "BT-08-r-kl"
-    assert "施行" in lab.child(0, 2).text()  # the reason, in words
+    assert [lab.child(0, c).text() for c in range(3)] == ["自治区级重点实验室", "", "不予支持"]
     assert "已享受 2 项（应享合计 300,000.00 元）" in view.summary.text()
+
+    assert view.select_clause("BT-08-r-kl", "平台：稀土重点实验室")
+    text = view.detail.toPlainText()
+    assert "BT-08-r-kl" in text and "原因：" in text and "施行" in text  # the reason, in words
+    assert view.select_clause("BT-06-little-giant")
+    text = view.detail.toPlainText()
+    assert "还需要：" in text and "小巨人" in text

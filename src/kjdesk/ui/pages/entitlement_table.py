@@ -78,6 +78,8 @@ class EntitlementModel(RowTableModel):
                 return PAYMENT_WORDING_TIPS.get(row[F_WORDING], "")
             if field == F_REVIEW and row[F_NOTE]:
                 return row[F_NOTE]
+            if field in (F_UNIT, F_SUBJECT, F_CLAUSE):
+                return row[field]  # the whole text of a cell the column may cut short
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if field == F_REVIEW and row[F_REVIEW]:
