@@ -61,17 +61,8 @@ def make_qapplication(argv: list[str] | None = None):  # noqa: ANN201 - QApplica
     return qapp
 
 
-def demo_db_path() -> Path:
-    from kjdesk.services.app import default_data_dir
-
-    return default_data_dir() / "kjdesk-demo.sqlite"
-
-
-def is_demo_database(app, args: argparse.Namespace) -> bool:  # noqa: ANN001 - App
-    from kjdesk.services import settings as bureau_settings
-
-    check = getattr(bureau_settings, "is_demo", None)  # set by the demo builder, when it exists
-    return bool(args.demo or (check is not None and check(app)))
+def is_demo_database(app) -> bool:  # noqa: ANN001 - App
+    return bool(app.extra.get("demo"))
 
 
 def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
@@ -86,7 +77,7 @@ def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
     from kjdesk.services.startup import DatabaseDamaged, DatabaseLocked, open_checked, recover_from_backup
     from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
 
-    db = args.db or (demo_db_path() if args.demo else None)
+    db = args.db
     if db is None and args.smoke_test:  # never touch the officer's own database for a self-check
         import tempfile
 
@@ -152,11 +143,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QDialog
 
     from kjdesk.services.settings import bureau
+    from kjdesk.ui.demo_start import open_demo_database
     from kjdesk.ui.first_run import FirstRunDialog
     from kjdesk.ui.main_window import MainWindow
 
     qapp = make_qapplication([sys.argv[0]])
-    app = open_database(args)
+    app = open_demo_database(args) if args.demo else open_database(args)
     if app is None:
         return EXIT_USER
     try:
@@ -171,10 +163,18 @@ def run_gui(args: argparse.Namespace) -> int:
                 return EXIT_USER
             else:
                 dialog = FirstRunDialog(app)
-                if dialog.exec() != QDialog.DialogCode.Accepted or dialog.bureau is None:
+                accepted = dialog.exec() == QDialog.DialogCode.Accepted
+                if dialog.want_demo:  # 先看看演示数据: the officer's database stays as it was
+                    app.close()
+                    app = open_demo_database(args, dialog.city() or "baotou")
+                    if app is None:
+                        return EXIT_USER
+                    current = bureau(app)
+                elif not accepted or dialog.bureau is None:
                     return EXIT_OK
-                current = dialog.bureau
-        window = MainWindow(app, current, demo=is_demo_database(app, args))
+                else:
+                    current = dialog.bureau
+        window = MainWindow(app, current, demo=is_demo_database(app))
         window.show()
         warning = app.extra.get("backup_warning")
         if warning:

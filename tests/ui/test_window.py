@@ -185,3 +185,32 @@ def test_ctrl_i_opens_the_import_wizard_and_its_end_refreshes_the_pages(app, mak
     add_unit(app, UnitInput(name="导入的公司", credit_code=CODE, district="东河区"))  # as an import would
     wizard.reject()
     qtbot.waitUntil(lambda: page.model.total == 1, timeout=5000)
+
+
+def test_first_run_demo_button_leaves_the_officers_database_untouched(db_path, qtbot):
+    app = App.open(db_path)
+    try:
+        dialog = FirstRunDialog(app)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
+        assert dialog.want_demo and not dialog.isVisible()
+        assert bureau(app) is None  # still to be set up when the officer starts for real
+    finally:
+        app.close()
+
+
+def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, capsys, monkeypatch):
+    from kjdesk.app import run_gui
+    from kjdesk.ui import main_window
+
+    titles: list[str] = []
+    real_show = main_window.MainWindow.show
+    monkeypatch.setattr(
+        main_window.MainWindow, "show", lambda self: (titles.append(self.windowTitle()), real_show(self))
+    )
+    args = argparse.Namespace(db=str(tmp_path / "mine.sqlite"), user="", demo=True, smoke_test=True)
+    assert run_gui(args) == 0
+    assert titles == ["科技兑现台 — 包头市科学技术局（演示） [演示数据]"]
+    assert (tmp_path / "kjdesk-demo.sqlite").exists() and not (tmp_path / "mine.sqlite").exists()
+    assert "窗口自检通过" in capsys.readouterr().out

@@ -30,6 +30,7 @@ class FirstRunDialog(BaseDialog):
         super().__init__(parent)
         self.app = app
         self.bureau: Bureau | None = None
+        self.want_demo = False
         self.setWindowTitle(self.tr("首次使用：选择所服务的科技局"))
         self.setMinimumWidth(480)
         intro = QLabel(
@@ -67,6 +68,16 @@ class FirstRunDialog(BaseDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("开始使用"))
+        self.demo_button = self.buttons.addButton(
+            self.tr("先看看演示数据"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.demo_button.setObjectName("demo")
+        self.demo_button.setToolTip(
+            self.tr(
+                "打开一个虚构的演示科技局（另一个数据库文件），不影响本数据库；随时可以重新打开程序开始正式使用"
+            )
+        )
+        self.demo_button.clicked.connect(self.show_demo)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -92,6 +103,10 @@ class FirstRunDialog(BaseDialog):
 
     def _update(self) -> None:
         self.ok_button.setEnabled(self.city() is not None and bool(self.bureau_name.text().strip()))
+
+    def show_demo(self) -> None:
+        self.want_demo = True
+        self.done(int(self.DialogCode.Rejected))
 
     def accept(self) -> None:
         city = self.city()
