@@ -101,7 +101,7 @@ def test_print_settings_are_in_the_saved_workbook(app, world, tmp_path):
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows == "$3:$3"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
-    assert ws["C4"].number_format == "@" or ws["G4"].number_format == "#,##0.0000"
+    assert ws["G4"].number_format == "#,##0.0000" and ws["A3"].font.b and ws["A3"].border.left.style == "thin"
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "制表人：" in texts and "复核人：" in texts and any(t.startswith("日期：") for t in texts)
 

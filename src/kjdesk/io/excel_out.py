@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -33,6 +33,7 @@ from kjdesk.money import FEN_PER_WAN
 FONT_NAME = "宋体"
 WAN_FORMAT = "#,##0.0000"
 INT_FORMAT = "0"
+LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 DATA, SUBTOTAL, TOTAL, SECTION, HEADER = "data", "subtotal", "total", "section", "header"
 
 
@@ -79,19 +80,35 @@ _ALIGN = {
 _FORMATS = {"money": WAN_FORMAT, "int": INT_FORMAT, "percent": "0.0%"}
 
 
+class _TemplateCell(Cell):
+    """A cell whose style is set once and reused for a whole column: its style id is computed
+    once instead of for every value written."""
+
+    __slots__ = ("_frozen_id",)
+
+    def freeze_style(self) -> None:
+        self._frozen_id = Cell.style_id.fget(self)
+
+    @property
+    def style_id(self) -> int:
+        return self._frozen_id
+
+
 class _Styler:
     """One reusable styled cell per (column, row kind) of a write-only sheet."""
 
     def __init__(self, ws, columns: Sequence[Column]) -> None:  # noqa: ANN001 - WriteOnlyWorksheet
         self.ws = ws
         self.columns = columns
-        self.cells: dict[str, list[WriteOnlyCell]] = {}
+        self.cells: dict[str, list[_TemplateCell]] = {}
+        self.wrapped = [i for i, c in enumerate(columns) if c.kind == "wrap"]
+        self.capacity = {i: max(2, int((columns[i].width - 1) / 0.95)) for i in self.wrapped}
 
-    def _make(self, kind: str) -> list[WriteOnlyCell]:
+    def _make(self, kind: str) -> list[_TemplateCell]:
         cells = []
         bold = kind in (SUBTOTAL, TOTAL, HEADER, SECTION)
         for col in self.columns:
-            c = WriteOnlyCell(self.ws)
+            c = _TemplateCell(self.ws, row=1, column=1)
             c.font = Font(name=FONT_NAME, size=10, bold=bold)
             c.border = _BOX
             if kind == HEADER:
@@ -104,8 +121,20 @@ class _Styler:
                     c.number_format = _FORMATS[col.kind]
             if kind in _FILLS:
                 c.fill = _FILLS[kind]
+            c.freeze_style()
             cells.append(c)
         return cells
+
+    def lines_needed(self, values: Sequence[object]) -> int:
+        """How many lines the wrapped columns of a row take (a 汉字 is two GBK bytes, about
+        two width units of the column), so the row is printed tall enough."""
+        lines = 1
+        for i in self.wrapped:
+            text = values[i] if i < len(values) else None
+            if isinstance(text, str) and text:
+                width = len(text.encode("gbk", errors="replace"))
+                lines = max(lines, -(-width // self.capacity[i]))
+        return lines
 
     def row(self, kind: str, values: Sequence[object]) -> list[object]:
         cells = self.cells.get(kind)
@@ -195,6 +224,9 @@ def write_sheet(wb: Workbook, sheet: TableSheet, progress=None) -> int:  # noqa:
             ws.row_dimensions[row_no].height = 22
         elif kind == HEADER:
             ws.row_dimensions[row_no].height = 30
+        lines = styler.lines_needed(values) if kind != HEADER else 1
+        if lines > 1:
+            ws.row_dimensions[row_no].height = LINE_HEIGHT * lines + 4
         ws.append(styler.row(kind, values))
         if progress is not None and count % 2000 == 0:
             progress.check()
