@@ -99,7 +99,7 @@ def test_unit_detail_lists_platforms_people_and_recognitions(app, make_window, q
     detail = page.detail
     qtbot.waitUntil(lambda: "包头示例科技有限公司" in detail.header.text(), timeout=5000)
     tabs = [detail.tabs.tabText(i) for i in range(detail.tabs.count())]
-    assert tabs[:3] == ["平台（1）", "人员（1）", "认定记录（1）"]
+    assert tabs[:3] == ["平台 1", "人员 1", "认定记录 1"]
     assert detail.models["people"].index(0, 1).data().count("*") == 8
 
 

@@ -147,6 +147,6 @@ class UnitDetailPanel(QWidget):
         }
         for n, (key, rows_) in enumerate(parts.items()):
             self.models[key].set_rows(rows_)
-            title = self.tabs.tabText(n).split("（")[0]
-            self.tabs.setTabText(n, f"{title}（{len(rows_)}）")
+            title = self.tabs.tabText(n).split(" ")[0]
+            self.tabs.setTabText(n, f"{title} {len(rows_)}")
         self.tabs.setTabVisible(3, data.entitlements is not None)

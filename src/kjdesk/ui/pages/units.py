@@ -119,7 +119,7 @@ class UnitsPage(RegisterPage):
     columns = [
         Column(1, "单位名称", width=260, searchable=True),
         Column(2, "统一社会信用代码", "18 位，末位为校验位", width=170, searchable=True),
-        Column(3, "旗县区", width=110, searchable=True),
+        Column(3, "旗县区", width=150, searchable=True),
         Column(4, "单位类型", "企业、高校院所、园区、服务机构或其他"),
         Column(5, "企业规模", "小微企业或其他企业：部分条款按规模适用不同比例"),
         Column(6, "所属行业", width=110),
@@ -139,7 +139,7 @@ class UnitsPage(RegisterPage):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 400])
+        splitter.setSizes([760, 480])
         splitter.setChildrenCollapsible(False)
         return splitter
 
