@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from kjdesk.io.excel_in import column_letter
 from kjdesk.io.roster_schema import KINDS, missing_columns
-from kjdesk.services.app import App, Changes, ServiceError
+from kjdesk.services.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.import_kinds import match
 from kjdesk.services.import_layout import RosterLayout, inspect_roster, read_layout, sheet_names
 from kjdesk.services.import_match import ADD, SAME, UPDATE, Ops, PlanItem, Register
@@ -247,6 +247,7 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         raise ServiceError(f"名单有 {len(plan.errors)} 处错误，未导入任何数据。请更正后重新检查")
     if plan._ops is None or plan._ctx is None:
         raise ServiceError("没有可导入的数据行")
+    require_writable(app)
     bureau = require_bureau(app)
     progress.set_status("正在写入数据库")
     with app.db.session() as s:
