@@ -2,6 +2,7 @@
 
 import time
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
@@ -144,3 +145,19 @@ def test_a_bad_file_is_reported_in_the_wizard(app, wizard, qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(wizard.sheet_page.message.text()), timeout=5000)
     assert "文件是空的" in wizard.sheet_page.message.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_template_button_writes_a_roster_that_the_wizard_then_imports(app, wizard, qtbot, tmp_path):
+    page = wizard.file_page
+    assert not page.template_button.isEnabled()  # 自动判断: no kind yet
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData("units"))
+    assert page.template_button.isEnabled()
+    out = tmp_path / "单位模板.xlsx"
+    page.save_template(out)
+    qtbot.waitUntil(lambda: "模板已保存" in page.note.text(), timeout=5000)
+    wb = openpyxl.load_workbook(out)
+    wb.active.append(["包头市甲稀土有限公司", CODE_A, "东河区"])
+    wb.save(out)
+    _to_check(qtbot, wizard, out)
+    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    assert wizard.plan.ok and wizard.plan.added == 1 and wizard.plan.rows == 1

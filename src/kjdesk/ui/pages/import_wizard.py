@@ -150,13 +150,29 @@ class FilePage(WorkPage):
         self.kind_combo.addItem(self.tr("自动判断"), None)
         for key, kind in KINDS.items():
             self.kind_combo.addItem(kind.label, key)
+        self.template_button = QPushButton(self.tr("下载空白模板…"))
+        self.template_button.setToolTip(
+            self.tr("带表头、下拉选项（旗县区、级别、认定类型、企业规模）和示例行的名单模板")
+        )
+        self.template_button.clicked.connect(self.ask_template)
+        self.kind_combo.currentIndexChanged.connect(
+            lambda _i: self.template_button.setEnabled(self.kind() is not None)
+        )
+        self.template_button.setEnabled(False)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(browse)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.kind_combo, 1)
+        kind_row.addWidget(self.template_button)
         form = QFormLayout(self)
         form.addRow(self.tr("文件："), file_row)
-        form.addRow(self.tr("名单类型："), self.kind_combo)
+        form.addRow(self.tr("名单类型："), kind_row)
+        form.addRow(self.note)
         form.addRow(self.message)
+        form.addRow(self.busy)
 
     def browse(self) -> None:
         folder = str(settings.get(settings.LAST_FOLDER)) or str(Path.home())
@@ -164,6 +180,30 @@ class FilePage(WorkPage):
         if name:
             self.path_edit.setText(name)
             settings.put(settings.LAST_FOLDER, str(Path(name).parent))
+
+    def ask_template(self) -> None:
+        kind = self.kind()
+        if kind is None:
+            return
+        folder = str(settings.get(settings.LAST_FOLDER)) or str(Path.home())
+        default = str(Path(folder) / f"{KINDS[kind].label}模板.xlsx")
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("保存名单模板"), default, "Excel 工作簿 (*.xlsx)")
+        if name:
+            self.save_template(Path(name if name.lower().endswith(".xlsx") else name + ".xlsx"))
+
+    def save_template(self, path: Path) -> None:
+        """Write a blank roster of the chosen kind to ``path`` (off the UI thread)."""
+        from kjdesk.services.roster_files import write_roster_template
+
+        kind, app = self.kind(), self.wiz.app
+        assert kind is not None
+        self.note.clear()
+        self.run(
+            lambda _p: write_roster_template(app, kind, path),
+            lambda saved: self.note.setText(
+                self.tr("模板已保存：{path}（填写后在此导入）").format(path=saved)
+            ),
+        )
 
     def path(self) -> Path:
         return Path(self.path_edit.text().strip())
@@ -173,7 +213,7 @@ class FilePage(WorkPage):
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         text = self.path_edit.text().strip()
-        return bool(text) and Path(text).is_file()
+        return self.idle() and bool(text) and Path(text).is_file()
 
 
 class SheetPage(WorkPage):
