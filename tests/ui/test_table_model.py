@@ -50,3 +50,23 @@ def test_a_hundred_thousand_units_are_fetched_in_batches_and_filtered_exactly(qt
     model.set_filter("")
     row = model.row_of_id(1)
     assert row == 99_999 and model.rowCount() == 100_000  # fetched up to it, so it can be selected
+
+
+def test_a_new_view_keeps_the_order_the_service_gave(qtbot):
+    from kjdesk.ui.table import make_table_view
+
+    model = RowTableModel(UnitsPage.columns)
+    view = make_table_view(model)
+    qtbot.addWidget(view)
+    model.set_rows(list(reversed(unit_rows(5))))
+    assert [model.row_id(r) for r in range(5)] == [5, 4, 3, 2, 1]
+
+
+def test_recognition_titles_name_the_level_once():
+    from kjdesk.services.tables import recognition_title
+
+    assert recognition_title("高新技术企业", "国家", "") == "国家高新技术企业"
+    assert recognition_title("国家科学技术奖", "国家", "") == "国家科学技术奖"
+    assert recognition_title("自治区科学技术奖", "自治区", "一等奖") == "自治区科学技术奖（一等奖）"
+    assert recognition_title("技术创新中心", "国家", "培育") == "国家技术创新中心（培育）"
+    assert recognition_title("瞪羚企业", "", "") == "瞪羚企业"

@@ -149,6 +149,17 @@ RECOGNITION_COLUMNS = (
 )
 
 
+LEVEL_PREFIXES = {"国家": "国家", "自治区": "自治区", "市级": "市级"}
+
+
+def recognition_title(type_name: str, level: str, stage: str) -> str:
+    """国家 + 高新技术企业 → 国家高新技术企业; a name that already says its level keeps it once."""
+    prefix = LEVEL_PREFIXES.get(level, level)
+    if prefix and type_name.startswith(prefix):
+        prefix = ""
+    return f"{prefix}{type_name}" + (f"（{stage}）" if stage else "")
+
+
 def recognition_table(app: App, unit_id: int | None = None) -> list[tuple]:
     """Every recognition; with ``unit_id``, those of the unit, its platforms and its people."""
     namer = _type_namer()
@@ -198,7 +209,7 @@ def recognition_table(app: App, unit_id: int | None = None) -> list[tuple]:
                 kind, name, code, district = "平台", r[6], r[7], r[8]
             else:
                 kind, name, code, district = "人员", r[9], mask_id_number(r[10] or ""), r[11] or ""
-            title = "".join(x for x in (r[13], namer(r[12]), f"（{r[14]}）" if r[14] else "") if x)
+            title = recognition_title(namer(r[12]), r[13], r[14])
             rows.append((r[0], kind, name, code, title, r[16], r[17], r[18], r[19], district))
     return rows
 

@@ -156,6 +156,8 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):  # no sort column: keep the service's order
+            return
         self._sort = (column, order)
         self._sort_all(column, order)
         self._apply()
