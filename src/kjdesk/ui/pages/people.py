@@ -99,7 +99,7 @@ class PeoplePage(RegisterPage):
         Column(1, "姓名", width=100, searchable=True),
         Column(2, "身份证号", "已遮盖：只显示前 6 位和后 4 位", width=170),
         Column(3, "工作单位", width=240, searchable=True),
-        Column(4, "旗县区", "工作单位所在的旗县区", width=100, searchable=True),
+        Column(4, "旗县区", "工作单位所在的旗县区", width=150, searchable=True),
         Column(5, "身份", "技术经纪人、人才、科技特派员等", width=100, searchable=True),
         Column(6, "电话", width=120),
     ]

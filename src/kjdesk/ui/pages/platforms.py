@@ -121,11 +121,11 @@ class PlatformsPage(RegisterPage):
     empty_text = "还没有登记创新平台。\n\n平台（重点实验室、技术创新中心、孵化器、众创空间……）依托某个单位；先登记单位，再新增平台或导入平台名录。"
     columns = [
         Column(1, "平台名称", width=240, searchable=True),
-        Column(2, "平台类型", width=150, searchable=True),
+        Column(2, "平台类型", width=190, searchable=True),
         Column(3, "级别", "国家、自治区或市级；不同级别适用不同条款", width=70),
         Column(4, "依托单位", "平台所在的单位；资金拨付给依托单位", width=220, searchable=True),
         Column(5, "信用代码", "依托单位的统一社会信用代码", width=170, searchable=True),
-        Column(6, "旗县区", width=100, searchable=True),
+        Column(6, "旗县区", width=150, searchable=True),
         Column(7, "备注"),
     ]
 

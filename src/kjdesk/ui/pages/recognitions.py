@@ -216,7 +216,7 @@ class RecognitionsPage(RegisterPage):
             width=170,
             searchable=True,
         ),
-        Column(4, "认定", "级别 + 认定类型（阶段）", width=200, searchable=True),
+        Column(4, "认定", "级别 + 认定类型（阶段）", width=240, searchable=True),
         Column(5, "认定日期", "按认定日期适用当时有效的政策", width=90),
         Column(6, "文号", width=160, searchable=True),
         Column(7, "有效期至", width=90),
