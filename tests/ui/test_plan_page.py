@@ -213,3 +213,18 @@ def test_first_run_creates_the_first_admin(app, qtbot):
     dialog.again_edit.setText("admin-pass-1")
     dialog.create()
     assert dialog.signed_in is not None and dialog.signed_in.role == "管理员"
+
+
+def test_wuhai_overview_shows_target_progress_bars(wuhai_app, qtbot, make_window):
+    from kjdesk.store.models import Recognition
+    from tests.services.disbursement_data import add_unit
+
+    with wuhai_app.db.session() as s:
+        for i in range(10):
+            u = add_unit(s, f"乌海高企{i}有限公司", "海勃湾区", 200 + i)
+            s.add(Recognition(unit_id=u.id, type_id="hte", level="国家", date=date(2024, 6, 1)))
+    page = open_page(make_window(wuhai_app), qtbot, "overview")
+    assert page.targets_box.isVisibleTo(page)
+    bar = page.bars["WH-T-11-hte"]
+    assert (bar.value(), bar.maximum()) == (10, 40) and bar.text().startswith("10 / 40 家")
+    assert "WH-T-06-national-hitech-zone" not in page.bars  # qualitative: no bar

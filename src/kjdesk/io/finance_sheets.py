@@ -214,15 +214,16 @@ def indicators_sheet(
     bureau_name: str,
     platforms: Sequence[PlatformCountLine],
     districts: Sequence[DistrictCountLine],
+    basis: str = "",
 ) -> TableSheet:
     columns = (
         Column("序号", 6, "center"),
         Column("项目", 30, "wrap"),
-        Column("国家级", 12, "int"),
-        Column("自治区级", 12, "int"),
-        Column("市级", 12, "int"),
-        Column("其他", 12, "int"),
-        Column("合计", 12, "int"),
+        Column("国家级", 15, "int"),
+        Column("自治区级", 15, "int"),
+        Column("市级", 15, "int"),
+        Column("其他", 15, "int"),
+        Column("合计", 15, "int"),
     )
 
     def rows() -> Iterator[tuple[str, Sequence[object]]]:
@@ -258,7 +259,7 @@ def indicators_sheet(
         title=f"{year}年度科技创新指标统计表",
         columns=columns,
         rows=rows(),
-        left_note=f"编制单位：{bureau_name}（依据包党发〔2021〕24号第（二十五）条考核指标）",
+        left_note=f"编制单位：{bureau_name}" + (f"（{basis}）" if basis else ""),
         unit_note="单位：个、家",
         notes=(
             "注：高新技术企业按年末仍在有效期内的认定计（有效期3年）；科技型中小企业按当年评价入库计；创新平台按登记的平台及其级别计。",
@@ -291,7 +292,7 @@ def targets_sheet(
         Column("口径", 10, "center"),
         Column("当前完成（家）", 13, "int"),
         Column("完成进度", 11, "percent"),
-        Column("说明", 36, "wrap"),
+        Column("说明", 42, "wrap"),
     )
 
     def rows() -> Iterator[tuple[str, Sequence[object]]]:

@@ -109,6 +109,10 @@ class TargetProgress:
     note: str
 
 
+def _cn(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 KIND_LABELS = {"stock": "存量", "flow": "新增", "qualitative": "定性"}
 
 
@@ -142,14 +146,14 @@ def target_progress(app: App, today: date | None = None) -> list[TargetProgress]
         else:
             if t.kind == "stock":
                 hits = {(r.unit_id, r.platform_id, r.person_id) for r in wanted if valid_on(r, as_of)}
-                note = f"截至{as_of:%Y年%m月%d日}仍有效的认定"
+                note = f"截至{_cn(as_of)}仍有效的认定"
             else:
                 hits = {
                     (r.unit_id, r.platform_id, r.person_id)
                     for r in wanted
                     if flow_from <= r.date <= as_of and r.status != "撤销"
                 }
-                note = f"{flow_from:%Y年%m月%d日}至{as_of:%Y年%m月%d日}新获认定"
+                note = f"{_cn(flow_from)}至{_cn(as_of)}新获认定"
             current = len(hits)
             progress = current / t.minimum
         out.append(

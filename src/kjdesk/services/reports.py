@@ -137,7 +137,8 @@ def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tu
             )
             for d in ind.districts
         ]
-        return indicators_sheet(year, bureau.name, plats, dists), len(plats) + len(dists), 0
+        basis = "依据包党发〔2021〕24号第（二十五）条考核指标" if bureau.city == "baotou" else ""
+        return indicators_sheet(year, bureau.name, plats, dists, basis), len(plats) + len(dists), 0
     if kind == "targets":
         today = today or date.today()
         progress = target_progress(app, today)
@@ -149,7 +150,11 @@ def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tu
             TargetLine(t.article, t.metric, t.target_text, t.kind_label, t.current, t.progress, t.note)
             for t in progress
         ]
-        return targets_sheet(f"{today:%Y年%m月%d日}", bureau.name, tlines), len(tlines), 0
+        return (
+            targets_sheet(f"{today.year}年{today.month}月{today.day}日", bureau.name, tlines),
+            len(tlines),
+            0,
+        )
     raise ServiceError(f"未知报表“{kind}”：可选 {'、'.join(REPORTS)}")
 
 

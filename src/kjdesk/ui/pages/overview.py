@@ -195,7 +195,13 @@ class OverviewPage(QWidget):
                 self.deadline_list, f"{days} 天后到期：{r.doc_number} 应于 {r.due_on} 前下达", "#b36b00"
             )
         for r in rem.receipts_unknown:
-            self._item(self.deadline_list, f"无法计算到期日：{r.doc_number}。{r.due_note}", "#b36b00")
+            year = r.due_note[:4]
+            self._item(
+                self.deadline_list,
+                f"无法计算到期日：{r.doc_number}（{r.received_on} 收到；{year} 年节假日安排尚未录入）",
+                "#b36b00",
+                r.due_note,
+            )
         if self.deadline_list.count() == 0:
             self._item(self.deadline_list, self.tr("没有逾期或即将到期的资金指标"), "#2e6b3a")
 
@@ -210,10 +216,10 @@ class OverviewPage(QWidget):
             self._item(self.expiring_list, self.tr("90 天内没有到期的认定"), "#2e6b3a")
 
     @staticmethod
-    def _item(widget: QListWidget, text: str, color: str) -> None:
+    def _item(widget: QListWidget, text: str, color: str, tip: str = "") -> None:
         item = QListWidgetItem(text)
-        item.setForeground(Qt.GlobalColor.black if color == "#333333" else _color(color))
-        item.setToolTip(text)
+        item.setForeground(_color(color))
+        item.setToolTip(tip or text)
         widget.addItem(item)
 
     def _draw_chart(self, data: OverviewData) -> None:
@@ -236,6 +242,7 @@ class OverviewPage(QWidget):
         y_axis = QValueAxis()
         y_axis.setLabelFormat("%.0f")
         y_axis.setRange(0, max([1.0, *(float(format_wan(f).replace(",", "")) for f in per_year)]) * 1.15)
+        y_axis.applyNiceNumbers()
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)
