@@ -214,3 +214,24 @@ def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, ca
     assert titles == ["科技兑现台 — 包头市科学技术局（演示） [演示数据]"]
     assert (tmp_path / "kjdesk-demo.sqlite").exists() and not (tmp_path / "mine.sqlite").exists()
     assert "窗口自检通过" in capsys.readouterr().out
+
+
+def test_a_hidden_page_reloads_when_shown_again(app, make_window, qtbot):
+    from kjdesk.services.app import Changes
+
+    fill_register(app)
+    window = make_window()
+    units = open_page(window, qtbot, "units")
+    people = open_page(window, qtbot, "people")
+    add_unit(
+        app,
+        UnitInput(
+            name="后来登记的公司", credit_code=make_credit_code("91150207MA0N0000E"), district="石拐区"
+        ),
+    )
+    window.hub.announce(Changes(units=True))
+    assert units.model.total == 1  # hidden: not reloaded yet
+    assert units.isHidden() or not units.isVisible()
+    window.page("units")
+    qtbot.waitUntil(lambda: units.model.total == 2, timeout=5000)
+    assert people.model.total == 1

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,6 +40,7 @@ class RegisterPage(QWidget):
         super().__init__(parent)
         self.app, self.hub, self.ops = app, hub, hub.ops
         self.loaded = False
+        self._stale = False
         self._select_after: int | None = None
         self.model = RowTableModel(self.columns, self)
         self.view = make_table_view(self.model, self)
@@ -132,15 +133,28 @@ class RegisterPage(QWidget):
             watched is self.view
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Delete
             and not event.modifiers()
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
-            self.delete_selected()
+            if event.key() == Qt.Key.Key_Delete:
+                self.delete_selected()
+            else:
+                self.edit_selected()
             return True
         return super().eventFilter(watched, event)
 
     def refresh(self, changes: Changes) -> None:
+        """Reload when the change concerns this page; a hidden page waits until it is shown."""
         if any(getattr(changes, w) for w in self.watches):
+            if self.isVisible():
+                self.reload()
+            else:
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.reload()
 
     def reload(self) -> None:
