@@ -169,3 +169,18 @@ def test_restore_is_disabled_when_read_only(app, db_path, make_window, qtbot):
     finally:
         window.hub.ops.wait()
         ro.close()
+
+
+def test_selecting_an_event_shows_before_and_after_field_by_field(app, make_window, qtbot):
+    from kjdesk.services.register import update_unit
+
+    u = seed(app)
+    update_unit(app, u.id, UnitInput(name=u.name, credit_code=u.credit_code, district="青山区"))
+    window = make_window()
+    page = open_page(window, qtbot, "audit")
+    page.view.selectRow(0)  # the newest: the 修改 of the unit
+    text = page.detail.toPlainText()
+    assert "修改" in text and "district" in text and "昆都仑区" in text and "青山区" in text
+    page.view.selectRow(1)  # the person: its 身份证号 masked here too
+    text = page.detail.toPlainText()
+    assert "张三" in text and ID not in text and ID[-4:] in text

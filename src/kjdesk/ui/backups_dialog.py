@@ -121,7 +121,7 @@ class BackupsDialog(BaseDialog):
         )
         self.where.setText(
             self.tr(
-                "备份文件夹：{f}\n共 {n} 份自动备份，保留最新 {k} 份；每天首次启动、升级、导入和恢复前自动备份。"
+                "备份文件夹：{f}\n共 {n} 份备份，自动保留最新 {k} 份；每天首次启动、升级、导入和恢复前自动备份。"
             ).format(f=self.folder, n=len(self.rows), k=keep)
         )
         self.loaded = True

@@ -7,10 +7,12 @@ removed; 备份与恢复… opens the backups dialog. 身份证号 in the values
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -111,11 +115,21 @@ class AuditPage(QWidget):
         self.model = RowTableModel(COLUMNS, self)
         self.view = make_table_view(self.model, self, sortable=False)
         self.view.setObjectName("events")
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        self.detail = QTextBrowser(self)
+        self.detail.setObjectName("detail")
+        self.detail.setPlaceholderText(self.tr("选择一条事件，查看修改前后逐项对照"))
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("audit_splitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(bar)
         layout.addLayout(actions)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.splitter, 1)
         self._dates_toggled(False)
         self.reload()
 
@@ -219,6 +233,15 @@ class AuditPage(QWidget):
         box.setCurrentIndex(max(index, 0))
         box.blockSignals(False)
 
+    def _show_detail(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            self.detail.clear()
+            return
+        r = self.model.row_tuple(index.row())
+        head = f"<p><b>#{r[1]}</b>　{escape(r[2])}　{escape(r[3])}　{escape(r[4])}　{escape(r[5])} {escape(r[6])}</p>"
+        self.detail.setHtml(head + changes_html(r[7], r[8]))
+
     # --- actions --------------------------------------------------------------------------
 
     def verify(self) -> None:
@@ -264,3 +287,38 @@ class AuditPage(QWidget):
 
         dialog = BackupsDialog(self.app, self.hub, self)
         dialog.open()
+
+
+def _parse(text: str) -> object:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _value(v: object) -> str:
+    if v is None or v == "":
+        return "（空）"
+    return escape(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+
+
+def changes_html(before: str, after: str) -> str:
+    """Before and after side by side, one line per field; changed fields in bold."""
+    old, new = _parse(before), _parse(after)
+    if isinstance(old, dict) or isinstance(new, dict):
+        old_d = old if isinstance(old, dict) else {}
+        new_d = new if isinstance(new, dict) else {}
+        rows = []
+        for key in sorted(set(old_d) | set(new_d)):
+            a, b = old_d.get(key), new_d.get(key)
+            changed = isinstance(old, dict) and isinstance(new, dict) and a != b  # an edit, not an add
+            style = " style='font-weight:bold;color:#b03a48'" if changed else ""
+            rows.append(f"<tr{style}><td>{escape(key)}</td><td>{_value(a)}</td><td>{_value(b)}</td></tr>")
+        return (
+            "<table cellspacing='0' cellpadding='3' border='1'><tr><th>字段</th><th>修改前</th><th>修改后</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+    return f"<p>修改前：{_value(old)}</p><p>修改后：{_value(new)}</p>"
