@@ -379,3 +379,31 @@ def test_app_open_still_works_for_a_plain_app(db_path):
     a = App.open(db_path)
     assert not a.read_only and a.writer_lock is None
     a.close()
+
+
+def test_a_writer_that_lost_its_lock_stops_writing(app, db_path):
+    import json
+    import time
+
+    app.close()
+    a = open_checked(db_path, actor="张经办", heartbeat=False, backup_daily=False)
+    try:
+        # this PC slept past the stale age and a colleague took the lock over
+        info = {
+            "user": "li",
+            "officer": "李复核",
+            "host": "OTHER-PC",
+            "pid": 1,
+            "since": "2026-01-05T08:00:00",
+        }
+        lock_path(db_path).write_text(json.dumps({**info, "token": "theirs"}), encoding="utf-8")
+        a.writer_lock.start_heartbeat(interval=0.05)
+        deadline = time.monotonic() + 5
+        while not a.read_only and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert a.read_only
+        with pytest.raises(ReadOnlyDatabase):
+            _unit(a)
+    finally:
+        a.close()
+    assert read_lock(lock_path(db_path)).token == "theirs"  # their lock is left alone

@@ -17,7 +17,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from kjdesk.services.app import App, ServiceError, default_db_path
+from kjdesk.services.app import App, ServiceError, default_db_path, refuse_writes
 from kjdesk.services.backups import check_backup, daily_backup
 from kjdesk.store import backup as files
 from kjdesk.store.db import Database, current_revision, database_url, head_revision
@@ -84,6 +84,7 @@ def open_checked(
     except BaseException:
         lock.release()
         raise
+    lock.on_lost = lambda _holder: make_read_only(app)
     if heartbeat:
         lock.start_heartbeat()
     if backup_daily:
@@ -92,6 +93,12 @@ def open_checked(
         except (OSError, sqlite3.Error, files.BadDatabaseFile) as exc:  # start anyway, and say so
             app.extra["backup_warning"] = f"今日自动备份失败：{exc}"
     return app
+
+
+def make_read_only(app: App) -> None:
+    """From now on refuse every write (the writer lock was lost to a colleague)."""
+    app.read_only = True
+    refuse_writes(app.db)
 
 
 def sign_lock(app: App) -> None:

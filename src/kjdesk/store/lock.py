@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +134,9 @@ class WriterLock:
         )
         self.held = False
         self.cleared: LockInfo | None = None  # the stale lock this one replaced, if any
+        # Called from the heartbeat thread when the lock turns out to be someone else's now
+        # (this PC slept past ``stale_after`` and a colleague took over): stop writing.
+        self.on_lost: Callable[[LockInfo | None], None] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -231,8 +235,12 @@ class WriterLock:
             while not self._stop.wait(interval):
                 try:
                     self.refresh()
-                except (DatabaseLocked, OSError):
+                except DatabaseLocked as exc:
+                    if self.on_lost is not None:
+                        self.on_lost(exc.holder)
                     return
+                except OSError:  # the shared folder is briefly unreachable: try again next beat
+                    continue
 
         self._thread = threading.Thread(target=beat, name="kjdesk-lock-heartbeat", daemon=True)
         self._thread.start()
