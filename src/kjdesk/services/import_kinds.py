@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from kjdesk.policy.model import SubjectKind
+from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.import_match import (
     ADD,
     LABELS,
@@ -108,7 +109,7 @@ def _platform_subject(m: Matcher, row: ParsedRow, host: tuple[str, Any], code: s
                 change = ({"level": found["level"]}, {"level": v["level"]})
                 m.ops.platform_updates[found["id"]] = change
             return ("platform", found["id"])
-    name = pname or f"{m.unit_name(host, row)}{v['type_name']}"
+    name = pname or f"{m.unit_name(host, row)}{builtin_titles().types[v['type_id']].name}"
     key = (code, name)
     if key not in m.ops.platform_inserts:
         m.ops.platform_inserts[key] = {
@@ -204,7 +205,8 @@ def _add_years(d: date, years: int) -> date:
 
 def _recognition(m: Matcher, row: ParsedRow) -> None:
     v = row.values
-    kind = v["subject_kind"]
+    rtype = builtin_titles().types[v["type_id"]]
+    kind = rtype.subject
     if kind == SubjectKind.PERSON:
         subject = m.person_for(row)
         who = v.get("subject_name", "")
@@ -228,8 +230,8 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
     existing = m.reg.recognitions.get(key)
     if existing is None:
         valid_until = v.get("valid_until")
-        if valid_until is None and v.get("valid_years"):
-            valid_until = _add_years(day, v["valid_years"])
+        if valid_until is None and rtype.valid_years:
+            valid_until = _add_years(day, rtype.valid_years)
         m.ops.recognition_inserts.append(
             {
                 "subject": subject,

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kjdesk.policy.model import LEVEL_RANK, Level, SubjectKind
+from kjdesk.policy.model import LEVEL_RANK, Level
 from kjdesk.services.import_rows import ParseContext, ParsedRow
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
 
@@ -263,14 +263,5 @@ class Matcher:
         return ("person", person["id"])
 
 
-def has_errors(rows_with_errors: set[int], row: ParsedRow) -> bool:
-    return row.row in rows_with_errors
-
-
 def level_rank(level: str) -> int:
     return LEVEL_RANK.get(Level(level), 0)
-
-
-def subject_kind_of(values: dict[str, Any]) -> SubjectKind | None:
-    kind = values.get("subject_kind")
-    return kind if isinstance(kind, SubjectKind) else None

@@ -12,7 +12,6 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from kjdesk.io.cells import (
     CellError,
@@ -74,7 +73,7 @@ class RowError:
         return f"第 {self.row} 行 {self.column} 列 {shown}：{self.reason}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     values: dict[str, object] = field(default_factory=dict)
@@ -239,9 +238,6 @@ def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: 
         ctx.error(out.row, "title", title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入")
         return
     out.values.update(type_id=found.type_id, level=str(found.level.value), stage=found.stage, title=title)
-    out.values["subject_kind"] = rtype.subject
-    out.values["valid_years"] = rtype.valid_years
-    out.values["type_name"] = rtype.name
 
 
 def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
@@ -255,7 +251,8 @@ def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) ->
     _memo(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
     if not is_blank(cells.get("title")):
         _resolve(ctx, out, cells, want=None)
-    _subject_code(ctx, out, cells, out.values.get("subject_kind"))
+    type_id = out.values.get("type_id")
+    _subject_code(ctx, out, cells, builtin_titles().types[type_id].subject if type_id else None)
     v = out.values
     if "date" in v and v.get("valid_until") and v["valid_until"] < v["date"]:  # type: ignore[operator]
         ctx.error(out.row, "valid_until", cells.get("valid_until"), "有效期截止早于认定日期")
@@ -382,7 +379,3 @@ def is_example(row: list[object]) -> bool:
         if isinstance(cell, str) and cell.strip():
             return cell.strip().startswith(EXAMPLE_MARK)
     return False
-
-
-def money_text(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f} 元"
