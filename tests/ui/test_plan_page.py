@@ -228,3 +228,72 @@ def test_wuhai_overview_shows_target_progress_bars(wuhai_app, qtbot, make_window
     bar = page.bars["WH-T-11-hte"]
     assert (bar.value(), bar.maximum()) == (10, 40) and bar.text().startswith("10 / 40 家")
     assert "WH-T-06-national-hitech-zone" not in page.bars  # qualitative: no bar
+
+
+def test_calendar_dialog_enters_and_confirms_a_year(app, qtbot):
+    from PySide6.QtCore import QDate
+
+    from kjdesk.services.deadlines import add_receipt, list_receipts
+    from kjdesk.ui.pages.calendar_dialog import CalendarDialog
+    from kjdesk.ui.workers import Hub, Operations
+
+    who = officers(app)
+    add_receipt(who["jb1"], date(2027, 4, 28), 5_000_000, "内财教〔2027〕1号")
+    hub = Hub()
+    hub.ops = Operations(hub)
+    dialog = CalendarDialog(who["jb1"], hub)
+    qtbot.addWidget(dialog)
+    dialog.year_box.setValue(2027)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=5000)
+    assert "尚未确认" in dialog.status.text() and dialog.confirm_button.isEnabled()
+    for d in range(1, 6):
+        dialog.day_edit.setDate(QDate(2027, 5, d))
+        dialog.name_edit.setText("劳动节")
+        dialog.loaded = False
+        dialog.add_button.click()
+        qtbot.waitUntil(lambda: dialog.loaded, timeout=5000)
+    dialog.day_edit.setDate(QDate(2027, 5, 8))
+    dialog.kind_box.setCurrentIndex(1)
+    dialog.loaded = False
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.model.rowCount() == 6, timeout=5000)
+    assert dialog.model.row_tuple(5) == ("2027-05-08", "调休上班", "劳动节")
+    dialog.source_edit.setText("国办发明电〔2026〕X号")
+    dialog.loaded = False
+    dialog.confirm_button.click()
+    qtbot.waitUntil(lambda: "补算了 1 个" in dialog.notice.text() and dialog.loaded, timeout=5000)
+    assert not dialog.add_button.isEnabled() and "已由 jb1 确认" in dialog.status.text()
+    assert list_receipts(app)[0].due_on == date(2027, 6, 11)
+    hub.ops.wait()
+
+
+def test_officers_dialog_adds_an_account_and_resets_a_password(app, qtbot):
+    from kjdesk.services.app import ServiceError
+    from kjdesk.services.officers import sign_in
+    from kjdesk.ui.officers_dialog import OfficersDialog
+    from kjdesk.ui.workers import Hub, Operations
+
+    who = officers(app)
+    hub = Hub()
+    hub.ops = Operations(hub)
+    dialog = OfficersDialog(who["admin"], hub)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.model.rowCount() == 5, timeout=5000)
+    type_text(qtbot, dialog.user_edit, "fh3")
+    dialog.role_box.setCurrentText("复核人")
+    dialog.password_edit.setText("fuhe-pass-3")
+    dialog.again_edit.setText("fuhe-pass-3")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: dialog.loaded and dialog.model.rowCount() == 6, timeout=5000)
+    assert sign_in(app, "fh3", "fuhe-pass-3").role == "复核人"
+    dialog.view.selectRow(dialog.model.row_of_id(dialog.model.row_tuple(5)[0]))
+    dialog.reset_edit.setText("short")
+    dialog.reset_button.click()
+    qtbot.waitUntil(lambda: "至少 8 位" in dialog.notice.text(), timeout=5000)
+    dialog.reset_edit.setText("fuhe-pass-4")
+    dialog.reset_button.click()
+    qtbot.waitUntil(lambda: "已重置" in dialog.notice.text(), timeout=5000)
+    with pytest.raises(ServiceError):
+        sign_in(app, "fh3", "fuhe-pass-3")
+    assert sign_in(app, "fh3", "fuhe-pass-4").actor == "fh3"
+    hub.ops.wait()

@@ -157,8 +157,9 @@ def confirm_calendar_year(app: App, year: int, source: str) -> int:
     if not source.strip():
         raise ServiceError("请注明依据（国务院办公厅关于该年部分节假日安排的通知）")
     with app.db.session() as s:
-        if s.get(CalendarYear, year) is None:
-            s.add(CalendarYear(year=year, confirmed_by=app.actor, source=source.strip()))
+        if s.get(CalendarYear, year) is not None:
+            raise ServiceError(f"{year} 年的工作日历已确认")
+        s.add(CalendarYear(year=year, confirmed_by=app.actor, source=source.strip()))
         audit.record(s, app.actor, "确认工作日历", "calendar_year", year, None, {"source": source.strip()})
         s.flush()
         overrides = calendar_overrides(s)
@@ -170,6 +171,38 @@ def confirm_calendar_year(app: App, year: int, source: str) -> int:
                 continue
             updated += 1
         return updated
+
+
+def remove_calendar_day(app: App, day: date) -> None:
+    """Take back a day entered by mistake (a confirmed year's due dates are not recomputed)."""
+    require_role(app, "经办人", "复核人", "管理员")
+    with app.db.session() as s:
+        row = s.get(CalendarDay, day)
+        if row is None:
+            raise ServiceError(f"{day} 没有录入")
+        if s.get(CalendarYear, day.year) is not None:
+            raise ServiceError(f"{day.year} 年的工作日历已确认，不能再删除其中的日期")
+        before = {"is_workday": row.is_workday, "name": row.name}
+        s.delete(row)
+        audit.record(s, app.actor, "删除工作日历", "calendar_day", day.isoformat(), before, None)
+
+
+@dataclass(frozen=True)
+class CalendarStatus:
+    year: int
+    from_package: bool  # the installed chinese_calendar carries the year's notice
+    confirmed_by: str  # the officer who confirmed the entered table, or ""
+    source: str
+
+
+def calendar_status(app: App, year: int) -> CalendarStatus:
+    from kjdesk.workdays import package_years
+
+    with app.db.session() as s:
+        row = s.get(CalendarYear, year)
+        return CalendarStatus(
+            year, year in package_years(), row.confirmed_by if row else "", row.source if row else ""
+        )
 
 
 def calendar_days(app: App, year: int) -> list[tuple[date, bool, str]]:

@@ -100,7 +100,15 @@ class OverviewPage(QWidget):
         due_box = QGroupBox(self.tr("资金指标下达期限（30个工作日）"), self)
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.deadline_list)
-        due_layout.addWidget(receipt_button, 0, Qt.AlignmentFlag.AlignRight)
+        calendar_button = QPushButton(self.tr("工作日历…"), self)
+        calendar_button.setObjectName("calendar")
+        calendar_button.setToolTip(self.tr("录入内置日历未覆盖年度的法定节假日和调休上班日期"))
+        calendar_button.clicked.connect(self.open_calendar)
+        due_buttons = QHBoxLayout()
+        due_buttons.addStretch(1)
+        due_buttons.addWidget(calendar_button)
+        due_buttons.addWidget(receipt_button)
+        due_layout.addLayout(due_buttons)
         expiring_box = QGroupBox(self.tr("90 天内到期的认定"), self)
         QVBoxLayout(expiring_box).addWidget(self.expiring_list)
 
@@ -290,6 +298,13 @@ class OverviewPage(QWidget):
             )
 
         dialog.accepted.connect(go)
+        dialog.open()
+
+    def open_calendar(self) -> None:
+        from kjdesk.ui.pages.calendar_dialog import CalendarDialog
+
+        dialog = CalendarDialog(self.app, self.hub, self)
+        dialog.finished.connect(lambda _r: self.reload())
         dialog.open()
 
     def _receipt_added(self, r: deadlines.ReceiptRow) -> None:
