@@ -2,7 +2,8 @@
 
 Filters by 操作人, 对象, 操作 and date (the query runs in the service); 导出 Excel… writes the
 filtered events; 校验审计链 walks the hash chain and names the first event altered or
-removed; 备份与恢复… opens the backups dialog. 身份证号 in the values are masked.
+removed; 备份与恢复… opens the backups dialog, 年度结账… the year-close dialog. 身份证号 in
+the values are masked; the selected event is shown field by field below the list.
 """
 
 from __future__ import annotations
@@ -106,10 +107,13 @@ class AuditPage(QWidget):
         self.backups_button = self._button(
             "backups", "备份与恢复…", "立即备份、查看自动备份、从备份恢复", self.open_backups
         )
+        self.years_button = self._button(
+            "years", "年度结账…", "关闭年度或重新开启（管理员）", self.open_years
+        )
         actions = QHBoxLayout()
         actions.addWidget(self.count_label)
         actions.addWidget(self.chain_label, 1)
-        for b in (self.verify_button, self.export_button, self.backups_button):
+        for b in (self.verify_button, self.export_button, self.backups_button, self.years_button):
             actions.addWidget(b)
 
         self.model = RowTableModel(COLUMNS, self)
@@ -281,6 +285,11 @@ class AuditPage(QWidget):
     def _exported(self, path: Path, n: int) -> None:
         self.last_export = path
         self.count_label.setText(self.tr("已导出 {n} 条到 {p}").format(n=n, p=path.name))
+
+    def open_years(self) -> None:
+        from kjdesk.ui.years_dialog import YearsDialog
+
+        YearsDialog(self.app, self.hub, self).open()
 
     def open_backups(self) -> None:
         from kjdesk.ui.backups_dialog import BackupsDialog
