@@ -225,3 +225,30 @@ def test_column_mapping_can_be_changed(app, tmp_path):
     assert plan.ok and plan.added == 1
     with pytest.raises(ServiceError, match="同时对应"):
         preview(app, path, kind="units", header_row=1, mapping={"name": 0, "credit_code": 0})
+
+
+def test_a_roster_without_district_updates_known_units_but_not_new_ones(app, tmp_path):
+    _import(app, xlsx(tmp_path / "u.xlsx", units_rows()))
+    rows = [
+        ["企业名称", "统一社会信用代码", "联系电话"],
+        ["包头市甲稀土有限公司", CODE_A, "0472-5550001"],
+        ["包头市丙科技有限公司", CODE_C, "0472-5550002"],
+    ]
+    plan = preview(app, xlsx(tmp_path / "phones.xlsx", rows))
+    assert [(e.row, e.reason) for e in plan.errors] == [(3, "新登记的单位必须填写旗县区")]
+    del rows[2]
+    assert _import(app, xlsx(tmp_path / "phones2.xlsx", rows)).updated == 1
+
+
+def test_each_import_is_one_audit_event_and_the_chain_holds(app, tmp_path):
+    from kjdesk.store.audit import verify_chain
+    from kjdesk.store.models import AuditEvent
+
+    result = _import(app, xlsx(tmp_path / "u.xlsx", units_rows()))
+    with app.db.session() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "imports")).all()
+        assert [(e.action, e.entity_id, e.actor) for e in events] == [
+            ("导入", str(result.import_id), "测试员")
+        ]
+        assert '"added_ids": {"units": [1, 2]}' in events[0].after
+        assert verify_chain(s) is None

@@ -69,7 +69,7 @@ UNITS = RosterKind(
     (
         Column("name", "单位名称", _NAME, True, "包头某某稀土材料有限公司", width=30),
         Column("credit_code", "统一社会信用代码", _CODE, True, "91150200MA0N000000", width=22),
-        Column("district", "旗县区", _DISTRICT, True, "", "districts", 14),
+        Column("district", "旗县区", _DISTRICT, False, "", "districts", 14),  # required for new units only
         Column("kind", "单位类型", ("单位性质", "机构类型", "主体类型"), False, "企业", "unit_kinds"),
         Column("size_class", "企业规模", ("规模", "企业规模类型"), False, "小微企业", "sizes"),
         Column("industry", "所属行业", ("行业", "行业类别", "技术领域", "所属领域")),
