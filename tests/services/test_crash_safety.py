@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -158,5 +159,73 @@ def test_sigkill_mid_transaction_leaves_the_database_unchanged(app, db_path, tmp
         assert again.writer_lock.cleared is not None and again.writer_lock.cleared.pid == child.pid
         assert verify_audit(again) is None
         assert _counts(db_path) == before
+    finally:
+        again.close()
+
+
+ISSUE_SERVICE = """
+    from datetime import date
+    from kjdesk.services.letters import issue_letters
+    from kjdesk.services.progress import NullProgress
+
+    class Midway(NullProgress):
+        def set_value(self, value):
+            self.value = value
+            if value == 8:  # eight letters issued, the ninth is being rendered and numbered
+                print("midway", flush=True)
+
+    issue_letters(app, 2026, issued_on=date(2026, 11, 23), progress=Midway())
+"""
+
+
+def test_sigkill_during_the_letters_service_batch_keeps_numbering_whole(app, db_path):
+    """The letters service commits one letter at a time: after the kill every issued letter is
+    whole (PDF, hash, audit event), the numbers run without a gap, and the rest are still pending."""
+    from sqlalchemy import select
+
+    pytest.importorskip("kjdesk.services.letters")
+    from kjdesk.policy.catalog import load_builtin
+    from kjdesk.services.letters import issue_letters, letter_pdf, pending_letters
+    from kjdesk.store.models import AuditEvent, Letter
+    from tests.letters_data import seed
+
+    try:
+        load_builtin("baotou").clause("BT-06-hte-cert")
+    except Exception:  # the child uses the real catalog
+        pytest.skip("the built-in catalog does not load")
+    seed(app, 40)
+    app.close()
+
+    child = _child(db_path, ISSUE_SERVICE)
+    try:
+        assert child.stdout.readline().strip() == "open"
+        assert child.stdout.readline().strip() == "midway"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    again = open_checked(db_path, heartbeat=False, backup_daily=False)
+    try:
+        assert verify_audit(again) is None
+        with again.db.session() as s:
+            letters = list(s.scalars(select(Letter).order_by(Letter.seq)))
+            issued_events = list(
+                s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "签发通知书"))
+            )
+        k = len(letters)
+        assert 8 <= k < 40
+        assert [x.seq for x in letters] == list(range(1, k + 1))  # no gap, no half-written letter
+        assert sorted(issued_events, key=int) == [str(x.id) for x in letters]
+        for x in letters:
+            assert letter_pdf(again, x.number)  # the archived bytes match their hash
+        assert len(pending_letters(again, 2026)) == 40 - k
+        rest = issue_letters(again, 2026, issued_on=date(2026, 11, 23))
+        assert [r.seq for r in rest.issued] == list(range(k + 1, 41))
     finally:
         again.close()
