@@ -12,7 +12,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from kjdesk.cli import EXIT_OK, EXIT_USER, ChineseArgumentParser, command, emit, open_app, path_arg
+from kjdesk.cli import EXIT_OK, EXIT_USER, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
 from kjdesk.io.roster_schema import KINDS
 
 SHOWN_ITEMS = 50
@@ -37,6 +37,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--kind", choices=list(KINDS), help="名单类型（默认按表头自动判断）")
     imp.add_argument("--sheet", help="工作表名称（默认：第一个能识别表头的工作表）")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="字段=列",
+        help="指定列对应，如 --map 单位名称=B 或 --map credit_code=纳税人代码（可重复；其余列仍自动对应）",
+    )
+    imp.add_argument("--header-row", type=int, help="表头所在行号（默认自动查找）")
     imp.add_argument("--errors-out", type=path_arg, help="有错误时，把标出错误的名单另存为此 .xlsx 文件")
     imp.add_argument("--verbose", action="store_true", help="列出每一行的处理结果")
     imp.add_argument("--history", action="store_true", help="列出导入历史（不导入）")
@@ -85,7 +93,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    from kjdesk.services.imports import commit, preview
+    from kjdesk.services.imports import commit, inspect_roster, preview
     from kjdesk.services.progress import NullProgress, TextProgress
     from kjdesk.services.roster_files import save_error_workbook
 
@@ -97,7 +105,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     progress = TextProgress(sys.stderr) if sys.stderr.isatty() else NullProgress()
     app = open_app(args)
     try:
-        plan = preview(app, args.file, kind=args.kind, sheet=args.sheet, progress=progress)
+        mapping = None
+        if args.map:
+            layout = inspect_roster(args.file, args.kind, args.sheet, args.header_row)
+            mapping = custom_mapping(layout, args.map)
+            args.kind = layout.kind
+        plan = preview(
+            app,
+            args.file,
+            kind=args.kind,
+            sheet=args.sheet,
+            mapping=mapping,
+            progress=progress,
+            header_row=args.header_row,
+        )
         print(plan.summary())
         for warning in plan.warnings():
             sys.stderr.write(f"提示：{warning}\n")
@@ -118,6 +139,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return EXIT_OK
+
+
+def custom_mapping(layout, pairs: list[str]) -> dict[str, int | None]:  # noqa: ANN001 - RosterLayout
+    """The automatic mapping with the officer's ``字段=列`` pairs applied (列: a letter or a header)."""
+    fields = {key: key for key, _label, _req in layout.fields} | {
+        label: key for key, label, _r in layout.fields
+    }
+    letters = {h.split(" ", 1)[0]: i for i, h in enumerate(layout.headers)}
+    titles = {h.split(" ", 1)[1] if " " in h else "": i for i, h in enumerate(layout.headers)}
+    mapping: dict[str, int | None] = dict(layout.mapping)
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        key = fields.get(name.strip())
+        if not sep or key is None:
+            raise UserError(
+                f"--map “{pair}”无法识别：应为 字段=列，字段可用：{'、'.join(label for _k, label, _r in layout.fields)}"
+            )
+        column = column.strip()
+        if column in ("", "-", "无"):
+            mapping[key] = None
+            continue
+        index = letters.get(column.upper(), titles.get(column))
+        if index is None:
+            raise UserError(f"--map “{pair}”：工作表中没有“{column}”列")
+        mapping = {k: (None if v == index else v) for k, v in mapping.items()}
+        mapping[key] = index
+    return mapping
 
 
 def _print_items(plan, verbose: bool) -> None:  # noqa: ANN001 - ImportPlan

@@ -91,3 +91,18 @@ def test_template_command_writes_a_roster_that_imports(tmp_path, capsys):
     wb.save(out)
     assert main(["--db", db, "import", str(out)]) == 0
     assert _unit_names(db) == ["包头市甲稀土有限公司"]
+
+
+def test_column_mapping_and_header_row_on_the_command_line(tmp_path, capsys):
+    db = _db(tmp_path)
+    path = xlsx(
+        tmp_path / "odd.xlsx", [["公司", "纳税人代码", "区域"], ["包头市甲稀土有限公司", CODE_A, "东河区"]]
+    )
+    capsys.readouterr()
+    args = ["--db", db, "import", str(path), "--kind", "units", "--header-row", "1"]
+    assert main(args) == 1
+    assert "缺少必需的列：单位名称、统一社会信用代码" in capsys.readouterr().err
+    assert main([*args, "--map", "单位名称=A", "--map", "credit_code=纳税人代码", "--map", "旗县区=C"]) == 0
+    assert _unit_names(db) == ["包头市甲稀土有限公司"]
+    assert main([*args, "--map", "法人=A"]) == 1
+    assert "--map “法人=A”无法识别" in capsys.readouterr().err
