@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kjdesk.services.app import ServiceError
 from kjdesk.services.approval import (
+    accept_recomputed_amount,
     approve_batch,
     cancel_instalment,
     list_batches,
@@ -193,3 +194,33 @@ def test_a_closed_year_refuses_payments_until_an_admin_reopens_it(app, world):
     with app.db.session() as s:
         ev = s.scalar(select(AuditEvent).where(AuditEvent.action == "重新开启年度"))
         assert ev.actor == "admin" and "补录 12 月凭证" in ev.after
+
+
+def test_a_checker_accepts_a_recomputed_amount_flagged_for_review(app, world):
+    data, who = world
+    iid = data.instalment_ids["c/2025"]
+    _approve(who, [iid])
+    record_payment(who["jb1"], iid, date(2025, 6, 1), "记-001", 3_000_000)
+    with app.db.session() as s:  # what a recomputation does to a locked instalment
+        inst = s.get(Instalment, iid)
+        inst.pending_amount_fen, inst.review_note = (
+            2_000_000,
+            "待复核：原金额 50,000.00 元，重算金额 20,000.00 元",
+        )
+    row = _by_id(year_plan(app, 2025))[iid]
+    assert row.note.endswith("待复核：原金额 50,000.00 元，重算金额 20,000.00 元")
+    with pytest.raises(ServiceError, match="无权"):
+        accept_recomputed_amount(who["jb1"], iid)
+    with pytest.raises(ServiceError, match="高于重算金额"):
+        accept_recomputed_amount(who["fh1"], iid)
+    with app.db.session() as s:
+        s.get(Instalment, iid).pending_amount_fen = 3_000_000
+    accept_recomputed_amount(who["fh1"], iid)
+    row = _by_id(year_plan(app, 2025))[iid]
+    assert (row.amount_fen, row.paid_fen, row.open_fen, row.state, row.pending_amount_fen) == (
+        3_000_000,
+        3_000_000,
+        0,
+        "paid",
+        None,
+    )

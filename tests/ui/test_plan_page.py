@@ -297,3 +297,27 @@ def test_officers_dialog_adds_an_account_and_resets_a_password(app, qtbot):
         sign_in(app, "fh3", "fuhe-pass-3")
     assert sign_in(app, "fh3", "fuhe-pass-4").actor == "fh3"
     hub.ops.wait()
+
+
+def test_checker_accepts_a_recomputed_amount_from_the_page(app, world, make_window, qtbot):
+    from kjdesk.services.approval import approve_batch, propose_batch
+    from kjdesk.store.models import Instalment
+
+    data, who = world
+    iid = data.instalment_ids["a/2025"]
+    approve_batch(who["fh1"], propose_batch(who["jb1"], 2025, [iid]).id)
+    with app.db.session() as s:
+        inst = s.get(Instalment, iid)
+        inst.pending_amount_fen, inst.review_note = (
+            25_000_000,
+            "待复核：原金额 300,000.00 元，重算金额 250,000.00 元",
+        )
+    page = open_page(make_window(who["fh2"]), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    row = next(r for r in rows(page) if r[0] == str(iid))
+    assert "待复核" in row[col(page, "备注")]
+    select_ids(page, {iid})
+    assert page.buttons["accept"].isEnabled()
+    wait_reload(page, qtbot, page.buttons["accept"].click)
+    row = next(r for r in rows(page) if r[0] == str(iid))
+    assert (row[col(page, "本年金额（元）")], row[col(page, "备注")]) == ("250,000.00", "")

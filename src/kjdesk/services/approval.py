@@ -282,3 +282,42 @@ def cancel_instalment(app: App, instalment_id: int, reason: str) -> None:
         audit.record(
             s, app.actor, "取消", "instalment", inst.id, before, {"state": "cancelled", "reason": reason}
         )
+
+
+def accept_recomputed_amount(app: App, instalment_id: int) -> None:
+    """A 复核人 accepts the amount a recomputation found for a locked instalment (待复核).
+
+    The new amount replaces the old one; a new amount of 0 (a revocation) cancels the
+    instalment. Money already paid above the new amount must be reversed first.
+    """
+    require_role(app, *CHECKERS)
+    with app.db.session() as s:
+        inst = s.get(Instalment, instalment_id)
+        if inst is None:
+            raise ServiceError(f"拨付计划 {instalment_id} 不存在")
+        if inst.pending_amount_fen is None:
+            raise ServiceError(f"拨付计划 {instalment_id} 没有待复核的金额")
+        paid = int(
+            s.scalar(
+                select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(Payment.instalment_id == inst.id)
+            )
+        )
+        new = inst.pending_amount_fen
+        if paid > new:
+            raise ServiceError(
+                f"拨付计划 {instalment_id} 已拨付 {format_yuan(paid)} 元，高于重算金额 {format_yuan(new)} 元；"
+                "请先冲销多拨的部分，或与财务核对后再处理"
+            )
+        before = {"state": inst.state, "amount_fen": inst.amount_fen, "pending_amount_fen": new}
+        if new == 0:
+            inst.state = "cancelled"
+            inst.cancelled_reason = inst.review_note or "重算后不再应享"
+            inst.cancelled_by = app.actor
+        else:
+            inst.amount_fen = new
+            if inst.state in ("approved", "paid"):
+                inst.state = "paid" if paid == new else "approved"
+        inst.pending_amount_fen = None
+        inst.review_note = ""
+        after = {"state": inst.state, "amount_fen": inst.amount_fen}
+        audit.record(s, app.actor, "接受重算金额", "instalment", inst.id, before, after)

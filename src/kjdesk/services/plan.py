@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kjdesk.money import format_yuan
 from kjdesk.services.app import App
 from kjdesk.services.settings import require_bureau
 from kjdesk.store.models import Entitlement, Instalment, Payment, Person, Platform, Recognition, Unit
@@ -190,9 +191,7 @@ def load_rows(
             label = PARTLY_PAID
         notes = []
         if inst.pending_amount_fen is not None:
-            notes.append(
-                f"待复核：重算金额 {inst.pending_amount_fen / 100:,.2f} 元。{inst.review_note}".strip()
-            )
+            notes.append(inst.review_note or f"待复核：重算金额 {format_yuan(inst.pending_amount_fen)} 元")
         if inst.state == "cancelled" and inst.cancelled_reason:
             notes.append(f"取消原因：{inst.cancelled_reason}")
         if subject and subject != uname:

@@ -45,10 +45,22 @@ ALL = ""
 STATES = ("计划", "已报批", "已审批", "部分拨付", "已拨付", "已取消")
 MAKERS, CHECKERS = ("经办人", "管理员"), ("复核人", "管理员")
 
-# Row tuple: (instalment id, district, unit, clause, wording, amount, paid, open, state label, batch, note, state)
-I_DISTRICT, I_UNIT, I_CLAUSE, I_WORDING, I_AMOUNT, I_PAID, I_OPEN, I_STATE, I_BATCH, I_NOTE, I_CODE = range(
-    1, 12
-)
+# Row tuple: (instalment id, district, unit, clause, wording, amount, paid, open, state label, batch, note,
+#             state, pending amount)
+(
+    I_DISTRICT,
+    I_UNIT,
+    I_CLAUSE,
+    I_WORDING,
+    I_AMOUNT,
+    I_PAID,
+    I_OPEN,
+    I_STATE,
+    I_BATCH,
+    I_NOTE,
+    I_CODE,
+    I_PENDING,
+) = range(1, 13)
 MONEY = (I_AMOUNT, I_PAID, I_OPEN)
 INSTALMENT_COLUMNS = [
     Column(0, "编号", "拨付计划编号（命令行 kjdesk pay 使用）", width=56),
@@ -157,6 +169,12 @@ class PlanPage(QWidget):
             ("pay", "登记拨付…", "登记财政拨付：日期、凭证号、金额（可部分拨付）", self.pay),
             ("reverse", "冲销…", "冲销一笔拨付记录（须写原因，原记录保留）", self.reverse),
             ("cancel", "取消计划…", "取消一笔尚未拨付的计划（须写原因）", self.cancel),
+            (
+                "accept",
+                "接受重算金额",
+                "复核人确认重新计算后的金额（备注中标为“待复核”的计划）",
+                self.accept_adjustment,
+            ),
         ):
             button = QPushButton(self.tr(text), self)
             button.setObjectName(name)
@@ -264,6 +282,7 @@ class PlanPage(QWidget):
                     r.batch_id,
                     r.note,
                     r.state,
+                    r.pending_amount_fen,
                 )
             )
         self.model.set_rows(rows)
@@ -292,6 +311,7 @@ class PlanPage(QWidget):
         self.buttons["return"].setEnabled(role in CHECKERS and pending)
         self.buttons["pay"].setEnabled(one is not None and one[I_CODE] == "approved")
         self.buttons["reverse"].setEnabled(one is not None and one[I_PAID] > 0)
+        self.buttons["accept"].setEnabled(role in CHECKERS and one is not None and one[I_PENDING] is not None)
         self.buttons["cancel"].setEnabled(
             one is not None and one[I_CODE] in ("planned", "approved") and one[I_PAID] == 0
         )
@@ -417,6 +437,17 @@ class PlanPage(QWidget):
 
         dialog.accepted.connect(go)
         dialog.open()
+
+    def accept_adjustment(self) -> None:
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            return
+        iid, app = rows[0][0], self.app
+        self.ops.write(
+            lambda _p: approval.accept_recomputed_amount(app, iid),
+            self._done(f"已接受拨付计划 {iid} 的重算金额"),
+            changes=CHANGED,
+        )
 
     def export(self, kind: str, path: str | None = None) -> None:
         title = REPORTS[kind]
