@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from kjdesk.cli import EXIT_OK, EXIT_USER, ChineseArgumentParser, UserError, command, emit, path_arg
 
@@ -91,6 +92,14 @@ def _open(args: argparse.Namespace, *, write: bool):  # noqa: ANN202 - App
         raise UserError(str(exc)) from exc
 
 
+def _sqlite_file(args: argparse.Namespace) -> Path | None:
+    from kjdesk.services.app import default_db_path
+    from kjdesk.store.db import database_url
+
+    url = database_url(args.db or default_db_path())
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
 # --- Backups -----------------------------------------------------------------------------------
 
 
@@ -112,6 +121,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from kjdesk.services.backups import restore
     from kjdesk.services.startup import DatabaseDamaged, recover_from_backup
 
+    target = _sqlite_file(args)
+    if target is not None and not target.exists():  # a new PC: never create an empty database first
+        recover_from_backup(target, args.file)
+        print(f"已用 {args.file} 恢复数据库 {target}")
+        return EXIT_OK
     try:
         app = _open(args, write=True)
     except DatabaseDamaged as exc:  # the very case restore is for: set the damaged file aside

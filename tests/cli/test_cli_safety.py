@@ -157,3 +157,14 @@ def test_a_damaged_database_names_the_backup_and_restore_recovers(db, capsys):
     assert "损坏的文件已移至" in capsys.readouterr().out
     assert run(db, "audit", "verify") == 0
     assert list(db.parent.glob("kjdesk.sqlite.damaged-*"))
+
+
+def test_restore_onto_a_new_pc_creates_no_empty_database_first(db, tmp_path, capsys):
+    copy = tmp_path / "u盘.sqlite"
+    assert run(db, "backup", "-o", str(copy)) == 0
+    fresh = tmp_path / "new-pc" / "kjdesk.sqlite"
+    assert run(fresh, "restore", str(copy)) == 0
+    assert not (fresh.parent / "backups").exists()  # nothing to back up: there was no database
+    capsys.readouterr()
+    assert run(fresh, "people", "list", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"] == "张三"

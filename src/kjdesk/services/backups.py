@@ -141,7 +141,13 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
         app.db.engine.dispose()
         files.checkpoint(db)
         app.db.engine.dispose()
-        files.swap_in(db, staged)
+        try:
+            files.swap_in(db, staged)
+        except OSError as exc:  # Windows: another program still has the file open
+            raise ServiceError(
+                f"无法替换数据库文件（{exc}）：是否有其他程序（如另一个只读窗口）正打开该数据库？"
+                "请关闭后重试；当前数据库未改动"
+            ) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()

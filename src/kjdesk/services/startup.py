@@ -116,6 +116,7 @@ def recover_from_backup(db: str | Path, backup: Path) -> Path:
     if path is None:
         raise ServiceError("只有 SQLite 数据库文件可以从备份恢复")
     check_backup(backup)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with WriterLock(path):  # never under a program that still has the file open
         staged = files.stage_copy(path, backup)
         try:
