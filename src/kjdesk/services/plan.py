@@ -18,7 +18,7 @@ from kjdesk.money import format_yuan
 from kjdesk.services.app import App
 from kjdesk.services.settings import require_bureau
 from kjdesk.store.models import Entitlement, Instalment, Payment, Person, Platform, Recognition, Unit
-from kjdesk.validation import mask_id_number
+from kjdesk.validation import districts_of, mask_id_number
 
 STATE_LABELS = {
     "planned": "计划",
@@ -225,17 +225,30 @@ def load_rows(
                 has_evidence=evidence,
             )
         )
-    rows.sort(key=lambda r: (r.year, r.district, r.unit_name, r.article, r.instalment_id))
+    order = {d: i for i, d in enumerate(districts_of(city))}
+    rows.sort(
+        key=lambda r: (
+            r.year,
+            order.get(r.district, 99),
+            r.district,
+            r.unit_name,
+            _article_order(r.article),
+            r.instalment_id,
+        )
+    )
     return rows
 
 
-def _totals(rows: list[PlanRow], key) -> list[Total]:  # noqa: ANN001 - a row -> str function
+def _totals(rows: list[PlanRow], key, rank) -> list[Total]:  # noqa: ANN001 - row -> str, row -> sort key
+    """Totals per key, in the order of ``rank`` (the policy's article order, the city's 旗县区 order)."""
     groups: dict[str, list[PlanRow]] = defaultdict(list)
+    ranks: dict[str, object] = {}
     for r in rows:
         groups[key(r)].append(r)
+        ranks.setdefault(key(r), rank(r))
     return [
         Total(k, len(v), sum(r.amount_fen for r in v), sum(r.paid_fen for r in v))
-        for k, v in sorted(groups.items())
+        for k, v in sorted(groups.items(), key=lambda kv: (ranks[kv[0]], kv[0]))
     ]
 
 
@@ -247,15 +260,20 @@ def year_plan(app: App, year: int, include_cancelled: bool = False) -> YearPlan:
     if not include_cancelled:
         rows = [r for r in rows if r.state != "cancelled"]
     live = [r for r in rows if r.state != "cancelled"]
+    order = {d: i for i, d in enumerate(districts_of(city))}
     return YearPlan(
         year=year,
         rows=rows,
         total_fen=sum(r.amount_fen for r in live),
         approved_fen=sum(r.amount_fen for r in live if r.state in ("approved", "paid")),
         paid_fen=sum(r.paid_fen for r in live),
-        by_clause=_totals(live, lambda r: f"{r.article}{r.clause_title}"),
-        by_district=_totals(live, lambda r: r.district or "（未填旗县区）"),
-        by_wording=_totals(live, lambda r: r.payment_wording or "（未注明）"),
+        by_clause=_totals(
+            live, lambda r: f"{r.article}{r.clause_title}", lambda r: _article_order(r.article)
+        ),
+        by_district=_totals(
+            live, lambda r: r.district or "（未填旗县区）", lambda r: order.get(r.district, 99)
+        ),
+        by_wording=_totals(live, lambda r: r.payment_wording or "（未注明）", lambda r: 0),
     )
 
 
