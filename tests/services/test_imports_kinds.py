@@ -242,3 +242,34 @@ def test_error_workbook_marks_bad_cells(units, tmp_path):
     )
     out2 = save_error_workbook(csv_plan, tmp_path / "csv-错误.xlsx")
     assert openpyxl.load_workbook(out2).active.cell(row=1, column=5).value == "错误说明"
+
+
+def test_wide_facts_roster_one_column_per_indicator(units, tmp_path):
+    rows = [
+        [
+            "企业名称",
+            "统一社会信用代码",
+            "年度",
+            "研发费用加计扣除额（万元）",
+            "企业规模",
+            "2022年技术合同登记成交额（元）",
+        ],
+        ["包头市甲稀土有限公司", CODE_A, 2023, 120.5, "小微企业", "1,000,000"],
+        ["包头市乙机械有限公司", CODE_B, 2023, "", "中型", "abc"],
+    ]
+    plan = preview(units, xlsx(tmp_path / "wide.xlsx", rows, title="2023年度研发投入统计表"))
+    assert plan.kind == "facts"
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [
+        (4, "F 2022年技术合同登记成交额（元）", "abc")
+    ]
+    rows[2][5] = 2000000
+    plan = preview(units, xlsx(tmp_path / "wide2.xlsx", rows))
+    assert plan.ok and plan.added == 5
+    commit(units, plan)
+    assert _facts(units) == [
+        (1, 2022, "技术合同登记成交额", Decimal("1000000"), "", "元", ""),
+        (1, 2023, "企业规模", None, "小微企业", "", ""),
+        (1, 2023, "研发费用加计扣除额", Decimal("1205000.0"), "", "元", ""),
+        (2, 2022, "技术合同登记成交额", Decimal("2000000"), "", "元", ""),
+        (2, 2023, "企业规模", None, "其他企业", "", ""),
+    ]

@@ -352,11 +352,49 @@ def header_score(headers: list[object]) -> int:
     return sum(1 for h in headers if normalize_header(h)[0] in known)
 
 
+@dataclass(frozen=True)
+class WideColumn:
+    """A column of a wide facts roster: one indicator, its money unit and maybe its year."""
+
+    index: int
+    indicator: str
+    unit: str  # 万元 / 元 / "" from the header
+    year: int | None  # “2023年研发费用加计扣除额” carries its year
+
+
+_YEAR_PREFIX = re.compile(r"^(\d{4})年度?")
+
+
+def wide_fact_columns(headers: list[object]) -> list[WideColumn]:
+    """Columns named after a yearly indicator (``研发费用加计扣除额（万元）``, ``2023年企业规模``)."""
+    out = []
+    for i, h in enumerate(headers):
+        bare, unit = normalize_header(h)
+        m = _YEAR_PREFIX.match(bare)
+        year = int(m.group(1)) if m else None
+        if m:
+            bare = bare[m.end() :]
+        name = FACT_ALIASES.get(bare, bare)
+        if name in FACT_INDICATORS:
+            out.append(WideColumn(i, name, unit, year))
+    return out
+
+
 def detect_kind(headers: list[object]) -> RosterKind | None:
     bare = {normalize_header(h)[0] for h in headers}
     for key in DETECT_ORDER:
         kind = KINDS[key]
         if all(any(normalize_header(n)[0] in bare for n in group) for group in kind.signature):
+            return kind
+        if (
+            key == "facts"
+            and wide_fact_columns(headers)
+            and match_headers(FACTS, headers).keys()
+            & {
+                "credit_code",
+                "id_number",
+            }
+        ):
             return kind
     return None
 

@@ -37,6 +37,7 @@ from kjdesk.io.roster_schema import (
     MONEY_UNITS,
     STATUS_CHOICES,
     RosterKind,
+    WideColumn,
     normalize_header,
 )
 from kjdesk.policy.model import SubjectKind
@@ -87,6 +88,7 @@ class ParseContext:
     mapping: dict[str, int]
     today: date
     errors: list[RowError] = field(default_factory=list)
+    wide: list[WideColumn] = field(default_factory=list)  # a wide facts roster: one column per indicator
     memo: dict[str, dict[tuple[type, object], tuple[bool, object]]] = field(default_factory=dict)
     _titles: dict[tuple[str, str], ResolvedTitle | str] = field(default_factory=dict)
 
@@ -366,10 +368,35 @@ def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress
         cells = {k: row[j] for k, j in items if j < width}
         if set(cells.values()) <= _BLANK or is_example(row):
             continue
+        if ctx.wide:
+            out.extend(_wide_row(ctx, i + 1, row, cells))
+            continue
         parsed = ParsedRow(i + 1)
         parse(ctx, parsed, cells)
         out.append(parsed)
     progress.set_value(total)
+    return out
+
+
+def _wide_row(ctx: ParseContext, number: int, row: list[object], cells: dict[str, object]) -> list[ParsedRow]:
+    """One fact per filled indicator column of a wide roster, each read as a long-format row."""
+    base = ctx.mapping
+    out = []
+    try:
+        for col in ctx.wide:
+            raw = row[col.index] if col.index < len(row) else ""
+            if is_blank(raw):
+                continue
+            one = dict(cells, indicator=col.indicator, value=raw)  # the money unit comes from the header
+            if col.year is not None:  # “2022年…” in the header is more precise than a 年度 column
+                one["year"] = col.year
+            # errors of this fact point at the indicator's own column
+            ctx.mapping = {**base, "indicator": col.index, "value": col.index}
+            parsed = ParsedRow(number)
+            _fact(ctx, parsed, one)
+            out.append(parsed)
+    finally:
+        ctx.mapping = base
     return out
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from kjdesk.io.excel_in import column_letter
-from kjdesk.io.roster_schema import KINDS, missing_columns
+from kjdesk.io.roster_schema import KINDS, missing_columns, wide_fact_columns
 from kjdesk.services.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.import_kinds import match
 from kjdesk.services.import_layout import RosterLayout, inspect_roster, read_layout, sheet_names
@@ -194,6 +194,13 @@ def preview(
     )
     ctx = ParseContext(roster, bureau.city, headers, used, today or date.today())
     missing = missing_columns(roster, used)
+    if roster.key == "facts" and "indicator" not in used:
+        ctx.wide = [c for c in wide_fact_columns(headers) if c.index not in used.values()]
+        if ctx.wide:  # one column per indicator: 指标 and 数值 come from the headers
+            years_in_headers = all(c.year is not None for c in ctx.wide)
+            missing = [
+                m for m in missing if m not in ("指标", "数值") and not (m == "年度" and years_in_headers)
+            ]
     if missing:
         ctx.errors.append(
             RowError(plan.header_row, "", "", f"缺少必需的列：{'、'.join(missing)}（可在列对应中指定）")
