@@ -70,3 +70,17 @@ def test_recognition_titles_name_the_level_once():
     assert recognition_title("自治区科学技术奖", "自治区", "一等奖") == "自治区科学技术奖（一等奖）"
     assert recognition_title("技术创新中心", "国家", "培育") == "国家技术创新中心（培育）"
     assert recognition_title("瞪羚企业", "", "") == "瞪羚企业"
+
+
+def test_a_picker_tells_apart_two_records_that_read_the_same(qtbot):
+    from kjdesk.ui.form import ChoicePicker
+
+    picker = ChoicePicker("输入名称")
+    qtbot.addWidget(picker)
+    picker.set_choices([(3, "王伟", "150203********1234"), (9, "王伟", "150203********1234")])
+    picker.setText("王伟（150203********1234）")
+    assert picker.value() == 3
+    picker.setText("王伟（150203********1234） #9")
+    assert picker.value() == 9
+    picker.set_value(9)
+    assert picker.text().endswith("#9")

@@ -101,7 +101,12 @@ class ChoicePicker(QLineEdit):
         return f"{row[1]}（{row[2]}）" if len(row) > 2 and row[2] else str(row[1])
 
     def set_choices(self, rows: list[tuple]) -> None:
-        self._ids = {self.label_of(r): r[0] for r in rows}
+        self._ids = {}
+        for r in rows:
+            label = self.label_of(r)
+            if label in self._ids:  # two records that read the same: tell them apart by number
+                label = f"{label} #{r[0]}"
+            self._ids[label] = r[0]
         self._labels = {i: label for label, i in self._ids.items()}
         self._model.setStringList(list(self._ids))
         self.setEnabled(True)
