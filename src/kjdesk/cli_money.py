@@ -176,6 +176,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     cn.add_argument("--reason", required=True)
     _account_args(cn)
 
+    ac = sub.add_parser("accept", help="复核人接受重新计算后的金额（标为“待复核”的拨付计划）")
+    ac.add_argument("instalment", type=int)
+    _account_args(ac)
+
     rc = sub.add_parser("receipts", help="上级科技资金支付指标：add / list / done（30个工作日到期）")
     rc_sub = rc.add_subparsers(dest="receipts_action", required=True, parser_class=ChineseArgumentParser)
     ra = rc_sub.add_parser("add", help="登记收到的指标")
@@ -424,6 +428,19 @@ def cmd_cancel(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"已取消拨付计划 {args.instalment}")
+    return EXIT_OK
+
+
+@command("accept")
+def cmd_accept(args: argparse.Namespace) -> int:
+    from kjdesk.services.approval import accept_recomputed_amount
+
+    app = signed_in(args)
+    try:
+        accept_recomputed_amount(app, args.instalment)
+    finally:
+        app.close()
+    print(f"已接受拨付计划 {args.instalment} 的重算金额")
     return EXIT_OK
 
 

@@ -167,5 +167,6 @@ def sign_in(app: App, username: str, password: str) -> App:
             raise ServiceError("用户名或密码不正确")
         if not officer.active:
             raise ServiceError(f"账号“{officer.username}”已停用，请联系管理员")
-        audit.record(s, officer.username, "登录", "officer", officer.id, None, None)
+        if not app.read_only:  # a read-only window (another kjdesk is writing) still signs in
+            audit.record(s, officer.username, "登录", "officer", officer.id, None, None)
         return replace(app, actor=officer.username, role=officer.role, extra=dict(app.extra))
