@@ -123,13 +123,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     target = _sqlite_file(args)
     if target is not None and not target.exists():  # a new PC: never create an empty database first
-        recover_from_backup(target, args.file)
+        recover_from_backup(target, args.file, args.user or "命令行")
         print(f"已用 {args.file} 恢复数据库 {target}")
         return EXIT_OK
     try:
         app = _open(args, write=True)
     except DatabaseDamaged as exc:  # the very case restore is for: set the damaged file aside
-        aside = recover_from_backup(exc.path, args.file)
+        aside = recover_from_backup(exc.path, args.file, args.user or "命令行")
         print(f"已用 {args.file} 恢复数据库；损坏的文件已移至 {aside}（未删除）")
         return EXIT_OK
     try:

@@ -407,3 +407,39 @@ def test_a_writer_that_lost_its_lock_stops_writing(app, db_path):
     finally:
         a.close()
     assert read_lock(lock_path(db_path)).token == "theirs"  # their lock is left alone
+
+
+def test_deleting_the_last_events_is_caught_against_the_newest_backup(app, db_path):
+    _unit(app)
+    _unit(app, 2, "包头钢铁")
+    backup_before(app, "daily")
+    with app.db.session() as s:
+        last = s.scalar(select(func.max(AuditEvent.id)))
+    con = sqlite3.connect(db_path)
+    con.execute("DELETE FROM audit_events WHERE id = ?", (last,))  # the chain alone cannot see this
+    con.commit()
+    con.close()
+    broken = verify_audit(app)
+    assert broken is not None and broken.event_id == last and "缺失" in broken.reason
+    assert "kjdesk-" in broken.reason  # names the backup that still holds it
+
+
+def test_recovering_an_older_backup_raises_no_false_alarm(app, db_path):
+    import time
+
+    _unit(app)
+    older = backup_before(app, "daily")
+    time.sleep(1.05)
+    _unit(app, 2, "包头钢铁")
+    backup_before(app, "daily")  # newer, holds events the older one lacks
+    app.close()
+    with open(db_path, "r+b") as f:
+        f.write(b"\x00" * 100)
+    recover_from_backup(db_path, older, "张管理")
+    a = open_checked(db_path, heartbeat=False, backup_daily=False)
+    try:
+        assert verify_audit(a) is None
+        ev = audit_events(a, action="恢复备份")
+        assert ev[0].actor == "张管理" and older.name in ev[0].after
+    finally:
+        a.close()

@@ -6,19 +6,21 @@ values are masked (``services.privacy.mask_in_text``).
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.privacy import mask_in_text
 from kjdesk.services.progress import NullProgress, Progress
 from kjdesk.store import audit
 from kjdesk.store.audit import ChainBreak
+from kjdesk.store.backup import backups_dir, list_backup_files
 from kjdesk.store.models import AuditEvent
 
 ENTITY_LABELS = {
@@ -158,9 +160,52 @@ def audit_choices(app: App) -> AuditChoices:
 
 
 def verify_audit(app: App) -> ChainBreak | None:
-    """Walk the hash chain: None when intact, else the first event altered or removed."""
+    """Walk the hash chain: None when intact, else the first event altered or removed.
+
+    The chain alone cannot show that its last events were deleted, so the newest backup
+    made since the last restore is the anchor: every event it holds must still be here,
+    with the same hash.
+    """
     with app.db.session() as s:
-        return audit.verify_chain(s)
+        broken = audit.verify_chain(s)
+        if broken is not None or app.db.path is None:
+            return broken
+        restored = s.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == "恢复备份"))
+        anchor = _anchor(app.db.path, _local(restored) if restored else None)
+        if anchor is None:
+            return None
+        name, kept = anchor
+        here = dict(
+            s.execute(select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.id.in_(list(kept)))).all()
+        )
+    for event_id in sorted(kept):
+        if event_id not in here:
+            return ChainBreak(event_id, f"审计事件 #{event_id} 缺失（被删除）：备份 {name} 中有该事件")
+        if here[event_id] != kept[event_id]:
+            return ChainBreak(event_id, f"审计事件 #{event_id} 与备份 {name} 中的记录不同（被改动）")
+    return None
+
+
+ANCHOR_EVENTS = 200  # the tail of the chain the anchor compares
+
+
+def _anchor(db_path: Path, since: datetime | None) -> tuple[str, dict[int, str]] | None:
+    """The newest backup made after ``since`` (not a pre-restore copy): its last events' hashes."""
+    for b in list_backup_files(backups_dir(db_path)):
+        if b.reason == "restore" or (since is not None and b.made_at <= since):
+            continue
+        try:
+            con = sqlite3.connect(f"{b.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                rows = con.execute(
+                    "SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT ?", (ANCHOR_EVENTS,)
+                ).fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            continue  # a damaged backup anchors nothing; the next one may
+        return b.path.name, dict(rows)
+    return None
 
 
 COLUMNS = ("编号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kjdesk.services.app import App, ServiceError, default_db_path, refuse_writes
 from kjdesk.services.backups import check_backup, daily_backup
+from kjdesk.store import audit
 from kjdesk.store import backup as files
 from kjdesk.store.db import Database, current_revision, database_url, head_revision
 from kjdesk.store.lock import STALE_AFTER_SECONDS, DatabaseLocked, WriterLock
@@ -107,10 +108,11 @@ def sign_lock(app: App) -> None:
         app.writer_lock.set_officer(app.actor)
 
 
-def recover_from_backup(db: str | Path, backup: Path) -> Path:
+def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> Path:
     """Replace a damaged database by ``backup``: checked first, the damaged file kept aside.
 
     Returns where the damaged file now is. Nothing is changed when the backup fails a check.
+    The recovered database records the restore in its audit log.
     """
     path = _sqlite_path(db)
     if path is None:
@@ -125,4 +127,11 @@ def recover_from_backup(db: str | Path, backup: Path) -> Path:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 staged.unlink()
+        database = Database.open(path)  # an older backup is migrated (and backed up) here
+        try:
+            with database.session() as s:
+                after = {"from": str(backup), "damaged_file": aside.name if aside != path else ""}
+                audit.record(s, actor, "恢复备份", "database", "", None, after)
+        finally:
+            database.close()
     return aside

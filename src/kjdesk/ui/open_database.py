@@ -71,7 +71,7 @@ def open_checked_gui(db: str | Path | None, actor: str, parent: QWidget | None =
             if source is None:
                 return None
             try:
-                aside = recover_from_backup(exc.path, source)
+                aside = recover_from_backup(exc.path, source, actor)
             except (ServiceError, DatabaseLocked, OSError) as err:
                 QMessageBox.critical(parent, f"{APP_TITLE}：无法恢复", str(err))
                 continue
