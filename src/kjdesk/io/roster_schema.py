@@ -380,21 +380,19 @@ def wide_fact_columns(headers: list[object]) -> list[WideColumn]:
     return out
 
 
+def _wide_facts(headers: list[object]) -> bool:
+    """Money or ranking columns and a subject code: a wide facts roster (企业规模 alone is a unit list)."""
+    wide = [c for c in wide_fact_columns(headers) if FACT_INDICATORS[c.indicator] != CATEGORY]
+    return bool(wide) and bool(match_headers(FACTS, headers).keys() & {"credit_code", "id_number"})
+
+
 def detect_kind(headers: list[object]) -> RosterKind | None:
     bare = {normalize_header(h)[0] for h in headers}
     for key in DETECT_ORDER:
         kind = KINDS[key]
         if all(any(normalize_header(n)[0] in bare for n in group) for group in kind.signature):
             return kind
-        if (
-            key == "facts"
-            and wide_fact_columns(headers)
-            and match_headers(FACTS, headers).keys()
-            & {
-                "credit_code",
-                "id_number",
-            }
-        ):
+        if key == "facts" and _wide_facts(headers):
             return kind
     return None
 
