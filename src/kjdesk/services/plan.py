@@ -109,7 +109,7 @@ class CommitmentRow:
     total_fen: int
 
 
-def _paid_by_instalment(s: Session, ids: Iterable[int] | None = None) -> dict[int, int]:
+def _paid_by_instalment(s: Session) -> dict[int, int]:
     q = select(Payment.instalment_id, func.sum(Payment.amount_fen)).group_by(Payment.instalment_id)
     return {i: int(v or 0) for i, v in s.execute(q)}
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -226,7 +226,7 @@ class OverviewPage(QWidget):
     @staticmethod
     def _item(widget: QListWidget, text: str, color: str, tip: str = "") -> None:
         item = QListWidgetItem(text)
-        item.setForeground(_color(color))
+        item.setForeground(QColor(color))
         item.setToolTip(tip or text)
         widget.addItem(item)
 
@@ -237,7 +237,7 @@ class OverviewPage(QWidget):
         years = list(range(data.year, data.year + YEARS_AHEAD))
         per_year = [sum(c.by_year_fen.get(y, 0) for c in data.commitments) for y in years]
         bars = QBarSet(self.tr("已承诺"))
-        bars.setColor(_color("#3d6fa8"))
+        bars.setColor(QColor("#3d6fa8"))
         for fen in per_year:
             bars.append(float(format_wan(fen).replace(",", "")))
         series = QBarSeries()
@@ -312,9 +312,3 @@ class OverviewPage(QWidget):
             self.notice.setText(f"已登记指标 {r.doc_number}。{r.due_note}")
         else:
             self.notice.setText(f"已登记指标 {r.doc_number}：应于 {r.due_on} 前下达（30个工作日）")
-
-
-def _color(hex_text: str):  # noqa: ANN202 - QColor
-    from PySide6.QtGui import QColor
-
-    return QColor(hex_text)
