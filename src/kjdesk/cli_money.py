@@ -1,9 +1,10 @@
-"""Command line for the money side: the yearly plan, accounts, approval, payments, deadlines, sheets.
+"""Command line for the money side: the yearly plan, approval, payments, reversals, the sheets.
 
 Every command that writes acts as a signed-in account: ``--user NAME`` (before or after
 the command) and the password in the environment variable named by ``--password-env``
 (default ``KJDESK_PASSWORD``) — never on the command line, where it would stay in the
-shell history. ``cli.build_parser`` adds these sub-commands through ``add_parsers``.
+shell history. ``cli.build_parser`` adds these sub-commands through ``add_parsers``, which also
+adds those of ``cli_accounts`` (accounts, fund receipts, the working-day calendar, reminders).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import sys
 from datetime import date
 
-from kjdesk.cli import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
+from kjdesk.cli import EXIT_OK, UserError, command, emit, open_app, path_arg
 from kjdesk.money import AmountError, format_wan, format_yuan, parse_amount_fen
 
 PASSWORD_ENV = "KJDESK_PASSWORD"
@@ -49,13 +50,6 @@ PLAN_JSON = [
     ("batch_id", "batch_id"),
     ("note", "note"),
 ]
-OFFICER_COLUMNS = [
-    ("id", "编号"),
-    ("username", "用户名"),
-    ("display_name", "姓名"),
-    ("role", "角色"),
-    ("active", "启用"),
-]
 BATCH_COLUMNS = [
     ("id", "批次"),
     ("year", "年度"),
@@ -76,26 +70,16 @@ PAYMENT_COLUMNS = [
     ("reason", "原因"),
     ("recorded_by", "登记人"),
 ]
-RECEIPT_COLUMNS = [
-    ("id", "编号"),
-    ("received_on", "收到日期"),
-    ("doc_number", "指标文号"),
-    ("stage", "环节"),
-    ("amount_yuan", "金额（元）"),
-    ("due", "到期日（30个工作日）"),
-    ("done_on", "下达日期"),
-    ("flag", "提示"),
-]
 
 
-def _date(text: str) -> date:
+def date_arg(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期“{text}”应写作 2025-09-26") from None
 
 
-def _yuan(text: str) -> int:
+def yuan_arg(text: str) -> int:
     try:
         return parse_amount_fen(text, "元")
     except AmountError as exc:
@@ -109,7 +93,7 @@ def _ids(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"编号“{text}”应写作 1,2,3") from None
 
 
-def _account_args(p: argparse.ArgumentParser) -> None:
+def account_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--user", default=argparse.SUPPRESS, help="以哪个账号执行")
     p.add_argument(
         "--password-env", default=PASSWORD_ENV, help=f"存放该账号密码的环境变量名（默认 {PASSWORD_ENV}）"
@@ -122,51 +106,36 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     sp.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sp.add_argument("--with-cancelled", action="store_true", help="同时列出已取消的")
 
-    off = sub.add_parser("officers", help="账号：add / list / reset-password")
-    off_sub = off.add_subparsers(dest="officers_action", required=True, parser_class=ChineseArgumentParser)
-    oa = off_sub.add_parser("add", help="新增账号（管理员操作；尚无任何账号时创建第一个管理员）")
-    oa.add_argument("username")
-    oa.add_argument("--role", required=True, choices=["经办人", "复核人", "管理员"])
-    oa.add_argument("--name", default="", help="姓名")
-    oa.add_argument("--new-password-env", required=True, help="存放新账号密码的环境变量名")
-    _account_args(oa)
-    ol = off_sub.add_parser("list", help="列出账号")
-    ol.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    orp = off_sub.add_parser("reset-password", help="重置密码（管理员操作）")
-    orp.add_argument("username")
-    orp.add_argument("--new-password-env", required=True, help="存放新密码的环境变量名")
-    _account_args(orp)
-
     pr = sub.add_parser("propose", help="经办人报批：把某年度的拨付计划编成一个批次")
     pr.add_argument("--year", type=int, required=True)
     which = pr.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="该年度全部“计划”状态的拨付")
     which.add_argument("--ids", type=_ids, help="拨付计划编号，如 12,15,18")
     pr.add_argument("--note", default="", help="说明")
-    _account_args(pr)
+    account_args(pr)
 
     ap = sub.add_parser("approve", help="复核人审批一个报批批次")
     ap.add_argument("batch", type=int)
-    _account_args(ap)
+    account_args(ap)
     rt = sub.add_parser("return", help="复核人退回一个报批批次（须写原因）")
     rt.add_argument("batch", type=int)
     rt.add_argument("--reason", required=True)
-    _account_args(rt)
+    account_args(rt)
     bl = sub.add_parser("batches", help="列出报批批次")
     bl.add_argument("--year", type=int)
     bl.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
     pay = sub.add_parser("pay", help="登记财政拨付（可部分拨付）")
     pay.add_argument("instalment", type=int, help="拨付计划编号")
-    pay.add_argument("--date", type=_date, required=True)
+    pay.add_argument("--date", type=date_arg, required=True)
     pay.add_argument("--voucher", required=True, help="凭证号")
-    pay.add_argument("--amount-yuan", type=_yuan, required=True, help="金额（元），如 300000 或 30万")
-    _account_args(pay)
+    pay.add_argument("--amount-yuan", type=yuan_arg, required=True, help="金额（元），如 300000 或 30万")
+    account_args(pay)
     rv = sub.add_parser("reverse", help="冲销一笔拨付记录（须写原因；原记录不改不删）")
     rv.add_argument("payment", type=int, help="拨付记录编号")
     rv.add_argument("--reason", required=True)
-    rv.add_argument("--date", type=_date, help="冲销日期（默认今天）")
-    _account_args(rv)
+    rv.add_argument("--date", type=date_arg, help="冲销日期（默认今天）")
+    account_args(rv)
     pl = sub.add_parser("payments", help="列出拨付记录")
     pl.add_argument("--year", type=int)
     pl.add_argument("--instalment", type=int)
@@ -174,48 +143,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     cn = sub.add_parser("cancel", help="取消一笔拨付计划（须写原因）")
     cn.add_argument("instalment", type=int)
     cn.add_argument("--reason", required=True)
-    _account_args(cn)
+    account_args(cn)
 
     ac = sub.add_parser("accept", help="复核人接受重新计算后的金额（标为“待复核”的拨付计划）")
     ac.add_argument("instalment", type=int)
-    _account_args(ac)
-
-    rc = sub.add_parser("receipts", help="上级科技资金支付指标：add / list / done（30个工作日到期）")
-    rc_sub = rc.add_subparsers(dest="receipts_action", required=True, parser_class=ChineseArgumentParser)
-    ra = rc_sub.add_parser("add", help="登记收到的指标")
-    ra.add_argument("--date", type=_date, required=True, help="收到日期")
-    ra.add_argument("--amount-yuan", type=_yuan, required=True)
-    ra.add_argument("--doc", required=True, help="指标文件文号")
-    ra.add_argument("--stage", default="市财政", choices=["市财政", "旗县区财政"])
-    ra.add_argument("--note", default="")
-    _account_args(ra)
-    rl = rc_sub.add_parser("list", help="列出指标及到期日")
-    rl.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    rd = rc_sub.add_parser("done", help="登记指标已下达")
-    rd.add_argument("receipt", type=int)
-    rd.add_argument("--date", type=_date, required=True)
-    _account_args(rd)
-
-    cal = sub.add_parser("calendar", help="工作日历：录入 chinese-calendar 未覆盖年度的放假和调休")
-    cal_sub = cal.add_subparsers(dest="calendar_action", required=True, parser_class=ChineseArgumentParser)
-    cd = cal_sub.add_parser("day", help="录入一天：--off 放假，--work 调休上班")
-    cd.add_argument("day", type=_date)
-    kind = cd.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--off", action="store_true")
-    kind.add_argument("--work", action="store_true")
-    cd.add_argument("--name", default="", help="节日名称")
-    _account_args(cd)
-    cc = cal_sub.add_parser("confirm", help="确认某年度已录入完整")
-    cc.add_argument("year", type=int)
-    cc.add_argument("--source", required=True, help="依据（国务院办公厅通知文号）")
-    _account_args(cc)
-
-    sub.add_parser("reminders", help="提醒：即将到期的认定、本年未审批的拨付、逾期的指标")
+    account_args(ac)
 
     rep = sub.add_parser("report", help="导出财务报表（Excel，可直接打印）")
     rep.add_argument("kind", choices=["disbursement", "summary", "commitments", "indicators", "targets"])
     rep.add_argument("--year", type=int, required=True)
     rep.add_argument("-o", "--output", type=path_arg, required=True, help="输出文件 .xlsx")
+
+    from kjdesk import cli_accounts  # accounts, fund receipts, calendar, reminders
+
+    cli_accounts.add_parsers(sub)
 
 
 def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App
@@ -235,13 +176,6 @@ def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App
     except Exception:
         app.close()
         raise
-
-
-def _env_password(var: str) -> str:
-    value = os.environ.get(var)
-    if value is None:
-        raise UserError(f"环境变量 {var} 未设置（新密码从环境变量读取，不写在命令行上）")
-    return value
 
 
 @command("plan")
@@ -279,42 +213,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(f"{title}：")
             for t in totals:
                 print(f"  {t.key}  {t.count} 笔  {format_yuan(t.amount_fen)} 元")
-    return EXIT_OK
-
-
-@command("officers")
-def cmd_officers(args: argparse.Namespace) -> int:
-    from kjdesk.services import officers as svc
-
-    if args.officers_action == "list":
-        app = open_app(args)
-        try:
-            emit(svc.list_officers(app), args.format, OFFICER_COLUMNS)
-        finally:
-            app.close()
-        return EXIT_OK
-    new_password = _env_password(args.new_password_env)
-    if args.officers_action == "add":
-        app = open_app(args)
-        try:
-            if not svc.has_officers(app):
-                if args.role != "管理员":
-                    raise UserError("尚无任何账号：第一个账号必须是管理员（--role 管理员）")
-                row = svc.ensure_first_admin(app, args.username, new_password, args.name)
-                print(f"已创建第一个管理员账号：{row.username}")
-                return EXIT_OK
-        finally:
-            app.close()
-    app = signed_in(args)
-    try:
-        if args.officers_action == "add":
-            row = svc.create_officer(app, args.username, args.name, args.role, new_password)
-            print(f"已创建账号：{row.username}（{row.role}）")
-        else:
-            svc.reset_password(app, args.username, new_password)
-            print(f"已重置账号“{args.username}”的密码")
-    finally:
-        app.close()
     return EXIT_OK
 
 
@@ -441,84 +339,6 @@ def cmd_accept(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"已接受拨付计划 {args.instalment} 的重算金额")
-    return EXIT_OK
-
-
-def _receipt_dict(r) -> dict:  # noqa: ANN001 - ReceiptRow
-    flag = "已逾期" if r.overdue else (r.due_note if r.due_on is None else "")
-    return {
-        **r.__dict__,
-        "amount_yuan": format_yuan(r.amount_fen),
-        "due": r.due_on.isoformat() if r.due_on else "无法计算",
-        "flag": flag,
-    }
-
-
-@command("receipts")
-def cmd_receipts(args: argparse.Namespace) -> int:
-    from kjdesk.services import deadlines
-
-    if args.receipts_action == "list":
-        app = open_app(args)
-        try:
-            emit([_receipt_dict(r) for r in deadlines.list_receipts(app)], args.format, RECEIPT_COLUMNS)
-        finally:
-            app.close()
-        return EXIT_OK
-    app = signed_in(args)
-    try:
-        if args.receipts_action == "add":
-            r = deadlines.add_receipt(app, args.date, args.amount_yuan, args.doc, args.stage, args.note)
-        else:
-            r = deadlines.mark_receipt_done(app, args.receipt, args.date)
-    finally:
-        app.close()
-    if r.due_on is None:
-        print(f"已登记指标 {r.id}。{r.due_note}")
-    else:
-        print(f"指标 {r.id}：收到 {r.received_on}，应于 {r.due_on} 前下达（30个工作日）")
-    return EXIT_OK
-
-
-@command("calendar")
-def cmd_calendar(args: argparse.Namespace) -> int:
-    from kjdesk.services import deadlines
-
-    app = signed_in(args)
-    try:
-        if args.calendar_action == "day":
-            deadlines.set_calendar_day(app, args.day, bool(args.work), args.name)
-            print(f"已录入 {args.day}：{'调休上班' if args.work else '放假'}")
-        else:
-            n = deadlines.confirm_calendar_year(app, args.year, args.source)
-            print(f"已确认 {args.year} 年工作日历；补算了 {n} 个指标的到期日")
-    finally:
-        app.close()
-    return EXIT_OK
-
-
-@command("reminders")
-def cmd_reminders(args: argparse.Namespace) -> int:
-    from kjdesk.services.deadlines import reminders
-
-    app = open_app(args)
-    try:
-        r = reminders(app)
-    finally:
-        app.close()
-    print(
-        f"本年（{r.today.year}）尚未审批的拨付：{r.unapproved_count} 笔，{format_yuan(r.unapproved_fen)} 元"
-    )
-    for rec in r.receipts_overdue:
-        print(f"逾期：指标 {rec.doc_number}（收到 {rec.received_on}）应于 {rec.due_on} 前下达")
-    for rec in r.receipts_due_soon:
-        print(f"即将到期：指标 {rec.doc_number} 应于 {rec.due_on} 前下达")
-    for rec in r.receipts_unknown:
-        print(f"无法计算到期日：指标 {rec.doc_number}。{rec.due_note}")
-    for e in r.expiring:
-        print(
-            f"认定即将到期：{e.subject_name} {e.level}{e.type_name} 有效期至 {e.valid_until}（还有 {e.days_left} 天）"
-        )
     return EXIT_OK
 
 
