@@ -25,11 +25,11 @@ from kjdesk.services.import_match import (
     Ops,
     PlanItem,
     Register,
-    _describe,
-    _diff,
-    _names,
-    _rec_key,
+    describe_change,
+    diff_fields,
     level_rank,
+    recognition_key,
+    unit_names,
 )
 from kjdesk.services.import_rows import PROGRESS_EVERY, ParseContext, ParsedRow
 
@@ -79,7 +79,7 @@ def _unit(m: Matcher, row: ParsedRow) -> None:
         m.ops.unit_inserts[code] = {**UNIT_DEFAULTS, **wanted, "credit_code": code}
         m.item(row, ADD, "单位", label)
         return
-    change = _diff(unit, wanted, UNIT_FIELDS)
+    change = diff_fields(unit, wanted, UNIT_FIELDS)
     if not change[1]:
         m.item(row, SAME, "单位", label)
         return
@@ -90,7 +90,7 @@ def _unit(m: Matcher, row: ParsedRow) -> None:
         change[0]["former_names"], change[1]["former_names"] = unit["former_names"], "\n".join(former)
     m.ops.unit_updates[unit["id"]] = change
     m.ops.touched.add(("unit", unit["id"]))
-    m.item(row, UPDATE, "单位", label, _describe(change, LABELS).replace("\n", "、"))
+    m.item(row, UPDATE, "单位", label, describe_change(change, LABELS).replace("\n", "、"))
 
 
 def _platform_subject(m: Matcher, row: ParsedRow, host: tuple[str, Any], code: str) -> tuple[str, Any]:
@@ -139,11 +139,11 @@ def _platform(m: Matcher, row: ParsedRow) -> None:
         m.ops.platform_inserts[(code, name)] = {"name": name, "host": host, "note": "", **wanted}
         m.item(row, ADD, "平台", label)
         return
-    change = _diff(existing, wanted, ("type_id", "level", "note"))
+    change = diff_fields(existing, wanted, ("type_id", "level", "note"))
     if change[1]:
         m.ops.platform_updates[existing["id"]] = change
         m.ops.touched.add(("platform", existing["id"]))
-        m.item(row, UPDATE, "平台", label, _describe(change, LABELS))
+        m.item(row, UPDATE, "平台", label, describe_change(change, LABELS))
     else:
         m.item(row, SAME, "平台", label)
 
@@ -164,7 +164,7 @@ def _person(m: Matcher, row: ParsedRow) -> None:
             return
         wanted["employer_unit_id"] = unit["id"]
     elif "employer_name" in v:
-        hits = [u for u in m.reg.units.values() if v["employer_name"] in _names(u)]
+        hits = [u for u in m.reg.units.values() if v["employer_name"] in unit_names(u)]
         if len(hits) != 1:
             why = "未登记" if not hits else "有重名"
             m.error(
@@ -187,11 +187,11 @@ def _person(m: Matcher, row: ParsedRow) -> None:
         }
         m.item(row, ADD, "人员", label)
         return
-    change = _diff(person, wanted, ("name", "employer_unit_id", "role", "phone", "note"))
+    change = diff_fields(person, wanted, ("name", "employer_unit_id", "role", "phone", "note"))
     if change[1]:
         m.ops.person_updates[person["id"]] = change
         m.ops.touched.add(("person", person["id"]))
-        m.item(row, UPDATE, "人员", label, _describe(change, LABELS))
+        m.item(row, UPDATE, "人员", label, describe_change(change, LABELS))
     else:
         m.item(row, SAME, "人员", label)
 
@@ -224,7 +224,7 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
     day: date = v["date"]
     label = f"{who} {v['title']} {day.isoformat()}"
     given = {k: v[k] for k in REC_FIELDS if k in v}
-    key = _rec_key(subject, v["type_id"], v["level"], v["stage"], day)
+    key = recognition_key(subject, v["type_id"], v["level"], v["stage"], day)
     if m.duplicate(row, key, given, "认定", label, "title"):
         return
     existing = m.reg.recognitions.get(key)
@@ -252,11 +252,11 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
         m.ops.touched.add(subject)
         m.item(row, ADD, "认定", label)
         return
-    change = _diff(existing, given, REC_FIELDS)
+    change = diff_fields(existing, given, REC_FIELDS)
     if change[1]:
         m.ops.recognition_updates[existing["id"]] = change
         m.ops.touched.add(subject)
-        m.item(row, UPDATE, "认定", label, _describe(change, LABELS))
+        m.item(row, UPDATE, "认定", label, describe_change(change, LABELS))
     else:
         m.item(row, SAME, "认定", label)
 
@@ -314,10 +314,10 @@ def _fact(m: Matcher, row: ParsedRow) -> None:
         m.ops.touched.add(subject)
         m.item(row, ADD, "年度数据", label)
         return
-    change = _diff(existing, wanted, ("value", "text", "unit_label", "reference"))
+    change = diff_fields(existing, wanted, ("value", "text", "unit_label", "reference"))
     if change[1]:
         m.ops.fact_updates[existing["id"]] = change
         m.ops.touched.add(subject)
-        m.item(row, UPDATE, "年度数据", label, _describe(change, LABELS))
+        m.item(row, UPDATE, "年度数据", label, describe_change(change, LABELS))
     else:
         m.item(row, SAME, "年度数据", label)

@@ -99,13 +99,13 @@ class Register:
         recognitions: dict[tuple, dict[str, Any]] = {}
         if kind == "recognitions":
             for r in session.execute(select(Recognition.__table__)).mappings():
-                recognitions[_rec_key(_subject_of(r), r["type_id"], r["level"], r["stage"], r["date"])] = (
-                    dict(r)
-                )
+                recognitions[
+                    recognition_key(subject_of(r), r["type_id"], r["level"], r["stage"], r["date"])
+                ] = dict(r)
         facts: dict[tuple, dict[str, Any]] = {}
         if kind == "facts":
             for r in session.execute(select(Fact.__table__)).mappings():
-                key = (_subject_of(r), r["year"], r["indicator"], r["item_ref"])
+                key = (subject_of(r), r["year"], r["indicator"], r["item_ref"])
                 facts[key] = dict(r)
         by_type: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for p in platforms.values():
@@ -113,7 +113,7 @@ class Register:
         return cls(units, people, platforms, recognitions, facts, by_type)
 
 
-def _subject_of(r: Any) -> tuple[str, Any]:
+def subject_of(r: Any) -> tuple[str, Any]:
     if r["unit_id"] is not None:
         return ("unit", r["unit_id"])
     if r["platform_id"] is not None:
@@ -121,15 +121,15 @@ def _subject_of(r: Any) -> tuple[str, Any]:
     return ("person", r["person_id"])
 
 
-def _rec_key(subject: tuple[str, Any], type_id: str, level: str, stage: str, day: date) -> tuple:
+def recognition_key(subject: tuple[str, Any], type_id: str, level: str, stage: str, day: date) -> tuple:
     return (subject, type_id, level, stage, day)
 
 
-def _names(unit: dict[str, Any]) -> set[str]:
+def unit_names(unit: dict[str, Any]) -> set[str]:
     return {unit["name"], *filter(None, unit["former_names"].splitlines())}
 
 
-def _diff(current: dict[str, Any], wanted: dict[str, Any], keys: tuple[str, ...]) -> Change:
+def diff_fields(current: dict[str, Any], wanted: dict[str, Any], keys: tuple[str, ...]) -> Change:
     before, after = {}, {}
     for k in keys:
         if k in wanted and current.get(k) != wanted[k]:
@@ -137,7 +137,7 @@ def _diff(current: dict[str, Any], wanted: dict[str, Any], keys: tuple[str, ...]
     return before, after
 
 
-def _describe(change: Change, labels: dict[str, str]) -> str:
+def describe_change(change: Change, labels: dict[str, str]) -> str:
     before, after = change
     return "；".join(f"{labels.get(k, k)}：{_show(before[k])} → {_show(after[k])}" for k in after)
 
