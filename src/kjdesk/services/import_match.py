@@ -88,29 +88,53 @@ class Register:
 
     @classmethod
     def load(cls, session: Session, kind: str) -> Register:
-        units = {r["credit_code"]: dict(r) for r in session.execute(select(Unit.__table__)).mappings()}
+        unit_cols = (
+            Unit.__table__.c if kind == "units" else _cols(Unit, "id", "credit_code", "name", "former_names")
+        )
+        units = {r["credit_code"]: r for r in _dicts(session, unit_cols)}
         people: dict[str, dict[str, Any]] = {}
         if kind in ("people", "recognitions", "facts"):
-            people = {r["id_number"]: dict(r) for r in session.execute(select(Person.__table__)).mappings()}
+            people = {r["id_number"]: r for r in _dicts(session, Person.__table__.c)}
         platforms: dict[tuple[int, str], dict[str, Any]] = {}
         if kind in ("platforms", "recognitions"):
-            for r in session.execute(select(Platform.__table__)).mappings():
-                platforms[(r["host_unit_id"], r["name"])] = dict(r)
+            platforms = {(r["host_unit_id"], r["name"]): r for r in _dicts(session, Platform.__table__.c)}
         recognitions: dict[tuple, dict[str, Any]] = {}
         if kind == "recognitions":
-            for r in session.execute(select(Recognition.__table__)).mappings():
+            cols = _cols(
+                Recognition,
+                "id",
+                "unit_id",
+                "platform_id",
+                "person_id",
+                "type_id",
+                "level",
+                "stage",
+                "date",
+                *REC_FIELDS,
+            )
+            for r in _dicts(session, cols):
                 recognitions[
                     recognition_key(subject_of(r), r["type_id"], r["level"], r["stage"], r["date"])
-                ] = dict(r)
+                ] = r
         facts: dict[tuple, dict[str, Any]] = {}
         if kind == "facts":
-            for r in session.execute(select(Fact.__table__)).mappings():
-                key = (subject_of(r), r["year"], r["indicator"], r["item_ref"])
-                facts[key] = dict(r)
+            for r in _dicts(session, Fact.__table__.c):
+                facts[(subject_of(r), r["year"], r["indicator"], r["item_ref"])] = r
         by_type: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for p in platforms.values():
             by_type.setdefault((p["host_unit_id"], p["type_id"]), []).append(p)
         return cls(units, people, platforms, recognitions, facts, by_type)
+
+
+def _cols(model: type, *names: str) -> list[Any]:
+    return [model.__table__.c[n] for n in names]
+
+
+def _dicts(session: Session, cols: Any) -> list[dict[str, Any]]:
+    """Rows of the given columns as plain dicts (one query, no ORM objects)."""
+    cols = list(cols)
+    keys = [c.key for c in cols]
+    return [dict(zip(keys, row, strict=True)) for row in session.execute(select(*cols))]
 
 
 def subject_of(r: Any) -> tuple[str, Any]:
