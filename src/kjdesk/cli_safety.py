@@ -44,7 +44,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     for name, helptext in (("list", "列出审计事件（最新在前）"), ("export", "导出审计事件到 Excel")):
         p = a_sub.add_parser(name, help=helptext)
         p.add_argument("--officer", help="操作人（账号）")
-        p.add_argument("--entity", help="对象类型，如 unit、person、payment")
+        p.add_argument("--entity", help="对象类型，如 单位、人员、拨付记录（或 unit、person、payment）")
         p.add_argument("--action", dest="event_action", help="操作，如 新增、修改、删除")
         p.add_argument("--from", dest="date_from", type=_date, help="起始日期 YYYY-MM-DD")
         p.add_argument("--to", dest="date_to", type=_date, help="截止日期 YYYY-MM-DD（含）")
@@ -199,9 +199,11 @@ AUDIT_COLUMNS = [
 
 
 def _filter(args: argparse.Namespace):  # noqa: ANN202 - AuditFilter
-    from kjdesk.services.audit_log import AuditFilter
+    from kjdesk.services.audit_log import ENTITY_LABELS, AuditFilter
 
-    return AuditFilter(args.officer, args.entity, args.event_action, args.date_from, args.date_to)
+    by_label = {label: code for code, label in ENTITY_LABELS.items()}
+    entity = by_label.get(args.entity, args.entity)  # 人员 or person
+    return AuditFilter(args.officer, entity, args.event_action, args.date_from, args.date_to)
 
 
 @command("audit")

@@ -71,6 +71,8 @@ def test_audit_list_filters_and_masks(db, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1 and rows[0]["action"] == "新增" and rows[0]["entity_label"] == "人员"
     assert ID not in rows[0]["after"] and ID[:6] + "********" + ID[-4:] in rows[0]["after"]
+    assert run(db, "audit", "list", "--entity", "单位", "--format", "json") == 0
+    assert [r["entity_label"] for r in json.loads(capsys.readouterr().out)] == ["单位", "单位"]
     assert run(db, "audit", "list", "--from", "2000-01-01", "--to", "2000-12-31") == 0
     assert "（无记录）" in capsys.readouterr().out
     assert exits(db, "audit", "list", "--from", "2000-13-01") == 1
