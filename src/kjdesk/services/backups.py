@@ -151,6 +151,9 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
     finally:
         with contextlib.suppress(FileNotFoundError):
             staged.unlink()
+    # A reader on another thread may have connected to the old file meanwhile: drop every
+    # pooled connection so nothing keeps reading (or writing) the replaced file.
+    app.db.engine.dispose()
     upgrade(app.db.engine)
     revision = current_revision(app.db.engine) or ""
     with app.db.session() as s:
