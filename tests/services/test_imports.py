@@ -252,3 +252,21 @@ def test_each_import_is_one_audit_event_and_the_chain_holds(app, tmp_path):
         ]
         assert '"added_ids": {"units": [1, 2]}' in events[0].after
         assert verify_chain(s) is None
+
+
+def test_recompute_in_chunks_gives_the_same_entitlements(app, tmp_path, monkeypatch):
+    monkeypatch.setattr("kjdesk.services.import_write.RECOMPUTE_CHUNK", 1)
+    _import(app, xlsx(tmp_path / "u.xlsx", units_rows()))
+    rows = [
+        ["企业名称", "统一社会信用代码", "认定类型", "认定日期"],
+        ["包头市甲稀土有限公司", CODE_A, "高新技术企业", "2022-12-01"],
+        ["包头市乙机械有限公司", CODE_B, "高新技术企业", "2023-11-20"],
+    ]
+    result = _import(app, xlsx(tmp_path / "r.xlsx", rows))
+    assert result.recomputed.startswith("重算 2 个对象的应享资金：新增 2")
+    with app.db.session() as s:
+        ents = s.scalars(select(Entitlement).order_by(Entitlement.unit_id)).all()
+        assert [(e.unit_id, e.clause_id, e.total_fen) for e in ents] == [
+            (1, "BT-06-hte-cert", 30_000_000),
+            (2, "BT-06-hte-cert", 30_000_000),
+        ]

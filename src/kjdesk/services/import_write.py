@@ -176,12 +176,52 @@ def record_audit(
     )
 
 
+RECOMPUTE_CHUNK = 5000  # subjects per recompute call: memory stays bounded on a 100,000-row roster
+
+
+class _ChunkProgress:
+    """One progress bar across the chunks: ``value`` of a chunk is offset by the subjects before it."""
+
+    def __init__(self, outer, total: int) -> None:  # noqa: ANN001 - a Progress
+        self.outer, self.offset = outer, 0
+        outer.set_total(total)
+
+    def set_total(self, total: int) -> None:
+        pass
+
+    def set_value(self, value: int) -> None:
+        self.outer.set_value(self.offset + value)
+
+    def set_status(self, text: str) -> None:
+        self.outer.set_status(text)
+
+    def is_cancelled(self) -> bool:
+        return self.outer.is_cancelled()
+
+    def check(self) -> None:
+        self.outer.check()
+
+
 def recompute(session: Session, actor: str, city: str, subjects: set[SubjectRef], progress) -> str:  # noqa: ANN001
-    """Recompute the entitlements of the touched subjects in this transaction; a short summary."""
+    """Recompute the entitlements of the touched subjects in this transaction; a short summary.
+
+    Large imports are recomputed a chunk of subjects at a time, the session emptied after
+    each (everything is flushed, nothing committed), so memory does not grow with the roster."""
     if not subjects:
         return ""
-    from kjdesk.services.entitlements import recompute_subjects
+    from kjdesk.services.entitlements import RecomputeSummary, recompute_subjects
 
     progress.set_status("正在重算应享资金")
-    s = recompute_subjects(session, actor, city, subjects, progress)
-    return f"重算 {s.subjects} 个对象的应享资金：新增 {s.added}、变化 {s.changed}、撤销 {s.removed}、待复核 {s.flagged}"
+    refs = sorted(subjects, key=lambda r: (r.kind.value, r.id))
+    chunked = _ChunkProgress(progress, len(refs))
+    total = RecomputeSummary()
+    for start in range(0, len(refs), RECOMPUTE_CHUNK):
+        chunked.offset = start
+        total += recompute_subjects(session, actor, city, set(refs[start : start + RECOMPUTE_CHUNK]), chunked)
+        if len(refs) > RECOMPUTE_CHUNK:
+            session.flush()
+            session.expunge_all()
+    return (
+        f"重算 {total.subjects} 个对象的应享资金：新增 {total.added}、变化 {total.changed}、"
+        f"撤销 {total.removed}、待复核 {total.flagged}"
+    )

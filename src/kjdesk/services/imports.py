@@ -294,11 +294,11 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
             "added": written.added,
             "updated": written.updated,
         }
-        record_audit(s, app.actor, record.id, summary, written)
+        import_id = record.id
+        record_audit(s, app.actor, import_id, summary, written)
         progress.check()
         recomputed = recompute(s, app.actor, bureau.city, written.subjects, progress)
         progress.check()
-        import_id = record.id
     added, updated = written.added, written.updated
     changes = Changes(
         units=bool(added["units"] or updated["units"]),
