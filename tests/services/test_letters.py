@@ -257,3 +257,14 @@ def test_instalment_with_pending_review_waits(app):
     assert pending_letters(app, 2026) == []
     with pytest.raises(ServiceError, match="待复核"):
         issue_letter(app, inst_id, issued_on=DAY)
+
+
+def test_a_draft_takes_no_number_and_says_so(app, tmp_path):
+    from kjdesk.services.letters import draft_pdf
+
+    [inst_id] = seed(app, 1)
+    text = text_of(draft_pdf(app, inst_id, issued_on=DAY), tmp_path)
+    assert "〔签发时编号〕" in text and "人民币叁拾万元整" in text
+    assert "草" in text and "稿" in text  # the 草稿 未签发 mark (rotated, so its characters interleave)
+    assert seqs(app) == [] and [p.instalment_id for p in pending_letters(app, 2026)] == [inst_id]
+    assert "稿" not in text_of(letter_pdf(app, issue_letter(app, inst_id, issued_on=DAY).id), tmp_path)

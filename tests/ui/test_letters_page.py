@@ -41,6 +41,9 @@ def test_issue_one_then_preview_it(app, make_window, qtbot, monkeypatch):
     page.tabs.setCurrentIndex(1)
     page.pending_view.selectRow(0)
     assert page.issue_button.isEnabled()
+    # the draft is previewed before any number is taken
+    qtbot.waitUntil(lambda: bool(page.preview.findChildren(page_mod.QLabel, "preview_page")), timeout=10000)
+    assert "草稿" in page.preview_note.text() and list_letters(app) == []
     qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.letter_model.rowCount() == 1, timeout=10000)
     assert page.pending_model.rowCount() == 1

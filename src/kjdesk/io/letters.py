@@ -196,8 +196,10 @@ def page_number_text(n: int) -> str:
     return f"— {n} —"
 
 
-def render_letter(letter: LetterText, fonts: LetterFonts) -> bytes:
-    """The PDF of one letter; the same letter and fonts give the same bytes."""
+def render_letter(letter: LetterText, fonts: LetterFonts, *, draft: bool = False) -> bytes:
+    """The PDF of one letter; the same letter and fonts give the same bytes.
+
+    ``draft`` marks every page “草稿 未签发” (a preview before a number is taken)."""
     setter = Typesetter(fonts)
     pages = paginate(setter.blocks(letter))
     buf = io.BytesIO()
@@ -212,6 +214,8 @@ def render_letter(letter: LetterText, fonts: LetterFonts) -> bytes:
     canvas.setCreator("科技兑现台 kjdesk")
     canvas.setProducer("科技兑现台 kjdesk")
     for page_no, lines in enumerate(pages, start=1):
+        if draft:
+            draw_draft_mark(canvas, fonts.title)
         top = PAGE_H - TOP
         for i, ln in enumerate(lines):
             if ln.blank:
@@ -227,6 +231,16 @@ def render_letter(letter: LetterText, fonts: LetterFonts) -> bytes:
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
+
+
+def draw_draft_mark(canvas: Canvas, font: str) -> None:
+    canvas.saveState()
+    canvas.setFillGray(0.82)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(35)
+    canvas.setFont(font, 72)
+    canvas.drawCentredString(0, 0, "草稿 未签发")
+    canvas.restoreState()
 
 
 def draw_page_number(canvas: Canvas, font: str, page_no: int) -> None:

@@ -233,6 +233,26 @@ def issue_entitlement_letter(
     return _with_retry(app, work)
 
 
+DRAFT_NUMBER = "〔签发时编号〕"
+
+
+def draft_pdf(
+    app: App, instalment_id: int, *, issued_on: date | None = None, font: str | Path | None = None
+) -> bytes:
+    """The letter an instalment would get, marked 草稿 and without a number; nothing is written."""
+    issuer = prepare(app, font)
+    day = issued_on or date.today()
+    with app.db.session() as s:
+        inst = s.get(Instalment, instalment_id)
+        if inst is None:
+            raise ServiceError(f"找不到拨付计划 {instalment_id}")
+        _kind, text, _payee, _amount = letter_content.compose(
+            s, issuer.bureau, issuer.policy, issuer.templates, inst.entitlement, inst, DRAFT_NUMBER, day
+        )
+        s.rollback()
+    return render_letter(text, issuer.fonts, draft=True)
+
+
 def pending_letters(
     app: App, year: int | None, *, clause_id: str | None = None, district: str | None = None
 ) -> list[PendingLetter]:

@@ -37,6 +37,7 @@ from kjdesk.services.letter_rows import LetterRow, PendingLetter, list_letters
 from kjdesk.services.letters import (
     CHANGES,
     BatchResult,
+    draft_pdf,
     issue_letter,
     issue_letters,
     letter_pdf,
@@ -55,7 +56,7 @@ from kjdesk.ui.pages.letter_widgets import (
     note_of,
 )
 from kjdesk.ui.table import make_table_view
-from kjdesk.ui.workers import Hub, QtProgress
+from kjdesk.ui.workers import Hub, QtProgress, error_text
 
 ALL = ""
 WATCHES = ("letters", "instalments", "entitlements", "units", "platforms", "people", "settings")
@@ -75,7 +76,7 @@ class LettersPage(LetterOutputActions):
         self.app, self.hub, self.ops = app, hub, hub.ops
         self.loaded = False
         self.data = PageData([], [], "", False)
-        self.preview_for: int | None = None
+        self.preview_for: tuple | None = None
 
         self.year_box = self._combo("year", "拨付年度")
         self.clause_box = self._combo("clause", "按条款筛选")
@@ -90,6 +91,7 @@ class LettersPage(LetterOutputActions):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy年M月d日")
         self.date_edit.setToolTip(self.tr("新签发通知书的成文日期"))
+        self.date_edit.dateChanged.connect(lambda _d: self._selection_changed())
         bar = QHBoxLayout()
         for label, w in (
             (self.tr("年度"), self.year_box),
@@ -350,26 +352,43 @@ class LettersPage(LetterOutputActions):
         any_letters = letter is not None or bool(self.shown_valid_letters())
         for b in (self.preview_button, self.print_button, self.export_button):
             b.setEnabled(any_letters)
-        if letter is None:
+        if letter is None and pending is None:
             self.preview_for = None
-            self._show_preview(
-                [], self.tr("尚未签发：签发后在此预览") if pending else self.tr("选择一份通知书以预览")
-            )
+            self._show_preview([], self.tr("选择一份通知书以预览"))
             return
-        if self.preview_for == letter.id:
+        key = (
+            ("letter", letter.id)
+            if letter is not None
+            else ("draft", pending.instalment_id, self.issue_date())
+        )
+        if self.preview_for == key:
             return
-        self.preview_for = letter.id
+        self.preview_for = key
         dpi = letter_print.fit_dpi(self.scroll.viewport().width() - 60)
+        if letter is not None:
+            call = lambda _p, lid=letter.id: letter_print.render_pages(letter_pdf(self.app, lid), dpi)  # noqa: E731
+            note = ""
+        else:  # what the letter will say, marked 草稿 and without a number: nothing is written
+            day, font, iid = self.issue_date(), self.font_path or None, pending.instalment_id
+            call = lambda _p: letter_print.render_pages(  # noqa: E731
+                draft_pdf(self.app, iid, issued_on=day, font=font), dpi
+            )
+            note = self.tr("草稿预览：尚未签发，签发时编号")
         self.ops.read(
-            lambda _p: letter_print.render_pages(letter_pdf(self.app, letter.id), dpi),
-            lambda pages, lid=letter.id: self._preview_ready(lid, pages),
+            call,
+            lambda pages: self._preview_ready(key, pages, note),
+            lambda exc: self._preview_failed(key, exc),
         )
 
-    def _preview_ready(self, letter_id: int, pages: list) -> None:
-        if letter_id != self.preview_for:
+    def _preview_ready(self, key: tuple, pages: list, note: str = "") -> None:
+        if key != self.preview_for:
             return  # the officer has moved on
         pixmaps = [QPixmap.fromImage(letter_print.to_qimage(p)) for p in pages]
-        self._show_preview(pixmaps, "")
+        self._show_preview(pixmaps, note)
+
+    def _preview_failed(self, key: tuple, exc: BaseException) -> None:
+        if key == self.preview_for:
+            self._show_preview([], self.tr("无法预览：") + error_text(exc))
 
     def _show_preview(self, pixmaps: list, note: str) -> None:
         while self.preview_layout.count() > 1:
