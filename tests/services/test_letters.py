@@ -268,3 +268,20 @@ def test_a_draft_takes_no_number_and_says_so(app, tmp_path):
     assert "草" in text and "稿" in text  # the 草稿 未签发 mark (rotated, so its characters interleave)
     assert seqs(app) == [] and [p.instalment_id for p in pending_letters(app, 2026)] == [inst_id]
     assert "稿" not in text_of(letter_pdf(app, issue_letter(app, inst_id, issued_on=DAY).id), tmp_path)
+
+
+def test_a_number_taken_meanwhile_is_retried_with_the_next(app, monkeypatch):
+    """Another PC inserts 包科字〔2026〕1号 between our max(seq) and our insert."""
+    from kjdesk.services import letters as letters_mod
+
+    ids = seed(app, 2)
+    issue_letter(app, ids[0], issued_on=DAY)
+    real, calls = letters_mod.next_seq, []
+
+    def stale(session, year):
+        calls.append(year)
+        return 1 if len(calls) == 1 else real(session, year)  # the first read is out of date
+
+    monkeypatch.setattr(letters_mod, "next_seq", stale)
+    assert issue_letter(app, ids[1], issued_on=DAY).seq == 2
+    assert len(calls) == 2 and seqs(app) == [1, 2]

@@ -188,8 +188,10 @@ def _with_retry(app: App, work):  # noqa: ANN001, ANN202 - a callable of a sessi
             with app.db.session() as s:
                 return work(s)
         except IntegrityError as exc:
-            if attempt == 2 or "seq" not in str(exc) and "number" not in str(exc):
-                raise ServiceError(f"通知书编号冲突，请重试：{exc.orig}") from exc
+            if "letters.seq" not in str(exc) and "letters.number" not in str(exc):
+                raise  # not a number taken by another PC: a real fault, reported as such
+            if attempt == 2:
+                raise ServiceError(f"通知书编号冲突（其他电脑同时签发），请重试：{exc.orig}") from exc
     raise AssertionError("unreachable")
 
 
