@@ -17,7 +17,7 @@ import contextlib
 import getpass
 import json
 import os
-import socket
+import platform
 import threading
 import time
 import uuid
@@ -28,6 +28,11 @@ from pathlib import Path
 
 HEARTBEAT_SECONDS = 30.0
 STALE_AFTER_SECONDS = 10 * 60.0
+
+
+def host_name() -> str:
+    """This PC's name (the same as ``socket.gethostname()``, without importing a network module)."""
+    return platform.node()
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ def is_stale(path: Path, info: LockInfo | None, stale_after: float = STALE_AFTER
         age = time.time() - Path(path).stat().st_mtime
     except FileNotFoundError:
         return True
-    if info is not None and info.host == socket.gethostname() and not pid_alive(info.pid):
+    if info is not None and info.host == host_name() and not pid_alive(info.pid):
         return True
     return age > stale_after
 
@@ -127,7 +132,7 @@ class WriterLock:
         self.info = LockInfo(
             user=_os_user(),
             officer=officer,
-            host=socket.gethostname(),
+            host=host_name(),
             pid=os.getpid(),
             since=datetime.now().isoformat(timespec="seconds"),
             token=uuid.uuid4().hex,
