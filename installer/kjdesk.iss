@@ -33,6 +33,7 @@ AppName={#MyAppName}
 AppVersion={#MyAppVersion}
 AppVerName={#MyAppName} {#MyAppVersion}
 AppPublisher={#MyAppPublisher}
+; The file version must be numbers only (x.y.z): keep kjdesk.__version__ in that form for releases.
 VersionInfoVersion={#MyAppVersion}
 VersionInfoDescription={#MyAppName}安装程序
 ; Per-user install: no administrator rights, nothing outside the officer's own profile.

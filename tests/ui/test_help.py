@@ -64,6 +64,19 @@ def test_manual_window_shows_the_text_and_fits_every_screenshot(qtbot):
     dialog.close()
 
 
+def test_asking_again_brings_the_same_window_back(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    main = QWidget()
+    qtbot.addWidget(main)
+    first = open_manual(main)
+    first.close()
+    assert not first.isVisible()
+    again = open_manual(main)
+    assert again is first and again.isVisible()
+    again.close()
+
+
 def test_installed_manual_is_found_in_the_resources(tmp_path, monkeypatch, qtbot):
     """As in the wheel and the bundle: resources/docs/使用手册.md with its images beside it."""
     installed = tmp_path / "resources"

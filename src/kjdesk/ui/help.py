@@ -95,14 +95,22 @@ class ManualDialog(BaseDialog):
 
 
 def open_manual(parent: QWidget | None = None) -> ManualDialog | None:
-    """帮助 → 使用手册: show the manual beside the window; a missing manual is said in Chinese."""
-    try:
-        dialog = ManualDialog(parent)
-    except (ManualMissing, OSError) as exc:
-        QMessageBox.warning(parent, APP_TITLE, str(exc))
-        return None
+    """帮助 → 使用手册: show the manual beside the window; a missing manual is said in Chinese.
+
+    Asked again, the window already open comes to the front (one manual per main window).
+    """
+    dialog = getattr(parent, "_kjdesk_manual", None) if parent is not None else None
+    if dialog is None:
+        try:
+            dialog = ManualDialog(parent)
+        except (ManualMissing, OSError) as exc:
+            QMessageBox.warning(parent, APP_TITLE, str(exc))
+            return None
+        if parent is not None:
+            parent._kjdesk_manual = dialog  # closing only hides it; reopening keeps the place read
     dialog.show()
     dialog.raise_()
+    dialog.activateWindow()
     return dialog
 
 
