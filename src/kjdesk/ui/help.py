@@ -83,6 +83,7 @@ class ManualDialog(BaseDialog):
         document = self.browser.document()
         document.setBaseUrl(QUrl.fromLocalFile(str(self.path.parent) + "/"))
         document.setMarkdown(self.path.read_text(encoding="utf-8"))
+        document.setDocumentMargin(18)
         self.images = fit_images(document, self.path.parent)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
