@@ -53,13 +53,26 @@ def enter_amount(app: App, data: EnteredInput) -> int:
     cols[f"{data.subject.kind.value}_id"] = data.subject.id
     with app.db.session() as s:
         entry = EnteredAmount(
-            clause_id=clause.id, year=data.year, amount_fen=data.amount_fen, basis=normalize_text(data.basis),
-            recognition_id=data.recognition_id, item_ref=data.item_ref, entered_by=app.actor, **cols,
+            clause_id=clause.id,
+            year=data.year,
+            amount_fen=data.amount_fen,
+            basis=normalize_text(data.basis),
+            recognition_id=data.recognition_id,
+            item_ref=data.item_ref,
+            entered_by=app.actor,
+            **cols,
         )
         s.add(entry)
         s.flush()
-        audit.record(s, app.actor, "录入金额", "entered_amount", entry.id, None,
-                     {"clause_id": clause.id, "year": data.year, "amount_fen": data.amount_fen, "basis": entry.basis})
+        audit.record(
+            s,
+            app.actor,
+            "录入金额",
+            "entered_amount",
+            entry.id,
+            None,
+            {"clause_id": clause.id, "year": data.year, "amount_fen": data.amount_fen, "basis": entry.basis},
+        )
         recompute_subjects(s, app.actor, city, {data.subject})
         refused = s.scalars(
             select(Entitlement).where(
@@ -86,8 +99,9 @@ def set_standard(app: App, clause_id: str, year: int, amount_fen: int, basis: st
     if clause.cap_fen is not None and amount_fen > clause.cap_fen:
         raise ServiceError("年度标准超过条款上限")
     with app.db.session() as s:
-        row = s.scalar(select(ClauseStandard).where(ClauseStandard.clause_id == clause_id,
-                                                    ClauseStandard.year == year))
+        row = s.scalar(
+            select(ClauseStandard).where(ClauseStandard.clause_id == clause_id, ClauseStandard.year == year)
+        )
         before = None if row is None else {"amount_fen": row.amount_fen, "basis": row.basis}
         if row is None:
             row = ClauseStandard(clause_id=clause_id, year=year, amount_fen=amount_fen, basis=basis)
@@ -95,6 +109,13 @@ def set_standard(app: App, clause_id: str, year: int, amount_fen: int, basis: st
         else:
             row.amount_fen, row.basis = amount_fen, basis
         s.flush()
-        audit.record(s, app.actor, "设置年度标准", "clause_standard", f"{clause_id}/{year}", before,
-                     {"amount_fen": amount_fen, "basis": basis})
+        audit.record(
+            s,
+            app.actor,
+            "设置年度标准",
+            "clause_standard",
+            f"{clause_id}/{year}",
+            before,
+            {"amount_fen": amount_fen, "basis": basis},
+        )
         recompute_subjects(s, app.actor, city, None)

@@ -52,15 +52,24 @@ def _subject_info(session: Session, ent: Entitlement, cache: dict) -> tuple[str,
     else:
         person = session.get(Person, ref.id)
         emp = person.employer
-        info = (person.name, emp.name if emp else "", emp.credit_code if emp else "",
-                mask_id_number(person.id_number), emp.district if emp else "")
+        info = (
+            person.name,
+            emp.name if emp else "",
+            emp.credit_code if emp else "",
+            mask_id_number(person.id_number),
+            emp.district if emp else "",
+        )
     cache[ref] = info
     return info
 
 
 def list_entitlements(
-    app: App, year: int | None = None, clause_id: str | None = None, district: str | None = None,
-    status: str | None = None, unit_id: int | None = None,
+    app: App,
+    year: int | None = None,
+    clause_id: str | None = None,
+    district: str | None = None,
+    status: str | None = None,
+    unit_id: int | None = None,
 ) -> list[EntitlementLine]:
     from kjdesk.policy.catalog import load_builtin
     from kjdesk.services.settings import require_bureau
@@ -83,24 +92,48 @@ def list_entitlements(
                 continue
             clause = clauses.get(ent.clause_id)
             base = dict(
-                entitlement_id=ent.id, subject_kind=subject_ref_of(ent).kind.value, subject_name=name,
-                unit_name=unit_name, credit_code=code, person_id_masked=masked, district=dist,
-                clause_id=ent.clause_id, clause_title=clause.title if clause else "",
-                article=clause.article if clause else "", total_fen=ent.total_fen, status=ent.status,
-                payment_wording=ent.payment_wording, explanation=ent.explanation,
+                entitlement_id=ent.id,
+                subject_kind=subject_ref_of(ent).kind.value,
+                subject_name=name,
+                unit_name=unit_name,
+                credit_code=code,
+                person_id_masked=masked,
+                district=dist,
+                clause_id=ent.clause_id,
+                clause_title=clause.title if clause else "",
+                article=clause.article if clause else "",
+                total_fen=ent.total_fen,
+                status=ent.status,
+                payment_wording=ent.payment_wording,
+                explanation=ent.explanation,
             )
             instalments: list[Instalment] = list(ent.instalments)
             if not instalments:
                 if year is None:
-                    lines.append(EntitlementLine(instalment_id=None, year=None, amount_fen=0, state="",
-                                                 pending_amount_fen=None, review_note="", **base))
+                    lines.append(
+                        EntitlementLine(
+                            instalment_id=None,
+                            year=None,
+                            amount_fen=0,
+                            state="",
+                            pending_amount_fen=None,
+                            review_note="",
+                            **base,
+                        )
+                    )
                 continue
             for inst in instalments:
                 if year is not None and inst.year != year:
                     continue
-                lines.append(EntitlementLine(
-                    instalment_id=inst.id, year=inst.year, amount_fen=inst.amount_fen,
-                    state=STATE_LABELS.get(inst.state, inst.state), pending_amount_fen=inst.pending_amount_fen,
-                    review_note=inst.review_note or inst.cancelled_reason, **base,
-                ))
+                lines.append(
+                    EntitlementLine(
+                        instalment_id=inst.id,
+                        year=inst.year,
+                        amount_fen=inst.amount_fen,
+                        state=STATE_LABELS.get(inst.state, inst.state),
+                        pending_amount_fen=inst.pending_amount_fen,
+                        review_note=inst.review_note or inst.cancelled_reason,
+                        **base,
+                    )
+                )
     return lines

@@ -66,7 +66,9 @@ class RecognitionRow:
     note: str
 
 
-def validate_recognition(data: RecognitionInput, today: date | None = None) -> tuple[RecognitionInput, dict[str, str]]:
+def validate_recognition(
+    data: RecognitionInput, today: date | None = None
+) -> tuple[RecognitionInput, dict[str, str]]:
     from kjdesk.policy.titles import builtin_titles
 
     today = today or date.today()
@@ -131,8 +133,25 @@ def _recognition_row(session: Session, r: Recognition) -> RecognitionRow:
     ref = subject_ref_of(r)
     name, code, district = describe_subject(session, ref)
     return RecognitionRow(
-        r.id, ref.kind.value, ref.id, name, code, district, r.type_id, kind.name if kind else r.type_id, r.level, r.stage,
-        r.title, r.date, r.doc_number, r.valid_until, r.status, r.status_date, r.evidence, r.first_year, r.note,
+        r.id,
+        ref.kind.value,
+        ref.id,
+        name,
+        code,
+        district,
+        r.type_id,
+        kind.name if kind else r.type_id,
+        r.level,
+        r.stage,
+        r.title,
+        r.date,
+        r.doc_number,
+        r.valid_until,
+        r.status,
+        r.status_date,
+        r.evidence,
+        r.first_year,
+        r.note,
     )
 
 
@@ -173,7 +192,9 @@ def _save_recognition(app: App, rec_id: int | None, data: RecognitionInput) -> R
                 setattr(rec, key, value)
         s.flush()
         row = _recognition_row(s, rec)
-        audit.record(s, app.actor, "新增" if before is None else "修改", "recognition", rec.id, before, asdict(row))
+        audit.record(
+            s, app.actor, "新增" if before is None else "修改", "recognition", rec.id, before, asdict(row)
+        )
         recompute_subjects(s, app.actor, city, touched)
     return row
 
@@ -204,11 +225,15 @@ def delete_recognition(app: App, rec_id: int) -> None:
         locked = s.scalar(
             select(Instalment.id)
             .join(Entitlement)
-            .where(Entitlement.recognition_id == rec_id, Instalment.state.in_(("proposed", "approved", "paid")))
+            .where(
+                Entitlement.recognition_id == rec_id, Instalment.state.in_(("proposed", "approved", "paid"))
+            )
             .limit(1)
         )
         if locked:
-            raise ServiceError("该认定记录已有报批、审批或拨付的资金，不能删除；如认定被撤销，请把状态改为“撤销”")
+            raise ServiceError(
+                "该认定记录已有报批、审批或拨付的资金，不能删除；如认定被撤销，请把状态改为“撤销”"
+            )
         ref = subject_ref_of(rec)
         before = asdict(_recognition_row(s, rec))
         for ent in s.scalars(select(Entitlement).where(Entitlement.recognition_id == rec_id)):
@@ -292,12 +317,18 @@ def upsert_fact(app: App, data: FactInput) -> int:
         _check_subject(s, data.subject_kind, data.subject_id)
         cols = _subject_columns(data.subject_kind, data.subject_id)
         q = select(Fact).where(
-            Fact.year == data.year, Fact.indicator == data.indicator, Fact.item_ref == data.item_ref,
+            Fact.year == data.year,
+            Fact.indicator == data.indicator,
+            Fact.item_ref == data.item_ref,
             *[getattr(Fact, k).is_(None) if v is None else getattr(Fact, k) == v for k, v in cols.items()],
         )
         fact = s.scalar(q)
-        new = {"value": data.value, "text": data.text, "reference": data.reference,
-               "unit_label": FACT_INDICATORS[data.indicator]}
+        new = {
+            "value": data.value,
+            "text": data.text,
+            "reference": data.reference,
+            "unit_label": FACT_INDICATORS[data.indicator],
+        }
         if fact is None:
             fact = Fact(year=data.year, indicator=data.indicator, item_ref=data.item_ref, **cols, **new)
             s.add(fact)
@@ -307,8 +338,20 @@ def upsert_fact(app: App, data: FactInput) -> int:
             for k, v in new.items():
                 setattr(fact, k, v)
         s.flush()
-        audit.record(s, app.actor, "新增" if before is None else "修改", "fact", fact.id, before,
-                     {"year": data.year, "indicator": data.indicator, "value": data.value, "text": data.text,
-                      "item_ref": data.item_ref})
+        audit.record(
+            s,
+            app.actor,
+            "新增" if before is None else "修改",
+            "fact",
+            fact.id,
+            before,
+            {
+                "year": data.year,
+                "indicator": data.indicator,
+                "value": data.value,
+                "text": data.text,
+                "item_ref": data.item_ref,
+            },
+        )
         recompute_subjects(s, app.actor, city, {SubjectRef(data.subject_kind, data.subject_id)})
         return fact.id
