@@ -118,10 +118,21 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
     return found
 
 
-def open_app(args: argparse.Namespace):  # noqa: ANN201 - App
-    from kjdesk.services.app import App
+def open_app(args: argparse.Namespace, *, write: bool = True):  # noqa: ANN201 - App
+    """Open the database checked (integrity, schema) and as its one writer.
 
-    return App.open(args.db, actor=args.user or "命令行")
+    A command that only reads (``write=False``) falls back to read-only when another
+    kjdesk holds the database; a writing command then stops with who holds it and since when.
+    """
+    from kjdesk.services.startup import DatabaseLocked, open_checked
+
+    actor = args.user or "命令行"
+    try:
+        return open_checked(args.db, actor=actor, heartbeat=False)
+    except DatabaseLocked:
+        if write:
+            raise
+        return open_checked(args.db, actor=actor, read_only=True)
 
 
 def _plain(value: Any) -> Any:
@@ -210,7 +221,7 @@ PERSON_COLUMNS = [
 def cmd_units(args: argparse.Namespace) -> int:
     from kjdesk.services.register import list_units
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         emit(list_units(app), args.format, UNIT_COLUMNS)
     finally:
@@ -222,7 +233,7 @@ def cmd_units(args: argparse.Namespace) -> int:
 def cmd_people(args: argparse.Namespace) -> int:
     from kjdesk.services.register import list_people
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         emit(list_people(app), args.format, PERSON_COLUMNS)
     finally:
@@ -251,7 +262,7 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
     from kjdesk.services.entitlement_list import list_entitlements
     from kjdesk.services.entitlements import recompute_all
 
-    app = open_app(args)
+    app = open_app(args, write=args.recompute)
     try:
         if args.recompute:
             recompute_all(app)
@@ -365,6 +376,7 @@ def _print_clause(policy: Any, c: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     from kjdesk.services.app import ServiceError
     from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
+    from kjdesk.store.lock import DatabaseLocked
 
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -375,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args)
     try:
         return COMMANDS[args.command](args)
-    except (UserError, ServiceError, SchemaTooNew, NotAKjdeskDatabase) as exc:
+    except (UserError, ServiceError, SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked) as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return EXIT_USER
     except FileNotFoundError as exc:

@@ -181,7 +181,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 def cmd_reminders(args: argparse.Namespace) -> int:
     from kjdesk.services.deadlines import reminders
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         r = reminders(app)
     finally:

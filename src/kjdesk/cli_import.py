@@ -63,7 +63,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def _print_history(args: argparse.Namespace) -> int:
     from kjdesk.services.imports import history
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         rows = history(app)
     finally:

@@ -182,7 +182,7 @@ def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App
 def cmd_plan(args: argparse.Namespace) -> int:
     from kjdesk.services.plan import year_plan
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         plan = year_plan(app, args.year, include_cancelled=args.with_cancelled)
     finally:
@@ -263,7 +263,7 @@ def cmd_return(args: argparse.Namespace) -> int:
 def cmd_batches(args: argparse.Namespace) -> int:
     from kjdesk.services.approval import list_batches
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         emit([_batch_dict(b) for b in list_batches(app, args.year)], args.format, BATCH_COLUMNS)
     finally:
@@ -307,7 +307,7 @@ def cmd_reverse(args: argparse.Namespace) -> int:
 def cmd_payments(args: argparse.Namespace) -> int:
     from kjdesk.services.payments import list_payments
 
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         rows = list_payments(app, args.instalment, args.year)
     finally:
@@ -348,7 +348,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.output.suffix.lower() != ".xlsx":
         raise UserError("输出文件须为 .xlsx")
-    app = open_app(args)
+    app = open_app(args, write=False)
     try:
         result = write_report(app, args.kind, args.year, args.output)
     finally:

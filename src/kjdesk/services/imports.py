@@ -256,6 +256,10 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         raise ServiceError("没有可导入的数据行")
     require_writable(app)
     bureau = require_bureau(app)
+    from kjdesk.services.backups import backup_before
+
+    progress.set_status("正在备份数据库")
+    backup_before(app, "import")  # DESIGN: a backup before every import
     progress.set_status("正在写入数据库")
     with app.db.session() as s:
         ops, items = plan._ops, plan.items
