@@ -7,11 +7,12 @@ change is passed to every created page's ``refresh(changes)``.
 
 from __future__ import annotations
 
+import os
 from html import escape
 from importlib.util import find_spec
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -95,6 +96,11 @@ class MainWindow(PreserveGeometry, QMainWindow):
         last = str(settings.get(settings.LAST_PAGE))
         keys = [p.key for p in self.pages]
         self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if os.environ.get("KJDESK_EXIT_WHEN_SHOWN") == "1":  # the start-up benchmark (bench/)
+            QTimer.singleShot(0, QApplication.quit)
 
     # --- pages ----------------------------------------------------------------------------
 
