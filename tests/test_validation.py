@@ -51,6 +51,7 @@ def test_mask_id_number():
 def test_districts_per_city():
     assert check_district("稀土高新区", "baotou") == "稀土高新区"
     assert check_district("达茂旗", "baotou") == "达尔罕茂明安联合旗"
+    assert check_district("昆区", "baotou") == "昆都仑区"
     assert check_district("乌达区", "wuhai") == "乌达区"
     with pytest.raises(FieldError, match="不是包头市的旗县区"):
         check_district("乌达区", "baotou")

@@ -174,6 +174,15 @@ def run_gui(args: argparse.Namespace) -> int:
                     return EXIT_OK
                 else:
                     current = dialog.bureau
+        if not args.smoke_test and not is_demo_database(app):
+            from kjdesk.services.startup import sign_lock
+            from kjdesk.ui.sign_in import sign_in_at_start
+
+            signed = sign_in_at_start(app)  # 经办人 / 复核人 / 管理员: every action records who
+            if signed is None:
+                return EXIT_OK
+            app = signed
+            sign_lock(app)
         window = MainWindow(app, current, demo=is_demo_database(app))
         window.show()
         warning = app.extra.get("backup_warning")

@@ -150,20 +150,55 @@ class MainWindow(PreserveGeometry, QMainWindow):
             action = template_menu.addAction(self.tr(label))
             action.triggered.connect(lambda _=False, k=kind: self.save_template(k))
         file_menu.addSeparator()
+        for label, opener in (
+            ("备份与恢复…", self.open_backups),
+            ("年度结账…", self.open_years),
+            ("账号管理…", self.open_officers),
+        ):
+            action = file_menu.addAction(self.tr(label))
+            action.triggered.connect(opener)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        manual = QAction(self.tr("使用手册"), self)
+        manual.setShortcut(QKeySequence("F1"))
+        manual.triggered.connect(self.open_manual)
+        help_menu.addAction(manual)
         about = QAction(self.tr("关于科技兑现台"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def open_backups(self) -> None:
+        from kjdesk.ui.backups_dialog import BackupsDialog
+
+        BackupsDialog(self.app, self.hub, self).exec()
+
+    def open_years(self) -> None:
+        from kjdesk.ui.years_dialog import YearsDialog
+
+        YearsDialog(self.app, self.hub, self).exec()
+
+    def open_officers(self) -> None:
+        from kjdesk.ui.officers_dialog import OfficersDialog
+
+        if self.app.role != "管理员":
+            inform(self, self.tr("账号管理"), self.tr("只有管理员可以管理账号。"))
+            return
+        OfficersDialog(self.app, self.hub, self).exec()
+
+    def open_manual(self) -> None:
+        from kjdesk.ui.help import open_manual
+
+        open_manual(self)
 
     def _status_bar(self) -> None:
         path = self.app.db.path
         where = QLabel(self.tr("数据库：") + (str(path) if path else self.app.db.url), self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        who = QLabel(self.tr("经办人：") + self.app.actor, self)
+        who = QLabel(self.tr("当前用户：") + f"{self.app.actor}（{self.app.role}）", self)
         self.statusBar().addWidget(where, 1)
         if self.demo:
             self.statusBar().addPermanentWidget(QLabel("<b style='color:#b03a48'>演示数据</b>", self))
