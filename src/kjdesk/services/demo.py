@@ -104,8 +104,14 @@ _COUNTY = {
 }
 
 
+DEMO_PASSWORD = "kjdesk-demo"  # the demo's accounts: 演示管理员 admin, 经办人 jingban, 复核人 fuhe
+
+
 @dataclass
 class DemoSummary:
+    batches: int = 0
+    payments: int = 0
+    letters: int = 0
     units: int = 0
     platforms: int = 0
     people: int = 0
@@ -344,6 +350,8 @@ def build_demo(app: App, city: str, progress: Progress | None = None, seed: int 
         if _trigger(ctx, clause):
             b.summary.clauses_triggered.add(clause.id)
     _scenarios(ctx)
+    progress.set_status("正在生成审批、拨付和通知书")
+    _money_flow(app, b.summary)
     progress.set_value(progress_total(progress))
     return b.summary
 
@@ -535,3 +543,51 @@ def _scenarios(ctx: _Ctx) -> None:
     # A move out of the city: an 工业特派员 enterprise that left in 2025.
     mover = b.unit(moved_out=date(2025, 6, 30))
     b.recognize(_unit(mover), "industrial_commissioner", "市级", date(2022, 3, 1))
+
+
+def _money_flow(app: App, summary: DemoSummary) -> None:
+    """Two officers: 经办人 proposes the earlier years, 复核人 approves; finance paid 2022 and
+    part of 2023; the 2022 高企 letters are issued (when a Chinese font is on the machine)."""
+    from kjdesk.services.app import ServiceError
+    from kjdesk.services.approval import approve_batch, propose_batch
+    from kjdesk.services.officers import create_officer, ensure_first_admin, sign_in
+    from kjdesk.services.payments import record_payment
+    from kjdesk.services.plan import year_plan
+
+    ensure_first_admin(app, "admin", DEMO_PASSWORD, "演示管理员")
+    admin = sign_in(app, "admin", DEMO_PASSWORD)
+    create_officer(admin, "jingban", "演示经办人", "经办人", DEMO_PASSWORD)
+    create_officer(admin, "fuhe", "演示复核人", "复核人", DEMO_PASSWORD)
+    maker, checker = sign_in(app, "jingban", DEMO_PASSWORD), sign_in(app, "fuhe", DEMO_PASSWORD)
+    for year in (2022, 2023):
+        try:
+            batch = propose_batch(maker, year, note="演示：年度拨付计划")
+            approve_batch(checker, batch.id)
+            summary.batches += 1
+        except ServiceError:
+            continue  # e.g. a 后补助 without evidence: it stays proposed, as in real life
+    for year, share in ((2022, 1.0), (2023, 0.5)):
+        rows = [r for r in year_plan(maker, year).rows if r.state == "approved"]
+        for i, row in enumerate(rows[: max(1, int(len(rows) * share))]):
+            record_payment(
+                maker, row.instalment_id, date(year, 12, 10), f"财拨〔{year}〕{i + 1:04d}号", row.amount_fen
+            )
+            summary.payments += 1
+    try:
+        from kjdesk.services.letters import issue_letters
+
+        result = issue_letters(
+            maker,
+            2022,
+            clause_id="BT-06-hte-cert" if maker_city(app) == "baotou" else None,
+            issued_on=date(2022, 12, 20),
+        )
+        summary.letters = len(result.issued)
+    except ServiceError:
+        pass  # no Chinese font on this machine: the demo has no letters, everything else is there
+
+
+def maker_city(app: App) -> str:
+    from kjdesk.services.settings import require_bureau
+
+    return require_bureau(app).city
