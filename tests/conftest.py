@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -27,6 +28,56 @@ def db_path(tmp_path):
     return tmp_path / "kjdesk.sqlite"
 
 
+def _pg_base_url() -> str:
+    """The test server from ``KJDESK_TEST_PG``, or skip with the reason (unset / unreachable)."""
+    raw = os.environ.get("KJDESK_TEST_PG", "").strip()
+    if not raw:
+        pytest.skip(
+            "PostgreSQL 测试未运行：未设置 KJDESK_TEST_PG（例如 postgresql://kjdesk:kjdesk@127.0.0.1/kjdesk_test）"
+        )
+    from kjdesk.store.db import database_url
+
+    return database_url(raw)
+
+
+@pytest.fixture
+def pg_url():
+    """A URL of the test server whose search_path is a fresh schema, dropped after the test."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    base = _pg_base_url()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL 测试服务器不可达（{base}）：{exc.orig}")
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_name(request):
+    """Run a test on both engines; a PostgreSQL run skips when no test server is configured."""
+    return request.param
+
+
+@pytest.fixture
+def database(engine_name, request, tmp_path):
+    """The ``--db`` value of a fresh database on the parametrized engine."""
+    if engine_name == "postgresql":
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("只适用于 SQLite 的测试（备份、恢复、文件锁）")
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "kjdesk.sqlite"
+
+
 @pytest.fixture
 def app(db_path):
     """An App on a new database, initialised for 包头."""
@@ -46,3 +97,22 @@ def wuhai_app(tmp_path):
     initialize(a, "wuhai")
     yield a
     a.close()
+
+
+@pytest.fixture
+def app_on_engine(database):
+    """An App initialised for 包头 on the parametrized engine (tests/store and tests/services use it as ``app``)."""
+    from kjdesk.services.settings import initialize
+
+    a = App.open(database, actor="测试员")
+    initialize(a, "baotou")
+    yield a
+    a.close()
+
+
+@pytest.fixture
+def sqlite_only_db_path(request, tmp_path):
+    """``db_path`` where ``app`` runs on both engines: a test reading the SQLite file skips on PostgreSQL."""
+    if "engine_name" in request.fixturenames and request.getfixturevalue("engine_name") == "postgresql":
+        pytest.skip("只适用于 SQLite 数据库文件的测试")
+    return tmp_path / "kjdesk.sqlite"

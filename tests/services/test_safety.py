@@ -138,6 +138,7 @@ def test_reveal_id_number_needs_a_reason_and_is_audited_without_the_number(app):
 # --- Backups and restore -------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_backup_now_and_to_a_chosen_file(app, tmp_path):
     _unit(app)
     made = backup(app)
@@ -147,6 +148,7 @@ def test_backup_now_and_to_a_chosen_file(app, tmp_path):
     assert [b.reason_label for b in list_backups(app)] == ["手动"]
 
 
+@pytest.mark.sqlite_only
 def test_daily_backup_once_a_day(app):
     assert daily_backup(app) is not None
     assert daily_backup(app) is None
@@ -154,6 +156,7 @@ def test_daily_backup_once_a_day(app):
     assert [b.reason for b in list_backups(app)] == ["daily", "daily"]
 
 
+@pytest.mark.sqlite_only
 def test_backup_keep_setting_limits_the_folder(app):
     set_backup_keep(app, 2)
     for _ in range(4):
@@ -164,6 +167,7 @@ def test_backup_keep_setting_limits_the_folder(app):
         set_backup_keep(app, 0)
 
 
+@pytest.mark.sqlite_only
 def test_restore_replaces_the_database_and_backs_up_the_one_it_replaces(app, tmp_path):
     _unit(app)
     saved = backup(app, tmp_path / "saved.sqlite")
@@ -187,6 +191,7 @@ def _refused(app, path, match):
     assert app.db.path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_file_that_is_not_kjdesk(app, tmp_path):
     other = tmp_path / "other.sqlite"
     con = sqlite3.connect(other)
@@ -199,6 +204,7 @@ def test_restore_refuses_a_file_that_is_not_kjdesk(app, tmp_path):
     _refused(app, text, "不是 SQLite")
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_newer_schema_and_a_damaged_file(app, tmp_path):
     newer = backup(app, tmp_path / "newer.sqlite")
     con = sqlite3.connect(newer)
@@ -213,6 +219,7 @@ def test_restore_refuses_a_newer_schema_and_a_damaged_file(app, tmp_path):
     _refused(app, damaged, "已拒绝")
 
 
+@pytest.mark.sqlite_only
 def test_restore_needs_the_admin_role(app, tmp_path):
     saved = backup(app, tmp_path / "saved.sqlite")
     with pytest.raises(ServiceError, match="管理员"):

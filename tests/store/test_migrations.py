@@ -11,9 +11,10 @@ from kjdesk.store.db import (
     SchemaTooNew,
     alembic_config,
     current_revision,
+    database_url,
     head_revision,
 )
-from kjdesk.store.models import Recognition, Unit
+from kjdesk.store.models import Entitlement, Instalment, Recognition, Unit
 from tests.conftest import make_credit_code
 
 
@@ -25,8 +26,8 @@ def test_migration_chain_is_linear():
     assert sum(1 for r in revs if r.down_revision is None) == 1
 
 
-def test_empty_to_head_and_round_trip(tmp_path):
-    path = tmp_path / "a.sqlite"
+def test_empty_to_head_and_round_trip(database):
+    path = database
     db = Database.open(path)
     assert current_revision(db.engine) == head_revision()
     code = make_credit_code("91150203MA0N00001")
@@ -51,6 +52,38 @@ def test_empty_to_head_and_round_trip(tmp_path):
         rec = s.scalar(select(Recognition).where(Recognition.unit_id == u.id))
         assert rec.date == date(2022, 12, 1) and rec.status == "有效"
     db.close()
+
+
+def test_money_above_two_to_the_31_fen_round_trips(database):
+    """5 000 万元 is 5 000 000 000 分: BIGINT on PostgreSQL, SQLite's INTEGER holds it already."""
+    db = Database.open(database)
+    with db.session() as s:
+        u = Unit(name="大额单位", credit_code=make_credit_code("91150203MA0N00002"), district="昆都仑区")
+        s.add(u)
+        s.flush()
+        ent = Entitlement(
+            key=f"unit:{u.id}|BT-08|x",
+            city="baotou",
+            clause_id="BT-08",
+            status="应享",
+            total_fen=5_000_000_000,
+            unit_id=u.id,
+        )
+        ent.instalments.append(Instalment(year=2026, amount_fen=1_000_000_000_00))
+        s.add(ent)
+    db.close()
+    db = Database.open(database)
+    with db.session() as s:
+        ent = s.scalar(select(Entitlement))
+        assert ent.total_fen == 5_000_000_000 and ent.instalments[0].amount_fen == 100_000_000_000
+    db.close()
+
+
+def test_a_plain_postgresql_url_uses_the_psycopg_driver():
+    assert (
+        database_url("postgresql://kjdesk@db.local/kjdesk") == "postgresql+psycopg://kjdesk@db.local/kjdesk"
+    )
+    assert database_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
 
 
 def test_sqlite_foreign_keys_and_wal(tmp_path):

@@ -30,6 +30,7 @@ from kjdesk.services.letter_rows import LetterRow, PendingLetter, letter_row, pe
 from kjdesk.services.progress import Cancelled, NullProgress, Progress
 from kjdesk.services.settings import Bureau, require_bureau
 from kjdesk.store import audit
+from kjdesk.store.concurrency import is_unique_violation
 from kjdesk.store.models import ClosedYear, Entitlement, Instalment, Letter
 
 VALID, VOID = "有效", "已作废"
@@ -188,7 +189,7 @@ def _with_retry(app: App, work):  # noqa: ANN001, ANN202 - a callable of a sessi
             with app.db.session() as s:
                 return work(s)
         except IntegrityError as exc:
-            if "letters.seq" not in str(exc) and "letters.number" not in str(exc):
+            if not is_unique_violation(exc, "letters", "seq", "number", "uq_letter_seq"):
                 raise  # not a number taken by another PC: a real fault, reported as such
             if attempt == 2:
                 raise ServiceError(f"通知书编号冲突（其他电脑同时签发），请重试：{exc.orig}") from exc

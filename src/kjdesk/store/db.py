@@ -30,8 +30,11 @@ class NotAKjdeskDatabase(RuntimeError):
 
 
 def database_url(db: str | Path) -> str:
-    """``--db`` accepts a file path or a SQLAlchemy URL (``postgresql://…``)."""
+    """``--db`` accepts a file path or a SQLAlchemy URL (``postgresql://…`` uses the psycopg driver)."""
     text = str(db)
+    for plain in ("postgresql://", "postgres://"):
+        if text.startswith(plain):
+            return "postgresql+psycopg://" + text.removeprefix(plain)
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"

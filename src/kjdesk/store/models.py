@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -27,6 +28,10 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+# Money in 分 passes 2^31 (5 000 万元): BIGINT on PostgreSQL; SQLite's INTEGER is 64-bit already.
+Fen = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -175,7 +180,7 @@ class EnteredAmount(Timestamped, SubjectColumns, Base):
     __table_args__ = (CheckConstraint(_ONE_SUBJECT, name="ck_entered_one_subject"),)
     clause_id: Mapped[str] = mapped_column(String(60), index=True)
     year: Mapped[int] = mapped_column(Integer)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     basis: Mapped[str] = mapped_column(String(200))
     recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
     item_ref: Mapped[str] = mapped_column(String(80), default="")
@@ -190,7 +195,7 @@ class ClauseStandard(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clause_id: Mapped[str] = mapped_column(String(60))
     year: Mapped[int] = mapped_column(Integer)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     basis: Mapped[str] = mapped_column(String(200), default="")
 
 
@@ -206,12 +211,12 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     city: Mapped[str] = mapped_column(String(10))
     clause_id: Mapped[str] = mapped_column(String(60), index=True)
     status: Mapped[str] = mapped_column(String(10))
-    total_fen: Mapped[int] = mapped_column(Integer, default=0)
+    total_fen: Mapped[int] = mapped_column(Fen, default=0)
     explanation: Mapped[str] = mapped_column(Text, default="")  # one line per trace step
     recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
     payment_wording: Mapped[str] = mapped_column(String(20), default="")
     winner_clause_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
-    deducted_fen: Mapped[int] = mapped_column(Integer, default=0)
+    deducted_fen: Mapped[int] = mapped_column(Fen, default=0)
     payee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
 
     instalments: Mapped[list[Instalment]] = relationship(
@@ -229,12 +234,12 @@ class Instalment(Timestamped, Base):
     )
     entitlement_id: Mapped[int] = mapped_column(ForeignKey("entitlements.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     state: Mapped[str] = mapped_column(String(12), default="planned")
     cancelled_reason: Mapped[str] = mapped_column(Text, default="")
     # A recomputation that would change an approved or paid instalment records the new amount
     # here and flags it for review (待复核) instead of rewriting it.
-    pending_amount_fen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pending_amount_fen: Mapped[int | None] = mapped_column(Fen, nullable=True)
     review_note: Mapped[str] = mapped_column(Text, default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("approval_batches.id"), nullable=True, index=True)
     approved_by: Mapped[str] = mapped_column(String(40), default="")
@@ -267,7 +272,7 @@ class Payment(Base):
     instalment_id: Mapped[int] = mapped_column(ForeignKey("instalments.id", ondelete="RESTRICT"), index=True)
     paid_on: Mapped[date] = mapped_column(Date)
     voucher_no: Mapped[str] = mapped_column(String(60))  # 凭证号
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(40))
@@ -281,7 +286,7 @@ class FundReceipt(Timestamped, Base):
 
     __tablename__ = "fund_receipts"
     received_on: Mapped[date] = mapped_column(Date)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     doc_number: Mapped[str] = mapped_column(String(80))
     stage: Mapped[str] = mapped_column(String(20), default="市财政")  # 市财政 / 旗县区财政
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -322,7 +327,7 @@ class Letter(Timestamped, Base):
     instalment_id: Mapped[int | None] = mapped_column(ForeignKey("instalments.id"), nullable=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
     addressee: Mapped[str] = mapped_column(String(200))
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Fen)
     issued_on: Mapped[date] = mapped_column(Date)
     issued_by: Mapped[str] = mapped_column(String(40))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -13,6 +13,9 @@ ONE_SUBJECT = (
     " + (CASE WHEN person_id IS NULL THEN 0 ELSE 1 END) = 1"
 )
 
+# Money in 分 exceeds 2^31 (5 000 万元); SQLite INTEGER is 64-bit already, its DDL stays as it was.
+FEN = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -72,7 +75,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("clause_id", sa.String(length=60), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", FEN, nullable=False),
         sa.Column("basis", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("clause_id", "year", name="uq_clause_standard"),
@@ -87,7 +90,7 @@ def upgrade() -> None:
     op.create_table(
         "fund_receipts",
         sa.Column("received_on", sa.Date(), nullable=False),
-        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", FEN, nullable=False),
         sa.Column("doc_number", sa.String(length=80), nullable=False),
         sa.Column("stage", sa.String(length=20), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=True),
@@ -266,7 +269,7 @@ def upgrade() -> None:
         "entered_amounts",
         sa.Column("clause_id", sa.String(length=60), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", FEN, nullable=False),
         sa.Column("basis", sa.String(length=200), nullable=False),
         sa.Column("recognition_id", sa.Integer(), nullable=True),
         sa.Column("item_ref", sa.String(length=80), nullable=False),
@@ -299,12 +302,12 @@ def upgrade() -> None:
         sa.Column("city", sa.String(length=10), nullable=False),
         sa.Column("clause_id", sa.String(length=60), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("total_fen", sa.Integer(), nullable=False),
+        sa.Column("total_fen", FEN, nullable=False),
         sa.Column("explanation", sa.Text(), nullable=False),
         sa.Column("recognition_id", sa.Integer(), nullable=True),
         sa.Column("payment_wording", sa.String(length=20), nullable=False),
         sa.Column("winner_clause_id", sa.String(length=60), nullable=True),
-        sa.Column("deducted_fen", sa.Integer(), nullable=False),
+        sa.Column("deducted_fen", FEN, nullable=False),
         sa.Column("payee_unit_id", sa.Integer(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -341,10 +344,10 @@ def upgrade() -> None:
         "instalments",
         sa.Column("entitlement_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", FEN, nullable=False),
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("cancelled_reason", sa.Text(), nullable=False),
-        sa.Column("pending_amount_fen", sa.Integer(), nullable=True),
+        sa.Column("pending_amount_fen", FEN, nullable=True),
         sa.Column("review_note", sa.Text(), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("approved_by", sa.String(length=40), nullable=False),
@@ -375,7 +378,7 @@ def upgrade() -> None:
         sa.Column("instalment_id", sa.Integer(), nullable=True),
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("addressee", sa.String(length=200), nullable=False),
-        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", FEN, nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=False),
         sa.Column("issued_by", sa.String(length=40), nullable=False),
         sa.Column("pdf", sa.LargeBinary(), nullable=False),
@@ -413,7 +416,7 @@ def upgrade() -> None:
         sa.Column("instalment_id", sa.Integer(), nullable=False),
         sa.Column("paid_on", sa.Date(), nullable=False),
         sa.Column("voucher_no", sa.String(length=60), nullable=False),
-        sa.Column("amount_fen", sa.Integer(), nullable=False),
+        sa.Column("amount_fen", FEN, nullable=False),
         sa.Column("reverses_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("recorded_by", sa.String(length=40), nullable=False),
