@@ -98,13 +98,13 @@ def baseline(path: Path) -> int:
     return n
 
 
-def run() -> list[Result]:
+def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) -> list[Result]:
     from kjdesk.services.app import App
     from kjdesk.services.entitlements import recompute_all
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite"
-        build(path)
+        build(path, n_units, n_recs, n_facts)
         base = measure(lambda: baseline(path), repeat=3)
         app = App.open(path, actor="bench")
         first = measure(lambda: recompute_all(app), memory=False)

@@ -1,0 +1,94 @@
+"""Letters: 1,000 award letters in one batch (``services.letters.issue_letters``).
+
+Baseline: reportlab drawing the same text (title, addressee, paragraphs, signature) with the
+same font on 1,000 bare pages of one document. Target: at most 3× the baseline.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from bench.common import Result, measure
+from bench.data import approved_instalments
+
+N_LETTERS = 1_000
+YEAR = 2026
+DAY = date(2026, 11, 23)
+
+
+def letter_texts(app, n: int) -> tuple[list, str]:  # noqa: ANN001
+    """The text of each letter the batch will issue (composed before, outside the timing)."""
+    from kjdesk.services import letter_content
+    from kjdesk.services.letters import pending_letters, prepare
+    from kjdesk.store.models import Instalment
+
+    issuer = prepare(app)
+    texts = []
+    with app.db.session() as s:
+        for item in pending_letters(app, YEAR)[:n]:
+            inst = s.get(Instalment, item.instalment_id)
+            _k, text, _p, _a = letter_content.compose(
+                s,
+                issuer.bureau,
+                issuer.policy,
+                issuer.templates,
+                inst.entitlement,
+                inst,
+                "包科字〔2026〕1号",
+                DAY,
+            )
+            texts.append(text)
+        s.rollback()
+    return texts, issuer.fonts.body
+
+
+def baseline(texts: list, font: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4)
+    for t in texts:
+        y = 760.0
+        for para in (t.number, t.title, t.addressee, *t.paragraphs, t.signature):
+            for i in range(0, max(len(para), 1), 28):
+                canvas.setFont(font, 16)
+                canvas.drawString(80, y, para[i : i + 28])
+                y -= 28
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def run(n: int = N_LETTERS) -> list[Result]:
+    from kjdesk.services.app import App
+    from kjdesk.services.letters import issue_letters
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "letters.sqlite"
+        approved_instalments(db, n, YEAR)
+        app = App.open(db, actor="bench")
+        texts, font = letter_texts(app, n)
+        base = measure(lambda: baseline(texts, font), repeat=3)
+        batch = measure(lambda: issue_letters(app, YEAR, issued_on=DAY))
+        app.close()
+    issued = len(batch.result.issued)
+    assert issued == n, issued
+    return [
+        Result(
+            f"通知书：一批签发 {n:,} 份（编号、排版、存档、审计）",
+            "≤ 3×",
+            batch.seconds,
+            base.seconds,
+            batch.seconds / base.seconds,
+            3,
+        )
+    ]
+
+
+if __name__ == "__main__":
+    for r in run():
+        print(r.line())
