@@ -18,6 +18,7 @@ from kjdesk.services.officers import require_role
 from kjdesk.services.plan import load_rows
 from kjdesk.services.settings import require_bureau
 from kjdesk.store import audit
+from kjdesk.store.concurrency import lock_name
 from kjdesk.store.models import ApprovalBatch, Instalment, Payment, utcnow
 
 MAKERS = ("经办人", "管理员")
@@ -71,6 +72,7 @@ def propose_batch(
     require_role(app, *MAKERS)
     city = require_bureau(app).city
     with app.db.session() as s:
+        lock_name(s, f"propose:{year}")  # two makers proposing the same year at once: one after the other
         if instalment_ids is None:
             rows = [r for r in load_rows(s, city, [year]) if r.state == "planned"]
             if not rows:
@@ -116,12 +118,14 @@ def propose_batch(
 
 
 def _open_batch(s, batch_id: int) -> ApprovalBatch:  # noqa: ANN001 - Session
-    batch = s.get(ApprovalBatch, batch_id)
+    # Locked until commit: a second checker acting on the same batch waits, then sees its new state.
+    batch = s.get(ApprovalBatch, batch_id, with_for_update=True)
     if batch is None:
         raise ServiceError(f"报批批次 {batch_id} 不存在")
     if batch.state != "proposed":
         raise ServiceError(
             f"报批批次 {batch_id} 状态为“{BATCH_LABELS.get(batch.state, batch.state)}”，不能再复核"
+            f"（{batch.reviewed_by or '其他同事'}已处理）"
         )
     return batch
 

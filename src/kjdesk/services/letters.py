@@ -30,7 +30,7 @@ from kjdesk.services.letter_rows import LetterRow, PendingLetter, letter_row, pe
 from kjdesk.services.progress import Cancelled, NullProgress, Progress
 from kjdesk.services.settings import Bureau, require_bureau
 from kjdesk.store import audit
-from kjdesk.store.concurrency import is_unique_violation
+from kjdesk.store.concurrency import is_unique_violation, lock_name
 from kjdesk.store.models import ClosedYear, Entitlement, Instalment, Letter
 
 VALID, VOID = "有效", "已作废"
@@ -123,6 +123,9 @@ def _issue_in(
     replaces: Letter | None = None,
 ) -> Letter:
     """Number, render, store and audit one letter inside the caller's transaction."""
+    # Officers issuing at once on a shared server take the year's numbers one after another:
+    # the checks below and max(seq) + 1 then see every letter committed before ours.
+    lock_name(session, f"letters:{issued_on.year}")
     _check_open_year(session, issued_on.year)
     if inst is not None:
         if inst.state not in LETTER_STATES:
@@ -324,6 +327,7 @@ def void_letter(
 
     def work(s: Session) -> VoidResult:
         old = _find(s, number)
+        s.refresh(old, with_for_update=True)  # another officer voiding it at the same moment waits
         if old.status != VALID:
             raise ServiceError(f"通知书 {old.number} 已作废（{old.void_reason}），不能再作废")
         _check_open_year(s, old.year)

@@ -74,11 +74,14 @@ def record_payment(
     if amount_fen <= 0:
         raise ServiceError("拨付金额必须大于零；更正已登记的拨付请使用“冲销”")
     with app.db.session() as s:
-        inst = s.get(Instalment, instalment_id)
+        # Locked until commit: an officer paying the same instalment at once waits, then sees our payment.
+        inst = s.get(Instalment, instalment_id, with_for_update=True)
         if inst is None:
             raise ServiceError(f"拨付计划 {instalment_id} 不存在")
         if inst.state == "paid":
-            raise ServiceError(f"拨付计划 {instalment_id} 已全额拨付")
+            raise ServiceError(
+                f"拨付计划 {instalment_id} 已全额拨付（如非您本人登记，则是其他同事刚刚登记了拨付）"
+            )
         if inst.state != "approved":
             raise ServiceError(f"拨付计划 {instalment_id} 尚未经复核人审批，不能登记拨付")
         check_year_open(s, paid_on.year, "拨付记录")
@@ -129,6 +132,8 @@ def reverse_payment(app: App, payment_id: int, reason: str, on: date | None = No
         original = s.get(Payment, payment_id)
         if original is None:
             raise ServiceError(f"拨付记录 {payment_id} 不存在")
+        inst = s.get(Instalment, original.instalment_id, with_for_update=True)  # one reversal at a time
+        assert inst is not None
         if original.reverses_id is not None or original.amount_fen <= 0:
             raise ServiceError(f"拨付记录 {payment_id} 本身是冲销记录，不能再冲销")
         done = s.scalar(select(Payment.id).where(Payment.reverses_id == original.id))
@@ -147,8 +152,6 @@ def reverse_payment(app: App, payment_id: int, reason: str, on: date | None = No
             recorded_at=utcnow(),
         )
         s.add(reversal)
-        inst = s.get(Instalment, original.instalment_id)
-        assert inst is not None
         if inst.state == "paid":
             inst.state = "approved"
         s.flush()

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kjdesk.store.concurrency import lock_name
 from kjdesk.store.models import AuditEvent, utcnow
 
 
@@ -52,12 +53,23 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    """Append one event; its hash covers the previous event's hash."""
+    """Append one event; its hash covers the previous event's hash.
+
+    On a shared PostgreSQL server the end of the chain is locked until commit, so two
+    officers' events never hang off the same predecessor (the chain never forks).
+    """
     session.flush()
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or ""
+    lock_name(session, "audit-chain")
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    prev = last.hash if last else ""
     at = utcnow()
     before_json, after_json = to_json(before), to_json(after)
     event = AuditEvent(
+        # The next id given here, not by a PostgreSQL sequence: a rolled-back transaction
+        # would leave a hole in the sequence that verify_chain reports as a deleted event.
+        id=(last.id if last else 0) + 1,
         at=at,
         actor=actor,
         action=action,

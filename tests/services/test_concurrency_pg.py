@@ -1,0 +1,136 @@
+"""Several officers on one PostgreSQL server at the same moment (threads released together).
+
+Needs ``KJDESK_TEST_PG`` (skipped otherwise): payments, approvals and letter numbers must
+come out exactly as if the officers had taken turns, and the audit chain must not fork.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from kjdesk.services.app import App, ServiceError
+from kjdesk.services.approval import approve_batch, propose_batch
+from kjdesk.services.audit_log import verify_audit
+from kjdesk.services.letters import issue_letter
+from kjdesk.services.officers import create_officer
+from kjdesk.services.payments import record_payment
+from kjdesk.services.settings import initialize
+from kjdesk.store.models import AuditEvent, Instalment, Letter, Payment
+from tests.letters_data import catalog, seed  # noqa: F401
+from tests.services.disbursement_data import PASSWORD, officers, seed_plan, sign_in
+
+WORKERS = 8
+
+
+@pytest.fixture
+def pg_app(pg_url):
+    a = App.open(pg_url, actor="测试员")
+    initialize(a, "baotou")
+    yield a
+    a.close()
+
+
+def at_once(jobs):
+    """Run the callables in WORKERS threads released by one barrier; each result or its ServiceError."""
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job):  # noqa: ANN001, ANN202
+        barrier.wait()
+        try:
+            return job()
+        except ServiceError as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(run, jobs))
+
+
+def _approved(who, ids):  # noqa: ANN001, ANN202
+    batch = propose_batch(who["jb1"], 2025, ids)
+    approve_batch(who["fh1"], batch.id)
+
+
+def test_eight_officers_paying_one_instalment_never_pay_more_than_its_amount(pg_app):
+    data, who = seed_plan(pg_app), officers(pg_app)
+    iid = data.instalment_ids["c/2025"]  # 50,000.00 元
+    _approved(who, [iid])
+    clerks = [who["jb1"], who["jb2"], who["admin"]]
+    results = at_once(
+        [
+            lambda i=i: record_payment(clerks[i % 3], iid, date(2025, 6, 1), f"记-{i:03d}", 1_000_000)
+            for i in range(WORKERS)
+        ]
+    )
+    paid = [r for r in results if not isinstance(r, ServiceError)]
+    refused = [r for r in results if isinstance(r, ServiceError)]
+    assert len(paid) == 5 and len(refused) == 3  # 5 × 10,000.00 = 50,000.00, no more
+    assert all("已全额拨付" in str(e) for e in refused)
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.sum(Payment.amount_fen)).where(Payment.instalment_id == iid)) == 5_000_000
+        assert s.get(Instalment, iid).state == "paid"
+    assert verify_audit(pg_app) is None
+
+
+def test_eight_officers_paying_the_whole_amount_at_once_pay_it_once(pg_app):
+    data, who = seed_plan(pg_app), officers(pg_app)
+    iid = data.instalment_ids["d/2025"]  # 12,345.67 元
+    _approved(who, [iid])
+    results = at_once(
+        [
+            lambda i=i: record_payment(who["jb1"], iid, date(2025, 6, 1), f"记-{i}", 1_234_567)
+            for i in range(WORKERS)
+        ]
+    )
+    assert sum(not isinstance(r, ServiceError) for r in results) == 1
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Payment)) == 1
+    assert verify_audit(pg_app) is None
+
+
+def test_eight_checkers_approving_one_batch_approve_it_once(pg_app):
+    data, who = seed_plan(pg_app), officers(pg_app)
+    for n in range(3, WORKERS + 1):
+        create_officer(who["admin"], f"fh{n}", f"fh{n}", "复核人", PASSWORD)
+    checkers = [sign_in(pg_app, f"fh{n}", PASSWORD) for n in range(1, WORKERS + 1)]
+    ids = [data.instalment_ids["a/2025"], data.instalment_ids["c/2025"]]
+    batch = propose_batch(who["jb1"], 2025, ids)
+    results = at_once([lambda c=c: approve_batch(c, batch.id) for c in checkers])
+    won = [r for r in results if not isinstance(r, ServiceError)]
+    assert len(won) == 1
+    assert all("不能再复核" in str(r) and won[0].reviewed_by in str(r) for r in results if r is not won[0])
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.count()).where(AuditEvent.action == "审批")) == 1
+        assert {s.get(Instalment, i).approved_by for i in ids} == {won[0].reviewed_by}
+    assert verify_audit(pg_app) is None
+
+
+@pytest.mark.usefixtures("catalog")
+def test_eight_officers_issuing_letters_at_once_number_them_without_gap_or_duplicate(pg_app):
+    ids = seed(pg_app, 2 * WORKERS)
+    day = date(2026, 11, 23)
+    pairs = [ids[i::WORKERS] for i in range(WORKERS)]
+    results = at_once([lambda p=p: [issue_letter(pg_app, i, issued_on=day).seq for i in p] for p in pairs])
+    assert not [r for r in results if isinstance(r, ServiceError)]
+    with pg_app.db.session() as s:
+        seqs = sorted(s.scalars(select(Letter.seq).where(Letter.year == 2026)))
+    assert seqs == list(range(1, 2 * WORKERS + 1))
+    assert verify_audit(pg_app) is None
+
+
+@pytest.mark.usefixtures("catalog")
+def test_eight_officers_issuing_the_same_letter_at_once_issue_it_once(pg_app):
+    (iid,) = seed(pg_app, 1)
+    results = at_once(
+        [lambda: issue_letter(pg_app, iid, issued_on=date(2026, 11, 23)) for _ in range(WORKERS)]
+    )
+    assert Counter(isinstance(r, ServiceError) for r in results) == {True: WORKERS - 1, False: 1}
+    assert all("已签发通知书" in str(r) for r in results if isinstance(r, ServiceError))
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Letter)) == 1
+    assert verify_audit(pg_app) is None
