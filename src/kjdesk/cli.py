@@ -393,6 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as exc:
         sys.stderr.write(f"错误：找不到文件 {exc.filename or exc}\n")
         return EXIT_USER
+    except BrokenPipeError:  # the output went to `head` or a closed pager: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         sys.stderr.write("已中断\n")
         return EXIT_USER
