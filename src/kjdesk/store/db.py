@@ -2,23 +2,35 @@
 
 Nothing is created at import time: ``Database.open(url)`` makes the engine, checks the
 schema version and upgrades it with Alembic; services then use ``db.session()``.
+Alembic is imported only when a migration runs or the version is not the plain known case:
+reading the revision ids of the migration files is enough to open a database that is at head.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def __getattr__(name: str):  # noqa: ANN202 - ``db.command`` is alembic.command, imported when asked
+    if name == "command":
+        from alembic import command
+
+        return command
+    raise AttributeError(name)
 
 
 class SchemaTooNew(RuntimeError):
@@ -57,6 +69,8 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -64,7 +78,30 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|\"[^\"]*\"|'[^']*')", re.M)
+
+
+@cache
+def _script_revisions() -> tuple[frozenset[str], frozenset[str]] | None:
+    """(every revision id, the heads) read from the migration files, or None when unsure."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict(m.group(1, 2) for m in _REVISION.finditer(path.read_text(encoding="utf-8")))
+        if "revision" not in found or "down_revision" not in found or found["revision"] == "None":
+            return None  # an unusual file: let Alembic read it
+        revisions.add(found["revision"][1:-1])
+        if found["down_revision"] != "None":
+            downs.add(found["down_revision"][1:-1])
+    return frozenset(revisions), frozenset(revisions - downs)
+
+
 def head_revision() -> str:
+    known = _script_revisions()
+    if known is not None and len(known[1]) == 1:
+        return next(iter(known[1]))
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -72,13 +109,25 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        versions = [r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))]
+        if len(versions) == 1:
+            return versions[0]
+        from alembic.runtime.migration import MigrationContext  # none or several: Alembic decides
+
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def check_schema(engine: Engine) -> str | None:
     """Refuse a database that is newer than this program or not a kjdesk database."""
-    script = ScriptDirectory.from_config(alembic_config())
     rev = current_revision(engine)
+    known = _script_revisions()
+    if rev is not None and known is not None and rev in known[0]:
+        return rev
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
     if rev is None:
         tables = set(inspect(engine).get_table_names())
         if tables:
@@ -103,6 +152,8 @@ def upgrade(engine: Engine) -> bool:
         from kjdesk.store.backup import backup_before_migration  # backup imports this module
 
         backup_before_migration(Path(engine.url.database), before)
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
     return True
 
