@@ -93,7 +93,6 @@ def apply_groups(
 ) -> list[Entitlement]:
     if not ctx.flag("exclusion_within_policy", True):
         return list(entitlements)
-    order = {cid: i for i, cid in enumerate(clauses)}
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     dates: dict[int, date] = {}
     per_year_groups: dict[str, bool] = {}
@@ -113,6 +112,7 @@ def apply_groups(
     same_year_one = ctx.flag("same_year_highest_only", True)
     latest_first = ctx.setting("deduct_from", "earliest") == "latest"
     result = list(entitlements)
+    order = {cid: i for i, cid in enumerate(clauses)} if groups else {}
     for members in groups.values():
         by_year: dict[int, list[int]] = defaultdict(list)
         for idx in members:
