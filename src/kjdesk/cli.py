@@ -193,7 +193,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         b = initialize(app, args.city, args.bureau_name)
     finally:
         app.close()
-    print(f"已初始化：{b.name}（{b.city_name}），数据库 {app.db.url.removeprefix('sqlite:///')}")
+    print(f"已初始化：{b.name}（{b.city_name}），数据库 {app.db.engine.url.render_as_string(hide_password=True).removeprefix('sqlite:///')}")
     return EXIT_OK
 
 

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from kjdesk.services.app import App, ServiceError
-from kjdesk.services.approval import approve_batch, propose_batch
+from kjdesk.services.approval import approve_batch, cancel_instalment, propose_batch
 from kjdesk.services.audit_log import verify_audit
 from kjdesk.services.letters import issue_letter
 from kjdesk.services.officers import create_officer
-from kjdesk.services.payments import record_payment
+from kjdesk.services.payments import record_payment, reverse_payment
 from kjdesk.services.settings import initialize
 from kjdesk.store.models import AuditEvent, Instalment, Letter, Payment
 from tests.letters_data import catalog, seed  # noqa: F401
@@ -133,4 +133,39 @@ def test_eight_officers_issuing_the_same_letter_at_once_issue_it_once(pg_app):
     assert all("已签发通知书" in str(r) for r in results if isinstance(r, ServiceError))
     with pg_app.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Letter)) == 1
+    assert verify_audit(pg_app) is None
+
+
+def test_eight_officers_reversing_one_payment_reverse_it_once(pg_app):
+    data, who = seed_plan(pg_app), officers(pg_app)
+    iid = data.instalment_ids["c/2025"]
+    _approved(who, [iid])
+    paid = record_payment(who["jb1"], iid, date(2025, 6, 1), "记-001", 5_000_000)
+    results = at_once(
+        [
+            lambda i=i: reverse_payment(who["jb2"], paid.id, f"录错{i}", on=date(2025, 6, 2))
+            for i in range(WORKERS)
+        ]
+    )
+    assert sum(not isinstance(r, ServiceError) for r in results) == 1
+    assert all("已被冲销" in str(r) for r in results if isinstance(r, ServiceError))
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.sum(Payment.amount_fen)).where(Payment.instalment_id == iid)) == 0
+        assert s.get(Instalment, iid).state == "approved"
+    assert verify_audit(pg_app) is None
+
+
+def test_paying_and_cancelling_one_instalment_at_once_never_cancel_a_paid_one(pg_app):
+    data, who = seed_plan(pg_app), officers(pg_app)
+    iid = data.instalment_ids["c/2025"]
+    _approved(who, [iid])
+    jobs = [lambda: record_payment(who["jb1"], iid, date(2025, 6, 1), "记-001", 1_000_000)] * (WORKERS // 2)
+    jobs += [lambda: cancel_instalment(who["jb2"], iid, "单位已注销")] * (WORKERS // 2)
+    at_once(jobs)
+    with pg_app.db.session() as s:
+        inst = s.get(Instalment, iid)
+        paid = s.scalar(
+            select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(Payment.instalment_id == iid)
+        )
+        assert (inst.state == "cancelled" and paid == 0) or (inst.state != "cancelled" and paid > 0)
     assert verify_audit(pg_app) is None

@@ -263,7 +263,7 @@ def cancel_instalment(app: App, instalment_id: int, reason: str) -> None:
     if not reason:
         raise ServiceError("取消拨付计划须填写原因")
     with app.db.session() as s:
-        inst = s.get(Instalment, instalment_id)
+        inst = s.get(Instalment, instalment_id, with_for_update=True)  # a payment being entered waits
         if inst is None:
             raise ServiceError(f"拨付计划 {instalment_id} 不存在")
         if inst.state == "cancelled":
@@ -296,7 +296,7 @@ def accept_recomputed_amount(app: App, instalment_id: int) -> None:
     """
     require_role(app, *CHECKERS)
     with app.db.session() as s:
-        inst = s.get(Instalment, instalment_id)
+        inst = s.get(Instalment, instalment_id, with_for_update=True)  # a payment being entered waits
         if inst is None:
             raise ServiceError(f"拨付计划 {instalment_id} 不存在")
         if inst.pending_amount_fen is None:
