@@ -43,6 +43,7 @@ def test_spec_leaves_out_unused_qt_and_the_test_tools():
         assert f'"{module}"' in SPEC, module
     for package in ("pytest", "hypothesis", "pytestqt"):
         assert f'"{package}"' in SPEC, package
+    assert '"psycopg"' not in SPEC and '"psycopg_binary"' in SPEC  # a dependency: carried, not excluded
 
 
 def test_iss_is_a_per_user_chinese_installer():
