@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-
 from kjdesk.store.db import alembic_config
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -233,6 +231,8 @@ def check_database_file(path: Path) -> FileCheck:
         raise BadDatabaseFile(
             f"{path.name} 不是科技兑现台的数据库（缺少 {'、'.join(sorted(missing)) or '版本信息'}），已拒绝"
         )
+    from alembic.script import ScriptDirectory  # only here: start-up does not pay for Alembic
+
     try:
         ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     except Exception as exc:  # alembic raises several kinds for an unknown revision
