@@ -3,9 +3,9 @@
     xvfb-run -a -s "-screen 0 1440x900x24" env QT_QPA_PLATFORM=xcb .venv/bin/python docs/manual_screenshots.py
 
 A temporary database gets the demo bureau (``services/demo.py``: units, platforms, people,
-recognitions, yearly facts, entered amounts), then, through the services as officers would:
-three accounts (管理员, 经办人, 复核人); the 2025 instalments proposed, approved, mostly paid,
-their letters issued; part of 2026 proposed and waiting for the 复核人. The window is then
+recognitions, yearly facts, entered amounts, accounts, the early years approved and paid),
+then, through the services as officers would: the 2025 instalments proposed, approved,
+mostly paid, their letters issued; part of 2026 proposed and waiting for the 复核人. The window is then
 grabbed page by page into docs/images/ as PNG files no wider than 1200 px, reduced to 256
 colours and optimised (a page is about 60–150 KB). Settings go to a temporary folder. The
 helper ``settle`` is shared with docs/screenshots.py (the window engineer's look-over shots).
@@ -27,7 +27,10 @@ from screenshots import settle  # noqa: E402 - the window engineer's helper, not
 
 OUT = DOCS / "images"
 MAX_WIDTH = 1200
-PASSWORD = "manual-pass-1"
+try:  # the demo's accounts share one password; older demos had none
+    from kjdesk.services.demo import DEMO_PASSWORD as PASSWORD
+except ImportError:
+    PASSWORD = "manual-pass-1"
 PAID_YEAR, PROPOSED_YEAR = 2025, 2026
 
 
@@ -55,20 +58,22 @@ def populate(app):  # noqa: ANN001, ANN201 - App -> dict of signed-in Apps
     from kjdesk.services.backups import backup
     from kjdesk.services.demo import build_demo
     from kjdesk.services.letters import issue_letters
-    from kjdesk.services.officers import create_officer, ensure_first_admin, sign_in
+    from kjdesk.services.officers import create_officer, ensure_first_admin, has_officers, sign_in
     from kjdesk.services.payments import record_payment
     from kjdesk.services.plan import year_plan
 
     build_demo(app, "baotou")
-    ensure_first_admin(app, "admin", PASSWORD, "系统管理员")
+    if not has_officers(app):  # the demo brings its accounts (管理员 admin, 经办人 jingban, 复核人 fuhe)
+        ensure_first_admin(app, "admin", PASSWORD, "系统管理员")
+        admin = sign_in(app, "admin", PASSWORD)
+        create_officer(admin, "jingban", "王经办", "经办人", PASSWORD)
+        create_officer(admin, "fuhe", "李复核", "复核人", PASSWORD)
     admin = sign_in(app, "admin", PASSWORD)
-    create_officer(admin, "wangjb", "王经办", "经办人", PASSWORD)
-    create_officer(admin, "lifh", "李复核", "复核人", PASSWORD)
-    maker, checker = sign_in(app, "wangjb", PASSWORD), sign_in(app, "lifh", PASSWORD)
+    maker, checker = sign_in(app, "jingban", PASSWORD), sign_in(app, "fuhe", PASSWORD)
 
     batch = propose_batch(maker, PAID_YEAR, note=f"{PAID_YEAR} 年度第一批")
     approve_batch(checker, batch.id)
-    rows = year_plan(maker, PAID_YEAR).rows
+    rows = [r for r in year_plan(maker, PAID_YEAR).rows if r.state == "approved"]
     for n, row in enumerate(rows[: len(rows) * 3 // 4], start=1):  # a quarter stays unpaid
         record_payment(
             maker, row.instalment_id, date(PAID_YEAR, 9, 20), f"记-{PAID_YEAR}-{n:03d}", row.amount_fen
@@ -76,7 +81,7 @@ def populate(app):  # noqa: ANN001, ANN201 - App -> dict of signed-in Apps
     issue_letters(maker, PAID_YEAR, issued_on=date(PAID_YEAR, 9, 10))
     backup(admin)  # one by hand, so the 备份与恢复 window lists something
 
-    pending = [r.instalment_id for r in year_plan(maker, PROPOSED_YEAR).rows][:12]
+    pending = [r.instalment_id for r in year_plan(maker, PROPOSED_YEAR).rows if r.state == "planned"][:12]
     propose_batch(maker, PROPOSED_YEAR, pending, note=f"{PROPOSED_YEAR} 年度第一批")
     return {"admin": admin, "maker": maker, "checker": checker}
 
@@ -194,7 +199,7 @@ def main(out: Path = OUT) -> None:
     dialog.close()
     first.close()
 
-    app = App.open(tmp / "kjdesk.sqlite", actor="wangjb")
+    app = App.open(tmp / "kjdesk.sqlite", actor="jingban")
     apps = populate(app)
     maker = apps["maker"]
     window = MainWindow(maker, bureau(maker))
