@@ -51,6 +51,13 @@ def make_qapplication(argv: list[str] | None = None):  # noqa: ANN201 - QApplica
         if translator.load("qtbase_zh_CN", folder):
             qapp.installTranslator(translator)
             qapp._kjdesk_translator = translator  # keep it alive
+    from PySide6.QtGui import QIcon
+
+    from kjdesk.resources import resource_path
+
+    icon = resource_path("icons", "kjdesk.png")
+    if icon.exists():
+        qapp.setWindowIcon(QIcon(str(icon)))
     families = set(QFontDatabase.families())
     for family in CJK_FAMILIES:
         if family in families:

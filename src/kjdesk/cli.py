@@ -375,6 +375,8 @@ def _print_clause(policy: Any, c: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sqlalchemy.exc import OperationalError
+
     from kjdesk.services.app import ServiceError
     from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
     from kjdesk.store.lock import DatabaseLocked
@@ -393,6 +395,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER
     except FileNotFoundError as exc:
         sys.stderr.write(f"错误：找不到文件 {exc.filename or exc}\n")
+        return EXIT_USER
+    except OperationalError as exc:  # a PostgreSQL server that cannot be reached, a locked file
+        sys.stderr.write(f"错误：无法打开数据库（{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}）。"
+                         "请检查数据库地址、网络和账号。\n")
         return EXIT_USER
     except BrokenPipeError:  # the output went to `head` or a closed pager: not an error
         import os
