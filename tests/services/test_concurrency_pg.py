@@ -20,8 +20,10 @@ from kjdesk.services.audit_log import verify_audit
 from kjdesk.services.letters import issue_letter
 from kjdesk.services.officers import create_officer
 from kjdesk.services.payments import record_payment, reverse_payment
+from kjdesk.services.register import UnitInput, add_unit, list_units, update_unit
 from kjdesk.services.settings import initialize
 from kjdesk.store.models import AuditEvent, Instalment, Letter, Payment
+from tests.conftest import make_credit_code
 from tests.letters_data import catalog, seed  # noqa: F401
 from tests.services.disbursement_data import PASSWORD, officers, seed_plan, sign_in
 
@@ -168,4 +170,42 @@ def test_paying_and_cancelling_one_instalment_at_once_never_cancel_a_paid_one(pg
             select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(Payment.instalment_id == iid)
         )
         assert (inst.state == "cancelled" and paid == 0) or (inst.state != "cancelled" and paid > 0)
+    assert verify_audit(pg_app) is None
+
+
+def test_eight_officers_doing_different_work_at_once_all_finish_and_keep_one_chain(pg_app):
+    """Register edits, new units, payments and a proposal at the same moment: no deadlock, no fork."""
+    data, who = seed_plan(pg_app), officers(pg_app)
+    iid, uid = data.instalment_ids["c/2025"], data.unit_ids["包头钢联科技有限公司"]
+    _approved(who, [iid])
+    jobs = [
+        lambda i=i: add_unit(
+            who["jb1"],
+            UnitInput(f"并发新增{i}号公司", make_credit_code(f"91150200MA0{90 + i:06d}"), district="青山区"),
+        )
+        for i in range(2)
+    ]
+    jobs += [
+        lambda i=i: update_unit(
+            who["jb2"],
+            uid,
+            UnitInput(
+                "包头钢联科技有限公司",
+                make_credit_code("91150200MA0000002"),
+                district="昆都仑区",
+                note=f"备注{i}",
+            ),
+        )
+        for i in range(2)
+    ]
+    jobs += [
+        lambda i=i: record_payment(who["jb1"], iid, date(2025, 6, 1), f"记-{i}", 1_000_000) for i in range(2)
+    ]
+    jobs += [lambda: propose_batch(who["jb2"], 2025, [data.instalment_ids["d/2025"]])] * 2
+    results = at_once(jobs)
+    errors = [r for r in results if isinstance(r, ServiceError)]
+    assert len(errors) == 1 and "只有“计划”状态的可以报批" in str(errors[0])  # the second proposal
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.sum(Payment.amount_fen)).where(Payment.instalment_id == iid)) == 2_000_000
+    assert len(list_units(pg_app)) == 6
     assert verify_audit(pg_app) is None

@@ -326,6 +326,8 @@ def void_letter(
     day = issued_on or date.today()
 
     def work(s: Session) -> VoidResult:
+        if issuer is not None:
+            lock_name(s, f"letters:{day.year}")  # the year's numbers first, as every issuer takes them
         old = _find(s, number)
         s.refresh(old, with_for_update=True)  # another officer voiding it at the same moment waits
         if old.status != VALID:

@@ -174,7 +174,12 @@ class Database:
             upgrade(engine)
         else:
             check_schema(engine)
-        return cls(url, engine, sessionmaker(engine, expire_on_commit=False))
+        factory = sessionmaker(engine, expire_on_commit=False)
+        if engine.dialect.name == "postgresql":
+            from kjdesk.store.concurrency import serialize_writers
+
+            serialize_writers(factory)  # officers on one server write one after another
+        return cls(url, engine, factory)
 
     @property
     def is_sqlite(self) -> bool:
