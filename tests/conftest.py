@@ -28,11 +28,18 @@ def db_path(tmp_path):
     return tmp_path / "kjdesk.sqlite"
 
 
+def _pg_unavailable(reason: str) -> None:
+    """Skip, or fail where the server must be there (``KJDESK_TEST_PG_REQUIRED=1``, set by .ci/run)."""
+    if os.environ.get("KJDESK_TEST_PG_REQUIRED") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def _pg_base_url() -> str:
     """The test server from ``KJDESK_TEST_PG``, or skip with the reason (unset / unreachable)."""
     raw = os.environ.get("KJDESK_TEST_PG", "").strip()
     if not raw:
-        pytest.skip(
+        _pg_unavailable(
             "PostgreSQL 测试未运行：未设置 KJDESK_TEST_PG（例如 postgresql://kjdesk:kjdesk@127.0.0.1/kjdesk_test）"
         )
     from kjdesk.store.db import database_url
@@ -54,7 +61,9 @@ def pg_url():
             conn.execute(text(f"CREATE SCHEMA {schema}"))
     except OperationalError as exc:
         admin.dispose()
-        pytest.skip(f"PostgreSQL 测试服务器不可达（{base}）：{exc.orig}")
+        _pg_unavailable(
+            f"PostgreSQL 测试服务器不可达（{admin.url.render_as_string(hide_password=True)}）：{exc.orig}"
+        )
     sep = "&" if "?" in base else "?"
     yield f"{base}{sep}options=-csearch_path%3D{schema}"
     with admin.connect() as conn:
