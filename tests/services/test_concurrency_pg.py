@@ -6,7 +6,10 @@ come out exactly as if the officers had taken turns, and the audit chain must no
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -208,4 +211,46 @@ def test_eight_officers_doing_different_work_at_once_all_finish_and_keep_one_cha
     with pg_app.db.session() as s:
         assert s.scalar(select(func.sum(Payment.amount_fen)).where(Payment.instalment_id == iid)) == 2_000_000
     assert len(list_units(pg_app)) == 6
+    assert verify_audit(pg_app) is None
+
+
+PAY_IN_A_PROCESS = """
+import sys, time
+from datetime import date
+from kjdesk.services.app import App, ServiceError
+from kjdesk.services.payments import record_payment
+url, iid, start, n = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+app = App.open(url, actor=f"经办人{n}")
+app.role = "经办人"
+time.sleep(max(0.0, start - time.time()))
+try:
+    record_payment(app, iid, date(2025, 6, 1), f"记-{n}", 1_000_000)
+    print("paid")
+except ServiceError as exc:
+    print("refused", exc)
+app.close()
+"""
+
+
+def test_eight_programs_paying_one_instalment_pay_exactly_its_amount(pg_app, pg_url):
+    """Eight separate kjdesk processes (eight PCs), each with its own connection, at the same second."""
+    data, who = seed_plan(pg_app), officers(pg_app)
+    iid = data.instalment_ids["c/2025"]  # 50,000.00 元
+    _approved(who, [iid])
+    start = time.time() + 4  # every process has connected and migrated by then
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", PAY_IN_A_PROCESS, pg_url, str(iid), str(start), str(n)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(WORKERS)
+    ]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    assert sum(o.startswith("paid") for o in outputs) == 5
+    assert sum(o.startswith("refused") and "已全额拨付" in o for o in outputs) == 3
+    with pg_app.db.session() as s:
+        assert s.scalar(select(func.sum(Payment.amount_fen)).where(Payment.instalment_id == iid)) == 5_000_000
+        assert s.get(Instalment, iid).state == "paid"
     assert verify_audit(pg_app) is None
