@@ -100,8 +100,8 @@ def _copy(
     def step(name: str, n: int) -> None:
         nonlocal done
         done += 1
-        progress.set_value(done)
         progress.set_status(f"已复制 {name}（{n} 行）")
+        progress.set_value(done)
         progress.check()
 
     options = {"isolation_level": "REPEATABLE READ"} if src.dialect.name == "postgresql" else {}
