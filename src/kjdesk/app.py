@@ -90,6 +90,15 @@ def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
 
         db = Path(tempfile.mkdtemp(prefix="kjdesk-smoke-")) / "smoke.sqlite"
         args.smoke_db = db
+    if db is None and not args.smoke_test:
+        from kjdesk.ui.connect_dialog import ConnectDialog, remembered_server
+
+        server = remembered_server()
+        if server:  # this PC works on the bureau's server: ask for the password each start
+            dialog = ConnectDialog(previous=server)
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return None
+            db = dialog.url()
     title = f"{APP_TITLE}：无法打开数据库"
     actor = args.user or "经办人"
     try:

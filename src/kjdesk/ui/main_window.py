@@ -154,6 +154,7 @@ class MainWindow(PreserveGeometry, QMainWindow):
             ("备份与恢复…", self.open_backups),
             ("年度结账…", self.open_years),
             ("账号管理…", self.open_officers),
+            ("连接数据库服务器…", self.connect_server),
         ):
             action = file_menu.addAction(self.tr(label))
             action.triggered.connect(opener)
@@ -188,6 +189,17 @@ class MainWindow(PreserveGeometry, QMainWindow):
             inform(self, self.tr("账号管理"), self.tr("只有管理员可以管理账号。"))
             return
         OfficersDialog(self.app, self.hub, self).exec()
+
+    def connect_server(self) -> None:
+        """Choose the bureau's PostgreSQL server (or go back to this PC's file) for the next start."""
+        from kjdesk.ui.connect_dialog import ConnectDialog, forget_server, remembered_server
+
+        dialog = ConnectDialog(self, previous=remembered_server())
+        back = dialog.buttons.addButton(self.tr("改用本机数据库"), dialog.buttons.ButtonRole.ResetRole)
+        back.clicked.connect(lambda: (forget_server(), dialog.reject()))
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            inform(self, self.tr("连接数据库服务器"),
+                   self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(url=dialog.remembered))
 
     def open_manual(self) -> None:
         from kjdesk.ui.help import open_manual
