@@ -177,7 +177,7 @@ def plan_year(year: int):  # noqa: ANN202
 def main(out: Path = OUT) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.app import make_qapplication
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.services.app import App
     from kjdesk.services.settings import bureau
     from kjdesk.ui.first_run import FirstRunDialog

@@ -96,7 +96,7 @@ def settle(qapp, window, seconds: float = 0.6) -> None:  # noqa: ANN001
 def main(out: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.app import make_qapplication
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.services.app import App
     from kjdesk.services.settings import bureau, initialize
     from kjdesk.ui.first_run import FirstRunDialog

@@ -142,7 +142,7 @@ def shoot_wuhai(qapp, window, out: Path) -> None:  # noqa: ANN001
 def main(out: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.app import make_qapplication
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.policy.model import SubjectKind
     from kjdesk.services.app import App
     from kjdesk.services.records import RecognitionInput, add_recognition

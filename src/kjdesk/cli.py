@@ -385,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        from kjdesk.app import run_gui
+        from kjdesk.ui.app import run_gui
 
         return run_gui(args)
     try:

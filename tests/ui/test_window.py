@@ -110,7 +110,7 @@ def test_a_page_whose_module_is_missing_is_not_shown(monkeypatch):
 
 
 def test_smoke_test_flag_opens_every_page_and_exits_0(app, db_path, qtbot, capsys):
-    from kjdesk.app import run_gui
+    from kjdesk.ui.app import run_gui
 
     fill_register(app)
     app.close()
@@ -125,7 +125,7 @@ def test_smoke_test_flag_opens_every_page_and_exits_0(app, db_path, qtbot, capsy
 def test_newer_schema_is_refused_with_a_chinese_message(db_path, qtbot, monkeypatch):
     import sqlalchemy as sa
 
-    from kjdesk.app import run_gui
+    from kjdesk.ui.app import run_gui
 
     App.open(db_path).close()
     engine = sa.create_engine(f"sqlite:///{db_path}")
@@ -140,7 +140,7 @@ def test_newer_schema_is_refused_with_a_chinese_message(db_path, qtbot, monkeypa
 
 
 def test_a_database_another_officer_edits_opens_read_only_on_request(app, db_path, qtbot, monkeypatch):
-    from kjdesk.app import open_database
+    from kjdesk.ui.app import open_database
     from kjdesk.services.startup import open_checked
     from kjdesk.ui.main_window import MainWindow
 
@@ -201,7 +201,7 @@ def test_first_run_demo_button_leaves_the_officers_database_untouched(db_path, q
 
 
 def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, capsys, monkeypatch):
-    from kjdesk.app import run_gui
+    from kjdesk.ui.app import run_gui
     from kjdesk.ui import main_window
 
     titles: list[str] = []

@@ -213,5 +213,5 @@ def run_gui(args: argparse.Namespace) -> int:
         app.close()
 
 
-if __name__ == "__main__":  # pragma: no cover - ``python -m kjdesk.app`` for a quick look
+if __name__ == "__main__":  # pragma: no cover - ``python -m kjdesk.ui.app`` for a quick look
     sys.exit(run_gui(argparse.Namespace(db=None, user="", demo=False, smoke_test=False, app=APP_NAME)))
