@@ -36,8 +36,8 @@ def run(n: int = N_UNITS) -> list[Result]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from kjdesk.ui.app import make_qapplication
     from kjdesk.services.app import App
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.ui.pages.units import UnitsPage
     from kjdesk.ui.workers import Hub, Operations
 

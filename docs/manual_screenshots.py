@@ -177,9 +177,9 @@ def plan_year(year: int):  # noqa: ANN202
 def main(out: Path = OUT) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.ui.app import make_qapplication
     from kjdesk.services.app import App
     from kjdesk.services.settings import bureau
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.ui.first_run import FirstRunDialog
     from kjdesk.ui.help import about_dialog
     from kjdesk.ui.main_window import MainWindow

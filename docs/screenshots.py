@@ -96,9 +96,9 @@ def settle(qapp, window, seconds: float = 0.6) -> None:  # noqa: ANN001
 def main(out: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.ui.app import make_qapplication
     from kjdesk.services.app import App
     from kjdesk.services.settings import bureau, initialize
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.ui.first_run import FirstRunDialog
     from kjdesk.ui.main_window import MainWindow
 

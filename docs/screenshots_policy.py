@@ -142,12 +142,12 @@ def shoot_wuhai(qapp, window, out: Path) -> None:  # noqa: ANN001
 def main(out: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.ui.app import make_qapplication
     from kjdesk.policy.model import SubjectKind
     from kjdesk.services.app import App
     from kjdesk.services.records import RecognitionInput, add_recognition
     from kjdesk.services.register import UnitInput, add_unit
     from kjdesk.services.settings import bureau, initialize
+    from kjdesk.ui.app import make_qapplication
     from kjdesk.ui.main_window import MainWindow
 
     out.mkdir(parents=True, exist_ok=True)

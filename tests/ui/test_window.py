@@ -140,8 +140,8 @@ def test_newer_schema_is_refused_with_a_chinese_message(db_path, qtbot, monkeypa
 
 
 def test_a_database_another_officer_edits_opens_read_only_on_request(app, db_path, qtbot, monkeypatch):
-    from kjdesk.ui.app import open_database
     from kjdesk.services.startup import open_checked
+    from kjdesk.ui.app import open_database
     from kjdesk.ui.main_window import MainWindow
 
     fill_register(app)
@@ -201,8 +201,8 @@ def test_first_run_demo_button_leaves_the_officers_database_untouched(db_path, q
 
 
 def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, capsys, monkeypatch):
-    from kjdesk.ui.app import run_gui
     from kjdesk.ui import main_window
+    from kjdesk.ui.app import run_gui
 
     titles: list[str] = []
     real_show = main_window.MainWindow.show
