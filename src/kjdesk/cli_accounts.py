@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from kjdesk.cli import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app
+from kjdesk.cli_core import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app
 from kjdesk.cli_money import account_args, date_arg, signed_in, yuan_arg
 from kjdesk.money import format_yuan
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from kjdesk.cli import EXIT_OK, ChineseArgumentParser, command
+from kjdesk.cli_core import EXIT_OK, ChineseArgumentParser, command
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

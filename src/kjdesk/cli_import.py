@@ -12,7 +12,16 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from kjdesk.cli import EXIT_OK, EXIT_USER, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
+from kjdesk.cli_core import (
+    EXIT_OK,
+    EXIT_USER,
+    ChineseArgumentParser,
+    UserError,
+    command,
+    emit,
+    open_app,
+    path_arg,
+)
 from kjdesk.io.roster_schema import KINDS
 
 SHOWN_ITEMS = 50

@@ -14,7 +14,7 @@ import argparse
 import sys
 from datetime import date
 
-from kjdesk.cli import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
+from kjdesk.cli_core import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
 from kjdesk.money import format_yuan
 
 LIST_COLUMNS = [

@@ -14,7 +14,7 @@ import os
 import sys
 from datetime import date
 
-from kjdesk.cli import EXIT_OK, UserError, command, emit, open_app, path_arg
+from kjdesk.cli_core import EXIT_OK, UserError, command, emit, open_app, path_arg
 from kjdesk.money import AmountError, format_wan, format_yuan, parse_amount_fen
 
 PASSWORD_ENV = "KJDESK_PASSWORD"

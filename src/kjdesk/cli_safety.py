@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kjdesk.cli import EXIT_OK, EXIT_USER, ChineseArgumentParser, UserError, command, emit, path_arg
+from kjdesk.cli_core import EXIT_OK, EXIT_USER, ChineseArgumentParser, UserError, command, emit, path_arg
 
 
 def _date(text: str) -> date:
