@@ -6,6 +6,7 @@ event and returns plain dataclasses. Recognitions and facts live in ``services/r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
@@ -191,6 +192,33 @@ def get_unit(app: App, unit_id: int) -> UnitRow:
         return _unit_row(_get(s, Unit, unit_id, "单位"))
 
 
+def _upsert(
+    session: Session,
+    actor: str,
+    model: type,
+    row_id: int | None,
+    clean: object,
+    to_row: Callable,
+    entity: str,
+    label: str,
+):  # noqa: ANN202 - the row dataclass
+    """Insert (``row_id`` None) or update a register record from clean input, and audit it."""
+    if row_id is None:
+        obj = model(**asdict(clean))
+        session.add(obj)
+        before = None
+    else:
+        obj = _get(session, model, row_id, label)
+        before = asdict(to_row(obj))
+        for key, value in asdict(clean).items():
+            setattr(obj, key, value)
+    session.flush()
+    session.refresh(obj)
+    row = to_row(obj)
+    audit.record(session, actor, "新增" if before is None else "修改", entity, obj.id, before, asdict(row))
+    return row
+
+
 def _get(session: Session, model: type, row_id: int, label: str):  # noqa: ANN202 - any model
     obj = session.get(model, row_id)
     if obj is None:
@@ -273,21 +301,7 @@ def _save_platform(app: App, platform_id: int | None, data: PlatformInput) -> Pl
         raise ValidationFailed(errors)
     with app.db.session() as s:
         _get(s, Unit, clean.host_unit_id, "依托单位")
-        if platform_id is None:
-            p = Platform(**asdict(clean))
-            s.add(p)
-            before = None
-        else:
-            p = _get(s, Platform, platform_id, "平台")
-            before = asdict(_platform_row(p))
-            for key, value in asdict(clean).items():
-                setattr(p, key, value)
-        s.flush()
-        s.refresh(p)
-        row = _platform_row(p)
-        audit.record(
-            s, app.actor, "新增" if before is None else "修改", "platform", p.id, before, asdict(row)
-        )
+        row = _upsert(s, app.actor, Platform, platform_id, clean, _platform_row, "platform", "平台")
     return row
 
 
@@ -386,19 +400,7 @@ def _save_person(app: App, person_id: int | None, data: PersonInput) -> PersonRo
             raise ValidationFailed({"id_number": f"该身份证号已登记为“{other.name}”（编号 {other.id}）"})
         if clean.employer_unit_id:
             _get(s, Unit, clean.employer_unit_id, "工作单位")
-        if person_id is None:
-            p = Person(**asdict(clean))
-            s.add(p)
-            before = None
-        else:
-            p = _get(s, Person, person_id, "人员")
-            before = asdict(_person_row(p))
-            for key, value in asdict(clean).items():
-                setattr(p, key, value)
-        s.flush()
-        s.refresh(p)
-        row = _person_row(p)
-        audit.record(s, app.actor, "新增" if before is None else "修改", "person", p.id, before, asdict(row))
+        row = _upsert(s, app.actor, Person, person_id, clean, _person_row, "person", "人员")
     return row
 
 
