@@ -32,6 +32,7 @@ ENTITY_LABELS = {
     "entered_amount": "录入金额",
     "clause_standard": "条款标准",
     "entitlement": "应享资金",
+    "entitlements": "应享资金（重算）",
     "instalment": "拨付计划",
     "approval_batch": "审批批次",
     "payment": "拨付记录",
@@ -42,6 +43,7 @@ ENTITY_LABELS = {
     "settings": "设置",
     "officer": "账号",
     "import": "导入",
+    "imports": "导入",
     "closed_year": "年度结账",
     "database": "数据库",
 }

@@ -167,7 +167,7 @@ def _issue_in(
         session,
         app.actor,
         "签发通知书",
-        "letters",
+        "letter",
         letter.id,
         None,
         {
@@ -339,7 +339,7 @@ def void_letter(
             s,
             app.actor,
             "作废通知书",
-            "letters",
+            "letter",
             old.id,
             {"status": VALID},
             {"status": VOID, "reason": reason},
