@@ -27,13 +27,45 @@ from kjdesk.cli_core import (  # noqa: F401 - re-exported for callers of kjdesk.
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = ChineseArgumentParser(prog="kjdesk", description=f"{APP_TITLE}（kjdesk）：科技兴蒙政策资金兑现")
+def add_global_options(p: argparse.ArgumentParser) -> None:
+    """The options before any sub-command; with none of the sub-commands they open the window."""
     p.add_argument("--version", action="version", version=f"kjdesk {__version__}")
     p.add_argument("--db", help="数据库文件（默认在用户数据目录）或 postgresql:// 地址")
     p.add_argument("--user", default="", help="以哪个账号执行（审计记录使用）")
     p.add_argument("--demo", action="store_true", help="打开演示数据库（不影响正式数据）")
     p.add_argument("--smoke-test", action="store_true", help="打开窗口和每个页面后退出（用于检查安装）")
+
+
+class _NotTheWindow(Exception):
+    pass
+
+
+class _WindowParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotTheWindow(message)
+
+
+def window_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when they only say how to open the window (no sub-command, no -h), else None.
+
+    Start-up goes to the window without building the parser of every sub-command (which
+    imports their modules); anything else — a sub-command, help, an error — takes the full parser.
+    """
+    p = _WindowParser(prog="kjdesk", add_help=False)
+    add_global_options(p)
+    try:
+        args, rest = p.parse_known_args(argv)
+    except _NotTheWindow:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseArgumentParser(prog="kjdesk", description=f"{APP_TITLE}（kjdesk）：科技兴蒙政策资金兑现")
+    add_global_options(p)
     sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
 
     init = sub.add_parser("init", help="初始化数据库：选择所服务的城市")
@@ -55,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     ent.add_argument("--clause", help="条款编号，如 BT-06-hte-cert")
     ent.add_argument("--district", help="旗县区")
     ent.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    ent.add_argument("--recompute", action="store_true", help="先按现有名录重新计算全部应享资金")
+    ent.add_argument(
+        "--recompute", action="store_true", help="先按现有名录重新计算应享资金（跳过记录未变化的对象）"
+    )
+    ent.add_argument("--force", action="store_true", help="与 --recompute 同用：每个对象都重新计算")
 
     pol = sub.add_parser("policy", help="政策条款目录")
     pol_sub = pol.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)
@@ -171,12 +206,15 @@ ENTITLEMENT_COLUMNS = [
 def cmd_entitlements(args: argparse.Namespace) -> int:
     from kjdesk.money import format_yuan
     from kjdesk.services.entitlement_list import list_entitlements
-    from kjdesk.services.entitlements import recompute_all
+    from kjdesk.services.entitlements import recompute_all, recompute_message
 
+    if args.force and not args.recompute:
+        raise UserError("--force 须与 --recompute 同用")
     app = open_app(args, write=args.recompute)
     try:
         if args.recompute:
-            recompute_all(app)
+            summary = recompute_all(app, force=args.force)
+            print(recompute_message(summary), file=sys.stderr)
         lines = list_entitlements(app, year=args.year, clause_id=args.clause, district=args.district)
     finally:
         app.close()
@@ -285,13 +323,19 @@ def _print_clause(policy: Any, c: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    window = window_args(argv)
+    if window is not None:  # the window first: SQLAlchemy and the services load behind it
+        from kjdesk.ui.app import run_gui
+
+        return run_gui(window)
+
     from sqlalchemy.exc import OperationalError
 
     from kjdesk.services.app import ServiceError
     from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
     from kjdesk.store.lock import DatabaseLocked
 
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

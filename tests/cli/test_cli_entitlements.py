@@ -85,3 +85,34 @@ def test_policy_check_reports_line(tmp_path, capsys):
     assert main(["policy", "check", str(bad)]) == 1
     err = capsys.readouterr().err
     assert f"bad.toml:{line}:" in err and "ONCE" in err
+
+
+def test_recompute_skips_unchanged_subjects_unless_forced(tmp_path, capsys):
+    from sqlalchemy import select, update
+
+    from kjdesk.store.models import Entitlement, Instalment
+
+    db, _ = _db(tmp_path)
+    capsys.readouterr()
+    assert main(["--db", db, "entitlements", "--recompute", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "重新计算完成：2 个对象" in captured.err and json.loads(captured.out)
+    app = App.open(db)
+    with app.db.session() as s:  # a stored total changed behind the program's back
+        s.execute(update(Instalment).where(Instalment.entitlement_id.in_(
+            select(Entitlement.id).where(Entitlement.clause_id == "BT-06-hte-cert"))).values(amount_fen=1))
+    app.close()
+    assert main(["--db", db, "entitlements", "--recompute", "--format", "json"]) == 0
+    assert "其中 2 个对象的记录自上次计算后未变化" in capsys.readouterr().err
+    assert main(["--db", db, "entitlements", "--recompute", "--force", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "变更 1 条" in captured.err and "结果沿用" not in captured.err
+    hte = next(r for r in json.loads(captured.out) if r["clause_id"] == "BT-06-hte-cert")
+    assert hte["amount_fen"] == 30_000_000
+
+
+def test_force_alone_is_refused(tmp_path, capsys):
+    db, _ = _db(tmp_path)
+    capsys.readouterr()
+    assert main(["--db", db, "entitlements", "--force"]) != 0
+    assert "--force 须与 --recompute 同用" in capsys.readouterr().err

@@ -306,3 +306,27 @@ def test_changed_approved_instalment_is_marked_for_review(app, make_window, qtbo
     tip = page.model.index(0, titles.index("复核")).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("待复核：原金额 500,000.00 元，重算金额 0.00 元")
     assert "待复核 1 条" in page.totals.text()
+
+
+def test_recompute_everything_from_the_button_menu(app, make_window, qtbot):
+    from sqlalchemy import update
+
+    from kjdesk.services.entitlements import recompute_all
+    from kjdesk.store.models import Entitlement
+
+    unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE_A, district="稀土高新区"))
+    add_recognition(
+        app, RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 6, 1), "国科火字〔2023〕2号")
+    )
+    recompute_all(app)
+    with app.db.session() as s:  # a stored amount changed behind the program's back
+        s.execute(update(Entitlement).values(total_fen=1))
+    page = open_page(make_window(), qtbot, "entitlements")
+    qtbot.mouseClick(page.recompute_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
+    assert "1 个对象的记录自上次计算后未变化" in page.notice.text()
+    page.notice.clear()
+    assert [a.text() for a in page.recompute_button.menu().actions()] == ["全部重新计算（每个对象都重新计算）"]
+    page.recompute_all_action.trigger()
+    qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
+    assert "变更 1 条" in page.notice.text() and "沿用" not in page.notice.text()

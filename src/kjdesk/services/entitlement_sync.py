@@ -101,6 +101,8 @@ def update_instalment(inst: StoredInstalment, amount_fen: int, cancelled_reason:
     """Bring one stored instalment in line; returns (changed, flagged)."""
     if inst.state == "paid" and cancelled_reason:
         return False, 0  # D4: a revocation cancels what is unpaid; paid money stays as it was
+    if inst.state == "cancelled" and inst.cancelled_by:
+        return False, 0  # cancelled by an officer (with a reason, or accepting 0): stays as the officer left it
     if inst.state in LOCKED_STATES:
         differs = amount_fen != inst.amount_fen or bool(cancelled_reason)
         pending = (0 if cancelled_reason else amount_fen) if differs else None
@@ -119,8 +121,6 @@ def update_instalment(inst: StoredInstalment, amount_fen: int, cancelled_reason:
             return False, 0
         inst.state, inst.cancelled_reason = "cancelled", cancelled_reason
         return True, 0
-    if inst.state == "cancelled" and inst.cancelled_by:
-        return False, 0  # cancelled by an officer with a reason: stays cancelled
     if inst.state == "planned" and inst.amount_fen == amount_fen:
         return False, 0
     inst.state, inst.amount_fen, inst.cancelled_reason = "planned", amount_fen, ""
@@ -226,9 +226,14 @@ def _chunks(items: list, n: int) -> list[list]:
     return [items[i : i + n] for i in range(0, len(items), n)]
 
 
+def subject_of_key(key: str) -> SubjectRef:
+    """The subject of a stored key (``unit:12|…``)."""
+    kind, _, rest = key.partition(":")
+    return SubjectRef(SubjectKind(kind), int(rest.partition("|")[0]))
+
+
 def group_by_subject(stored: dict[str, StoredEntitlement]) -> dict[SubjectRef, list[StoredEntitlement]]:
     out: dict[SubjectRef, list[StoredEntitlement]] = defaultdict(list)
     for key, ent in stored.items():
-        kind, _, rest = key.partition(":")
-        out[SubjectRef(SubjectKind(kind), int(rest.partition("|")[0]))].append(ent)
+        out[subject_of_key(key)].append(ent)
     return out

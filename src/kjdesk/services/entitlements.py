@@ -28,8 +28,9 @@ from kjdesk.policy.model import (
     SubjectKind,
     SubjectRef,
 )
+from kjdesk.services import recompute_digest
 from kjdesk.services.app import App
-from kjdesk.services.entitlement_sync import Sync, load_stored, stored_key
+from kjdesk.services.entitlement_sync import Sync, load_stored, stored_key, subject_of_key
 from kjdesk.services.progress import NullProgress, Progress
 from kjdesk.services.settings import require_bureau
 from kjdesk.store import audit
@@ -188,11 +189,24 @@ class RecomputeSummary:
     changed: int = 0
     removed: int = 0
     flagged: int = 0  # locked instalments whose recomputed amount differs (待复核)
+    computed: int = 0  # subjects computed again (the others' records had not changed)
 
     def __add__(self, other: RecomputeSummary) -> RecomputeSummary:
         return RecomputeSummary(
             *(a + b for a, b in zip(self.__dict__.values(), other.__dict__.values(), strict=True))
         )
+
+
+def recompute_message(summary: RecomputeSummary) -> str:
+    """The officer's one-line account of a recomputation."""
+    text = (
+        f"重新计算完成：{summary.subjects} 个对象，新增 {summary.added} 条，变更 {summary.changed} 条，"
+        f"删除 {summary.removed} 条，待复核 {summary.flagged} 条"
+    )
+    skipped = summary.subjects - summary.computed
+    if skipped > 0:
+        text += f"（其中 {skipped} 个对象的记录自上次计算后未变化，结果沿用）"
+    return text
 
 
 def recompute_subjects(
@@ -202,16 +216,38 @@ def recompute_subjects(
     subjects: set[SubjectRef] | None,
     progress: Progress | None = None,
     as_of: date | None = None,
+    *,
+    force: bool = False,
 ) -> RecomputeSummary:
-    """Recompute the entitlements of ``subjects`` (all when None) inside the caller's transaction."""
+    """Recompute the entitlements of ``subjects`` (all when None) inside the caller's transaction.
+
+    A subject whose records, policy and year are those of its last computation is skipped
+    (``recompute_digest``); ``force`` computes every one regardless."""
     from kjdesk.policy.engine import compute_entitlements
 
     progress = progress or NullProgress()
+    as_of = as_of or date.today()
     policy = policy_for(session, city)
     session.flush()
-    facts = load_subject_facts(session, city, subjects)
-    where = [] if subjects is None else [_or(_subject_filter(Entitlement, subjects))]
-    stored = load_stored(session, where)
+    common = recompute_digest.stamp(policy, as_of)
+    now = recompute_digest.input_digests(session, subjects, common)
+    recorded, complete = recompute_digest.load(session, subjects)
+    everything = subjects is None and (force or not complete)
+    candidates = set(now) | set(recorded) if subjects is None else subjects
+    digests = {r: now.get(r) or recompute_digest.empty_digest(r, common) for r in candidates}
+    todo = candidates if everything or force else {r for r in candidates if digests[r] != recorded.get(r)}
+    seen = len(now)
+    if not todo:
+        progress.set_total(1)
+        progress.set_value(1)
+        return RecomputeSummary(seen)
+    # Most of the register: read everything once and leave out the rest, not 20,000 ids in IN lists.
+    whole = subjects is None and (everything or len(todo) > 1000)
+    facts = load_subject_facts(session, city, None if whole else todo)
+    stored = load_stored(session, [] if whole else [_or(_subject_filter(Entitlement, todo))])
+    if whole and not everything:
+        facts = [f for f in facts if f.subject in todo]
+        stored = {k: v for k, v in stored.items() if subject_of_key(k) in todo}
     progress.set_total(len(facts))
     sync = Sync(city)
     computed_keys: set[str] = set()
@@ -228,8 +264,9 @@ def recompute_subjects(
         if key not in computed_keys:
             sync.retire(row)
     sync.flush(session)
+    recompute_digest.save(session, {r: digests[r] for r in todo}, complete=subjects is None)
     c = sync.counts
-    summary = RecomputeSummary(len(facts), c.added, c.changed, c.removed, c.flagged)
+    summary = RecomputeSummary(max(seen, len(facts)), c.added, c.changed, c.removed, c.flagged, len(facts))
     if c.added or c.changed or c.removed or c.flagged:
         target = (
             "全部"
@@ -248,7 +285,8 @@ def recompute_subjects(
     return summary
 
 
-def recompute_all(app: App, progress: Progress | None = None) -> RecomputeSummary:
+def recompute_all(app: App, progress: Progress | None = None, *, force: bool = False) -> RecomputeSummary:
+    """Recompute every subject whose records changed since its last computation (all with ``force``)."""
     city = require_bureau(app).city
     with app.db.session() as s:
-        return recompute_subjects(s, app.actor, city, None, progress)
+        return recompute_subjects(s, app.actor, city, None, progress, force=force)

@@ -250,6 +250,18 @@ class Instalment(Timestamped, Base):
     payments: Mapped[list[Payment]] = relationship(back_populates="instalment", order_by="Payment.id")
 
 
+class RecomputeDigest(Base):
+    """What the entitlements of one subject were last computed from (a digest of its records,
+    the policy and the year), so that recomputing skips a subject nothing has changed for.
+
+    ``subject`` is ``unit:12`` / ``platform:3`` / ``person:7``; the row ``*`` marks that a
+    full recomputation has run since this table was created (until then nothing is skipped)."""
+
+    __tablename__ = "recompute_digests"
+    subject: Mapped[str] = mapped_column(String(40), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
 class ApprovalBatch(Timestamped, Base):
     """A batch of instalments a 经办人 proposes and a 复核人 approves or sends back (maker–checker)."""
 

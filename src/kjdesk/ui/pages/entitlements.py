@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App, Changes
 from kjdesk.services.entitlement_list import EntitlementLine, list_entitlements
-from kjdesk.services.entitlements import RecomputeSummary, recompute_all
+from kjdesk.services.entitlements import RecomputeSummary, recompute_all, recompute_message
 from kjdesk.services.entry_context import enterable_clause_ids, entry_context, standard_clauses
 from kjdesk.services.settings import require_bureau
 from kjdesk.ui.pages.entitlement_dialogs import ENTRY_CHANGES, EnterAmountDialog, StandardDialog
@@ -83,12 +85,20 @@ class EntitlementsPage(QWidget):
         self.filter_box.setPlaceholderText(self.tr("筛选：单位、对象或条款（Ctrl+F）"))
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self._text_filter)
-        self.recompute_button = self._button(
-            "recompute", "重新计算", "按当前名录、认定记录和年度数据重新计算全部应享资金"
+        self.recompute_button = QToolButton(self)
+        self.recompute_button.setObjectName("recompute")
+        self.recompute_button.setText(self.tr("重新计算"))
+        self.recompute_button.setToolTip(
+            self.tr("按当前名录、认定记录和年度数据重新计算应享资金；记录未变化的对象沿用上次结果")
         )
+        self.recompute_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        everything = QMenu(self.recompute_button)
+        self.recompute_all_action = everything.addAction(self.tr("全部重新计算（每个对象都重新计算）"))
+        self.recompute_all_action.triggered.connect(self.recompute_everything)
+        self.recompute_button.setMenu(everything)
         self.enter_button = self._button("enter", "录入金额…", "为一事一议、配套或“不低于”条款录入金额及依据")
         self.standard_button = self._button("standard", "年度标准…", "设置条款的年度标准金额，录入时预填")
-        self.recompute_button.clicked.connect(self.recompute)
+        self.recompute_button.clicked.connect(lambda: self.recompute())
         self.enter_button.clicked.connect(self.enter_amount)
         self.standard_button.clicked.connect(self.edit_standard)
 
@@ -174,7 +184,7 @@ class EntitlementsPage(QWidget):
         row.addStretch(1)
         for label, slot in (
             (self.tr("导入名录"), self.hub.sig_request_import.emit),
-            (self.tr("重新计算"), self.recompute),
+            (self.tr("重新计算"), lambda: self.recompute()),
         ):
             button = QPushButton(label, panel)
             button.setMinimumSize(120, 34)
@@ -316,34 +326,27 @@ class EntitlementsPage(QWidget):
 
     # --- actions --------------------------------------------------------------------------
 
-    def recompute(self) -> None:
+    def recompute(self, *, force: bool = False) -> None:
         self.recompute_button.setEnabled(False)
 
         def done(summary: RecomputeSummary) -> None:
             self.recompute_button.setEnabled(True)
-            self.notice.setText(
-                self.tr(
-                    "重新计算完成：{s} 个对象，新增 {a} 条，变更 {c} 条，删除 {r} 条，待复核 {f} 条"
-                ).format(
-                    s=summary.subjects,
-                    a=summary.added,
-                    c=summary.changed,
-                    r=summary.removed,
-                    f=summary.flagged,
-                )
-            )
+            self.notice.setText(recompute_message(summary))
 
         def failed(exc: BaseException) -> None:
             self.recompute_button.setEnabled(True)
             self.ops.show_error(exc)
 
         self.ops.write(
-            lambda p: recompute_all(self.app, p),
+            lambda p: recompute_all(self.app, p, force=force),
             done,
             failed,
             changes=ENTRY_CHANGES,
             label=self.tr("正在重新计算应享资金…"),
         )
+
+    def recompute_everything(self) -> None:
+        self.recompute(force=True)
 
     def enter_amount(self) -> None:
         line = self.selected_line()

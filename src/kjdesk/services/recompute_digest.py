@@ -1,0 +1,183 @@
+"""Which subjects need recomputing: a digest of everything the engine reads about a subject.
+
+The engine is a pure function of a subject's records (recognitions, facts, entered amounts,
+its name and its host unit's dates), the policy (with the officer's yearly standards) and the
+year of the computation; writing its result is idempotent (``entitlement_sync``). So when the
+digest of those inputs equals the one recorded at the last computation, computing again
+would change nothing and the subject is skipped.
+
+What other services do to instalments (propose, approve, pay, return, cancel with a reason,
+accept a recomputed amount) leaves a state the sync already leaves alone; the tests check
+that a forced recomputation after each of them changes nothing.
+
+The digests are read from the driver's raw values (no type conversion), one query per
+table for all subjects: about the cost of reading the rows at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from kjdesk import __version__
+from kjdesk.policy.model import Policy, SubjectKind, SubjectRef
+from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recognition, RecomputeDigest, Unit
+
+# Raise when the engine's results change for the same records (a new reading, a fixed bug)
+# without a new release: every subject is then computed again once.
+ENGINE_REVISION = 1
+COMPLETE = "*"  # the row that marks a full recomputation since the table was created
+_KIND_OF_COLUMN = (SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON)
+
+_RECOGNITION = (
+    Recognition.id, Recognition.unit_id, Recognition.platform_id, Recognition.person_id, Recognition.type_id,
+    Recognition.level, Recognition.date, Recognition.doc_number, Recognition.stage, Recognition.valid_until,
+    Recognition.status, Recognition.status_date, Recognition.evidence, Recognition.first_year,
+)
+_FACT = (Fact.id, Fact.unit_id, Fact.platform_id, Fact.person_id, Fact.year, Fact.indicator, Fact.value,
+         Fact.text, Fact.item_ref)
+_ENTERED = (
+    EnteredAmount.id, EnteredAmount.unit_id, EnteredAmount.platform_id, EnteredAmount.person_id,
+    EnteredAmount.clause_id, EnteredAmount.year, EnteredAmount.amount_fen, EnteredAmount.basis,
+    EnteredAmount.recognition_id, EnteredAmount.item_ref,
+)
+
+_policy_stamps: dict[int, tuple[Policy, str]] = {}
+
+
+def subject_key(ref: SubjectRef) -> str:
+    return f"{ref.kind.value}:{ref.id}"
+
+
+def _ref_of_key(key: str) -> SubjectRef:
+    kind, _, number = key.partition(":")
+    return SubjectRef(SubjectKind(kind), int(number))
+
+
+def stamp(policy: Policy, as_of: date) -> str:
+    """What every subject's digest shares: the program, the policy as merged, the year."""
+    found = _policy_stamps.get(id(policy))
+    if found is None or found[0] is not policy:
+        if len(_policy_stamps) >= 16:
+            _policy_stamps.clear()
+        found = (policy, hashlib.blake2b(repr(policy).encode(), digest_size=16).hexdigest())
+        _policy_stamps[id(policy)] = found
+    return f"{__version__}/{ENGINE_REVISION}/{found[1]}/{as_of.year}"
+
+
+def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> Iterator[tuple]:
+    """Raw driver rows (no type conversion) of ``columns``, all of them or those of ``refs``."""
+    q = select(*columns).order_by(columns[0])
+    if refs is None:
+        sql = str(q.compile(dialect=session.get_bind().dialect))
+        yield from session.connection().exec_driver_sql(sql).fetchall()
+        return
+    # A few subjects (a save, an import chunk): the typed query is as quick here.
+    from kjdesk.services.entitlements import _or, _subject_filter
+
+    yield from session.execute(q.where(_or(_subject_filter(columns[0].class_, refs))))
+
+
+def input_digests(
+    session: Session, refs: set[SubjectRef] | None, common: str
+) -> dict[SubjectRef, str]:
+    """The digest of each subject's inputs: every subject in ``refs``, or every subject with records."""
+    grouped: dict[tuple, list[list[tuple]]] = {}
+    for table, columns in enumerate((_RECOGNITION, _FACT, _ENTERED)):
+        for row in _rows(session, columns, refs):
+            owner = row[1:4]
+            parts = grouped.get(owner)
+            if parts is None:
+                parts = grouped[owner] = [[], [], []]
+            parts[table].append(tuple(row))
+    subjects: dict[SubjectRef, list[list[tuple]]] = {}
+    for owner, parts in grouped.items():
+        for kind, value in zip(_KIND_OF_COLUMN, owner, strict=True):
+            if value is not None:
+                subjects[SubjectRef(kind, value)] = parts
+                break
+    if refs is not None:
+        for ref in refs:
+            subjects.setdefault(ref, [[], [], []])
+    units, hosts = _names(session, subjects)
+    out: dict[SubjectRef, str] = {}
+    for ref, parts in subjects.items():
+        if not any(parts):
+            out[ref] = empty_digest(ref, common)
+            continue
+        if ref.kind == SubjectKind.UNIT:
+            own, host = units.get(ref.id), units.get(ref.id)
+        else:
+            own = hosts.get((ref.kind, ref.id))
+            host = units.get(own[1]) if own and own[1] is not None else None
+        text = repr((common, subject_key(ref), own, host, parts))
+        out[ref] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return out
+
+
+def empty_digest(ref: SubjectRef, common: str) -> str:
+    """A subject with no records is owed nothing, whatever its name."""
+    return hashlib.blake2b(f"{common}/{subject_key(ref)}/∅".encode(), digest_size=16).hexdigest()
+
+
+def _names(
+    session: Session, subjects: Iterable[SubjectRef]
+) -> tuple[dict[int, tuple], dict[tuple[SubjectKind, int], tuple]]:
+    """Units (name, registered_from, moved_out) and platforms / people (name, host unit)."""
+    wanted: dict[SubjectKind, set[int]] = {k: set() for k in SubjectKind}
+    for ref in subjects:
+        wanted[ref.kind].add(ref.id)
+    hosts: dict[tuple[SubjectKind, int], tuple] = {}
+    for kind, model, host_column in (
+        (SubjectKind.PLATFORM, Platform, Platform.host_unit_id),
+        (SubjectKind.PERSON, Person, Person.employer_unit_id),
+    ):
+        ids = wanted[kind]
+        if ids:
+            for row in session.execute(select(model.id, model.name, host_column).where(model.id.in_(ids))):
+                hosts[(kind, row[0])] = (row[1], row[2])
+    unit_ids = wanted[SubjectKind.UNIT] | {h for _, h in hosts.values() if h is not None}
+    columns = (Unit.id, Unit.name, Unit.registered_from, Unit.moved_out)
+    if len(unit_ids) > 2000:  # most of the register: one raw scan beats a long IN list
+        sql = str(select(*columns).compile(dialect=session.get_bind().dialect))
+        units = {
+            row[0]: tuple(row)
+            for row in session.connection().exec_driver_sql(sql).fetchall()
+            if row[0] in unit_ids
+        }
+    else:
+        units = {row[0]: tuple(row) for row in session.execute(select(*columns).where(Unit.id.in_(unit_ids)))}
+    return units, hosts
+
+
+def load(session: Session, refs: set[SubjectRef] | None) -> tuple[dict[SubjectRef, str], bool]:
+    """The recorded digests (of ``refs``, or all), and whether a full recomputation has run."""
+    q = select(RecomputeDigest.subject, RecomputeDigest.digest)
+    if refs is not None:
+        q = q.where(RecomputeDigest.subject.in_([subject_key(r) for r in refs] + [COMPLETE]))
+    recorded: dict[SubjectRef, str] = {}
+    complete = False
+    for key, digest in session.execute(q):
+        if key == COMPLETE:
+            complete = True
+        else:
+            recorded[_ref_of_key(key)] = digest
+    return recorded, complete
+
+
+def save(session: Session, digests: dict[SubjectRef, str], complete: bool) -> None:
+    """Record the digests the entitlements of these subjects now agree with."""
+    keys = [subject_key(r) for r in digests]
+    if complete:
+        keys.append(COMPLETE)
+    for start in range(0, len(keys), 500):
+        session.execute(delete(RecomputeDigest).where(RecomputeDigest.subject.in_(keys[start : start + 500])))
+    rows = [{"subject": subject_key(r), "digest": d} for r, d in digests.items()]
+    if complete:
+        rows.append({"subject": COMPLETE, "digest": ""})
+    if rows:
+        session.execute(insert(RecomputeDigest), rows)
