@@ -60,6 +60,55 @@ def test_a_new_view_keeps_the_order_the_service_gave(qtbot):
     qtbot.addWidget(view)
     model.set_rows(list(reversed(unit_rows(5))))
     assert [model.row_id(r) for r in range(5)] == [5, 4, 3, 2, 1]
+    # names in neither order of the ids: no column sorts them until a header is clicked
+    rows = [(i, f"单位{(i * 3) % 5}", "", "", "", "", "", "", "") for i in range(5)]
+    model.set_rows(rows)
+    assert [model.row_id(r) for r in range(5)] == [0, 1, 2, 3, 4]
+    assert view.horizontalHeader().sortIndicatorSection() == -1
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert [model.row_id(r) for r in range(5)] == [0, 2, 4, 1, 3]
+
+
+def test_swapping_in_the_whole_set_appends_to_the_first_screen_and_keeps_the_selection(qtbot):
+    from kjdesk.ui.table import haystacks, make_table_view
+
+    rows = unit_rows(3_000)
+    model = RowTableModel(UnitsPage.columns)
+    view = make_table_view(model)
+    qtbot.addWidget(view)
+    model.set_rows(rows[:100])
+    assert (model.total, model.rowCount(), model.canFetchMore(QModelIndex())) == (100, 100, False)
+    view.selectRow(42)
+    selected = view.selectionModel().selectedRows()[0]
+    inserted, resets = [], []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.modelReset.connect(lambda: resets.append(1))
+
+    assert model.replace_rows(rows, haystacks(UnitsPage.columns, rows)) is True
+    assert resets == [] and inserted == [(100, BATCH - 1)]  # appended, not reset
+    assert selected.isValid() and view.selectionModel().selectedRows()[0].row() == 42
+    assert model.total == 3_000 and shown_ids(model) == list(range(1, 3_001))
+
+    model.set_rows(rows[:100])  # a filter typed before the rest arrived is applied to all of it
+    model.set_filter("单位0001")
+    assert shown_ids(model) == list(range(100, 101))
+    assert model.replace_rows(rows) is True
+    assert shown_ids(model) == list(range(100, 200))
+
+    model.set_filter("")
+    model.set_rows(rows[:100])
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # sorted before the rest arrived: the top changes
+    assert model.row_id(0) == 100
+    assert model.replace_rows(rows) is False
+    assert model.row_id(0) == 3_000 and model.total == 3_000
+
+
+def test_a_filter_index_that_does_not_match_the_rows_is_refused(qtbot):
+    import pytest
+
+    model = RowTableModel(UnitsPage.columns)
+    with pytest.raises(ValueError):
+        model.set_rows(unit_rows(3), ["only one"])
 
 
 def test_recognition_titles_name_the_level_once():

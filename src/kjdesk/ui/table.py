@@ -4,6 +4,11 @@ Built for 100,000 rows (issue 9): rows stay plain tuples (the first element is t
 id), the filter scans one lower-cased string per row, sorting sorts the tuples once, and
 the view receives rows in batches through ``canFetchMore``/``fetchMore`` so a reset or a
 keystroke never lays out more than one batch.
+
+A page can show a first screen of rows and swap in the whole set later (``replace_rows``):
+the filter index of the whole set is built off the UI thread (``haystacks`` is a plain
+function), and when the rows already shown are the start of the new ones the rows are
+appended, so the view keeps its scroll position and selection.
 """
 
 from __future__ import annotations
@@ -39,6 +44,20 @@ def display(value: object) -> str:
     return str(value)
 
 
+def haystacks(columns: list[Column], rows: list[tuple]) -> list[str]:
+    """The filter index: one lower-cased string per row holding its searchable fields.
+
+    A plain function of plain data, so a page can build it on a worker thread."""
+    fields = [c.field for c in columns if c.searchable]
+    if not fields:
+        return [""] * len(rows)
+    get = itemgetter(*fields) if len(fields) > 1 else (lambda r, i=fields[0]: (r[i],))
+    try:  # the fast path: all str
+        return ["\x1f".join(get(r)).lower() for r in rows]
+    except TypeError:  # a None or a date among them
+        return ["\x1f".join(display(r[i]) for i in fields).lower() for r in rows]
+
+
 class RowTableModel(QAbstractTableModel):
     def __init__(self, columns: list[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,27 +68,45 @@ class RowTableModel(QAbstractTableModel):
         self._fetched = 0
         self._needle: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._search = [c.field for c in columns if c.searchable]
 
     # --- data in -------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[tuple]) -> None:
-        self._all = rows if isinstance(rows, list) else list(rows)
-        self._hay = self._haystacks(self._all)
-        if self._sort is not None:
-            self._sort_all(*self._sort)
+    def set_rows(self, rows: list[tuple], index: list[str] | None = None) -> None:
+        """Show ``rows`` (the view is reset); ``index`` is their ``haystacks`` when already built."""
+        self._take(rows, index)
         self._apply()
 
-    def _haystacks(self, rows: list[tuple]) -> list[str]:
-        """One lower-cased string per row holding its searchable fields (the fast path: all str)."""
-        fields = self._search
-        if not fields:
-            return [""] * len(rows)
-        get = itemgetter(*fields) if len(fields) > 1 else (lambda r, i=fields[0]: (r[i],))
-        try:
-            return ["\x1f".join(get(r)).lower() for r in rows]
-        except TypeError:  # a None or a date among them
-            return ["\x1f".join(display(r[i]) for i in fields).lower() for r in rows]
+    def replace_rows(self, rows: list[tuple], index: list[str] | None = None) -> bool:
+        """Swap in a new set of rows, keeping the view's place when possible.
+
+        When the rows on show (filtered and sorted) are the start of what the new set shows,
+        the rest is appended: no reset, so the scroll position and the selection stay as they
+        are, and True is returned. Otherwise the view is reset and False is returned (the
+        caller restores the selection by record id)."""
+        before = self._shown
+        self._take(rows, index)
+        shown = self._filtered()
+        if len(shown) < len(before) or shown[: len(before)] != before:
+            self.beginResetModel()
+            self._shown = shown
+            self._fetched = min(BATCH, len(shown))
+            self.endResetModel()
+            return False
+        self._shown = shown
+        target = min(max(self._fetched, BATCH), len(shown))
+        if target > self._fetched:  # one batch more at once, as a reset would show
+            self.beginInsertRows(QModelIndex(), self._fetched, target - 1)
+            self._fetched = target
+            self.endInsertRows()
+        return True
+
+    def _take(self, rows: list[tuple], index: list[str] | None) -> None:
+        self._all = rows if isinstance(rows, list) else list(rows)
+        self._hay = index if index is not None else haystacks(self.columns, self._all)
+        if len(self._hay) != len(self._all):
+            raise ValueError("the filter index does not match the rows")
+        if self._sort is not None:
+            self._sort_all(*self._sort)
 
     def set_filter(self, text: str) -> None:
         needle = text.lower().split()
@@ -77,16 +114,22 @@ class RowTableModel(QAbstractTableModel):
             self._needle = needle
             self._apply()
 
+    @property
+    def filtering(self) -> bool:
+        return bool(self._needle)
+
+    def _filtered(self) -> list[tuple]:
+        if not self._needle:
+            return self._all
+        if len(self._needle) == 1:
+            word = self._needle[0]
+            return [r for r, h in zip(self._all, self._hay, strict=True) if word in h]
+        words = self._needle
+        return [r for r, h in zip(self._all, self._hay, strict=True) if all(w in h for w in words)]
+
     def _apply(self) -> None:
         self.beginResetModel()
-        if not self._needle:
-            self._shown = self._all
-        elif len(self._needle) == 1:
-            word = self._needle[0]
-            self._shown = [r for r, h in zip(self._all, self._hay, strict=True) if word in h]
-        else:
-            words = self._needle
-            self._shown = [r for r, h in zip(self._all, self._hay, strict=True) if all(w in h for w in words)]
+        self._shown = self._filtered()
         self._fetched = min(BATCH, len(self._shown))
         self.endResetModel()
 
@@ -156,7 +199,8 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):  # no sort column: keep the service's order
+        if not 0 <= column < len(self.columns):  # no sort column: keep the order rows come in
+            self._sort = None
             return
         self._sort = (column, order)
         self._sort_all(column, order)
@@ -179,9 +223,10 @@ def make_table_view(
     """A read-only, row-selecting table with fixed row heights (cheap at any row count)."""
     view = QTableView(parent)
     view.setModel(model)
+    # No sort indicator *before* sorting is enabled: enabling it sorts by the indicator, and
+    # the header's default (column 0) would sort every set of rows by the first column.
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(sortable)
-    if sortable:
-        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
