@@ -42,7 +42,8 @@ def _type_namer():  # noqa: ANN202 - a str -> str function
     return type_name
 
 
-def unit_table(app: App) -> list[tuple]:
+def unit_table(app: App, limit: int | None = None) -> list[tuple]:
+    """Every unit in id order; only the first ``limit`` of them when given (a page's first screen)."""
     q = select(
         Unit.id,
         Unit.name,
@@ -54,16 +55,18 @@ def unit_table(app: App) -> list[tuple]:
         Unit.contact,
         Unit.phone,
     ).order_by(Unit.id)
+    if limit is not None:
+        q = q.limit(limit)
     return _plain_rows(app, q)
 
 
 def _plain_rows(app: App, query: Select) -> list[tuple]:
     """Run a parameterless SELECT on the DB-API cursor: plain tuples, no Row objects (100,000 rows
     in a fraction of the time). Only for columns whose Python type is what the driver returns
-    (text and integers; not dates)."""
+    (text and integers; not dates). A LIMIT is written into the SQL (literal integers)."""
     with app.db.session() as s:
         conn = s.connection()
-        sql = str(query.compile(dialect=conn.dialect))
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         cursor = conn.connection.driver_connection.cursor()
         try:
             cursor.execute(sql)
@@ -78,7 +81,8 @@ def unit_choices(app: App) -> list[tuple[int, str, str]]:
         return [tuple(r) for r in s.execute(select(Unit.id, Unit.name, Unit.credit_code).order_by(Unit.name))]
 
 
-def platform_table(app: App, host_unit_id: int | None = None) -> list[tuple]:
+def platform_table(app: App, host_unit_id: int | None = None, limit: int | None = None) -> list[tuple]:
+    """Platforms in id order (of one host unit when given); the first ``limit`` when given."""
     namer = _type_namer()
     q = (
         select(
@@ -96,6 +100,8 @@ def platform_table(app: App, host_unit_id: int | None = None) -> list[tuple]:
     )
     if host_unit_id is not None:
         q = q.where(Platform.host_unit_id == host_unit_id)
+    if limit is not None:
+        q = q.limit(limit)
     with app.db.session() as s:
         return [(r[0], r[1], namer(r[2]), *r[3:]) for r in s.execute(q)]
 
@@ -107,7 +113,8 @@ def platform_choices(app: App) -> list[tuple[int, str, str]]:
         return [tuple(r) for r in s.execute(q.order_by(Platform.name))]
 
 
-def person_table(app: App, employer_unit_id: int | None = None) -> list[tuple]:
+def person_table(app: App, employer_unit_id: int | None = None, limit: int | None = None) -> list[tuple]:
+    """People in id order (of one employer when given); the first ``limit`` when given."""
     employer = aliased(Unit)
     q = (
         select(
@@ -124,6 +131,8 @@ def person_table(app: App, employer_unit_id: int | None = None) -> list[tuple]:
     )
     if employer_unit_id is not None:
         q = q.where(Person.employer_unit_id == employer_unit_id)
+    if limit is not None:
+        q = q.limit(limit)
     with app.db.session() as s:
         return [(r[0], r[1], mask_id_number(r[2]), r[3] or "", r[4] or "", r[5], r[6]) for r in s.execute(q)]
 

@@ -4,6 +4,13 @@ A page subclass names its columns, how its rows are read (a service call on the 
 its form dialog and its delete call. Everything else — instant filter (Ctrl+F), new
 (Ctrl+N), edit (double-click / Enter), delete (Del, after confirmation), keeping the
 selection across reloads, the empty state — is here.
+
+A page over many rows (100,000 units) opens in two steps: ``fetch_first`` reads the first
+screen of rows (``first_page`` of them, in the order ``fetch`` gives), the page shows them
+at once, and ``fetch`` then reads every row and builds the filter index on the read pool;
+the whole set is swapped in keeping the scroll position and the selection. Until it is
+there the count label says so, and a filter typed meanwhile filters what is loaded and is
+applied to the whole set when it arrives.
 """
 
 from __future__ import annotations
@@ -11,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,8 +33,10 @@ from PySide6.QtWidgets import (
 
 from kjdesk.services.app import App, Changes
 from kjdesk.ui.dialogs import confirm
-from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.table import Column, RowTableModel, haystacks, make_table_view
 from kjdesk.ui.workers import Hub, QtProgress
+
+FIRST_PAGE = 200  # rows of the first screen of a large register (a screen shows about 30)
 
 
 class RegisterPage(QWidget):
@@ -35,11 +45,14 @@ class RegisterPage(QWidget):
     watches: tuple[str, ...] = ()  # the Changes fields that make this page reload
     filter_hint = "筛选：名称、代码或旗县区"
     empty_text = "还没有记录。"
+    first_page = 0  # > 0: open with ``fetch_first`` (that many rows), then read the rest
 
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app, self.hub, self.ops = app, hub, hub.ops
-        self.loaded = False
+        self.loaded = False  # the first screen of rows (or the empty state) is shown
+        self.complete = False  # every row is there (not only the first screen)
+        self._generation = 0  # of the latest reload: the answers of earlier ones are dropped
         self._stale = False
         self._select_after: int | None = None
         self.model = RowTableModel(self.columns, self)
@@ -95,6 +108,11 @@ class RegisterPage(QWidget):
 
     def fetch(self, progress: QtProgress) -> list[tuple]:
         """Read the rows (on the read pool)."""
+        raise NotImplementedError
+
+    def fetch_first(self, progress: QtProgress, limit: int) -> list[tuple]:
+        """Read the first ``limit`` rows of what ``fetch`` reads, in the same order (on the read
+        pool); used when ``first_page`` > 0."""
         raise NotImplementedError
 
     def load_record(self, row_id: int) -> Any:
@@ -161,20 +179,100 @@ class RegisterPage(QWidget):
         current = self.selected_id()
         if current is not None and self._select_after is None:
             self._select_after = current
-        self.ops.read(self.fetch, self._loaded)
+        self._generation += 1
+        generation = self._generation
+        if self.first_page > 0 and self.model.total == 0:
+            # Nothing on screen yet: show the first screen now, the rest when it is read.
+            limit = self.first_page
+            self.ops.read(
+                lambda p: self.fetch_first(p, limit),
+                lambda rows: self._first_loaded(generation, rows, limit),
+            )
+        else:
+            # Rows on screen (a reload after a change): they stay until the new set replaces them.
+            self.ops.read(self._read_all, lambda result: self._loaded(generation, result))
 
-    def _loaded(self, rows: list[tuple]) -> None:
+    def _read_all(self, progress: QtProgress) -> tuple[list[tuple], list[str]]:
+        """Every row and its filter index (on the read pool: the UI thread only swaps them in)."""
+        rows = self.fetch(progress)
+        rows = rows if isinstance(rows, list) else list(rows)
+        return rows, haystacks(self.columns, rows)
+
+    def _first_loaded(self, generation: int, rows: list[tuple], limit: int) -> None:
+        if generation != self._generation:  # a later reload is under way
+            return
+        more = len(rows) >= limit
         self.model.set_rows(rows)
-        self.loaded = True
+        self.loaded, self.complete = True, not more
         self.stack.setCurrentIndex(1 if not rows else 0)
         self._update_count()
-        if self._select_after is not None:
-            row = self.model.row_of_id(self._select_after)
-            self._select_after = None
-            if row >= 0:
-                self.view.selectRow(row)
-                self.view.scrollTo(self.model.index(row, 0))
+        self._select_pending(keep_if_missing=more)
         self._selection_changed()
+        if more:
+            self.ops.read(
+                self._read_all,
+                lambda result: self._rest_loaded(generation, result),
+                lambda exc: self._rest_failed(generation, exc),
+            )
+
+    def _rest_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.count_label.setText(self.tr("其余{noun}未能载入").format(noun=self.noun))
+            self.ops.show_error(exc)
+
+    def _rest_loaded(self, generation: int, result: tuple[list[tuple], list[str]]) -> None:
+        """The whole set after the first screen: appended when the rows on show are its start
+        (the officer's scroll position and selection stay), else the view is reset and the
+        selected record and the top row are found again."""
+        if generation != self._generation:
+            return
+        rows, index = result
+        before = self.selected_id()
+        if before is not None:  # what the officer selected meanwhile wins over an older wish
+            self._select_after = before
+        top = self._top_id() if self.view.verticalScrollBar().value() > 0 else None
+        if self.model.replace_rows(rows, index):
+            if before is not None:  # appended: the selection is where it was
+                self._select_after = None
+            self._select_pending(keep_if_missing=False)
+        elif not self._select_pending(keep_if_missing=False) and top is not None:
+            row = self.model.row_of_id(top)
+            if row >= 0:
+                self.view.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self.complete = True
+        self.stack.setCurrentIndex(1 if not rows else 0)
+        self._update_count()
+        if self.selected_id() != before:
+            self._selection_changed()
+
+    def _loaded(self, generation: int, result: tuple[list[tuple], list[str]]) -> None:
+        if generation != self._generation:
+            return
+        rows, index = result
+        self.model.set_rows(rows, index)
+        self.loaded = self.complete = True
+        self.stack.setCurrentIndex(1 if not rows else 0)
+        self._update_count()
+        self._select_pending(keep_if_missing=False)
+        self._selection_changed()
+
+    def _select_pending(self, *, keep_if_missing: bool) -> bool:
+        """Select the record saved or selected before a reload; True when it is selected."""
+        if self._select_after is None:
+            return False
+        row = self.model.row_of_id(self._select_after)
+        if row < 0 and keep_if_missing:  # perhaps among the rows still to come
+            return False
+        self._select_after = None
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _top_id(self) -> int | None:
+        index = self.view.indexAt(QPoint(1, 1))
+        return self.model.row_id(index.row()) if index.isValid() else None
 
     def _filter(self, text: str) -> None:
         self.model.set_filter(text)
@@ -182,7 +280,13 @@ class RegisterPage(QWidget):
         self._selection_changed()
 
     def _update_count(self) -> None:
-        if self.model.shown == self.model.total:
+        if not self.complete:
+            loading = self.tr("正在载入其余{noun}……").format(noun=self.noun)
+            if self.model.filtering:
+                found = self.tr("已找到 {shown} 条，").format(shown=self.model.shown)
+                loading = found + loading
+            self.count_label.setText(loading)
+        elif self.model.shown == self.model.total:
             self.count_label.setText(self.tr("共 {n} 条").format(n=self.model.total))
         elif self.model.shown == 0:
             self.count_label.setText(self.tr("没有符合筛选条件的{noun}").format(noun=self.noun))

@@ -16,7 +16,7 @@ from kjdesk.services.tables import (
     update_person_keeping_id,
 )
 from kjdesk.ui.form import ChoicePicker, FormDialog
-from kjdesk.ui.register_page import RegisterPage
+from kjdesk.ui.register_page import FIRST_PAGE, RegisterPage
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
 from kjdesk.validation import PERSON_ROLES
@@ -93,6 +93,7 @@ class PeoplePage(RegisterPage):
     noun = "人员"
     watches = ("units", "people", "recognitions")
     changes = PERSON_CHANGES
+    first_page = FIRST_PAGE
     filter_hint = "筛选：姓名、工作单位或旗县区"
     empty_text = "还没有登记人员。\n\n技术经纪人、人才、科技特派员等可以逐个新增，也可以导入人员名录。身份证号只显示前 6 位和后 4 位。"
     columns = [
@@ -109,6 +110,9 @@ class PeoplePage(RegisterPage):
 
     def fetch(self, progress: QtProgress) -> list[tuple]:
         return person_table(self.app)
+
+    def fetch_first(self, progress: QtProgress, limit: int) -> list[tuple]:
+        return person_table(self.app, limit=limit)
 
     def load_record(self, row_id: int) -> PersonRecord:
         return person_record(self.app, row_id)

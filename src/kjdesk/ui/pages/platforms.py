@@ -18,7 +18,7 @@ from kjdesk.services.register import (
 )
 from kjdesk.services.tables import platform_record, platform_table, unit_choices
 from kjdesk.ui.form import ChoicePicker, FormDialog
-from kjdesk.ui.register_page import RegisterPage
+from kjdesk.ui.register_page import FIRST_PAGE, RegisterPage
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
 
@@ -117,6 +117,7 @@ class PlatformsPage(RegisterPage):
     noun = "平台"
     watches = ("units", "platforms", "recognitions")
     changes = PLATFORM_CHANGES
+    first_page = FIRST_PAGE
     filter_hint = "筛选：平台名称、依托单位、信用代码或旗县区"
     empty_text = "还没有登记创新平台。\n\n平台（重点实验室、技术创新中心、孵化器、众创空间……）依托某个单位；先登记单位，再新增平台或导入平台名录。"
     columns = [
@@ -133,7 +134,14 @@ class PlatformsPage(RegisterPage):
         return [(self.tr("导入名录"), self.hub.sig_request_import.emit), (self.tr("新增平台"), self.add_new)]
 
     def fetch(self, progress: QtProgress) -> list[tuple]:
-        return [(*r[:3], LEVEL_LABELS.get(r[3], r[3]), *r[4:]) for r in platform_table(self.app)]
+        return self._labelled(platform_table(self.app))
+
+    def fetch_first(self, progress: QtProgress, limit: int) -> list[tuple]:
+        return self._labelled(platform_table(self.app, limit=limit))
+
+    @staticmethod
+    def _labelled(rows: list[tuple]) -> list[tuple]:
+        return [(*r[:3], LEVEL_LABELS.get(r[3], r[3]), *r[4:]) for r in rows]
 
     def load_record(self, row_id: int) -> tuple[int, PlatformInput]:
         return row_id, platform_record(self.app, row_id)

@@ -22,7 +22,7 @@ from kjdesk.services.settings import require_bureau
 from kjdesk.services.tables import unit_table
 from kjdesk.ui.form import DateField, FormDialog
 from kjdesk.ui.pages.unit_detail import UnitDetailPanel
-from kjdesk.ui.register_page import RegisterPage
+from kjdesk.ui.register_page import FIRST_PAGE, RegisterPage
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Hub, Operations, QtProgress
 from kjdesk.validation import SIZE_CLASSES, UNIT_KINDS, districts_of
@@ -115,6 +115,7 @@ class UnitsPage(RegisterPage):
     noun = "单位"
     watches = ("units", "platforms", "people", "recognitions", "entitlements")
     changes = UNIT_CHANGES
+    first_page = FIRST_PAGE
     empty_text = "单位名录还是空的。\n\n可以从 Excel 名录批量导入（先下载模板照着填写），也可以逐个新增单位。"
     columns = [
         Column(1, "单位名称", width=260, searchable=True),
@@ -159,6 +160,9 @@ class UnitsPage(RegisterPage):
 
     def fetch(self, progress: QtProgress) -> list[tuple]:
         return unit_table(self.app)
+
+    def fetch_first(self, progress: QtProgress, limit: int) -> list[tuple]:
+        return unit_table(self.app, limit=limit)
 
     def load_record(self, row_id: int) -> UnitRow:
         return get_unit(self.app, row_id)
