@@ -1,8 +1,10 @@
 """Register page: the 单位 page over 100,000 units (offscreen Qt, no pytest-qt needed).
 
-Measured: from creating the page to its first rows shown (rows read on the read pool, the
-model fetching lazily), and each keystroke of the instant filter (model filtered, view
-repainted). Absolute targets: first rows in under 300 ms, a keystroke in under 100 ms.
+Measured: from creating the page to its first rows shown and repainted (the page reads the
+first screen of rows, then the rest on the read pool; the model fetches lazily), and each
+keystroke of the instant filter over all 100,000 rows once they are there (model filtered,
+view repainted). Absolute targets: first rows in under 300 ms, a keystroke in under 100 ms.
+The time until every row is there (read in the background) is printed in the note.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def run(n: int = N_UNITS) -> list[Result]:
         db = Path(tmp) / "register.sqlite"
         build(db, n)
         app = App.open(db, actor="bench")
-        opens, keys = [], []
+        opens, keys, fulls = [], [], []
         for _ in range(3):
             host = QWidget()
             host.resize(1280, 800)
@@ -62,6 +64,10 @@ def run(n: int = N_UNITS) -> list[Result]:
                 time.sleep(0.001)
             page.view.viewport().repaint()
             opens.append(time.perf_counter() - t0)
+            while not page.complete and time.perf_counter() < deadline:  # the rest, in the background
+                qapp.processEvents()
+                time.sleep(0.001)
+            fulls.append(time.perf_counter() - t0)
             assert page.model.total == n, page.model.total
             page.filter_box.setFocus()
             for ch in "包头市测试科技有限公司0012":
@@ -76,7 +82,7 @@ def run(n: int = N_UNITS) -> list[Result]:
             qapp.processEvents()
         app.close()
     QApplication.processEvents()
-    first, key = min(opens), max(keys)
+    first, key, full = min(opens), max(keys), min(fulls)
     return [
         Result(
             f"单位页：{n:,} 个单位，首屏显示",
@@ -85,7 +91,7 @@ def run(n: int = N_UNITS) -> list[Result]:
             OPEN_MS / 1000,
             first / (OPEN_MS / 1000),
             1,
-            note="（基线为绝对目标 300 ms）",
+            note=f"（基线为绝对目标 300 ms；全部 {n:,} 行 {full:.3f} s 后在后台载入完毕）",
         ),
         Result(
             "单位页：即时筛选每次按键（最慢）",
