@@ -80,6 +80,10 @@ def test_a_second_recompute_skips_every_unchanged_subject(app):
     a, b = _unit(app, 1), _unit(app, 2)
     add_recognition(app, _hte(a))
     add_recognition(app, _hte(b))
+    assert recompute_all(app).computed == 2  # no full recomputation yet: nothing is skipped
+    # a save recomputes its own subject and records its digest as recompute_all would
+    upsert_fact(app, FactInput(SubjectKind.UNIT, b, 2025, "企业规模", text="其他企业"))
+    assert recompute_all(app).computed == 0
     assert _counts(recompute_all(app, force=True)) == NOTHING
     _tamper(app, a, 1)
     _tamper(app, b, 1)

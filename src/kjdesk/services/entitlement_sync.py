@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, Update, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from kjdesk.money import format_yuan
 from kjdesk.policy.model import Entitlement as Computed
 from kjdesk.policy.model import SubjectKind, SubjectRef
-from kjdesk.store.models import Entitlement, Instalment
+from kjdesk.store.models import Entitlement, Instalment, utcnow
 
 LOCKED_STATES = ("proposed", "approved", "paid")
 ENTITLEMENT_FIELDS = (
@@ -33,6 +33,16 @@ ENTITLEMENT_FIELDS = (
     "payee_unit_id",
 )
 INSTALMENT_FIELDS = ("state", "amount_fen", "cancelled_reason", "pending_amount_fen", "review_note")
+NEW_INSTALMENT = {  # the columns a new instalment starts with, besides what the engine gives
+    "state": "planned",
+    "cancelled_reason": "",
+    "pending_amount_fen": None,
+    "review_note": "",
+    "batch_id": None,
+    "approved_by": "",
+    "approved_at": None,
+    "cancelled_by": "",
+}
 
 
 @dataclass
@@ -168,7 +178,7 @@ class Sync:
             return
         changed = values != stored.values
         if changed:
-            self._ent_updates.append({"id": stored.id, **values})
+            self._ent_updates.append({"row_id": stored.id, **values})
         new_years = set()
         for p in planned:
             new_years.add(p["year"])
@@ -187,7 +197,7 @@ class Sync:
         changed, flagged = update_instalment(inst, amount_fen, reason)
         self.counts.flagged += flagged
         if changed:
-            self._inst_updates.append({"id": inst.id, **{f: getattr(inst, f) for f in INSTALMENT_FIELDS}})
+            self._inst_updates.append({"row_id": inst.id, **{f: getattr(inst, f) for f in INSTALMENT_FIELDS}})
         return changed
 
     def retire(self, stored: StoredEntitlement) -> None:
@@ -200,10 +210,16 @@ class Sync:
         self.counts.removed += 1
 
     def flush(self, session: Session) -> None:
+        # Core statements on the tables with every column given: the ORM's bulk paths split an
+        # executemany wherever a row's None columns differ and call the default per row
+        # (measured: 7,900 statements for 20,000 entitlements, half the time of a first compute).
+        now = utcnow()
+        stamps = {"created_at": now, "updated_at": now}
+        entitlements, instalments = Entitlement.__table__, Instalment.__table__
         if self._new:
             # A plain executemany, then the new ids by key: INSERT … RETURNING over many rows is
             # quadratic in SQLAlchemy's result splicing (measured: 20 s for 8,000 rows).
-            session.execute(insert(Entitlement), [values for values, _ in self._new])
+            session.execute(entitlements.insert(), [{**values, **stamps} for values, _ in self._new])
             planned_by_key = {values["key"]: planned for values, planned in self._new}
             for chunk in _chunks(list(planned_by_key), 500):
                 for eid, key in session.execute(
@@ -211,15 +227,22 @@ class Sync:
                 ):
                     self._inst_inserts.extend({"entitlement_id": eid, **p} for p in planned_by_key[key])
         if self._ent_updates:
-            session.execute(update(Entitlement), self._ent_updates)
+            session.execute(_update_by_id(entitlements, ENTITLEMENT_FIELDS), self._ent_updates)
         if self._inst_updates:
-            session.execute(update(Instalment), self._inst_updates)
+            session.execute(_update_by_id(instalments, INSTALMENT_FIELDS), self._inst_updates)
         if self._inst_inserts:
-            session.execute(insert(Instalment), self._inst_inserts)
+            blank = {**NEW_INSTALMENT, **stamps}
+            session.execute(instalments.insert(), [{**blank, **row} for row in self._inst_inserts])
         for chunk in _chunks(self._deletes, 500):
             session.execute(delete(Instalment).where(Instalment.entitlement_id.in_(chunk)))
             session.execute(delete(Entitlement).where(Entitlement.id.in_(chunk)))
         session.expire_all()
+
+
+def _update_by_id(table: Table, fields: tuple[str, ...]) -> Update:
+    """``UPDATE table SET f = :f, …, updated_at = now WHERE id = :id`` for an executemany of dicts."""
+    values = {f: bindparam(f) for f in fields}
+    return table.update().where(table.c.id == bindparam("row_id")).values(**values, updated_at=utcnow())
 
 
 def _chunks(items: list, n: int) -> list[list]:

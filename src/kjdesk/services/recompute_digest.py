@@ -17,10 +17,10 @@ table for all subjects: about the cost of reading the rows at all.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from kjdesk import __version__
@@ -69,17 +69,20 @@ def stamp(policy: Policy, as_of: date) -> str:
     return f"{__version__}/{ENGINE_REVISION}/{found[1]}/{as_of.year}"
 
 
-def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> Iterator[tuple]:
-    """Raw driver rows (no type conversion) of ``columns``, all of them or those of ``refs``."""
-    q = select(*columns).order_by(columns[0])
-    if refs is None:
-        sql = str(q.compile(dialect=session.get_bind().dialect))
-        yield from session.connection().exec_driver_sql(sql).fetchall()
-        return
-    # A few subjects (a save, an import chunk): the typed query is as quick here.
+def _raw(session: Session, q: Select) -> list[tuple]:
+    """Rows as the driver gives them (no type conversion), so every mode digests the same values."""
+    sql = str(q.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    return session.connection().exec_driver_sql(sql).fetchall()
+
+
+def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> list[tuple]:
+    """Raw rows of ``columns``, all of them or those of ``refs`` (ids are integers: safe inline)."""
     from kjdesk.services.entitlements import _or, _subject_filter
 
-    yield from session.execute(q.where(_or(_subject_filter(columns[0].class_, refs))))
+    q = select(*columns).order_by(columns[0])
+    if refs is not None:
+        q = q.where(_or(_subject_filter(columns[0].class_, refs)))
+    return _raw(session, q)
 
 
 def input_digests(
@@ -138,19 +141,13 @@ def _names(
     ):
         ids = wanted[kind]
         if ids:
-            for row in session.execute(select(model.id, model.name, host_column).where(model.id.in_(ids))):
+            for row in _raw(session, select(model.id, model.name, host_column).where(model.id.in_(ids))):
                 hosts[(kind, row[0])] = (row[1], row[2])
     unit_ids = wanted[SubjectKind.UNIT] | {h for _, h in hosts.values() if h is not None}
-    columns = (Unit.id, Unit.name, Unit.registered_from, Unit.moved_out)
-    if len(unit_ids) > 2000:  # most of the register: one raw scan beats a long IN list
-        sql = str(select(*columns).compile(dialect=session.get_bind().dialect))
-        units = {
-            row[0]: tuple(row)
-            for row in session.connection().exec_driver_sql(sql).fetchall()
-            if row[0] in unit_ids
-        }
-    else:
-        units = {row[0]: tuple(row) for row in session.execute(select(*columns).where(Unit.id.in_(unit_ids)))}
+    q = select(Unit.id, Unit.name, Unit.registered_from, Unit.moved_out)
+    if len(unit_ids) <= 2000:  # beyond, one scan of the register beats a long IN list
+        q = q.where(Unit.id.in_(unit_ids))
+    units = {row[0]: tuple(row) for row in _raw(session, q) if row[0] in unit_ids}
     return units, hosts
 
 
