@@ -6,9 +6,6 @@ the ``cli_*`` modules define their sub-commands with these pieces.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
@@ -78,6 +75,10 @@ def _plain(value: Any) -> Any:
 
 def emit(rows: Sequence[Any], fmt: str, columns: Sequence[tuple[str, str]], out=None) -> None:  # noqa: ANN001
     """Print dataclass rows as an aligned table, CSV (with header labels) or a JSON array."""
+    import csv  # here, not at the top: the window starts through this module too
+    import io
+    import json
+
     out = out or sys.stdout
     dicts = [asdict(r) if is_dataclass(r) else dict(r) for r in rows]
     if fmt == "json":
