@@ -2,15 +2,20 @@
 
 ``sign_in_at_start(app, parent)`` shows the right dialog and returns an ``App`` acting as
 the signed-in officer, or None when the officer cancelled (the program then quits).
+The services are imported when a dialog acts, not with this module: start-up shows the main
+window before the database (and SQLAlchemy) is loaded.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kjdesk.services import officers
-from kjdesk.services.app import App, ServiceError
 from kjdesk.ui.dialogs import BaseDialog
+
+if TYPE_CHECKING:
+    from kjdesk.services.app import App
 
 
 class SignInDialog(BaseDialog):
@@ -45,6 +50,9 @@ class SignInDialog(BaseDialog):
         layout.addWidget(buttons)
 
     def try_sign_in(self) -> None:
+        from kjdesk.services import officers
+        from kjdesk.services.app import ServiceError
+
         try:
             self.signed_in = officers.sign_in(self.app, self.user_edit.text(), self.password_edit.text())
         except ServiceError as exc:
@@ -99,6 +107,9 @@ class FirstAdminDialog(BaseDialog):
         layout.addWidget(buttons)
 
     def create(self) -> None:
+        from kjdesk.services import officers
+        from kjdesk.services.app import ServiceError
+
         username, password = self.user_edit.text().strip(), self.password_edit.text()
         if password != self.again_edit.text():
             self.error.setText(self.tr("两次输入的密码不一致"))
@@ -114,6 +125,8 @@ class FirstAdminDialog(BaseDialog):
 
 def sign_in_at_start(app: App, parent: QWidget | None = None) -> App | None:
     """Ask for the account (or create the first 管理员); None when the officer cancelled."""
+    from kjdesk.services import officers
+
     dialog = SignInDialog(app, parent) if officers.has_officers(app) else FirstAdminDialog(app, parent)
     dialog.exec()
     return dialog.signed_in
