@@ -205,10 +205,13 @@ def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, ca
     from kjdesk.ui.app import run_gui
 
     titles: list[str] = []
-    real_show = main_window.MainWindow.show
-    monkeypatch.setattr(
-        main_window.MainWindow, "show", lambda self: (titles.append(self.windowTitle()), real_show(self))
-    )
+    real_attach = main_window.MainWindow.attach
+
+    def attach(self, *args, **kwargs):
+        real_attach(self, *args, **kwargs)
+        titles.append(self.windowTitle())
+
+    monkeypatch.setattr(main_window.MainWindow, "attach", attach)
     args = argparse.Namespace(db=str(tmp_path / "mine.sqlite"), user="", demo=True, smoke_test=True)
     assert run_gui(args) == 0
     assert titles == ["科技兑现台 — 包头市科学技术局（演示） [演示数据]"]

@@ -1,13 +1,23 @@
 """Starting the desktop window: ``kjdesk`` with no sub-command calls ``run_gui(args)``.
 
-Creates the QApplication (Chinese Qt translations, a CJK font), opens the database through
-the services, asks for the bureau on first run, and shows the main window. With
-``--smoke-test`` it opens every page, lets them load, and exits 0 (CI and the bundle check).
+The window comes first: ``run_gui`` creates the QApplication (Chinese Qt translations, a CJK
+font) and shows the main window's frame — menus, the navigation list, "正在打开数据库……" —
+before anything of SQLAlchemy or the services is imported. Once that frame has been painted,
+``Startup.run`` carries on from the event loop: it opens the database (asking for the server's
+password when one is remembered; damaged, held, too new or foreign files handled as below),
+asks for the bureau on first run, signs the officer in (modal, over the window), and builds
+the pages. Cancelling, or a database that cannot be opened, closes the window and quits.
+With ``--smoke-test`` it opens every page, lets them load, and exits 0 (CI and the bundle check).
+
+``KJDESK_EXIT_WHEN_SHOWN`` is the start-up benchmark's hook (``bench/bench_startup.py``):
+``1`` quits once the window has first been painted, ``ready`` once the pages are built and
+the first page has been painted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -72,11 +82,12 @@ def is_demo_database(app) -> bool:  # noqa: ANN001 - App
     return bool(app.extra.get("demo"))
 
 
-def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
+def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN201 - QWidget, App | None
     """Open the database checked (``services.startup``), or say in Chinese why it cannot be.
 
     Another kjdesk writing to it: offer to open it read-only. A damaged file: offer the newest
     good backup. A newer schema or a file that is not kjdesk's: refuse, the file untouched.
+    The questions and messages are modal over ``parent`` (the main window at start-up).
     """
     from PySide6.QtWidgets import QMessageBox
 
@@ -95,7 +106,7 @@ def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
 
         server = remembered_server()
         if server:  # this PC works on the bureau's server: ask for the password each start
-            dialog = ConnectDialog(previous=server)
+            dialog = ConnectDialog(parent, previous=server)
             if dialog.exec() != dialog.DialogCode.Accepted:
                 return None
             db = dialog.url()
@@ -108,7 +119,7 @@ def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
             if args.smoke_test:
                 raise
             answer = QMessageBox.question(
-                None, f"{APP_TITLE}：数据库正在被编辑", f"{exc}\n\n以只读方式打开（只能查看，不能修改）？"
+                parent, f"{APP_TITLE}：数据库正在被编辑", f"{exc}\n\n以只读方式打开（只能查看，不能修改）？"
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
@@ -117,17 +128,17 @@ def open_database(args: argparse.Namespace):  # noqa: ANN201 - App | None
             if exc.backup is None or args.smoke_test:
                 raise
             answer = QMessageBox.question(
-                None, title, f"{exc}\n\n现在从这个备份恢复？损坏的文件会保留在原文件夹中。"
+                parent, title, f"{exc}\n\n现在从这个备份恢复？损坏的文件会保留在原文件夹中。"
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
             aside = recover_from_backup(exc.path, exc.backup.path)
-            QMessageBox.information(None, APP_TITLE, f"已从备份恢复。损坏的文件已改名保存为：{aside}")
+            QMessageBox.information(parent, APP_TITLE, f"已从备份恢复。损坏的文件已改名保存为：{aside}")
             return open_checked(db, actor=actor)
     except (SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked, ServiceError) as exc:
-        QMessageBox.critical(None, title, str(exc))
+        QMessageBox.critical(parent, title, str(exc))
     except OSError as exc:
-        QMessageBox.critical(None, title, f"无法打开数据库文件：{exc}")
+        QMessageBox.critical(parent, title, f"无法打开数据库文件：{exc}")
     return None
 
 
@@ -155,19 +166,56 @@ def smoke_test(window, qapp, timeout: float = 20.0) -> int:  # noqa: ANN001 - Ma
     return EXIT_OK
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtWidgets import QDialog
+class Startup:
+    """What follows the first paint of the main window: database, bureau, sign-in, pages.
 
-    from kjdesk.services.settings import bureau
-    from kjdesk.ui.demo_start import open_demo_database
-    from kjdesk.ui.first_run import FirstRunDialog
-    from kjdesk.ui.main_window import MainWindow
+    ``run`` is called once from the event loop. When start-up ends the program (cancelled,
+    refused, smoke test done) it stores the exit code in ``exit_code`` and leaves the loop.
+    """
 
-    qapp = make_qapplication([sys.argv[0]])
-    app = open_demo_database(args) if args.demo else open_database(args)
-    if app is None:
-        return EXIT_USER
-    try:
+    def __init__(self, args: argparse.Namespace, qapp, window) -> None:  # noqa: ANN001 - QApplication, MainWindow
+        self.args, self.qapp, self.window = args, qapp, window
+        self.app = None  # the App once the database is open; run_gui closes it at the end
+        self.exit_code: int | None = None
+        self.started = False
+
+    def run(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        try:
+            code = self._start()
+        except Exception as exc:  # never a window left waiting with nothing behind it
+            traceback.print_exc()
+            if self.window.isVisible():
+                from PySide6.QtWidgets import QMessageBox
+
+                QMessageBox.critical(
+                    self.window,
+                    f"{APP_TITLE}：启动失败",
+                    f"启动时发生内部错误，请把以下信息发给维护人员：\n{exc!r}",
+                )
+            code = EXIT_INTERNAL
+        if code is not None:
+            self.exit_code = code
+            self.qapp.exit(code)
+
+    def _start(self) -> int | None:
+        """None when the window is ready to use; otherwise the exit code of the program."""
+        from PySide6.QtWidgets import QDialog
+
+        from kjdesk.services.settings import bureau
+        from kjdesk.ui import sign_in
+        from kjdesk.ui.demo_start import open_demo_database
+        from kjdesk.ui.first_run import FirstRunDialog
+
+        args, window = self.args, self.window
+        app = open_demo_database(args) if args.demo else open_database(args, window)
+        if app is None:
+            return EXIT_USER
+        self.app = app
+        if not window.isVisible():  # closed while the demo database was being built
+            return EXIT_OK
         current = bureau(app)
         if current is None:
             if args.smoke_test and getattr(args, "smoke_db", None):
@@ -178,13 +226,16 @@ def run_gui(args: argparse.Namespace) -> int:
                 sys.stderr.write("错误：数据库尚未初始化，请先运行 kjdesk init --city baotou|wuhai\n")
                 return EXIT_USER
             else:
-                dialog = FirstRunDialog(app)
+                window.show_progress(window.tr("请选择所服务的城市"))
+                dialog = FirstRunDialog(app, window)
                 accepted = dialog.exec() == QDialog.DialogCode.Accepted
                 if dialog.want_demo:  # 先看看演示数据: the officer's database stays as it was
                     app.close()
+                    self.app = None
                     app = open_demo_database(args, dialog.city() or "baotou")
                     if app is None:
                         return EXIT_USER
+                    self.app = app
                     current = bureau(app)
                 elif not accepted or dialog.bureau is None:
                     return EXIT_OK
@@ -192,25 +243,46 @@ def run_gui(args: argparse.Namespace) -> int:
                     current = dialog.bureau
         if not args.smoke_test and not is_demo_database(app):
             from kjdesk.services.startup import sign_lock
-            from kjdesk.ui.sign_in import sign_in_at_start
 
-            signed = sign_in_at_start(app)  # 经办人 / 复核人 / 管理员: every action records who
+            window.show_progress(window.tr("请登录"))
+            signed = sign_in.sign_in_at_start(app, window)  # 经办人 / 复核人 / 管理员: every action records who
             if signed is None:
                 return EXIT_OK
-            app = signed
+            self.app = app = signed
             sign_lock(app)
-        window = MainWindow(app, current, demo=is_demo_database(app))
-        window.show()
+        window.show_progress(window.tr("正在载入……"))
+        window.attach(app, current, demo=is_demo_database(app))
         warning = app.extra.get("backup_warning")
         if warning:
             window.statusBar().showMessage(str(warning), 30000)
         if args.smoke_test:
-            code = smoke_test(window, qapp)
-            window.close()
-            return code
-        return qapp.exec()
+            return smoke_test(window, self.qapp)
+        if os.environ.get("KJDESK_EXIT_WHEN_SHOWN") == "ready":  # the start-up benchmark (bench/)
+            window.call_after_paint(self.qapp.quit)
+        return None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Show the window at once, then open the database from the event loop (``Startup``)."""
+    qapp = make_qapplication([sys.argv[0]])
+    from kjdesk.ui.main_window import MainWindow
+
+    window = MainWindow()
+    startup = Startup(args, qapp, window)
+    if os.environ.get("KJDESK_EXIT_WHEN_SHOWN") == "1":  # the start-up benchmark (bench/)
+        window.call_after_paint(qapp.quit)
+    else:
+        window.call_after_paint(startup.run)
+    window.show()
+    try:
+        code = qapp.exec()
     finally:
-        app.close()
+        if window.isVisible():
+            window.close()  # waits for running service calls, remembers the geometry
+        if startup.app is not None:
+            startup.app.close()
+        window.deleteLater()
+    return startup.exit_code if startup.exit_code is not None else code
 
 
 if __name__ == "__main__":  # pragma: no cover - ``python -m kjdesk.ui.app`` for a quick look

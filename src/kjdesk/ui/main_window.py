@@ -1,5 +1,10 @@
 """The main window: a navigation list of pages, the pages, the menus and the status bar.
 
+The window is shown before the database is open (``ui/app.py``): ``MainWindow()`` is the
+frame with its menus, the navigation list (greyed) and a "正在打开数据库……" placeholder, made
+without importing SQLAlchemy or the services, so it appears at once. ``attach(app, bureau)``
+then gives it the database and builds the pages; ``MainWindow(app, bureau)`` does both.
+
 Pages come from ``ui/pages/__init__.py`` (``PAGES``); each is created the first time it is
 shown. The window owns the ``Hub``: service calls run through ``hub.ops`` and what they
 change is passed to every created page's ``refresh(changes)``.
@@ -7,12 +12,12 @@ change is passed to every created page's ``refresh(changes)``.
 
 from __future__ import annotations
 
-import os
-from html import escape
+from collections.abc import Callable
 from importlib.util import find_spec
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -26,46 +31,53 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk import APP_TITLE, __version__
-from kjdesk.services.app import App, Changes
-from kjdesk.services.settings import Bureau
 from kjdesk.ui import settings
 from kjdesk.ui.dialogs import PreserveGeometry, inform
 from kjdesk.ui.icons import page_icon
 from kjdesk.ui.pages import Page, available_pages
-from kjdesk.ui.template_download import download_template
-from kjdesk.ui.workers import Hub, Operations
 
-IMPORT_CHANGES = Changes(
-    units=True,
-    platforms=True,
-    people=True,
-    recognitions=True,
-    facts=True,
-    entitlements=True,
-    instalments=True,
-)
+if TYPE_CHECKING:  # the services (and SQLAlchemy) are imported only when the database opens
+    from kjdesk.services.app import App, Changes
+    from kjdesk.services.settings import Bureau
+    from kjdesk.ui.workers import Hub
+
+OPENING = "正在打开数据库……"
+PAINT_FALLBACK_MS = 300
 
 NAV_STYLE = """
 QListWidget#navigation { background: #f3f5f8; border: none; border-right: 1px solid #d8dde4; outline: 0; }
 QListWidget#navigation::item { padding: 8px 6px; border-radius: 4px; margin: 2px 6px; color: #222; }
 QListWidget#navigation::item:selected { background: #dbe7f5; color: #0b3d75; }
 QListWidget#navigation::item:hover:!selected { background: #e8edf3; }
+QListWidget#navigation::item:disabled { color: #9aa3ad; }
 """
+PLACEHOLDER_STYLE = "QLabel#placeholder { color: #5a6573; font-size: 15pt; }"
+
+
+def import_changes() -> Changes:
+    """What an import may have changed: every register and what is computed from it."""
+    from kjdesk.services.app import Changes
+
+    return Changes(
+        units=True,
+        platforms=True,
+        people=True,
+        recognitions=True,
+        facts=True,
+        entitlements=True,
+        instalments=True,
+    )
 
 
 class MainWindow(PreserveGeometry, QMainWindow):
-    def __init__(self, app: App, bureau: Bureau, *, demo: bool = False) -> None:
+    def __init__(self, app: App | None = None, bureau: Bureau | None = None, *, demo: bool = False) -> None:
         super().__init__()
-        self.app, self.bureau, self.demo = app, bureau, demo
-        self.hub = Hub(self)
-        self.hub.ops = Operations(self.hub, self)
-        self.hub.sig_changes.connect(self._refresh_pages)
-        self.hub.sig_request_import.connect(self.open_import)
-        self.hub.sig_request_template.connect(self.save_template)
-        title = f"{APP_TITLE} — {bureau.name}"
-        title += " [演示数据]" if demo else ""
-        title += "（只读）" if app.read_only else ""
-        self.setWindowTitle(title)
+        self.app: App | None = None
+        self.bureau: Bureau | None = None
+        self.demo = demo
+        self.hub: Hub | None = None
+        self._after_paint: list[Callable[[], None]] = []
+        self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
 
         self.pages: list[Page] = available_pages()
@@ -76,12 +88,16 @@ class MainWindow(PreserveGeometry, QMainWindow):
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet(NAV_STYLE)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.stack = QStackedWidget(self)
         for page in self.pages:
             item = QListWidgetItem(page_icon(page.icon, page.title), page.title, self.nav)
             item.setToolTip(page.tip)
-            self.stack.addWidget(QWidget(self.stack))  # replaced by the page on first visit
-        self.nav.currentRowChanged.connect(self.show_page)
+        self.nav.setEnabled(False)  # until the database is open and the officer signed in
+        self.stack = QStackedWidget(self)
+        self.placeholder = QLabel(self.tr(OPENING), self.stack)
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet(PLACEHOLDER_STYLE)
+        self.stack.addWidget(self.placeholder)
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -91,16 +107,72 @@ class MainWindow(PreserveGeometry, QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._menus()
-        self._status_bar()
+        self.statusBar()  # there from the start, so the page area does not move when it fills
         self.restore_geometry()
+        if app is not None:
+            if bureau is None:
+                raise ValueError("MainWindow(app) needs the bureau too")
+            self.attach(app, bureau, demo=demo)
+
+    def show_progress(self, text: str) -> None:
+        """What the page area says while the window waits for the database or the sign-in."""
+        self.placeholder.setText(text)
+
+    def attach(self, app: App, bureau: Bureau, *, demo: bool = False) -> None:
+        """The database is open and the officer signed in: build the pages, open the last one."""
+        from kjdesk.ui.workers import Hub, Operations
+
+        self.app, self.bureau, self.demo = app, bureau, demo
+        self.hub = Hub(self)
+        self.hub.ops = Operations(self.hub, self)
+        self.hub.sig_changes.connect(self._refresh_pages)
+        self.hub.sig_request_import.connect(self.open_import)
+        self.hub.sig_request_template.connect(self.save_template)
+        title = f"{APP_TITLE} — {bureau.name}"
+        title += " [演示数据]" if demo else ""
+        title += "（只读）" if app.read_only else ""
+        self.setWindowTitle(title)
+
+        self.stack.removeWidget(self.placeholder)
+        self.placeholder.hide()
+        for _page in self.pages:
+            self.stack.addWidget(QWidget(self.stack))  # replaced by the page on first visit
+        self.nav.currentRowChanged.connect(self.show_page)
+        self.nav.setEnabled(True)
+        for action in self._database_actions:
+            action.setEnabled(True)
+        self._status_bar()
         last = str(settings.get(settings.LAST_PAGE))
         keys = [p.key for p in self.pages]
-        self.nav.setCurrentRow(keys.index(last) if last in keys else 0)
+        row = keys.index(last) if last in keys else 0
+        if self.nav.currentRow() == row:
+            self.show_page(row)
+        else:
+            self.nav.setCurrentRow(row)
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if os.environ.get("KJDESK_EXIT_WHEN_SHOWN") == "1":  # the start-up benchmark (bench/)
-            QTimer.singleShot(0, QApplication.quit)
+    def call_after_paint(self, callback: Callable[[], None], fallback_ms: int = PAINT_FALLBACK_MS) -> None:
+        """Run ``callback`` once, from the event loop, after the window has next been painted.
+
+        Start-up waits for this so the frame is on the screen before the slow work begins. Should
+        no paint come (a minimised window), it runs after ``fallback_ms`` all the same.
+        """
+        done = False
+
+        def once() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                callback()
+
+        self._after_paint.append(once)
+        self.update()
+        QTimer.singleShot(fallback_ms, self, once)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            QTimer.singleShot(0, callback)
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -140,6 +212,8 @@ class MainWindow(PreserveGeometry, QMainWindow):
         self.import_action.triggered.connect(self.open_import)
         file_menu.addAction(self.import_action)
         template_menu = file_menu.addMenu(self.tr("下载导入模板"))
+        # What needs the database stays greyed until it is open and the officer signed in.
+        self._database_actions: list[QAction] = [self.import_action, template_menu.menuAction()]
         for kind, label in (
             ("units", "单位名录模板"),
             ("platforms", "平台名录模板"),
@@ -154,10 +228,13 @@ class MainWindow(PreserveGeometry, QMainWindow):
             ("备份与恢复…", self.open_backups),
             ("年度结账…", self.open_years),
             ("账号管理…", self.open_officers),
-            ("连接数据库服务器…", self.connect_server),
         ):
             action = file_menu.addAction(self.tr(label))
             action.triggered.connect(opener)
+            self._database_actions.append(action)
+        file_menu.addAction(self.tr("连接数据库服务器…")).triggered.connect(self.connect_server)
+        for action in self._database_actions:
+            action.setEnabled(False)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -207,6 +284,7 @@ class MainWindow(PreserveGeometry, QMainWindow):
         open_manual(self)
 
     def _status_bar(self) -> None:
+        assert self.app is not None
         path = self.app.db.path
         where = QLabel(self.tr("数据库：") + (str(path) if path else self.app.db.url), self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -217,14 +295,19 @@ class MainWindow(PreserveGeometry, QMainWindow):
         self.statusBar().addPermanentWidget(who)
 
     def about_text(self) -> str:
-        lines = [f"<h3>{APP_TITLE}（kjdesk）{__version__}</h3>", f"<p>服务单位：{self.bureau.name}</p>"]
+        from html import escape
+
+        city = self.bureau.city if self.bureau else ""
+        lines = [f"<h3>{APP_TITLE}（kjdesk）{__version__}</h3>"]
+        if self.bureau is not None:
+            lines.append(f"<p>服务单位：{self.bureau.name}</p>")
         if find_spec("kjdesk.policy.catalog") is not None:
             from kjdesk.policy.catalog import builtin_policies
 
             lines.append("<p>内置政策：</p><ul>")
             for policy in builtin_policies():
                 doc = policy.document
-                mark = "（本局）" if doc.city == self.bureau.city else ""
+                mark = "（本局）" if doc.city == city else ""
                 lines.append(
                     f"<li>{escape(doc.title)}（{escape(doc.doc_number)}）{mark}，"
                     f"{doc.effective.isoformat()} 起施行，共 {len(policy.clauses)} 个条款</li>"
@@ -239,6 +322,8 @@ class MainWindow(PreserveGeometry, QMainWindow):
     # --- import and templates -------------------------------------------------------------
 
     def open_import(self) -> None:
+        if self.app is None or self.hub is None:
+            return
         if find_spec("kjdesk.ui.pages.import_wizard") is None:
             inform(
                 self,
@@ -250,16 +335,20 @@ class MainWindow(PreserveGeometry, QMainWindow):
 
         wizard = ImportWizard(self.app, self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.finished.connect(lambda _result: self.hub.announce(IMPORT_CHANGES))
+        hub = self.hub
+        wizard.finished.connect(lambda _result: hub.announce(import_changes()))
         wizard.open()
 
     def save_template(self, kind: str) -> None:
-        download_template(self, self.hub.ops, self.app, kind)
+        from kjdesk.ui.template_download import download_template
+
+        if self.app is not None and self.hub is not None:
+            download_template(self, self.hub.ops, self.app, kind)
 
     # --- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.hub.ops.busy:
+        if self.hub is not None and self.hub.ops.busy:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 self.hub.ops.wait()
