@@ -29,7 +29,7 @@ from kjdesk.services.tables import (
 )
 from kjdesk.ui.form import ChoicePicker, DateField, FormDialog
 from kjdesk.ui.pages.platforms import fill_levels
-from kjdesk.ui.register_page import RegisterPage
+from kjdesk.ui.register_page import FIRST_PAGE, RegisterPage
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
 
@@ -201,6 +201,7 @@ class RecognitionsPage(RegisterPage):
     noun = "认定记录"
     watches = ("units", "platforms", "people", "recognitions")
     changes = RECOGNITION_CHANGES
+    first_page = FIRST_PAGE  # many years of 科技型中小企业: 100,000 records and more
     filter_hint = "筛选：对象名称、信用代码、认定类型、文号或旗县区"
     empty_text = (
         "还没有认定记录。\n\n每条记录是一个单位、平台或人员获得的认定（如国家高新技术企业），"
@@ -232,6 +233,9 @@ class RecognitionsPage(RegisterPage):
 
     def fetch(self, progress: QtProgress) -> list[tuple]:
         return recognition_table(self.app)
+
+    def fetch_first(self, progress: QtProgress, limit: int) -> list[tuple]:
+        return recognition_table(self.app, limit=limit)
 
     def load_record(self, row_id: int) -> RecognitionRecord:
         return recognition_record(self.app, row_id)
