@@ -275,3 +275,28 @@ def test_the_message_says_how_many_were_computed_again(app):
     forced = recompute_all(app, force=True)
     assert (forced.subjects, forced.computed) == (2, 2)
     assert "结果沿用" not in recompute_message(forced)
+
+
+def test_facts_built_from_raw_rows_equal_the_typed_reading(app):
+    """The recompute builds the engine's records from the driver's raw rows (read once for the
+    digests too); they must be exactly what the typed ORM reading gives, on every database."""
+    from kjdesk.services import recompute_digest
+    from kjdesk.services.demo import build_demo
+    from kjdesk.services.entitlements import load_subject_facts
+
+    build_demo(app, "baotou")
+    with app.db.session() as s:
+        s.execute(update(Unit).where(Unit.id == 1).values(moved_out=date(2025, 7, 1)))
+        inputs = recompute_digest.read_inputs(s, None, "stamp")
+        typed = load_subject_facts(s, "baotou", None)
+        assert len(typed) > 50
+        assert recompute_digest.subject_facts(inputs, set(inputs.parts), "baotou") == typed
+        some = {f.subject for f in typed[::7]} | {SubjectRef(SubjectKind.UNIT, 10_000)}  # one unknown
+        inputs = recompute_digest.read_inputs(s, some, "stamp")
+        assert recompute_digest.subject_facts(inputs, some, "baotou") == load_subject_facts(s, "baotou", some)
+    kinds = {f.subject.kind for f in typed}
+    assert kinds == {SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON}
+    assert any(f.facts and any(x.value is not None for x in f.facts) for f in typed)
+    assert any(r.valid_until or r.status_date for f in typed for r in f.recognitions)
+    assert any(f.entered for f in typed)
+    assert any(f.moved_out for f in typed)

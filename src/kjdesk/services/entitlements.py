@@ -230,7 +230,8 @@ def recompute_subjects(
     policy = policy_for(session, city)
     session.flush()
     common = recompute_digest.stamp(policy, as_of)
-    now = recompute_digest.input_digests(session, subjects, common)
+    inputs = recompute_digest.read_inputs(session, subjects, common)
+    now = inputs.digests
     recorded, complete = recompute_digest.load(session, subjects)
     everything = subjects is None and (force or not complete)
     candidates = set(now) | set(recorded) if subjects is None else subjects
@@ -241,12 +242,11 @@ def recompute_subjects(
         progress.set_total(1)
         progress.set_value(1)
         return RecomputeSummary(seen)
+    facts = recompute_digest.subject_facts(inputs, todo, city)
     # Most of the register: read everything once and leave out the rest, not 20,000 ids in IN lists.
     whole = subjects is None and (everything or len(todo) > 1000)
-    facts = load_subject_facts(session, city, None if whole else todo)
     stored = load_stored(session, [] if whole else [_or(_subject_filter(Entitlement, todo))])
     if whole and not everything:
-        facts = [f for f in facts if f.subject in todo]
         stored = {k: v for k, v in stored.items() if subject_of_key(k) in todo}
     progress.set_total(len(facts))
     sync = Sync(city)

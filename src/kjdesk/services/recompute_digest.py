@@ -18,13 +18,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from kjdesk import __version__
-from kjdesk.policy.model import Policy, SubjectKind, SubjectRef
+from kjdesk.policy.model import EnteredAmount as EnteredRecord
+from kjdesk.policy.model import (
+    FactRecord,
+    Level,
+    Policy,
+    RecognitionRecord,
+    RecognitionStatus,
+    SubjectFacts,
+    SubjectKind,
+    SubjectRef,
+)
 from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recognition, RecomputeDigest, Unit
 
 # Raise when the engine's results change for the same records (a new reading, a fixed bug)
@@ -85,10 +97,19 @@ def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> lis
     return _raw(session, q)
 
 
-def input_digests(
-    session: Session, refs: set[SubjectRef] | None, common: str
-) -> dict[SubjectRef, str]:
-    """The digest of each subject's inputs: every subject in ``refs``, or every subject with records."""
+@dataclass
+class Inputs:
+    """Every subject's records as raw rows (recognitions, facts, entered amounts), with the
+    units (name, dates) and platforms / people (name, host unit) they need, and their digests."""
+
+    parts: dict[SubjectRef, list[list[tuple]]]
+    units: dict[int, tuple]
+    hosts: dict[tuple[SubjectKind, int], tuple]
+    digests: dict[SubjectRef, str]
+
+
+def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str) -> Inputs:
+    """The inputs of every subject in ``refs``, or of every subject with records, in one query per table."""
     grouped: dict[tuple, list[list[tuple]]] = {}
     for table, columns in enumerate((_RECOGNITION, _FACT, _ENTERED)):
         for row in _rows(session, columns, refs):
@@ -107,18 +128,64 @@ def input_digests(
         for ref in refs:
             subjects.setdefault(ref, [[], [], []])
     units, hosts = _names(session, subjects)
-    out: dict[SubjectRef, str] = {}
+    digests: dict[SubjectRef, str] = {}
     for ref, parts in subjects.items():
         if not any(parts):
-            out[ref] = empty_digest(ref, common)
+            digests[ref] = empty_digest(ref, common)
             continue
-        if ref.kind == SubjectKind.UNIT:
-            own, host = units.get(ref.id), units.get(ref.id)
-        else:
-            own = hosts.get((ref.kind, ref.id))
-            host = units.get(own[1]) if own and own[1] is not None else None
+        own, host = _own_and_host(ref, units, hosts)
         text = repr((common, subject_key(ref), own, host, parts))
-        out[ref] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        digests[ref] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return Inputs(subjects, units, hosts, digests)
+
+
+def _own_and_host(
+    ref: SubjectRef, units: dict[int, tuple], hosts: dict[tuple[SubjectKind, int], tuple]
+) -> tuple[tuple | None, tuple | None]:
+    if ref.kind == SubjectKind.UNIT:
+        return units.get(ref.id), units.get(ref.id)
+    own = hosts.get((ref.kind, ref.id))
+    return own, (units.get(own[1]) if own and own[1] is not None else None)
+
+
+def _day(value: object) -> date | None:
+    """A date column as the driver gives it: SQLite's ISO text, PostgreSQL's date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list[SubjectFacts]:
+    """What the engine reads about ``refs``, built from the raw rows: the same records as
+    ``entitlements.load_subject_facts`` (a test holds the two equal), without reading them again."""
+    out: list[SubjectFacts] = []
+    for ref in sorted(refs, key=lambda r: (r.kind.value, r.id)):
+        if ref.kind == SubjectKind.UNIT and ref.id not in inputs.units:
+            continue  # deleted
+        recs, facts, entered = inputs.parts.get(ref) or ([], [], [])
+        own, host = _own_and_host(ref, inputs.units, inputs.hosts)
+        if ref.kind == SubjectKind.UNIT:
+            name, host_id = own[1], ref.id  # type: ignore[index]
+        else:
+            name, host_id = own if own else ("", None)
+        out.append(SubjectFacts(
+            subject=ref, name=name, city=city,
+            registered_from=_day(host[2]) if host else None, moved_out=_day(host[3]) if host else None,
+            recognitions=tuple(
+                RecognitionRecord(
+                    id=r[0], subject=ref, type_id=r[4], level=Level(r[5]), date=_day(r[6]), doc_number=r[7],
+                    stage=r[8], valid_until=_day(r[9]), status=RecognitionStatus(r[10]),
+                    status_date=_day(r[11]), has_evidence=bool(r[12]), first_year=r[13],
+                )
+                for r in recs
+            ),
+            facts=tuple(
+                FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8])
+                for f in facts
+            ),
+            entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
+            payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
+        ))
     return out
 
 
