@@ -4,6 +4,10 @@
 cell gives nothing, so an update never erases what the roster does not say) and collects
 every problem as a ``RowError`` with its row, column, value and Chinese reason. Checks
 that need the register (does the unit exist?) are in ``import_match``.
+
+Rosters repeat their values down a column (credit codes, names, titles, dates, 状态), so
+each field reads a distinct cell value once and keeps the outcome — the value, or the
+reason it is refused — for the other rows that carry it.
 """
 
 from __future__ import annotations
@@ -89,8 +93,10 @@ class ParseContext:
     today: date
     errors: list[RowError] = field(default_factory=list)
     wide: list[WideColumn] = field(default_factory=list)  # a wide facts roster: one column per indicator
-    memo: dict[str, dict[tuple[type, object], tuple[bool, object]]] = field(default_factory=dict)
+    memo: dict[str, dict[object, object]] = field(default_factory=dict)  # per field: raw cell → outcome
     _titles: dict[tuple[str, str], ResolvedTitle | str] = field(default_factory=dict)
+    _readers: dict[str, Callable[[object], object]] = field(default_factory=dict, repr=False)
+    _fields: dict[tuple[str, ...], list[tuple[str, dict, Callable]]] = field(default_factory=dict, repr=False)
 
     def column(self, key: str) -> str:
         idx = self.mapping.get(key)
@@ -101,6 +107,31 @@ class ParseContext:
 
     def error(self, row: int, key: str, value: object, reason: str) -> None:
         self.errors.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
+
+    def reader(self, key: str) -> Callable[[object], object]:
+        if not self._readers:
+            self._readers = field_readers(self.kind.key, self.city, self.today)
+        return self._readers[key]
+
+    def memo_of(self, key: str) -> dict[object, object]:
+        memo = self.memo.get(key)
+        if memo is None:
+            memo = self.memo[key] = {}
+        return memo
+
+    def fields(self, keys: tuple[str, ...]) -> list[tuple[str, dict, Callable]]:
+        """(key, memo, reader) of each of ``keys`` the mapping has (not for a wide facts roster)."""
+        got = self._fields.get(keys)
+        if got is None:
+            got = self._fields[keys] = [
+                (k, self.memo_of(k), self.reader(k)) for k in keys if k in self.mapping
+            ]
+        return got
+
+    def forget(self) -> None:
+        """Drop the cells remembered while parsing (the plan keeps the context until its commit)."""
+        self.memo.clear()
+        self._fields.clear()
 
     def header_unit(self, key: str) -> str:
         idx = self.mapping.get(key)
@@ -119,43 +150,62 @@ class ParseContext:
         return hit
 
 
-def _take(
-    ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str, read: Callable[[object], object]
-) -> None:
-    raw = cells.get(key)
+_SKIP = object()  # the outcome of a blank cell: the row says nothing of this field
+
+
+def _outcome(raw: object, read: Callable[[object], object]) -> object:
+    """What a cell gives: ``_SKIP``, ``(True, value)`` or ``(False, reason)``."""
     if is_blank(raw):
-        return
+        return _SKIP
     try:
-        out.values[key] = read(raw)
+        return (True, read(raw))
     except (CellError, FieldError) as exc:
-        ctx.error(out.row, key, raw, str(exc))
+        return (False, str(exc))
 
 
-def _memo(
-    ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str, read: Callable[[object], object]
-) -> None:
-    """``_take`` for columns whose values repeat down a roster (dates, 旗县区, 状态): each distinct
-    value is read once."""
+def _take(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str) -> None:
+    """Read the cell of ``key`` into the row's values, or record its error; a blank cell gives nothing."""
     raw = cells.get(key)
-    if is_blank(raw):
-        return
-    memo = ctx.memo.setdefault(key, {})
-    mkey = (type(raw), raw)
+    if raw is not None:
+        _put(ctx, out, key, raw, ctx.memo_of(key), ctx.reader(key))
+
+
+def _put(
+    ctx: ParseContext,
+    out: ParsedRow,
+    key: str,
+    raw: object,
+    memo: dict[object, object],
+    read: Callable[[object], object],
+) -> None:
+    """Rosters repeat their values down a column (codes, names, dates, 旗县区, 状态), so a field
+    reads each distinct cell value once: the outcome is kept by value (and type: 1, 1.0 and
+    True are different cells), and the rows that share it differ only in their row number."""
+    mkey = raw if raw.__class__ is str else (raw.__class__, raw)
     hit = memo.get(mkey)
     if hit is None:
-        try:
-            hit = (True, read(raw))
-        except (CellError, FieldError) as exc:
-            hit = (False, str(exc))
+        hit = _outcome(raw, read)
         if len(memo) < MEMO_LIMIT:
             memo[mkey] = hit
-    if hit[0]:
-        out.values[key] = hit[1]
+    if hit is _SKIP:
+        return
+    if hit[0]:  # type: ignore[index]
+        out.values[key] = hit[1]  # type: ignore[index]
     else:
-        ctx.error(out.row, key, raw, str(hit[1]))
+        ctx.error(out.row, key, raw, hit[1])  # type: ignore[index]
+
+
+def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: tuple[str, ...]) -> None:
+    """``_take`` of each of ``keys`` the roster has, in order."""
+    for key, memo, read in ctx.fields(keys):
+        raw = cells.get(key)
+        if raw is not None:
+            _put(ctx, out, key, raw, memo, read)
 
 
 def _text(raw: object) -> str:
+    if raw.__class__ is str and not raw.startswith("#"):  # type: ignore[attr-defined]
+        return clean_text(raw)  # the usual cell: neither a formula error nor a number
     check_not_error(raw)
     return clean_text(raw)
 
@@ -189,72 +239,126 @@ def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
     return read
 
 
+def field_readers(kind: str, city: str, today: date) -> dict[str, Callable[[object], object]]:
+    """How each field of a roster kind is read from its cell (raises CellError or FieldError)."""
+    text_fields = ("industry", "address", "contact", "note", "host_name", "employer_name")
+    text_fields += ("doc_number", "subject_name", "platform_name", "item_ref", "reference")
+    out: dict[str, Callable[[object], object]] = dict.fromkeys(text_fields, _text)
+    out.update(
+        credit_code=_credit,
+        host_code=_credit,
+        employer_code=_credit,
+        id_number=_idno,
+        district=lambda r: check_district(_text(r), city),
+        kind=_choice(UNIT_KINDS, "单位类型"),
+        size_class=lambda r: check_size_class(_text(r)),
+        phone=lambda r: check_phone(_text(r)),
+        registered_from=parse_date,
+        role=_choice(PERSON_ROLES, "身份"),
+        date=_date_in_range(today),
+        valid_until=parse_date,
+        status=_choice(STATUS_CHOICES, "状态"),
+        status_date=_date_in_range(today),
+        year=lambda r: parse_year(r, today),
+    )
+    name = {"units": ("单位名称", 200), "platforms": ("平台名称", 200), "people": ("姓名", 60)}.get(kind)
+    if name is not None:
+        what, limit = name
+        out["name"] = lambda r: check_name(_text(r), what, limit)
+    return out
+
+
 # --- per kind ----------------------------------------------------------------------------
+
+UNIT_READ = (
+    "name",
+    "credit_code",
+    "district",
+    "kind",
+    "size_class",
+    "industry",
+    "address",
+    "contact",
+    "note",
+    "phone",
+    "registered_from",
+)
+PLATFORM_READ = ("name", "host_code", "host_name", "note")
+PERSON_READ = ("name", "id_number", "employer_code", "employer_name", "role", "phone", "note")
+RECOGNITION_READ = (
+    "date",
+    "valid_until",
+    "status",
+    "status_date",
+    "doc_number",
+    "subject_name",
+    "platform_name",
+    "note",
+    "district",
+)
 
 
 def _unit(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "name", "credit_code")
-    _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "单位名称"))
-    _take(ctx, out, cells, "credit_code", _credit)
-    _memo(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
-    _memo(ctx, out, cells, "kind", _choice(UNIT_KINDS, "单位类型"))
-    _memo(ctx, out, cells, "size_class", lambda r: check_size_class(_text(r)))
-    for key in ("industry", "address", "contact", "note"):
-        _take(ctx, out, cells, key, _text)
-    _take(ctx, out, cells, "phone", lambda r: check_phone(_text(r)))
-    _memo(ctx, out, cells, "registered_from", lambda r: parse_date(r))
+    _fields(ctx, out, cells, UNIT_READ)
 
 
 def _platform(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "name", "title", "host_code")
-    _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "平台名称"))
-    _take(ctx, out, cells, "host_code", _credit)
-    _take(ctx, out, cells, "host_name", _text)
-    _take(ctx, out, cells, "note", _text)
+    _fields(ctx, out, cells, PLATFORM_READ)
     if not is_blank(cells.get("title")):
         _resolve(ctx, out, cells, want=SubjectKind.PLATFORM)
 
 
 def _person(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "name", "id_number")
-    _take(ctx, out, cells, "name", lambda r: check_name(_text(r), "姓名", 60))
-    _take(ctx, out, cells, "id_number", _idno)
-    _take(ctx, out, cells, "employer_code", _credit)
-    _take(ctx, out, cells, "employer_name", _text)
-    _memo(ctx, out, cells, "role", _choice(PERSON_ROLES, "身份"))
-    _take(ctx, out, cells, "phone", lambda r: check_phone(_text(r)))
-    _take(ctx, out, cells, "note", _text)
+    _fields(ctx, out, cells, PERSON_READ)
 
 
-def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: SubjectKind | None) -> None:
-    title = _text(cells.get("title"))
-    level = _text(cells.get("level")) if not is_blank(cells.get("level")) else ""
-    stage = _text(cells.get("stage")) if not is_blank(cells.get("stage")) else ""
+def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: SubjectKind | None) -> object:
+    """认定类型 with 级别 and 阶段 into type_id, level, stage and title; returns the subject kind of
+    the type, or None when the title is refused. Each distinct combination is read once."""
+    t, lv, st = cells.get("title"), cells.get("level"), cells.get("stage")
+    mkey = (t.__class__, t, lv.__class__, lv, st.__class__, st)
+    memo = ctx.memo_of(_TITLE_MEMO)
+    hit = memo.get(mkey)
+    if hit is None:
+        hit = _read_title(ctx, t, lv, st, want)
+        if len(memo) < MEMO_LIMIT:
+            memo[mkey] = hit
+    values, error, subject = hit  # type: ignore[misc]
+    if error is not None:
+        ctx.error(out.row, "title", error[0], error[1])
+        return None
+    out.values.update(values)
+    return subject
+
+
+_TITLE_MEMO = "\0title"  # not a field key
+
+
+def _read_title(
+    ctx: ParseContext, raw: object, raw_level: object, raw_stage: object, want: SubjectKind | None
+) -> tuple[dict[str, object] | None, tuple[str, str] | None, object]:
+    title = _text(raw)
+    level = _text(raw_level) if not is_blank(raw_level) else ""
+    stage = _text(raw_stage) if not is_blank(raw_stage) else ""
     text = f"{title}（{stage}）" if stage and stage not in title else title
     found = ctx.title(text, level)
     if isinstance(found, str):
-        ctx.error(out.row, "title", title, found)
-        return
+        return None, (title, found), None
     rtype = builtin_titles().types[found.type_id]
     if want is not None and rtype.subject != want:
-        ctx.error(out.row, "title", title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入")
-        return
-    out.values.update(type_id=found.type_id, level=str(found.level.value), stage=found.stage, title=title)
+        return None, (title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入"), None
+    values = {"type_id": found.type_id, "level": str(found.level.value), "stage": found.stage, "title": title}
+    return values, None, rtype.subject
 
 
 def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "title", "date")
-    _memo(ctx, out, cells, "date", _date_in_range(ctx.today))
-    _memo(ctx, out, cells, "valid_until", lambda r: parse_date(r))
-    _memo(ctx, out, cells, "status", _choice(STATUS_CHOICES, "状态"))
-    _memo(ctx, out, cells, "status_date", _date_in_range(ctx.today))
-    for key in ("doc_number", "subject_name", "platform_name", "note"):
-        _take(ctx, out, cells, key, _text)
-    _memo(ctx, out, cells, "district", lambda r: check_district(_text(r), ctx.city))
-    if not is_blank(cells.get("title")):
-        _resolve(ctx, out, cells, want=None)
-    type_id = out.values.get("type_id")
-    _subject_code(ctx, out, cells, builtin_titles().types[type_id].subject if type_id else None)
+    _fields(ctx, out, cells, RECOGNITION_READ)
+    subject = _resolve(ctx, out, cells, want=None) if not is_blank(cells.get("title")) else None
+    _subject_code(ctx, out, cells, subject)
     v = out.values
     if "date" in v and v.get("valid_until") and v["valid_until"] < v["date"]:  # type: ignore[operator]
         ctx.error(out.row, "valid_until", cells.get("valid_until"), "有效期截止早于认定日期")
@@ -273,7 +377,7 @@ def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], k
     if kind == SubjectKind.PERSON or (kind is None and has_id and not has_code):
         if not has_id:
             ctx.error(out.row, "id_number", "", "该认定的对象是个人，请填写身份证号")
-        _take(ctx, out, cells, "id_number", _idno)
+        _take(ctx, out, cells, "id_number")
         return
     if not has_code:
         ctx.error(
@@ -283,7 +387,7 @@ def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], k
             "请填写统一社会信用代码" + ("（平台的依托单位）" if kind == SubjectKind.PLATFORM else ""),
         )
         return
-    _take(ctx, out, cells, "credit_code", _credit)
+    _take(ctx, out, cells, "credit_code")
 
 
 def _nearest_indicator(text: str) -> str:
@@ -294,9 +398,8 @@ def _nearest_indicator(text: str) -> str:
 def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "year", "indicator", "value")
     _subject_code(ctx, out, cells, None)
-    _memo(ctx, out, cells, "year", lambda r: parse_year(r, ctx.today))
-    for key in ("subject_name", "item_ref", "reference"):
-        _take(ctx, out, cells, key, _text)
+    for key in ("year", "subject_name", "item_ref", "reference"):
+        _take(ctx, out, cells, key)
     raw_ind = cells.get("indicator")
     if is_blank(raw_ind):
         return
@@ -375,6 +478,7 @@ def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress
         parse(ctx, parsed, cells)
         out.append(parsed)
     progress.set_value(total)
+    ctx.forget()
     return out
 
 
