@@ -9,6 +9,8 @@ after of every update); the touched subjects' entitlements are recomputed in one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -41,6 +43,7 @@ class _Resolver:
         self.units: dict[str, int] = {}
         self.platforms: dict[tuple[int, str], int] = {}
         self.people: dict[str, int] = {}
+        self._columns: dict[tuple[str, Any], tuple[int | None, int | None, int | None]] = {}
 
     def refresh_units(self) -> None:
         self.units = {c: i for c, i in self.session.execute(select(Unit.credit_code, Unit.id))}
@@ -54,6 +57,18 @@ class _Resolver:
 
     def unit(self, ref: tuple[str, Any]) -> int:
         return ref[1] if isinstance(ref[1], int) else self.units[ref[1][4:]]
+
+    def columns(self, ref: tuple[str, Any]) -> tuple[int | None, int | None, int | None]:
+        """(unit_id, platform_id, person_id) of a subject key."""
+        got = self._columns.get(ref)
+        if got is None:
+            kind, sid = self.subject(ref)
+            got = self._columns[ref] = (
+                sid if kind == "unit" else None,
+                sid if kind == "platform" else None,
+                sid if kind == "person" else None,
+            )
+        return got
 
     def subject(self, ref: tuple[str, Any]) -> tuple[str, int]:
         kind, key = ref
@@ -71,17 +86,93 @@ def _max_id(session: Session, model: type) -> int:
     return session.scalar(select(func.max(model.id))) or 0
 
 
-def _bulk_insert(session: Session, model: type, rows: list[dict[str, Any]], check) -> tuple[int, int] | None:  # noqa: ANN001
-    """Insert ``rows``; return the (first, last) ids they received, or None."""
+def _bulk_insert(
+    session: Session,
+    model: type,
+    rows: list[dict[str, Any]],
+    check,  # noqa: ANN001
+    subjects: _Resolver | None = None,
+) -> tuple[int, int] | None:
+    """Insert ``rows``; return the (first, last) ids they received, or None.
+
+    With ``subjects``, each row's "subject" (a registered or pending subject key) is written
+    as its unit_id, platform_id and person_id."""
     if not rows:
         return None
     before = _max_id(session, model)
     now = utcnow()
+    table = model.__table__
+    own = [k for k in rows[0] if k != "subject"] if subjects is not None else list(rows[0])
+    fast = _driver_insert(session, table, own, subjects)
     for start in range(0, len(rows), CHUNK):
         check()
-        chunk = [{**r, "created_at": now, "updated_at": now} for r in rows[start : start + CHUNK]]
-        session.execute(insert(model.__table__), chunk)  # Core executemany: the fast path
+        chunk = rows[start : start + CHUNK]
+        if fast is not None and fast(chunk, now):
+            continue
+        if subjects is not None:
+            chunk = [_subject_row(subjects, row) for row in chunk]
+        chunk = [{**r, "created_at": now, "updated_at": now} for r in chunk]
+        session.execute(insert(table), chunk)  # Core executemany
     return before + 1, _max_id(session, model)
+
+
+def _driver_insert(session: Session, table: Any, own: list[str], subjects: _Resolver | None):  # noqa: ANN202
+    """On SQLite, an insert that hands the driver just what SQLAlchemy's executemany would —
+    the statement SQLAlchemy compiles, each value through the column's own bind processor —
+    without SQLAlchemy's work per row; a date, repeated down a roster, is converted once.
+
+    It takes rows with the keys ``own`` (+ the subject columns, + created_at and updated_at):
+    every column but the id, none left to a default. None where this does not apply (another
+    database, other columns); the returned function answers False for rows of another shape."""
+    conn = session.connection()
+    dialect = conn.dialect
+    names = [*own, *(SUBJECT_COLUMNS.values() if subjects is not None else ()), "created_at", "updated_at"]
+    wanted = {c.key for c in table.columns if not c.primary_key}
+    if dialect.name != "sqlite" or len(names) != len(set(names)) or set(names) != wanted:
+        return None
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    order = compiled.positiontup
+    if not compiled.positional or order is None or sorted(order) != sorted(names):
+        return None
+    sql = str(compiled)
+    where = {name: i for i, name in enumerate(names)}
+    index = [where[name] for name in order]
+    procs = [
+        (i, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for i, name in enumerate(order)
+    ]
+    procs = [(i, p) for i, p in procs if p is not None]
+    get = itemgetter(*own)
+    single = len(own) == 1
+
+    def run(rows: list[dict[str, Any]], now: datetime) -> bool:
+        try:
+            values = [((get(r),) if single else get(r)) for r in rows]
+        except KeyError:
+            return False  # not every row has every key: SQLAlchemy says so, as it always has
+        if subjects is not None:
+            values = [v + subjects.columns(r["subject"]) for v, r in zip(values, rows, strict=True)]
+        columns = list(zip(*values, strict=True))
+        columns += [(now,) * len(rows), (now,) * len(rows)]
+        columns = [columns[i] for i in index]
+        for i, proc in procs:
+            columns[i] = _processed(columns[i], proc)
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+        return True
+
+    return run
+
+
+_DAYS = ({date}, {datetime})
+
+
+def _processed(values: tuple, proc) -> list:  # noqa: ANN001
+    """``proc`` of each value; a column of dates or of times (which repeat) through a table."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds in _DAYS:  # equal dates (or times) are the same value
+        table = {v: proc(v) for v in set(values)}
+        return list(map(table.__getitem__, values))
+    return [proc(v) for v in values]
 
 
 def _bulk_update(session: Session, model: type, changes: dict[int, tuple[dict, dict]]) -> None:
@@ -132,12 +223,10 @@ def write_ops(session: Session, ops: Ops, check) -> Written:  # noqa: ANN001
     if ops.person_inserts:
         r.refresh_people()
     check()
-    added["recognitions"] = _bulk_insert(
-        session, Recognition, [_subject_row(r, row) for row in ops.recognition_inserts], check
-    )
+    added["recognitions"] = _bulk_insert(session, Recognition, ops.recognition_inserts, check, r)
     _bulk_update(session, Recognition, ops.recognition_updates)
     note_updates("recognitions", ops.recognition_updates)
-    added["facts"] = _bulk_insert(session, Fact, [_subject_row(r, row) for row in ops.fact_inserts], check)
+    added["facts"] = _bulk_insert(session, Fact, ops.fact_inserts, check, r)
     _bulk_update(session, Fact, ops.fact_updates)
     note_updates("facts", ops.fact_updates)
     subjects = set()
