@@ -40,22 +40,15 @@ from kjdesk.policy.model import (
     Policy,
     SubjectFacts,
 )
+from kjdesk.policy.prepared import NON_CASH_FORMS, is_cash, prepare
 from kjdesk.policy.scope import Context
 
 FIXED_FORMS = (Form.ONE_TIME, Form.ONE_TIME_STAR, Form.ANNUAL_N_YEARS)
-NON_CASH_FORMS = (Form.OTHER, Form.PRIORITY, Form.TAX)
 NON_CASH_LABELS = {
     Form.TAX: "税收优惠，由税务部门按规定办理，不从本政策资金拨付",
     Form.PRIORITY: "优先支持，不涉及本政策资金",
     Form.OTHER: "非资金政策措施，不从本政策资金拨付",
 }
-
-
-def is_cash(clause: Clause) -> bool:
-    """D9: TAX / PRIORITY / OTHER never create money, except an entered-amount OTHER (BT-14-nrdi-new)."""
-    if not clause.cash:
-        return False
-    return clause.form not in NON_CASH_FORMS or clause.entered
 
 
 def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
@@ -80,70 +73,25 @@ def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
     return entered.unattached(ctx, clause)
 
 
-@dataclass(frozen=True)
-class _ClauseIndex:
-    """Where each cash clause can apply: by its triggering recognition type, its base fact, its id.
-
-    ``_clause_entitlements`` gives nothing for a clause the subject has no record, fact or
-    entered amount of; the index finds the others without visiting every clause."""
-
-    policy: Policy  # kept so that the id() key stays this policy's
-    by_id: dict[str, Clause]
-    by_type: dict[str, tuple[int, ...]]
-    by_fact: dict[str, tuple[int, ...]]
-    by_entered: dict[str, tuple[int, ...]]
-
-
-_INDEXES: dict[int, _ClauseIndex] = {}
-
-
-def _index(policy: Policy) -> _ClauseIndex:
-    found = _INDEXES.get(id(policy))
-    if found is not None and found.policy is policy:
-        return found
-    by_type: dict[str, list[int]] = {}
-    by_fact: dict[str, list[int]] = {}
-    by_entered: dict[str, list[int]] = {}
-    for pos, clause in enumerate(policy.clauses):
-        if not is_cash(clause):
-            continue
-        by_entered.setdefault(clause.id, []).append(pos)
-        trigger = clause.trigger.recognition if clause.trigger else None
-        if trigger:
-            by_type.setdefault(trigger, []).append(pos)
-        elif clause.base_fact is not None:
-            by_fact.setdefault(clause.base_fact, []).append(pos)
-    index = _ClauseIndex(
-        policy,
-        {c.id: c for c in policy.clauses},
-        {k: tuple(v) for k, v in by_type.items()},
-        {k: tuple(v) for k, v in by_fact.items()},
-        {k: tuple(v) for k, v in by_entered.items()},
-    )
-    if len(_INDEXES) >= 16:  # a few policies per process; tests make many
-        _INDEXES.clear()
-    _INDEXES[id(policy)] = index
-    return index
-
-
 def compute_entitlements(
     policy: Policy, subject: SubjectFacts, as_of: date | None = None
 ) -> list[Entitlement]:
     """Everything the subject is owed (and refused) under the policy, in catalog order."""
-    ctx = Context(policy, subject, as_of or date.today())
-    index = _index(policy)
+    prepared = prepare(policy)
+    ctx = Context(policy, subject, as_of or date.today(), prepared)
+    # Only the clauses the subject has a record, fact or entered amount for can give anything.
     positions: set[int] = set()
     for t in ctx.types:
-        positions.update(index.by_type.get(t, ()))
+        positions.update(prepared.by_type.get(t, ()))
     for f in ctx.indicators:
-        positions.update(index.by_fact.get(f, ()))
+        positions.update(prepared.by_fact.get(f, ()))
     for cid in ctx.entered_clauses:
-        positions.update(index.by_entered.get(cid, ()))
+        positions.update(prepared.by_entered.get(cid, ()))
     out: list[Entitlement] = []
     clauses = policy.clauses
     for pos in sorted(positions):  # catalog order, as when every clause is visited
         out.extend(_clause_entitlements(ctx, clauses[pos]))
-    return exclusion.apply_groups(ctx, out, index.by_id)
+    return exclusion.apply_groups(ctx, out, prepared.by_id)
 
 
 # --- 可享政策 ---------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def build_entered(
 ) -> Entitlement | None:
     """A recognition-triggered clause whose amount is entered (or matched to a base fact)."""
     key = rec_key(clause, rec)
-    lines = [explain.recognition_line(ctx.policy, rec), *extra]
+    lines = [ctx.recognition_line(rec), *extra]
     year = start_year(ctx, clause, rec, lines)
     bounds: tuple[int | None, int | None] = (None, None)
     if clause.form == Form.MATCHING and clause.base_fact:

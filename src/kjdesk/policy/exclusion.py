@@ -95,24 +95,30 @@ def apply_groups(
         return list(entitlements)
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     dates: dict[int, date] = {}
-    per_year_groups: dict[str, bool] = {}
+    prepared = ctx.prepared
+    per_year_groups = dict(prepared.assessment_groups) if clauses is prepared.by_id else {}
+    due = EntitlementStatus.DUE
     for idx, ent in enumerate(entitlements):
-        clause = clauses[ent.clause_id]
+        group = clauses[ent.clause_id].exclusion_group
+        if ent.status != due or not group:
+            continue
         rec = ctx.recognition(ent.recognition_id)
-        if ent.status != EntitlementStatus.DUE or not clause.exclusion_group or rec is None:
+        if rec is None:
             continue
         dates[idx] = rec.date
-        group = clause.exclusion_group
-        if group not in per_year_groups:
-            per_year_groups[group] = _assessment_only(clauses, group)
-        per_year = rec.date.year if per_year_groups[group] else 0
+        assessment = per_year_groups.get(group)
+        if assessment is None:
+            assessment = per_year_groups[group] = _assessment_only(clauses, group)
+        per_year = rec.date.year if assessment else 0
         groups[(group, per_year)].append(idx)
+    if not groups:
+        return list(entitlements)
     pays_difference = ctx.flag("upgrade_pays_difference", True)
     lower_pays_nothing = ctx.flag("equal_or_lower_pays_nothing", True)
     same_year_one = ctx.flag("same_year_highest_only", True)
     latest_first = ctx.setting("deduct_from", "earliest") == "latest"
     result = list(entitlements)
-    order = {cid: i for i, cid in enumerate(clauses)} if groups else {}
+    order = prepared.order if clauses is prepared.by_id else {cid: i for i, cid in enumerate(clauses)}
     for members in groups.values():
         by_year: dict[int, list[int]] = defaultdict(list)
         for idx in members:

@@ -7,6 +7,7 @@ the numbers it put in; the engine strings them together in the order they were a
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from kjdesk.money import format_wan_short, format_yuan
 from kjdesk.policy.model import (
@@ -73,10 +74,14 @@ def type_label(policy: Policy, type_id: str) -> str:
     return TYPE_LABELS.get(type_id, type_id)
 
 
+_LEVEL_LABELS = {Level.NATIONAL: "国家级", Level.REGIONAL: "自治区级", Level.CITY: "市级"}
+
+
 def level_label(level: Level) -> str:
-    return {Level.NATIONAL: "国家级", Level.REGIONAL: "自治区级", Level.CITY: "市级"}.get(level, "不分级")
+    return _LEVEL_LABELS.get(level, "不分级")
 
 
+@lru_cache(maxsize=4096)  # the same few fixed amounts recur in every subject's explanation
 def yuan(fen: int) -> str:
     """``30000000`` → ``300,000.00 元（30万元）``."""
     return f"{format_yuan(fen)} 元（{format_wan_short(fen)}）"
@@ -113,12 +118,17 @@ def clause_header(policy: Policy, clause: Clause) -> list[str]:
 
 
 def recognition_line(policy: Policy, rec: RecognitionRecord) -> str:
+    return recognition_text(rec, type_label(policy, rec.type_id))
+
+
+def recognition_text(rec: RecognitionRecord, label: str) -> str:
+    """The line of a recognition record whose type reads ``label``."""
     stage = f"（{rec.stage}）" if rec.stage else ""
     doc = f"文号 {rec.doc_number}" if rec.doc_number else "文号未录入"
     valid = f"，有效期至 {rec.valid_until.isoformat()}" if rec.valid_until else ""
     return (
         f"认定记录：{level_label(rec.level) + ' ' if rec.level != Level.NONE else ''}"
-        f"{type_label(policy, rec.type_id)}{stage}，"
+        f"{label}{stage}，"
         f"{rec.date.isoformat()}，{doc}{valid}（记录号 {rec.id}）"
     )
 

@@ -37,10 +37,7 @@ def rec_key(clause: Clause, rec: RecognitionRecord) -> str:
 def matching(ctx: Context, clause: Clause) -> list[RecognitionRecord]:
     """The subject's recognitions that match the clause's trigger (any stage if the catalog says so)."""
     assert clause.trigger is not None
-    any_stage = ctx.setting("any_stage_clauses", [])
-    return ctx.matching(
-        clause.trigger, any_stage=isinstance(any_stage, list | tuple) and clause.id in any_stage
-    )
+    return ctx.matching(clause.trigger, any_stage=clause.id in ctx.prepared.any_stage)
 
 
 def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, list[str], str]]:
@@ -50,7 +47,7 @@ def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, l
     recs = matching(ctx, clause)
     if trigger.consecutive <= 1:
         return [(r, [], "") for r in recs]
-    first_may_precede = ctx.flag("consecutive_first_may_precede_effective", True)
+    first_may_precede = ctx.prepared.first_may_precede
     effective = ctx.policy.document.effective
     # D3: N 评价入库 in consecutive calendar years; the chain ends at the later record.
     n = trigger.consecutive
@@ -74,13 +71,12 @@ def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, l
 
 def status_support(ctx: Context, clause: Clause) -> bool:
     """A clause that supports an existing status (BT-01, BT-10-n-agri-park), not a new recognition."""
-    listed = ctx.setting("status_support_clauses", [])
-    return isinstance(listed, list | tuple) and clause.id in listed
+    return clause.id in ctx.prepared.status_support
 
 
 def deciding_date(ctx: Context, clause: Clause, rec: RecognitionRecord) -> date:
     effective = ctx.policy.document.effective
-    if status_support(ctx, clause) and rec.date < effective and ctx.valid_on(rec, effective):
+    if rec.date < effective and clause.id in ctx.prepared.status_support and ctx.valid_on(rec, effective):
         return effective
     return rec.date
 
@@ -111,7 +107,7 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
     out: list[Entitlement] = []
     paid_subject = False
     paid_years: set[int] = set()
-    pre_policy_counts = ctx.flag("once_counts_pre_policy", False)
+    pre_policy_counts = ctx.prepared.once_counts_pre_policy
     for rec, extra, chain_gap in _candidates(ctx, clause):
         key = rec_key(clause, rec)
         refusal = (EntitlementStatus.NO_POLICY, chain_gap) if chain_gap else qualify(ctx, clause, rec)
@@ -120,16 +116,16 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
             if pre_policy_counts and status == EntitlementStatus.NO_POLICY:
                 paid_subject = True
                 paid_years.add(rec.date.year)
-            lines = [explain.recognition_line(ctx.policy, rec), *extra]
+            lines = [ctx.recognition_line(rec), *extra]
             out.append(ctx.refused(clause, key, status, reason, lines, rec))
             continue
         if clause.repeat == "once_per_subject" and paid_subject:
-            lines = [explain.recognition_line(ctx.policy, rec), *extra]
+            lines = [ctx.recognition_line(rec), *extra]
             reason = "已享受过本条款支持（每个主体仅支持一次，重新认定不再支持）"
             out.append(ctx.refused(clause, key, EntitlementStatus.NOT_ELIGIBLE, reason, lines, rec))
             continue
         if clause.repeat == "once_per_assessment_year" and rec.date.year in paid_years:
-            lines = [explain.recognition_line(ctx.policy, rec), *extra]
+            lines = [ctx.recognition_line(rec), *extra]
             reason = f"{rec.date.year} 考核年度已享受过本条款支持（每个考核年度支持一次）"
             out.append(ctx.refused(clause, key, EntitlementStatus.NOT_ELIGIBLE, reason, lines, rec))
             continue
@@ -144,19 +140,16 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
 
 
 def start_year(ctx: Context, clause: Clause, rec: RecognitionRecord, lines: list[str]) -> int:
+    prepared = ctx.prepared
     year = rec.date.year
     day = deciding_date(ctx, clause, rec)
-    if day != rec.date and ctx.setting("status_support_first_year", "effective_year") == "effective_year":
+    if day != rec.date and prepared.support_in_effective_year:
         year = day.year
         lines.append(f"本条支持已有的建设状态：认定早于施行日期且施行日仍有效，首期在施行年度 {year} 年")
-    if ctx.setting("schedule_first_year", "trigger_year") == "next_year":
+    if prepared.first_year_next:
         year += 1
         lines.append(f"首期在认定次年 {year} 年")
-    if (
-        rec.first_year is not None
-        and rec.first_year > year
-        and ctx.flag("officer_may_defer_first_year", True)
-    ):
+    if rec.first_year is not None and rec.first_year > year and prepared.may_defer_first_year:
         lines.append(f"首期年度经办人调整为 {rec.first_year} 年（原为 {year} 年），期数和每期金额不变")
         return rec.first_year
     return year
@@ -196,7 +189,7 @@ def _entered_for(ctx: Context, clause: Clause, rec: RecognitionRecord, year: int
 def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: list[str]) -> Entitlement:
     """A fixed amount (or a floor, D5) paid once or per year of a schedule (D4)."""
     key = rec_key(clause, rec)
-    lines = [explain.recognition_line(ctx.policy, rec), *extra]
+    lines = [ctx.recognition_line(rec), *extra]
     amount = clause.amount_fen or 0
     years = schedule_years(ctx, clause, rec, lines)
     instalments: list[PlannedInstalment] = []

@@ -9,7 +9,7 @@ always the sum of the instalments that are not cancelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -27,10 +27,7 @@ from kjdesk.policy.model import (
     SubjectFacts,
     Trigger,
 )
-
-# Validity of a title when its record carries no valid-until date (national rules, not a
-# city's numbers); ``settings["validity_years"]`` overrides or extends it.
-DEFAULT_VALIDITY_YEARS: dict[str, int] = {"hte": 3}
+from kjdesk.policy.prepared import Prepared, prepare
 
 NO_POLICY_EARLY = "无适用政策（早于施行日期）"
 
@@ -56,21 +53,41 @@ class Stop:
     reason: str
 
 
-@dataclass
 class Context:
-    policy: Policy
-    subject: SubjectFacts
-    as_of: date
-    _facts: dict[str, dict[tuple[int, str], FactRecord]] = field(default_factory=dict)
-    types: frozenset[str] = frozenset()  # recognition types the subject holds records of
-    indicators: frozenset[str] = frozenset()  # fact indicators it has
-    entered_clauses: frozenset[str] = frozenset()  # clauses with an entered amount
-    used_entries: set[int] = field(default_factory=set)  # entered amounts a builder took
+    """One subject under one policy: its records indexed once, the policy's prepared data."""
 
-    def __post_init__(self) -> None:
-        self.types = frozenset(r.type_id for r in self.subject.recognitions)
-        self.indicators = frozenset(f.indicator for f in self.subject.facts)
-        self.entered_clauses = frozenset(e.clause_id for e in self.subject.entered)
+    __slots__ = (
+        "policy",
+        "subject",
+        "as_of",
+        "prepared",
+        "types",
+        "indicators",
+        "entered_clauses",
+        "used_entries",
+        "_doc",
+        "_by_type",
+        "_by_id",
+        "_facts",
+        "_entered",
+        "_rec_lines",
+    )
+
+    def __init__(self, policy: Policy, subject: SubjectFacts, as_of: date, prepared: Prepared | None = None):
+        self.policy = policy
+        self.subject = subject
+        self.as_of = as_of
+        self.prepared = prepared if prepared is not None else prepare(policy)
+        self._doc = policy.document
+        self.types = frozenset([r.type_id for r in subject.recognitions])  # types it holds records of
+        self.indicators = frozenset([f.indicator for f in subject.facts])  # fact indicators it has
+        self.entered_clauses = frozenset([e.clause_id for e in subject.entered])  # with an entered amount
+        self.used_entries: set[int] = set()  # entered amounts a builder took
+        self._by_type: dict[str, list[RecognitionRecord]] | None = None
+        self._by_id: dict[int, RecognitionRecord] | None = None
+        self._facts: dict[str, dict[tuple[int, str], FactRecord]] | None = None
+        self._entered: dict[str, list[EnteredAmount]] | None = None
+        self._rec_lines: dict[int, str] = {}
 
     # --- settings -------------------------------------------------------------------
 
@@ -83,7 +100,7 @@ class Context:
     # --- D10: policy in force, subject in the city ------------------------------------
 
     def policy_gap(self, day: date) -> str:
-        doc = self.policy.document
+        doc = self._doc
         if day < doc.effective:
             return NO_POLICY_EARLY
         if doc.superseded is not None and day >= doc.superseded:
@@ -91,7 +108,7 @@ class Context:
         return ""
 
     def city_gap(self, day: date) -> str:
-        if not self.flag("require_registered_in_city", True):
+        if not self.prepared.in_city_required:
             return ""
         s = self.subject
         if s.registered_from is not None and day < s.registered_from:
@@ -102,13 +119,13 @@ class Context:
 
     def year_gap(self, year: int) -> tuple[EntitlementStatus, str] | None:
         """D10 for yearly (fact-based) payments: the policy must be in force in the year."""
-        doc = self.policy.document
+        doc = self._doc
         if year < doc.effective.year:
             return EntitlementStatus.NO_POLICY, f"{NO_POLICY_EARLY}：{year} 年早于施行年度"
         if doc.superseded is not None and date(year, 1, 1) >= doc.superseded:
             return EntitlementStatus.NO_POLICY, f"无适用政策（{doc.superseded.isoformat()} 起已废止）"
         s = self.subject
-        if not self.flag("require_registered_in_city", True):
+        if not self.prepared.in_city_required:
             return None
         if s.registered_from is not None and s.registered_from > date(year, 12, 31):
             return EntitlementStatus.NOT_ELIGIBLE, f"{year} 年未在本市注册"
@@ -118,23 +135,34 @@ class Context:
 
     # --- recognitions ------------------------------------------------------------------
 
+    def of_type(self, type_id: str) -> list[RecognitionRecord]:
+        """The subject's recognitions of one type, by date (then record id)."""
+        by_type = self._by_type
+        if by_type is None:
+            by_type = self._by_type = {}
+            for r in sorted(self.subject.recognitions, key=_date_id):
+                found = by_type.get(r.type_id)
+                if found is None:
+                    by_type[r.type_id] = [r]
+                else:
+                    found.append(r)
+        return by_type.get(type_id, _NONE)
+
     def matching(self, trigger: Trigger, any_stage: bool = False) -> list[RecognitionRecord]:
-        out = [
+        if trigger.recognition is None:
+            return []
+        levels = trigger.levels
+        stage = trigger.stage
+        return [
             r
-            for r in self.subject.recognitions
-            if r.type_id == trigger.recognition
-            and (not trigger.levels or r.level in trigger.levels)
-            and (any_stage or r.stage == trigger.stage)
+            for r in self.of_type(trigger.recognition)
+            if (not levels or r.level in levels) and (any_stage or r.stage == stage)
         ]
-        return sorted(out, key=lambda r: (r.date, r.id))
 
     def valid_until(self, rec: RecognitionRecord) -> date | None:
         if rec.valid_until is not None:
             return rec.valid_until
-        years = dict(DEFAULT_VALIDITY_YEARS)
-        extra = self.setting("validity_years", {})
-        if isinstance(extra, dict):
-            years.update({str(k): int(v) for k, v in extra.items()})
+        years = self.prepared.validity_years()
         if rec.type_id in years:
             return add_years(rec.date, years[rec.type_id])
         return None
@@ -148,14 +176,24 @@ class Context:
         return not (rec.status != RecognitionStatus.VALID and rec.status_date and rec.status_date <= day)
 
     def holding(self, type_id: str, day: date) -> RecognitionRecord | None:
-        held = [r for r in self.subject.recognitions if r.type_id == type_id and self.valid_on(r, day)]
-        return max(held, key=lambda r: (r.date, r.id)) if held else None
+        held = [r for r in self.of_type(type_id) if self.valid_on(r, day)]
+        return max(held, key=_date_id) if held else None
 
     def recognition(self, rec_id: int | None) -> RecognitionRecord | None:
-        for r in self.subject.recognitions:
-            if r.id == rec_id:
-                return r
-        return None
+        by_id = self._by_id
+        if by_id is None:
+            by_id = self._by_id = {}
+            for r in self.subject.recognitions:
+                by_id.setdefault(r.id, r)
+        return by_id.get(rec_id)  # type: ignore[arg-type]
+
+    def recognition_line(self, rec: RecognitionRecord) -> str:
+        """``explain.recognition_line`` of the record, made once per subject."""
+        line = self._rec_lines.get(id(rec))
+        if line is None:
+            line = explain.recognition_text(rec, self.prepared.type_label(rec.type_id))
+            self._rec_lines[id(rec)] = line
+        return line
 
     def stop_of(self, rec: RecognitionRecord | None) -> Stop | None:
         """The earliest of the recognition's revocation / expiry / move and the subject's move."""
@@ -170,13 +208,18 @@ class Context:
 
     def facts(self, indicator: str) -> dict[tuple[int, str], FactRecord]:
         """The latest record per (year, 事项编号) of one indicator."""
-        if indicator not in self._facts:
-            table: dict[tuple[int, str], FactRecord] = {}
-            for f in sorted(self.subject.facts, key=lambda f: f.id):
-                if f.indicator == indicator:
-                    table[(f.year, f.item_ref)] = f
-            self._facts[indicator] = table
-        return self._facts[indicator]
+        tables = self._facts
+        if tables is None:
+            tables = self._facts = {}
+            for f in sorted(self.subject.facts, key=_id):
+                table = tables.get(f.indicator)
+                if table is None:
+                    table = tables[f.indicator] = {}
+                table[(f.year, f.item_ref)] = f
+        table = tables.get(indicator)
+        if table is None:
+            table = tables[indicator] = {}
+        return table
 
     def fact(self, indicator: str, year: int, item_ref: str = "") -> FactRecord | None:
         return self.facts(indicator).get((year, item_ref))
@@ -188,12 +231,17 @@ class Context:
         return sum((f.value for f in rows if f.value is not None), Decimal(0)), rows
 
     def entered(self, clause_id: str) -> list[EnteredAmount]:
-        return sorted((e for e in self.subject.entered if e.clause_id == clause_id), key=lambda e: e.id)
+        by_clause = self._entered
+        if by_clause is None:
+            by_clause = self._entered = {}
+            for e in sorted(self.subject.entered, key=_id):
+                by_clause.setdefault(e.clause_id, []).append(e)
+        return list(by_clause.get(clause_id, _NONE))
 
     # --- building entitlements -------------------------------------------------------------
 
     def header(self, clause: Clause) -> list[str]:
-        return explain.clause_header(self.policy, clause)
+        return list(self.prepared.header(clause))
 
     def build(
         self,
@@ -205,10 +253,14 @@ class Context:
         rec: RecognitionRecord | None = None,
     ) -> Entitlement:
         inst = tuple(instalments)
-        total = sum(i.amount_fen for i in inst if not i.cancelled_reason)
-        if status == EntitlementStatus.DUE and inst and total == 0 and all(i.cancelled_reason for i in inst):
+        total = 0
+        live = False
+        for i in inst:
+            if not i.cancelled_reason:
+                total += i.amount_fen
+                live = True
+        if status == EntitlementStatus.DUE and inst and total == 0 and not live:
             status = EntitlementStatus.CANCELLED
-        lines = list(explanation) + explain.readings(clause)
         return Entitlement(
             key=key,
             subject=self.subject.subject,
@@ -216,7 +268,7 @@ class Context:
             status=status,
             total_fen=total,
             instalments=inst,
-            explanation=tuple(lines),
+            explanation=(*explanation, *self.prepared.readings(clause)),
             recognition_id=rec.id if rec else None,
             payment_wording=clause.payment_wording,
         )
@@ -230,13 +282,24 @@ class Context:
         lines: list[str] | None = None,
         rec: RecognitionRecord | None = None,
     ) -> Entitlement:
-        body = self.header(clause) + (lines or [])
+        body = [*self.prepared.header(clause), *(lines or ())]
         if rec is not None and not lines:
-            body.append(explain.recognition_line(self.policy, rec))
-        body.append(
-            f"结论：{reason}" if reason.startswith(status.value) else f"结论：{status.value}——{reason}"
-        )
+            body.append(self.recognition_line(rec))
+        value = _STATUS_TEXT[status]
+        body.append(f"结论：{reason}" if reason.startswith(value) else f"结论：{value}——{reason}")
         return self.build(clause, key, status, body, (), rec)
+
+
+_NONE: list = []  # an empty result shared by the look-ups (never changed)
+_STATUS_TEXT = {s: s.value for s in EntitlementStatus}
+
+
+def _date_id(r: RecognitionRecord) -> tuple[date, int]:
+    return (r.date, r.id)
+
+
+def _id(row: FactRecord | EnteredAmount) -> int:
+    return row.id
 
 
 def cancel_after(
@@ -247,9 +310,9 @@ def cancel_after(
     The instalment of the stop date's own year is not paid yet in the engine's view (the
     services keep what was paid); ``cancel_same_year_instalment = false`` keeps it.
     """
-    if stop is None or not ctx.flag("cancel_unpaid_on_revocation", True):
+    if stop is None or not ctx.prepared.cancel_unpaid:
         return instalments, []
-    same_year = ctx.flag("cancel_same_year_instalment", True)
+    same_year = ctx.prepared.cancel_same_year
     out: list[PlannedInstalment] = []
     cancelled = []
     for inst in instalments:
