@@ -10,7 +10,10 @@ it and recomputes the entitlements of the subjects it touched.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -173,6 +176,37 @@ def preview(
 
     ``kind`` is detected from the headers when not given; ``mapping`` (field key → column
     index) replaces the automatic column mapping; ``header_row`` (1-based) the header search."""
+    with _collector_paused():
+        return _dry_run(app, path, kind, sheet, mapping, progress, today, header_row)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a roster is read, checked or written.
+
+    A large roster is hundreds of thousands of lists, dicts and tuples that all live until
+    the step ends; while they are being built the collector walks them again and again
+    (a third of the dry run at 100,000 rows) and frees nothing, for none of them is part
+    of a reference cycle. Reference counting frees everything as before."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _dry_run(
+    app: App,
+    path: str | Path,
+    kind: str | None,
+    sheet: str | None,
+    mapping: dict[str, int | None] | None,
+    progress: Progress | None,
+    today: date | None,
+    header_row: int | None,
+) -> ImportPlan:
     progress = progress or NullProgress()
     bureau = require_bureau(app)
     path = Path(path)
@@ -263,18 +297,19 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
     progress.set_status("正在写入数据库")
     with app.db.session() as s:
         ops, items = plan._ops, plan.items
-        if _data_version(s) != plan.data_version:  # the register moved since the dry run: match again
-            ctx = ParseContext(
-                plan._ctx.kind, bureau.city, plan._ctx.headers, plan._ctx.mapping, plan._ctx.today
-            )
-            ops, items = match(ctx, Register.load(s, plan.kind), plan._parsed, progress)
-            if ctx.errors:
-                lines = "\n".join(e.line() for e in ctx.errors[:20])
-                raise ServiceError(
-                    f"检查之后数据库已有变动，名单现有 {len(ctx.errors)} 处错误，未导入：\n{lines}"
+        with _collector_paused():
+            if _data_version(s) != plan.data_version:  # the register moved since the dry run: match again
+                ctx = ParseContext(
+                    plan._ctx.kind, bureau.city, plan._ctx.headers, plan._ctx.mapping, plan._ctx.today
                 )
-        progress.check()
-        written = write_ops(s, ops, progress.check)
+                ops, items = match(ctx, Register.load(s, plan.kind), plan._parsed, progress)
+                if ctx.errors:
+                    lines = "\n".join(e.line() for e in ctx.errors[:20])
+                    raise ServiceError(
+                        f"检查之后数据库已有变动，名单现有 {len(ctx.errors)} 处错误，未导入：\n{lines}"
+                    )
+            progress.check()
+            written = write_ops(s, ops, progress.check)
         counts = {a: sum(1 for i in items if i.action == a) for a in (ADD, UPDATE, SAME)}
         record = ImportRecord(
             actor=app.actor,
