@@ -14,9 +14,12 @@ FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
 _EXACT_WAN = 10**21  # below this, 分 / FEN_PER_WAN fits the 28 digits of a Decimal exactly
 
 
+_ONE = Decimal(1)
+
+
 def round_fen(value: Decimal) -> int:
     """Round a Decimal number of 分 half-up to an integer number of 分."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(value.quantize(_ONE, rounding=ROUND_HALF_UP))
 
 
 def yuan_to_fen(yuan: Decimal | int | str) -> int:

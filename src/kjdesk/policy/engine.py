@@ -27,6 +27,7 @@ clause field; the engine holds no city's numbers):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -51,26 +52,42 @@ NON_CASH_LABELS = {
 }
 
 
+Computation = Callable[[Context, Clause], list[Entitlement]]
+
+
+def _nothing(ctx: Context, clause: Clause) -> list[Entitlement]:
+    return []  # a fixed amount needs a recognition to hang on
+
+
+def _fixed(ctx: Context, clause: Clause) -> list[Entitlement]:
+    return forms.by_recognition(ctx, clause, forms.build_fixed) + entered.orphans(ctx, clause)
+
+
+def _entered(ctx: Context, clause: Clause) -> list[Entitlement]:
+    return forms.by_recognition(ctx, clause, entered.build_entered) + entered.orphans(ctx, clause)
+
+
+def _computation(clause: Clause) -> Computation:
+    """The module of the clause's form (D1 comes after, across clauses)."""
+    if clause.form in (Form.RATE_WITH_CAP, Form.TIERED_RATE):
+        return rates.rate_entitlements
+    if clause.form == Form.STEP_INCREMENT:
+        return rates.step_entitlements
+    fixed = clause.form in FIXED_FORMS and clause.amount_fen is not None
+    if clause.trigger is not None and clause.trigger.recognition:
+        return _fixed if fixed else _entered
+    return _nothing if fixed else entered.unattached
+
+
 def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
     if not is_cash(clause):
         return []
     trigger = clause.trigger.recognition if clause.trigger else None
     if trigger and trigger not in ctx.types and clause.id not in ctx.entered_clauses:
-        return []  # nothing of the kind on record: the common case, skipped early
+        return []  # nothing of the kind on record
     if not trigger and clause.base_fact not in ctx.indicators and clause.id not in ctx.entered_clauses:
         return []
-    if clause.form in (Form.RATE_WITH_CAP, Form.TIERED_RATE):
-        return rates.rate_entitlements(ctx, clause)
-    if clause.form == Form.STEP_INCREMENT:
-        return rates.step_entitlements(ctx, clause)
-    fixed = clause.form in FIXED_FORMS and clause.amount_fen is not None
-    triggered = clause.trigger is not None and bool(clause.trigger.recognition)
-    if triggered:
-        build = forms.build_fixed if fixed else entered.build_entered
-        return forms.by_recognition(ctx, clause, build) + entered.orphans(ctx, clause)
-    if fixed:
-        return []  # a fixed amount needs a recognition to hang on
-    return entered.unattached(ctx, clause)
+    return _computation(clause)(ctx, clause)
 
 
 def compute_entitlements(
@@ -79,18 +96,15 @@ def compute_entitlements(
     """Everything the subject is owed (and refused) under the policy, in catalog order."""
     prepared = prepare(policy)
     ctx = Context(policy, subject, as_of or date.today(), prepared)
-    # Only the clauses the subject has a record, fact or entered amount for can give anything.
-    positions: set[int] = set()
-    for t in ctx.types:
-        positions.update(prepared.by_type.get(t, ()))
-    for f in ctx.indicators:
-        positions.update(prepared.by_fact.get(f, ()))
-    for cid in ctx.entered_clauses:
-        positions.update(prepared.by_entered.get(cid, ()))
+    plan = prepared.computations
+    if plan is None:
+        plan = prepared.computations = [_computation(c) for c in policy.clauses]
     out: list[Entitlement] = []
     clauses = policy.clauses
-    for pos in sorted(positions):  # catalog order, as when every clause is visited
-        out.extend(_clause_entitlements(ctx, clauses[pos]))
+    # Only the clauses the subject has a record, fact or entered amount for can give anything
+    # (``_clause_entitlements`` would give nothing for the others), in catalog order.
+    for pos in prepared.positions(ctx.types, ctx.indicators, ctx.entered_clauses):
+        out.extend(plan[pos](ctx, clauses[pos]))
     return exclusion.apply_groups(ctx, out, prepared.by_id)
 
 

@@ -9,6 +9,7 @@ default. An entry below the minimum or above a stated cap is refused with the re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from kjdesk.money import FEN_PER_YUAN, round_fen, wan_to_fen
@@ -131,7 +132,7 @@ def _base_for(ctx: Context, clause: Clause, rec: RecognitionRecord) -> list[Fact
 
 
 def build_entered(
-    ctx: Context, clause: Clause, rec: RecognitionRecord, extra: list[str]
+    ctx: Context, clause: Clause, rec: RecognitionRecord, extra: Sequence[str]
 ) -> Entitlement | None:
     """A recognition-triggered clause whose amount is entered (or matched to a base fact)."""
     key = rec_key(clause, rec)
@@ -208,6 +209,8 @@ def unattached(ctx: Context, clause: Clause) -> list[Entitlement]:
 
 def orphans(ctx: Context, clause: Clause) -> list[Entitlement]:
     """Entered amounts of a recognition-triggered clause that no builder took: flagged, never dropped."""
+    if clause.id not in ctx.entered_clauses:
+        return []  # no entered amount for the clause: the common case
     out = []
     for e in ctx.entered(clause.id):
         if e.id in ctx.used_entries:

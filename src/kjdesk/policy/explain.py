@@ -127,7 +127,7 @@ def recognition_text(rec: RecognitionRecord, label: str) -> str:
     doc = f"文号 {rec.doc_number}" if rec.doc_number else "文号未录入"
     valid = f"，有效期至 {rec.valid_until.isoformat()}" if rec.valid_until else ""
     return (
-        f"认定记录：{level_label(rec.level) + ' ' if rec.level != Level.NONE else ''}"
+        f"认定记录：{_LEVEL_LABELS.get(rec.level, '不分级') + ' ' if rec.level != Level.NONE else ''}"
         f"{label}{stage}，"
         f"{rec.date.isoformat()}，{doc}{valid}（记录号 {rec.id}）"
     )
@@ -149,6 +149,7 @@ def reading(text: str) -> str:
     return f"按本系统口径：{text}"
 
 
+@lru_cache(maxsize=256)  # a handful of caps per policy
 def cap_line(cap_fen: int, scope: str) -> str:
     label = {
         "per_year": "每年",

@@ -9,7 +9,7 @@ of :mod:`kjdesk.policy.entered`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from kjdesk.policy import explain
@@ -25,7 +25,7 @@ from kjdesk.policy.model import (
 )
 from kjdesk.policy.scope import Context, add_years, cancel_after
 
-Builder = Callable[[Context, Clause, RecognitionRecord, list[str]], Entitlement | None]
+Builder = Callable[[Context, Clause, RecognitionRecord, Sequence[str]], Entitlement | None]
 
 LIVE = (EntitlementStatus.DUE, EntitlementStatus.AWAITING_AMOUNT)
 
@@ -40,13 +40,13 @@ def matching(ctx: Context, clause: Clause) -> list[RecognitionRecord]:
     return ctx.matching(clause.trigger, any_stage=clause.id in ctx.prepared.any_stage)
 
 
-def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, list[str], str]]:
+def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, Sequence[str], str]]:
     """(recognition, extra lines, a refusal of the chain or "") for each qualifying event."""
     trigger = clause.trigger
     assert trigger is not None
     recs = matching(ctx, clause)
     if trigger.consecutive <= 1:
-        return [(r, [], "") for r in recs]
+        return [(r, (), "") for r in recs]
     first_may_precede = ctx.prepared.first_may_precede
     effective = ctx.policy.document.effective
     # D3: N 评价入库 in consecutive calendar years; the chain ends at the later record.
@@ -55,7 +55,7 @@ def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, l
     by_year: dict[int, RecognitionRecord] = {}
     for r in kept:
         by_year.setdefault(r.date.year, r)
-    out = []
+    out: list[tuple[RecognitionRecord, Sequence[str], str]] = []
     for year, last in sorted(by_year.items()):
         chain = [by_year.get(year - k) for k in range(n - 1, -1, -1)]
         if any(c is None for c in chain):
@@ -96,7 +96,7 @@ def qualify(ctx: Context, clause: Clause, rec: RecognitionRecord) -> tuple[Entit
         and trigger.requires_valid
         and ctx.holding(trigger.requires_valid, rec.date) is None
     ):
-        label = explain.type_label(ctx.policy, trigger.requires_valid)
+        label = ctx.prepared.type_label(trigger.requires_valid)
         return EntitlementStatus.NOT_ELIGIBLE, f"认定之日未持有有效的{label}资格"
     return None
 
@@ -104,11 +104,14 @@ def qualify(ctx: Context, clause: Clause, rec: RecognitionRecord) -> tuple[Entit
 def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitlement]:
     if clause.trigger is None or not clause.trigger.recognition:
         return []
+    candidates = _candidates(ctx, clause)
+    if not candidates:
+        return []
     out: list[Entitlement] = []
     paid_subject = False
     paid_years: set[int] = set()
     pre_policy_counts = ctx.prepared.once_counts_pre_policy
-    for rec, extra, chain_gap in _candidates(ctx, clause):
+    for rec, extra, chain_gap in candidates:
         key = rec_key(clause, rec)
         refusal = (EntitlementStatus.NO_POLICY, chain_gap) if chain_gap else qualify(ctx, clause, rec)
         if refusal is not None:
@@ -186,7 +189,7 @@ def _entered_for(ctx: Context, clause: Clause, rec: RecognitionRecord, year: int
     return hits[-1] if hits else None
 
 
-def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: list[str]) -> Entitlement:
+def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: Sequence[str]) -> Entitlement:
     """A fixed amount (or a floor, D5) paid once or per year of a schedule (D4)."""
     key = rec_key(clause, rec)
     lines = [ctx.recognition_line(rec), *extra]
@@ -202,7 +205,7 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: lis
             if e is None and not ctx.flag("floor_default_is_floor", True):
                 lines.append(f"结论：待录入金额——{y} 年未录入批准金额（不低于 {explain.yuan(amount)}）")
                 return ctx.build(
-                    clause, key, EntitlementStatus.AWAITING_AMOUNT, ctx.header(clause) + lines, (), rec
+                    clause, key, EntitlementStatus.AWAITING_AMOUNT, [*ctx.header(clause), *lines], (), rec
                 )
             if e is None:
                 lines.append(f"{y} 年：未录入批准金额，按下限 {explain.yuan(amount)}计")
@@ -231,6 +234,10 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: lis
     elif not clause.is_floor:
         word = "一次性给予" if clause.form == Form.ONE_TIME else "给予"
         lines.append(f"金额：{word} {explain.yuan(amount)}，{years[0]} 年拨付")
-    instalments, stop_lines = cancel_after(ctx, instalments, ctx.stop_of(rec))
-    lines += stop_lines
-    return ctx.build(clause, key, EntitlementStatus.DUE, ctx.header(clause) + lines, instalments, rec)
+    stop = ctx.stop_of(rec)
+    if stop is not None:
+        instalments, stop_lines = cancel_after(ctx, instalments, stop)
+        lines += stop_lines
+    return ctx.build(
+        clause, key, EntitlementStatus.DUE, [*ctx.prepared.header(clause), *lines], instalments, rec
+    )

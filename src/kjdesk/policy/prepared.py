@@ -10,6 +10,8 @@ changed after loading (``replace`` makes a new one).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from kjdesk.policy import explain
 from kjdesk.policy.model import Clause, Form, Policy
 
@@ -86,6 +88,9 @@ class Prepared:
         self.by_fact = {k: tuple(v) for k, v in by_fact.items()}
         self.by_entered = {k: tuple(v) for k, v in by_entered.items()}
 
+        self._positions: dict[tuple[frozenset[str], ...], tuple[int, ...]] = {}
+        self.computations: list | None = None  # how the engine computes each clause (its own to fill)
+
         # --- explanation lines that depend on the clause alone (keyed by the clause object) ---
         self._headers: dict[int, tuple[str, ...]] = {}
         self._readings: dict[int, tuple[str, ...]] = {}
@@ -93,6 +98,28 @@ class Prepared:
             self._headers[id(clause)] = tuple(explain.clause_header(policy, clause))
             self._readings[id(clause)] = tuple(explain.readings(clause))
         self._labels: dict[str, str] = {}
+        self._percents: dict[int, tuple[Decimal, str]] = {}  # by id() of a rate the policy holds
+
+    def positions(
+        self, types: frozenset[str], indicators: frozenset[str], entered: frozenset[str]
+    ) -> tuple[int, ...]:
+        """The catalog positions of the cash clauses a subject's records, facts and entered
+        amounts can make apply, in catalog order (many subjects share a combination)."""
+        key = (types, indicators, entered)
+        found = self._positions.get(key)
+        if found is None:
+            positions: set[int] = set()
+            for t in types:
+                positions.update(self.by_type.get(t, ()))
+            for f in indicators:
+                positions.update(self.by_fact.get(f, ()))
+            for cid in entered:
+                positions.update(self.by_entered.get(cid, ()))
+            found = tuple(sorted(positions))
+            if len(self._positions) >= 4096:
+                self._positions.clear()
+            self._positions[key] = found
+        return found
 
     def header(self, clause: Clause) -> tuple[str, ...]:
         found = self._headers.get(id(clause))
@@ -107,6 +134,13 @@ class Prepared:
         if found is None:
             found = self._labels[type_id] = explain.type_label(self.policy, type_id)
         return found
+
+    def percent(self, rate: Decimal) -> str:
+        """``explain.percent`` of a rate of one of the policy's clauses, made once."""
+        found = self._percents.get(id(rate))
+        if found is None or found[0] is not rate:
+            found = self._percents[id(rate)] = (rate, explain.percent(rate))
+        return found[1]
 
     def validity_years(self) -> dict[str, int]:
         """The validity of titles without a valid-until date (read when first needed)."""

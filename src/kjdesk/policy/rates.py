@@ -45,12 +45,21 @@ def _bases(ctx: Context, clause: Clause) -> list[tuple[int, str, Decimal, list[F
     if clause.per_item:
         rows = [(y, ref, f.value, [f]) for (y, ref), f in table.items() if f.value is not None]
         return sorted(rows, key=lambda r: (r[0], r[1]))
-    years = sorted({y for (y, _) in table})
+    by_year: dict[int, list[FactRecord]] = {}
+    for (y, _), f in table.items():
+        if f.value is not None:
+            found = by_year.get(y)
+            if found is None:
+                by_year[y] = [f]
+            else:
+                found.append(f)
     out = []
-    for y in years:
-        summed = ctx.fact_sum(clause.base_fact, y)
-        if summed is not None:
-            out.append((y, "", summed[0], summed[1]))
+    for y in sorted(by_year):
+        used = by_year[y]
+        total = Decimal(0)
+        for f in used:
+            total = total + f.value  # as sum(..., Decimal(0)) adds them
+        out.append((y, "", total, used))
     return out
 
 
@@ -72,27 +81,35 @@ def condition_holds(ctx: Context, cond: FactCondition, year: int, item_ref: str)
 
 
 def _tier(ctx: Context, clause: Clause, year: int) -> tuple[RateTier | None, str]:
+    default = None
     for tier in clause.tiers:
         if tier.fact is None:
+            if default is None:
+                default = tier
             continue
         f = ctx.fact(tier.fact, year)
         if f is not None and f.text.strip() == (tier.equals or ""):
             return tier, f"{tier.fact}（{year} 年）：{f.text.strip()}"
-    default = next((t for t in clause.tiers if t.fact is None), None)
     facts = [t.fact for t in clause.tiers if t.fact]
-    recorded = [ctx.fact(n, year) for n in facts]
-    if default is not None and ctx.flag("tier_missing_fact_uses_default", True):
+    if default is not None and ctx.prepared.tier_default:
+        recorded = [ctx.fact(n, year) for n in facts]
         shown = "；".join(f"{f.indicator}：{f.text}" for f in recorded if f) or "未录入"
         return default, f"分档依据（{year} 年）：{shown}，按“{default.label or '其他'}”档计"
     return None, f"缺少 {year} 年的{'、'.join(dict.fromkeys(facts))}"
 
 
-def _cap(raw: Decimal, cap_fen: int | None, already_fen: int, scope: str) -> tuple[int, str]:
-    """Round the raw amount (Decimal 分) once and apply the cap; returns (amount, cap line)."""
+def _cap(
+    raw: Decimal, cap_fen: int | None, already_fen: int, scope: str, rounded: int | None = None
+) -> tuple[int, str]:
+    """Round the raw amount (Decimal 分) once and apply the cap; returns (amount, cap line).
+
+    ``rounded`` is ``round_fen(raw)`` when the caller has it already."""
     if raw <= 0:
         return 0, ""
+    if rounded is None:
+        rounded = round_fen(raw)
     if cap_fen is None:
-        return round_fen(raw), ""
+        return rounded, ""
     room = max(cap_fen - already_fen, 0) if scope in ("per_subject_total", "per_item") else cap_fen
     if raw > room:
         if room < cap_fen:
@@ -101,7 +118,7 @@ def _cap(raw: Decimal, cap_fen: int | None, already_fen: int, scope: str) -> tup
                 f"本次按剩余额度 {explain.yuan(room)} 计"
             )
         return room, explain.cap_line(cap_fen, scope)
-    return round_fen(raw), f"未超过上限 {explain.yuan(cap_fen)}"
+    return rounded, f"未超过上限 {explain.yuan(cap_fen)}"
 
 
 def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
@@ -109,8 +126,15 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         return []
     out: list[Entitlement] = []
     granted: dict[str, int] = {}  # per item (or "" for the subject) for cumulative caps
+    offset = clause.base_year_offset
+    tiered = clause.form == Form.TIERED_RATE
+    scope = clause.cap_scope or "per_year"
+    if scope == "per_item" and clause.repeat == "per_year":
+        scope = "per_year"  # each item's year is its own event (BT-15: per project per year)
+    cumulative = scope in ("per_subject_total", "per_item")
+    header = ctx.prepared.header(clause)
     for fact_year, item, base, used in _bases(ctx, clause):
-        pay_year = fact_year - clause.base_year_offset
+        pay_year = fact_year - offset
         key = year_key(clause, pay_year, item)
         lines = [explain.fact_line(f) for f in used]
         gap = ctx.year_gap(pay_year)
@@ -122,7 +146,7 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
             if not ok:
                 continue  # the other tier of the pair pays this item (BT-15)
             lines.append(text)
-        if clause.form == Form.TIERED_RATE:
+        if tiered:
             tier, text = _tier(ctx, clause, fact_year)
             lines.append(text)
             if tier is None:
@@ -134,19 +158,17 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
                 continue
             rate, label = clause.rate, ""
         raw = base * FEN_PER_YUAN * rate
-        scope = clause.cap_scope or "per_year"
-        if scope == "per_item" and clause.repeat == "per_year":
-            scope = "per_year"  # each item's year is its own event (BT-15: per project per year)
+        rounded = round_fen(raw)
         bucket = item if scope == "per_item" else ""
-        already = granted.get(bucket, 0) if scope in ("per_subject_total", "per_item") else 0
-        amount, cap_text = _cap(raw, clause.cap_fen, already, scope)
+        already = granted.get(bucket, 0) if cumulative else 0
+        amount, cap_text = _cap(raw, clause.cap_fen, already, scope, rounded)
         lines.append(
-            f"计算：{clause.base_fact} {fact_year} 年 {explain.yuan_value(base)} × {explain.percent(rate)}{label}"
-            f"= {explain.yuan(round_fen(raw))}"
+            f"计算：{clause.base_fact} {fact_year} 年 {explain.yuan_value(base)} × {ctx.prepared.percent(rate)}{label}"
+            f"= {explain.yuan(rounded)}"
         )
         if cap_text:
             lines.append(cap_text)
-        if clause.base_year_offset:
+        if offset:
             lines.append(f"以 {fact_year} 年数据核定，{pay_year} 年拨付")
         lines.append(f"应享：{explain.yuan(amount)}")
         granted[bucket] = already + amount
@@ -154,7 +176,7 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         if amount == 0:
             lines.append("结论：不符合条件——核定金额为零" + ("（累计已达上限）" if already else ""))
         instalments = [PlannedInstalment(pay_year, amount)] if amount else []
-        out.append(ctx.build(clause, key, status, ctx.header(clause) + lines, instalments))
+        out.append(ctx.build(clause, key, status, [*header, *lines], instalments))
     return out
 
 

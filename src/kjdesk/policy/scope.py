@@ -197,12 +197,13 @@ class Context:
 
     def stop_of(self, rec: RecognitionRecord | None) -> Stop | None:
         """The earliest of the recognition's revocation / expiry / move and the subject's move."""
-        stops: list[Stop] = []
-        if rec is not None and rec.status != RecognitionStatus.VALID and rec.status_date is not None:
-            stops.append(Stop(rec.status_date, _STOP_LABELS[rec.status]))
-        if self.subject.moved_out is not None:
-            stops.append(Stop(self.subject.moved_out, "主体已迁出本市"))
-        return min(stops, key=lambda s: s.day) if stops else None
+        moved = self.subject.moved_out
+        if rec is None or rec.status == RecognitionStatus.VALID or rec.status_date is None:
+            return None if moved is None else Stop(moved, "主体已迁出本市")
+        own = Stop(rec.status_date, _STOP_LABELS[rec.status])
+        if moved is None or own.day <= moved:
+            return own  # the earlier (the record's own on the same day)
+        return Stop(moved, "主体已迁出本市")
 
     # --- facts and entered amounts ---------------------------------------------------------
 
