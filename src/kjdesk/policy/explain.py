@@ -76,6 +76,8 @@ def type_label(policy: Policy, type_id: str) -> str:
 
 _LEVEL_LABELS = {Level.NATIONAL: "国家级", Level.REGIONAL: "自治区级", Level.CITY: "市级"}
 
+_LEVEL_PREFIXES = {lv: f"{_LEVEL_LABELS.get(lv, '不分级')} " if lv != Level.NONE else "" for lv in Level}
+
 
 def level_label(level: Level) -> str:
     return _LEVEL_LABELS.get(level, "不分级")
@@ -126,11 +128,10 @@ def recognition_text(rec: RecognitionRecord, label: str) -> str:
     stage = f"（{rec.stage}）" if rec.stage else ""
     doc = f"文号 {rec.doc_number}" if rec.doc_number else "文号未录入"
     valid = f"，有效期至 {rec.valid_until.isoformat()}" if rec.valid_until else ""
-    return (
-        f"认定记录：{_LEVEL_LABELS.get(rec.level, '不分级') + ' ' if rec.level != Level.NONE else ''}"
-        f"{label}{stage}，"
-        f"{rec.date.isoformat()}，{doc}{valid}（记录号 {rec.id}）"
-    )
+    level = _LEVEL_PREFIXES.get(rec.level)
+    if level is None:
+        level = _LEVEL_LABELS.get(rec.level, "不分级") + " " if rec.level != Level.NONE else ""
+    return f"认定记录：{level}{label}{stage}，{rec.date.isoformat()}，{doc}{valid}（记录号 {rec.id}）"
 
 
 def fact_line(fact: FactRecord) -> str:
