@@ -217,6 +217,8 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*(?<!/)>(?:(?!<
 
 def _restore_errors(path: Path, sheet: str, rows: list[list[object]]) -> None:
     """calamine reads a formula error (#N/A) as an empty cell; put the error text back (xlsx)."""
+    if not any("" in row or None in row for row in rows):
+        return  # no empty cell, so no error read as one (and the sheet's XML need not be inflated)
     try:
         with zipfile.ZipFile(path) as zf:
             workbook = zf.read("xl/workbook.xml").decode("utf-8")
@@ -234,10 +236,10 @@ def _restore_errors(path: Path, sheet: str, rows: list[list[object]]) -> None:
             if not target:
                 return
             name = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            if not _has_error_cell(zf, name):
+                return
             data = zf.read(name)
     except (KeyError, zipfile.BadZipFile, UnicodeDecodeError):
-        return
-    if b't="e"' not in data:
         return
     for m in _ERROR_CELL.finditer(data):
         col = 0
@@ -246,6 +248,20 @@ def _restore_errors(path: Path, sheet: str, rows: list[list[object]]) -> None:
         r, c = int(m.group(2)) - 1, col - 1
         if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
             rows[r][c] = m.group(3).decode("utf-8", "replace")
+
+
+_ERROR_MARK = b't="e"'
+
+
+def _has_error_cell(zf: zipfile.ZipFile, name: str) -> bool:
+    """Whether the sheet's XML has a cell of type error, read a block at a time."""
+    tail = b""
+    with zf.open(name) as fh:
+        while block := fh.read(1 << 20):
+            if _ERROR_MARK in tail + block[: len(_ERROR_MARK)] or _ERROR_MARK in block:
+                return True
+            tail = block[-len(_ERROR_MARK) :]
+    return False
 
 
 def _decode(raw: bytes) -> str:
