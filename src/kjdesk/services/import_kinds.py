@@ -214,10 +214,14 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
         code = v["credit_code"]
         if not m.same_name(row, code, v.get("subject_name"), "credit_code", "subject_name"):
             return
-        host = m.unit_for(row, "credit_code", create=True)
-        if host is None:
-            return
-        who = m.unit_name(host, row)
+        known = m.registered_unit(code)
+        if known is not None:
+            host, who = known
+        else:
+            host = m.unit_for(row, "credit_code", create=True)
+            if host is None:
+                return
+            who = m.unit_name(host, row)
         subject = host if kind == SubjectKind.UNIT else _platform_subject(m, row, host, code)
     if subject is None:
         return

@@ -205,6 +205,7 @@ class Matcher:
         self.items: list[PlanItem] = []
         self.code_names: dict[str, tuple[int, str]] = {}  # file-level: code → (first row, name)
         self.seen: dict[tuple, tuple[int, dict[str, Any]]] = {}
+        self._registered: dict[str, tuple[tuple[str, Any], str]] = {}
 
     def error(self, row: ParsedRow, key: str, reason: str) -> None:
         self.ctx.error(row.row, key, row.values.get(key, ""), reason)
@@ -273,6 +274,16 @@ class Matcher:
         self.error(row, code_key, f"统一社会信用代码 {code} 的单位未登记；{hint}")
         return None
 
+    def registered_unit(self, code: str) -> tuple[tuple[str, Any], str] | None:
+        """("unit", id) and name of a registered unit (what ``unit_for`` and ``unit_name`` say of it)."""
+        hit = self._registered.get(code)
+        if hit is None:
+            unit = self.reg.units.get(code)
+            if unit is None:
+                return None
+            hit = self._registered[code] = (("unit", unit["id"]), unit["name"])
+        return hit
+
     def unit_name(self, subject: tuple[str, Any], row: ParsedRow) -> str:
         if isinstance(subject[1], str):
             return self.ops.unit_inserts[subject[1][4:]]["name"]
@@ -288,4 +299,5 @@ class Matcher:
 
 
 def level_rank(level: str) -> int:
-    return LEVEL_RANK.get(Level(level), 0)
+    rank = LEVEL_RANK.get(level)  # type: ignore[call-overload]  # a StrEnum member equals its value
+    return rank if rank is not None else LEVEL_RANK.get(Level(level), 0)
