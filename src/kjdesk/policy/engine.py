@@ -8,7 +8,9 @@ Pure functions of plain dataclasses (no Qt, no database, no files):
 Each clause is computed by the module of its form (``forms`` for fixed amounts and
 schedules, ``rates`` for rates and steps, ``entered`` for officer-entered amounts); then
 the exclusion groups of D1 are applied across the clauses (``exclusion``). ``as_of`` (the
-day of the computation, today by default) only bounds open-ended schedules (D4).
+day of the computation, today by default) only bounds open-ended schedules (D4). What
+depends on the policy alone (which clauses a record can touch, the settings, the header and
+reading lines) is prepared once per policy (``prepared``), so a subject costs only its own.
 
 Where each decision of clauses.md Part I lives (every reading is a catalog setting or a
 clause field; the engine holds no city's numbers):
@@ -68,7 +70,7 @@ def _entered(ctx: Context, clause: Clause) -> list[Entitlement]:
 
 
 def _computation(clause: Clause) -> Computation:
-    """The module of the clause's form (D1 comes after, across clauses)."""
+    """How a cash clause is computed: by the module of its form (D1 comes after, across clauses)."""
     if clause.form in (Form.RATE_WITH_CAP, Form.TIERED_RATE):
         return rates.rate_entitlements
     if clause.form == Form.STEP_INCREMENT:
@@ -77,17 +79,6 @@ def _computation(clause: Clause) -> Computation:
     if clause.trigger is not None and clause.trigger.recognition:
         return _fixed if fixed else _entered
     return _nothing if fixed else entered.unattached
-
-
-def _clause_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
-    if not is_cash(clause):
-        return []
-    trigger = clause.trigger.recognition if clause.trigger else None
-    if trigger and trigger not in ctx.types and clause.id not in ctx.entered_clauses:
-        return []  # nothing of the kind on record
-    if not trigger and clause.base_fact not in ctx.indicators and clause.id not in ctx.entered_clauses:
-        return []
-    return _computation(clause)(ctx, clause)
 
 
 def compute_entitlements(
@@ -101,8 +92,8 @@ def compute_entitlements(
         plan = prepared.computations = [_computation(c) for c in policy.clauses]
     out: list[Entitlement] = []
     clauses = policy.clauses
-    # Only the clauses the subject has a record, fact or entered amount for can give anything
-    # (``_clause_entitlements`` would give nothing for the others), in catalog order.
+    # Only the cash clauses the subject has a record, fact or entered amount for can give
+    # anything; they are computed in catalog order, as when every clause is visited.
     for pos in prepared.positions(ctx.types, ctx.indicators, ctx.entered_clauses):
         out.extend(plan[pos](ctx, clauses[pos]))
     return exclusion.apply_groups(ctx, out, prepared.by_id)

@@ -91,7 +91,7 @@ def _assessment_only(clauses: dict[str, Clause], group: str) -> bool:
 def apply_groups(
     ctx: Context, entitlements: list[Entitlement], clauses: dict[str, Clause]
 ) -> list[Entitlement]:
-    if not ctx.flag("exclusion_within_policy", True):
+    if not ctx.prepared.exclusion:  # settings["exclusion_within_policy"]
         return list(entitlements)
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     dates: dict[int, date] = {}

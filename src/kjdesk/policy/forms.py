@@ -76,7 +76,7 @@ def status_support(ctx: Context, clause: Clause) -> bool:
 
 def deciding_date(ctx: Context, clause: Clause, rec: RecognitionRecord) -> date:
     effective = ctx.policy.document.effective
-    if rec.date < effective and clause.id in ctx.prepared.status_support and ctx.valid_on(rec, effective):
+    if rec.date < effective and status_support(ctx, clause) and ctx.valid_on(rec, effective):
         return effective
     return rec.date
 
@@ -205,7 +205,7 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: Seq
             if e is None and not ctx.flag("floor_default_is_floor", True):
                 lines.append(f"结论：待录入金额——{y} 年未录入批准金额（不低于 {explain.yuan(amount)}）")
                 return ctx.build(
-                    clause, key, EntitlementStatus.AWAITING_AMOUNT, [*ctx.header(clause), *lines], (), rec
+                    clause, key, EntitlementStatus.AWAITING_AMOUNT, ctx.header(clause) + lines, (), rec
                 )
             if e is None:
                 lines.append(f"{y} 年：未录入批准金额，按下限 {explain.yuan(amount)}计")

@@ -75,7 +75,9 @@ class Context:
         "_rec_lines",
     )
 
-    def __init__(self, policy: Policy, subject: SubjectFacts, as_of: date, prepared: Prepared | None = None):
+    def __init__(
+        self, policy: Policy, subject: SubjectFacts, as_of: date, prepared: Prepared | None = None
+    ) -> None:
         self.policy = policy
         self.subject = subject
         self.as_of = as_of
