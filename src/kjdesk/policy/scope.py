@@ -9,7 +9,7 @@ always the sum of the instalments that are not cancelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -296,31 +296,6 @@ class Context:
         return self.build(clause, key, status, body, (), rec)
 
 
-# ``Entitlement(...)`` sets each of its 11 fields through object.__setattr__ (it is frozen),
-# a tenth of the engine's time; the engine makes it as pickle and copy do, by filling the
-# new object's __dict__ in field order, while the dataclass is the one this was written for.
-_ENTITLEMENT_FIELDS = (
-    "key",
-    "subject",
-    "clause_id",
-    "status",
-    "total_fen",
-    "instalments",
-    "explanation",
-    "recognition_id",
-    "payment_wording",
-    "winner_clause_id",
-    "deducted_fen",
-)
-_FILL = (
-    tuple(f.name for f in fields(Entitlement)) == _ENTITLEMENT_FIELDS
-    and [f.default for f in fields(Entitlement)][-2:] == [None, 0]
-    and not hasattr(Entitlement, "__post_init__")
-    and not hasattr(Entitlement, "__slots__")
-)
-_new = object.__new__
-
-
 def _entitlement(
     key: str,
     subject: SubjectRef,
@@ -332,34 +307,9 @@ def _entitlement(
     recognition_id: int | None,
     payment_wording: str,
 ) -> Entitlement:
-    """``Entitlement(...)`` with the defaults of the last two fields, equal in every way."""
-    if not _FILL:
-        return Entitlement(
-            key,
-            subject,
-            clause_id,
-            status,
-            total_fen,
-            instalments,
-            explanation,
-            recognition_id,
-            payment_wording,
-        )
-    ent = _new(Entitlement)
-    ent.__dict__.update(
-        key=key,
-        subject=subject,
-        clause_id=clause_id,
-        status=status,
-        total_fen=total_fen,
-        instalments=instalments,
-        explanation=explanation,
-        recognition_id=recognition_id,
-        payment_wording=payment_wording,
-        winner_clause_id=None,
-        deducted_fen=0,
+    return Entitlement(
+        key, subject, clause_id, status, total_fen, instalments, explanation, recognition_id, payment_wording
     )
-    return ent
 
 
 _NO_NAMES: frozenset[str] = frozenset()
