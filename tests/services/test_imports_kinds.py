@@ -273,3 +273,31 @@ def test_wide_facts_roster_one_column_per_indicator(units, tmp_path):
         (2, 2022, "技术合同登记成交额", Decimal("2000000"), "", "元", ""),
         (2, 2023, "企业规模", None, "其他企业", "", ""),
     ]
+
+
+def test_formula_errors_in_title_level_indicator_and_unit_are_row_errors(units, tmp_path):
+    """A VLOOKUP that found nothing leaves #N/A in the cell: each is a row error naming its column."""
+    before = snapshot(units)
+    rows = [
+        ["单位名称", "统一社会信用代码", "认定类型", "级别", "认定日期", "文号"],
+        ["包头市甲稀土有限公司", CODE_A, "#N/A", "国家", "2023-06-01", "国科火字〔2023〕1号"],
+        ["包头市乙机械有限公司", CODE_B, "高新技术企业", "#N/A", "2023-06-01", "国科火字〔2023〕2号"],
+    ]
+    plan = preview(units, xlsx(tmp_path / "recs.xlsx", rows), kind="recognitions")
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [
+        (2, "C 认定类型", "#N/A"),
+        (3, "D 级别", "#N/A"),
+    ]
+    assert all("公式错误值 #N/A" in e.reason for e in plan.errors)
+    rows = [
+        ["主体名称", "统一社会信用代码", "年度", "指标", "数值", "单位"],
+        ["包头市甲稀土有限公司", CODE_A, 2023, "#N/A", "356.78", "万元"],
+        ["包头市乙机械有限公司", CODE_B, 2023, "研发费用加计扣除额", "356.78", "#VALUE!"],
+    ]
+    plan = preview(units, xlsx(tmp_path / "facts.xlsx", rows), kind="facts")
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [
+        (2, "D 指标", "#N/A"),
+        (3, "F 单位", "#VALUE!"),
+    ]
+    assert "公式错误值 #VALUE!" in plan.errors[1].reason
+    assert snapshot(units) == before

@@ -328,7 +328,7 @@ def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: 
             memo[mkey] = hit
     values, error, subject = hit  # type: ignore[misc]
     if error is not None:
-        ctx.error(out.row, "title", error[0], error[1])
+        ctx.error(out.row, *error)
         return None
     out.values.update(values)
     return subject
@@ -339,17 +339,22 @@ _TITLE_MEMO = "\0title"  # not a field key
 
 def _read_title(
     ctx: ParseContext, raw: object, raw_level: object, raw_stage: object, want: SubjectKind | None
-) -> tuple[dict[str, object] | None, tuple[str, str] | None, object]:
-    title = _text(raw)
-    level = _text(raw_level) if not is_blank(raw_level) else ""
-    stage = _text(raw_stage) if not is_blank(raw_stage) else ""
+) -> tuple[dict[str, object] | None, tuple[str, object, str] | None, object]:
+    """(values, None, subject kind) or (None, (column key, cell, reason), None)."""
+    texts: dict[str, str] = {}
+    for key, cell in (("title", raw), ("level", raw_level), ("stage", raw_stage)):
+        try:
+            texts[key] = "" if is_blank(cell) else _text(cell)
+        except CellError as exc:  # a formula error (#N/A …) in one of the three cells
+            return None, (key, cell, str(exc)), None
+    title, level, stage = texts["title"], texts["level"], texts["stage"]
     text = f"{title}（{stage}）" if stage and stage not in title else title
     found = ctx.title(text, level)
     if isinstance(found, str):
-        return None, (title, found), None
+        return None, ("title", title, found), None
     rtype = builtin_titles().types[found.type_id]
     if want is not None and rtype.subject != want:
-        return None, (title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入"), None
+        return None, ("title", title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入"), None
     values = {"type_id": found.type_id, "level": str(found.level.value), "stage": found.stage, "title": title}
     return values, None, rtype.subject
 
@@ -403,7 +408,11 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     raw_ind = cells.get("indicator")
     if is_blank(raw_ind):
         return
-    name = _text(raw_ind).replace(" ", "")
+    try:
+        name = _text(raw_ind).replace(" ", "")
+    except CellError as exc:
+        ctx.error(out.row, "indicator", raw_ind, str(exc))
+        return
     name = FACT_ALIASES.get(name, name)
     if name not in FACT_INDICATORS:
         ctx.error(out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{_nearest_indicator(name)}")
@@ -431,7 +440,11 @@ def _money(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], raw: obj
     unit = ""
     raw_unit = cells.get("unit_label")
     if not is_blank(raw_unit):
-        unit = _text(raw_unit).replace(" ", "")
+        try:
+            unit = _text(raw_unit).replace(" ", "")
+        except CellError as exc:
+            ctx.error(out.row, "unit_label", raw_unit, str(exc))
+            return
         unit = {"万": "万元", "元人民币": "元"}.get(unit, unit)
         if unit not in MONEY_UNITS:
             ctx.error(out.row, "unit_label", raw_unit, "金额单位只能是“万元”或“元”")
