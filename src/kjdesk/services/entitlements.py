@@ -30,6 +30,7 @@ from kjdesk.policy.model import (
 )
 from kjdesk.services import recompute_digest
 from kjdesk.services.app import App
+from kjdesk.services.collector import collector_paused
 from kjdesk.services.entitlement_sync import Sync, load_stored, stored_key, subject_of_key
 from kjdesk.services.progress import NullProgress, Progress
 from kjdesk.services.settings import require_bureau
@@ -223,9 +224,21 @@ def recompute_subjects(
 
     A subject whose records, policy and year are those of its last computation is skipped
     (``recompute_digest``); ``force`` computes every one regardless."""
+    with collector_paused():
+        return _recompute(session, actor, city, subjects, progress or NullProgress(), as_of, force)
+
+
+def _recompute(
+    session: Session,
+    actor: str,
+    city: str,
+    subjects: set[SubjectRef] | None,
+    progress: Progress,
+    as_of: date | None,
+    force: bool,
+) -> RecomputeSummary:
     from kjdesk.policy.engine import compute_entitlements
 
-    progress = progress or NullProgress()
     as_of = as_of or date.today()
     policy = policy_for(session, city)
     session.flush()

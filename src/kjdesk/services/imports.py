@@ -10,10 +10,7 @@ it and recomputes the entitlements of the subjects it touched.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +20,7 @@ from sqlalchemy import func, select
 from kjdesk.io.excel_in import column_letter
 from kjdesk.io.roster_schema import KINDS, missing_columns, wide_fact_columns
 from kjdesk.services.app import App, Changes, ServiceError, require_writable
+from kjdesk.services.collector import collector_paused
 from kjdesk.services.import_kinds import match
 from kjdesk.services.import_layout import RosterLayout, inspect_roster, read_layout, sheet_names
 from kjdesk.services.import_match import ADD, SAME, UPDATE, Ops, PlanItem, Register
@@ -176,25 +174,8 @@ def preview(
 
     ``kind`` is detected from the headers when not given; ``mapping`` (field key → column
     index) replaces the automatic column mapping; ``header_row`` (1-based) the header search."""
-    with _collector_paused():
+    with collector_paused():
         return _dry_run(app, path, kind, sheet, mapping, progress, today, header_row)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a roster is read, checked or written.
-
-    A large roster is hundreds of thousands of lists, dicts and tuples that all live until
-    the step ends; while they are being built the collector walks them again and again
-    (a third of the dry run at 100,000 rows) and frees nothing, for none of them is part
-    of a reference cycle. Reference counting frees everything as before."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _dry_run(
@@ -297,7 +278,7 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
     progress.set_status("正在写入数据库")
     with app.db.session() as s:
         ops, items = plan._ops, plan.items
-        with _collector_paused():
+        with collector_paused():
             if _data_version(s) != plan.data_version:  # the register moved since the dry run: match again
                 ctx = ParseContext(
                     plan._ctx.kind, bureau.city, plan._ctx.headers, plan._ctx.mapping, plan._ctx.today
