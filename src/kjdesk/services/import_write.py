@@ -9,7 +9,6 @@ after of every update); the touched subjects' entitlements are recomputed in one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from kjdesk.policy.model import SubjectKind, SubjectRef
 from kjdesk.services.import_match import Ops
 from kjdesk.store import audit
+from kjdesk.store.bulk import insert_rows
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit, utcnow
 
 SUBJECT_COLUMNS = {"unit": "unit_id", "platform": "platform_id", "person": "person_id"}
@@ -102,77 +102,22 @@ def _bulk_insert(
     before = _max_id(session, model)
     now = utcnow()
     table = model.__table__
-    own = [k for k in rows[0] if k != "subject"] if subjects is not None else list(rows[0])
-    fast = _driver_insert(session, table, own, subjects)
+    own = [k for k in rows[0] if k != "subject"]
+    names = [*own, *(SUBJECT_COLUMNS.values() if subjects is not None else ()), "created_at", "updated_at"]
+    get = itemgetter(*own)
     for start in range(0, len(rows), CHUNK):
         check()
         chunk = rows[start : start + CHUNK]
-        if fast is not None and fast(chunk, now):
+        try:
+            values = [(get(r),) if len(own) == 1 else get(r) for r in chunk]
+        except KeyError:  # rows of different shapes: SQLAlchemy says what is missing, as it always has
+            chunk = [_subject_row(subjects, row) for row in chunk] if subjects is not None else chunk
+            session.execute(insert(table), [{**r, "created_at": now, "updated_at": now} for r in chunk])
             continue
         if subjects is not None:
-            chunk = [_subject_row(subjects, row) for row in chunk]
-        chunk = [{**r, "created_at": now, "updated_at": now} for r in chunk]
-        session.execute(insert(table), chunk)  # Core executemany
+            values = [v + subjects.columns(r["subject"]) for v, r in zip(values, chunk, strict=True)]
+        insert_rows(session, table, names, [(*v, now, now) for v in values])
     return before + 1, _max_id(session, model)
-
-
-def _driver_insert(session: Session, table: Any, own: list[str], subjects: _Resolver | None):  # noqa: ANN202
-    """On SQLite, an insert that hands the driver just what SQLAlchemy's executemany would —
-    the statement SQLAlchemy compiles, each value through the column's own bind processor —
-    without SQLAlchemy's work per row; a date, repeated down a roster, is converted once.
-
-    It takes rows with the keys ``own`` (+ the subject columns, + created_at and updated_at):
-    every column but the id, none left to a default. None where this does not apply (another
-    database, other columns); the returned function answers False for rows of another shape."""
-    conn = session.connection()
-    dialect = conn.dialect
-    names = [*own, *(SUBJECT_COLUMNS.values() if subjects is not None else ()), "created_at", "updated_at"]
-    wanted = {c.key for c in table.columns if not c.primary_key}
-    if dialect.name != "sqlite" or len(names) != len(set(names)) or set(names) != wanted:
-        return None
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    order = compiled.positiontup
-    if not compiled.positional or order is None or sorted(order) != sorted(names):
-        return None
-    sql = str(compiled)
-    where = {name: i for i, name in enumerate(names)}
-    index = [where[name] for name in order]
-    procs = [
-        (i, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for i, name in enumerate(order)
-    ]
-    procs = [(i, p) for i, p in procs if p is not None]
-    get = itemgetter(*own)
-    single = len(own) == 1
-
-    def run(rows: list[dict[str, Any]], now: datetime) -> bool:
-        try:
-            values = [((get(r),) if single else get(r)) for r in rows]
-        except KeyError:
-            return False  # not every row has every key: SQLAlchemy says so, as it always has
-        if subjects is not None:
-            values = [v + subjects.columns(r["subject"]) for v, r in zip(values, rows, strict=True)]
-        columns = list(zip(*values, strict=True))
-        columns += [(now,) * len(rows), (now,) * len(rows)]
-        columns = [columns[i] for i in index]
-        for i, proc in procs:
-            columns[i] = _processed(columns[i], proc)
-        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
-        return True
-
-    return run
-
-
-_DAYS = ({date}, {datetime})
-
-
-def _processed(values: tuple, proc) -> list:  # noqa: ANN001
-    """``proc`` of each value; a column of dates or of times (which repeat) through a table."""
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if kinds in _DAYS:  # equal dates (or times) are the same value
-        table = {v: proc(v) for v in set(values)}
-        return list(map(table.__getitem__, values))
-    return [proc(v) for v in values]
 
 
 def _bulk_update(session: Session, model: type, changes: dict[int, tuple[dict, dict]]) -> None:
