@@ -9,12 +9,10 @@ list, or a tie broken differently, shows up.
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QWidget
 from sqlalchemy import insert
 
 from kjdesk.services.tables import recognition_table
@@ -22,10 +20,9 @@ from kjdesk.store.models import Person, Platform, Recognition, Unit
 from kjdesk.ui.pages.recognitions import RecognitionsPage
 from kjdesk.ui.register_page import FIRST_PAGE
 from kjdesk.ui.table import BATCH
-from kjdesk.ui.workers import Hub, Operations
+from tests.ui.register_pages import FIRST, Gated, open_register_page
 
 N = 3_000
-FIRST = 60
 UNITS = 40
 DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "稀土高新区")
 
@@ -67,33 +64,12 @@ def add_recognitions(app, n: int = N) -> None:
         s.execute(insert(Recognition), recognitions)
 
 
-class GatedRecognitionsPage(RecognitionsPage):
+class GatedRecognitionsPage(Gated, RecognitionsPage):
     """The 认定记录 page with a small first screen, reading the whole set only when let through."""
-
-    first_page = FIRST
-
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        self.gate = threading.Event()
-        self.full_reads = 0
-        super().__init__(*args, **kwargs)
-
-    def fetch(self, progress):  # noqa: ANN001, ANN201
-        assert self.gate.wait(10), "the test never let the rest through"
-        self.full_reads += 1
-        return super().fetch(progress)
 
 
 def make_page(app, qtbot, cls=GatedRecognitionsPage):  # noqa: ANN001, ANN201
-    host = QWidget()
-    host.resize(1200, 700)
-    qtbot.addWidget(host)
-    hub = Hub(host)
-    hub.ops = Operations(hub, host)
-    page = cls(app, hub, host)
-    page.resize(1200, 700)
-    host.show()
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
-    return page
+    return open_register_page(app, qtbot, cls)
 
 
 @pytest.fixture

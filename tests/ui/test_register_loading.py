@@ -8,11 +8,8 @@ selection, the scroll position, a header sort and the detail panel.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QWidget
 from sqlalchemy import insert
 
 from kjdesk.store.models import Person, Platform, Unit
@@ -20,10 +17,9 @@ from kjdesk.ui.pages.people import PeoplePage
 from kjdesk.ui.pages.platforms import PlatformsPage
 from kjdesk.ui.pages.units import UnitsPage
 from kjdesk.ui.table import BATCH
-from kjdesk.ui.workers import Hub, Operations
+from tests.ui.register_pages import FIRST, Gated, open_register_page
 
 N = 3_000
-FIRST = 60
 DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "稀土高新区")
 
 
@@ -41,37 +37,17 @@ def add_units(app, n: int = N) -> None:
         s.execute(insert(Unit), rows)
 
 
-class GatedUnitsPage(UnitsPage):
+class GatedUnitsPage(Gated, UnitsPage):
     """The 单位 page with a small first screen, reading the whole set only when let through."""
-
-    first_page = FIRST
-
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        self.gate = threading.Event()
-        self.full_reads = 0
-        super().__init__(*args, **kwargs)
-
-    def fetch(self, progress):  # noqa: ANN001, ANN201
-        assert self.gate.wait(10), "the test never let the rest through"
-        self.full_reads += 1
-        return super().fetch(progress)
 
 
 @pytest.fixture
 def gated_page(app, qtbot):
     add_units(app)
-    host = QWidget()
-    host.resize(1200, 700)
-    qtbot.addWidget(host)
-    hub = Hub(host)
-    hub.ops = Operations(hub, host)
-    page = GatedUnitsPage(app, hub, host)
-    page.resize(1200, 700)
-    host.show()
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    page = open_register_page(app, qtbot, GatedUnitsPage)
     yield page
     page.gate.set()
-    hub.ops.wait()
+    page.hub.ops.wait()
 
 
 def all_ids(page) -> list[int]:
@@ -180,12 +156,7 @@ def test_a_reload_while_the_rest_is_loading_drops_the_older_answer(gated_page, q
 
 def test_a_small_register_is_read_once(app, qtbot):
     add_units(app, 10)
-    host = QWidget()
-    qtbot.addWidget(host)
-    hub = Hub(host)
-    hub.ops = Operations(hub, host)
-    page = GatedUnitsPage(app, hub, host)
-    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    page = open_register_page(app, qtbot, GatedUnitsPage)
     assert page.complete and page.model.total == 10 and page.full_reads == 0
     assert page.count_label.text() == "共 10 条"
 
@@ -209,14 +180,9 @@ def test_the_first_screen_is_the_start_of_the_whole_set(app, qtbot, page_class):
             ],
         )
     assert page_class.first_page > 0  # the three large registers open with a first screen
-    host = QWidget()
-    qtbot.addWidget(host)
-    hub = Hub(host)
-    hub.ops = Operations(hub, host)
-    page = page_class(app, hub, host)
-    qtbot.waitUntil(lambda: page.complete, timeout=5000)
+    page = open_register_page(app, qtbot, page_class, until="complete")
     whole = page.fetch(None)
     assert len(whole) >= 25
     for limit in (1, 7, 25):
         assert page.fetch_first(None, limit) == whole[:limit]
-    hub.ops.wait()
+    page.hub.ops.wait()
