@@ -59,9 +59,9 @@ def _hte(unit_id: int, day: date = date(2025, 3, 1)) -> RecognitionInput:
 def _instalment_of(app, unit_id: int) -> int:
     with app.db.session() as s:
         return s.scalar(
-            select(Instalment.id).join(Entitlement).where(
-                Entitlement.unit_id == unit_id, Entitlement.clause_id == "BT-06-hte-cert"
-            )
+            select(Instalment.id)
+            .join(Entitlement)
+            .where(Entitlement.unit_id == unit_id, Entitlement.clause_id == "BT-06-hte-cert")
         )
 
 
@@ -206,7 +206,15 @@ def test_a_forced_recompute_changes_nothing_after_what_officers_do(app, flow):
     after = {(r.instalment_id, r.state, r.amount_fen, r.pending_amount_fen) for r in list_entitlements(app)}
     assert after == before
     states = {i: s for i, s, _, _ in after}
-    assert [states[inst[u]] for u in flow[1]] == ["已报批", "已审批", "已审批", "已拨付", "计划", "已取消", "已取消"]
+    assert [states[inst[u]] for u in flow[1]] == [
+        "已报批",
+        "已审批",
+        "已审批",
+        "已拨付",
+        "计划",
+        "已取消",
+        "已取消",
+    ]
 
 
 def test_a_reversed_payment_needs_no_recompute(app, flow):
@@ -224,7 +232,9 @@ def test_skipping_leaves_the_same_rows_as_computing_everything(app):
     ids = [_unit(app, n) for n in range(1, 13)]
     for u in ids:
         add_recognition(app, _hte(u, date(2022 + u % 4, 1 + u % 12, 10)))
-        upsert_fact(app, FactInput(SubjectKind.UNIT, u, 2024, "研发费用加计扣除额", value=Decimal(1_000_000 * u)))
+        upsert_fact(
+            app, FactInput(SubjectKind.UNIT, u, 2024, "研发费用加计扣除额", value=Decimal(1_000_000 * u))
+        )
     recompute_all(app)
     with app.db.session() as s:  # changed behind the services' own recompute
         s.execute(update(Fact).where(Fact.unit_id.in_(ids[::3])).values(value=Decimal(777_777)))
@@ -265,7 +275,9 @@ def test_the_message_says_how_many_were_computed_again(app):
     add_recognition(app, _hte(b))
     recompute_all(app)
     with app.db.session() as s:
-        s.execute(update(Recognition).where(Recognition.unit_id == a).values(doc_number="国科火字〔2025〕9号"))
+        s.execute(
+            update(Recognition).where(Recognition.unit_id == a).values(doc_number="国科火字〔2025〕9号")
+        )
     summary = recompute_all(app)
     assert (summary.subjects, summary.computed) == (2, 1)
     assert recompute_message(summary) == (
@@ -277,26 +289,105 @@ def test_the_message_says_how_many_were_computed_again(app):
     assert "结果沿用" not in recompute_message(forced)
 
 
-def test_facts_built_from_raw_rows_equal_the_typed_reading(app):
-    """The recompute builds the engine's records from the driver's raw rows (read once for the
-    digests too); they must be exactly what the typed ORM reading gives, on every database."""
-    from kjdesk.services import recompute_digest
+def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
+    """The oracle: the engine's records built from ORM objects, one subject at a time."""
+    from kjdesk.policy.model import (
+        EnteredAmount as EnteredRecord,
+    )
+    from kjdesk.policy.model import (
+        FactRecord,
+        Level,
+        RecognitionRecord,
+        RecognitionStatus,
+        SubjectFacts,
+    )
+    from kjdesk.store.models import EnteredAmount, Person, Platform
+
+    column = {
+        SubjectKind.UNIT: "unit_id",
+        SubjectKind.PLATFORM: "platform_id",
+        SubjectKind.PERSON: "person_id",
+    }
+    out = []
+    for ref in sorted(refs, key=lambda r: (r.kind.value, r.id)):
+
+        def mine(model, ref=ref):  # noqa: ANN001, ANN202
+            return list(
+                s.scalars(select(model).where(getattr(model, column[ref.kind]) == ref.id).order_by(model.id))
+            )
+
+        if ref.kind == SubjectKind.UNIT:
+            unit = s.get(Unit, ref.id)
+            if unit is None:
+                continue
+            name, host = unit.name, unit
+        else:
+            owner = s.get(Platform if ref.kind == SubjectKind.PLATFORM else Person, ref.id)
+            name = owner.name if owner else ""
+            host_id = (
+                (owner.host_unit_id if ref.kind == SubjectKind.PLATFORM else owner.employer_unit_id)
+                if owner
+                else None
+            )
+            host = s.get(Unit, host_id) if host_id else None
+        out.append(
+            SubjectFacts(
+                subject=ref,
+                name=name,
+                city=city,
+                registered_from=host.registered_from if host else None,
+                moved_out=host.moved_out if host else None,
+                recognitions=tuple(
+                    RecognitionRecord(
+                        r.id,
+                        ref,
+                        r.type_id,
+                        Level(r.level),
+                        r.date,
+                        r.doc_number,
+                        r.stage,
+                        r.valid_until,
+                        RecognitionStatus(r.status),
+                        r.status_date,
+                        bool(r.evidence),
+                        r.first_year,
+                    )
+                    for r in mine(Recognition)
+                ),
+                facts=tuple(
+                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref)
+                    for f in mine(Fact)
+                ),
+                entered=tuple(
+                    EnteredRecord(
+                        e.id, ref, e.clause_id, e.year, e.amount_fen, e.basis, e.recognition_id, e.item_ref
+                    )
+                    for e in mine(EnteredAmount)
+                ),
+                payee=SubjectRef(SubjectKind.UNIT, host.id) if host else None,
+            )
+        )
+    return out
+
+
+def test_the_records_read_from_raw_rows_equal_an_orm_reading(app):
+    """The engine's records are built from the driver's raw rows (read once, for the digests
+    too); they must be exactly what the ORM gives for the same records, on every database."""
     from kjdesk.services.demo import build_demo
-    from kjdesk.services.entitlements import load_subject_facts
+    from kjdesk.services.subject_inputs import load_subject_facts, read_inputs
 
     build_demo(app, "baotou")
     with app.db.session() as s:
         s.execute(update(Unit).where(Unit.id == 1).values(moved_out=date(2025, 7, 1)))
-        inputs = recompute_digest.read_inputs(s, None, "stamp")
-        typed = load_subject_facts(s, "baotou", None)
-        assert len(typed) > 50
-        assert recompute_digest.subject_facts(inputs, set(inputs.parts), "baotou") == typed
-        some = {f.subject for f in typed[::7]} | {SubjectRef(SubjectKind.UNIT, 10_000)}  # one unknown
-        inputs = recompute_digest.read_inputs(s, some, "stamp")
-        assert recompute_digest.subject_facts(inputs, some, "baotou") == load_subject_facts(s, "baotou", some)
-    kinds = {f.subject.kind for f in typed}
+        everyone = load_subject_facts(s, "baotou", None)
+        assert len(everyone) > 50
+        assert {f.subject for f in everyone} == set(read_inputs(s, None).parts)
+        assert everyone == _orm_reading(s, "baotou", {f.subject for f in everyone})
+        some = {f.subject for f in everyone[::7]} | {SubjectRef(SubjectKind.UNIT, 10_000)}  # one unknown
+        assert load_subject_facts(s, "baotou", some) == _orm_reading(s, "baotou", some)
+    kinds = {f.subject.kind for f in everyone}
     assert kinds == {SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON}
-    assert any(f.facts and any(x.value is not None for x in f.facts) for f in typed)
-    assert any(r.valid_until or r.status_date for f in typed for r in f.recognitions)
-    assert any(f.entered for f in typed)
-    assert any(f.moved_out for f in typed)
+    assert any(f.facts and any(x.value is not None for x in f.facts) for f in everyone)
+    assert any(r.valid_until or r.status_date for f in everyone for r in f.recognitions)
+    assert any(f.entered for f in everyone)
+    assert any(f.moved_out for f in everyone)

@@ -24,8 +24,9 @@ from kjdesk.policy.engine import Availability, ClauseStatus, eligibility
 from kjdesk.policy.model import FORM_LABELS, Clause, Policy, SubjectKind, SubjectRef
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.app import App, ServiceError
-from kjdesk.services.entitlements import load_subject_facts, policy_for
+from kjdesk.services.entitlements import policy_for
 from kjdesk.services.settings import require_bureau
+from kjdesk.services.subject_inputs import load_subject_facts
 from kjdesk.store.models import Unit
 
 

@@ -1,17 +1,18 @@
-"""Which subjects need recomputing: a digest of everything the engine reads about a subject.
+"""What the engine reads about each subject, read once; and its digest, to skip what has not changed.
 
-The engine is a pure function of a subject's records (recognitions, facts, entered amounts,
-its name and its host unit's dates), the policy (with the officer's yearly standards) and the
-year of the computation; writing its result is idempotent (``entitlement_sync``). So when the
-digest of those inputs equals the one recorded at the last computation, computing again
-would change nothing and the subject is skipped.
+The records of a subject are its recognitions, facts and entered amounts, its name, and its
+host unit's name and dates (a platform's 依托单位, a person's employer). ``read_inputs`` reads
+them as the driver gives them (no type conversion), one query per table whatever the number
+of subjects; ``subject_facts`` builds the engine's records from those rows; ``load_subject_facts``
+does both for the services that want the records only (the 可享政策 view).
 
+The engine is a pure function of those records, the policy (with the officer's yearly
+standards) and the year of the computation; writing its result is idempotent
+(``entitlement_sync``). So when the digest of a subject's records equals the one recorded at
+its last computation, computing again would change nothing and the recompute skips it.
 What other services do to instalments (propose, approve, pay, return, cancel with a reason,
 accept a recomputed amount) leaves a state the sync already leaves alone; the tests check
 that a forced recomputation after each of them changes nothing.
-
-The digests are read from the driver's raw values (no type conversion), one query per
-table for all subjects: about the cost of reading the rows at all.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, false, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kjdesk import __version__
@@ -44,6 +45,7 @@ from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recogniti
 ENGINE_REVISION = 1
 COMPLETE = "*"  # the row that marks a full recomputation since the table was created
 _KIND_OF_COLUMN = (SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON)
+_COLUMN_OF_KIND = {SubjectKind.UNIT: "unit_id", SubjectKind.PLATFORM: "platform_id", SubjectKind.PERSON: "person_id"}
 
 _RECOGNITION = (
     Recognition.id, Recognition.unit_id, Recognition.platform_id, Recognition.person_id, Recognition.type_id,
@@ -81,6 +83,15 @@ def stamp(policy: Policy, as_of: date) -> str:
     return f"{__version__}/{ENGINE_REVISION}/{found[1]}/{as_of.year}"
 
 
+def subject_filter(model: type, refs: Iterable[SubjectRef]):  # noqa: ANN201 - SQL expression
+    """``model``'s rows that belong to one of ``refs`` (false for none)."""
+    by_kind: dict[SubjectKind, list[int]] = {}
+    for ref in refs:
+        by_kind.setdefault(ref.kind, []).append(ref.id)
+    clauses = [getattr(model, _COLUMN_OF_KIND[k]).in_(ids) for k, ids in by_kind.items()]
+    return or_(*clauses) if clauses else false()
+
+
 def _raw(session: Session, q: Select) -> list[tuple]:
     """Rows as the driver gives them (no type conversion), so every mode digests the same values."""
     sql = str(q.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
@@ -89,11 +100,9 @@ def _raw(session: Session, q: Select) -> list[tuple]:
 
 def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> list[tuple]:
     """Raw rows of ``columns``, all of them or those of ``refs`` (ids are integers: safe inline)."""
-    from kjdesk.services.entitlements import _or, _subject_filter
-
     q = select(*columns).order_by(columns[0])
     if refs is not None:
-        q = q.where(_or(_subject_filter(columns[0].class_, refs)))
+        q = q.where(subject_filter(columns[0].class_, refs))
     return _raw(session, q)
 
 
@@ -108,8 +117,9 @@ class Inputs:
     digests: dict[SubjectRef, str]
 
 
-def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str) -> Inputs:
-    """The inputs of every subject in ``refs``, or of every subject with records, in one query per table."""
+def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str | None = None) -> Inputs:
+    """The inputs of every subject in ``refs``, or of every subject with records, in one query per
+    table; with ``common`` (``stamp``), each subject's digest too."""
     grouped: dict[tuple, list[list[tuple]]] = {}
     for table, columns in enumerate((_RECOGNITION, _FACT, _ENTERED)):
         for row in _rows(session, columns, refs):
@@ -130,6 +140,8 @@ def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str) -> 
     units, hosts = _names(session, subjects)
     digests: dict[SubjectRef, str] = {}
     for ref, parts in subjects.items():
+        if common is None:
+            break
         if not any(parts):
             digests[ref] = empty_digest(ref, common)
             continue
@@ -156,8 +168,8 @@ def _day(value: object) -> date | None:
 
 
 def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list[SubjectFacts]:
-    """What the engine reads about ``refs``, built from the raw rows: the same records as
-    ``entitlements.load_subject_facts`` (a test holds the two equal), without reading them again."""
+    """The engine's records of ``refs`` built from the raw rows (a test holds them equal to an
+    ORM reading of the same records on SQLite and PostgreSQL)."""
     out: list[SubjectFacts] = []
     for ref in sorted(refs, key=lambda r: (r.kind.value, r.id)):
         if ref.kind == SubjectKind.UNIT and ref.id not in inputs.units:
@@ -187,6 +199,12 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
             payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
         ))
     return out
+
+
+def load_subject_facts(session: Session, city: str, refs: set[SubjectRef] | None) -> list[SubjectFacts]:
+    """What the engine needs about ``refs`` (every subject with records when None), in subject order."""
+    inputs = read_inputs(session, refs)
+    return subject_facts(inputs, set(inputs.parts) if refs is None else refs, city)
 
 
 def empty_digest(ref: SubjectRef, common: str) -> str:
