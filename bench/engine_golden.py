@@ -86,7 +86,7 @@ def _variants(policy):  # noqa: ANN001, ANN202 - Policy
 def _bench_subjects(n_units: int):  # noqa: ANN202
     from bench.bench_engine import build
     from kjdesk.services.app import App
-    from kjdesk.services.entitlements import load_subject_facts
+    from kjdesk.services.subject_inputs import load_subject_facts
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite"
@@ -101,7 +101,8 @@ def _bench_subjects(n_units: int):  # noqa: ANN202
 def _demo(city: str):  # noqa: ANN202
     from kjdesk.services.app import App
     from kjdesk.services.demo import build_demo
-    from kjdesk.services.entitlements import load_subject_facts, policy_for
+    from kjdesk.services.entitlements import policy_for
+    from kjdesk.services.subject_inputs import load_subject_facts
 
     with tempfile.TemporaryDirectory() as tmp:
         app = App.open(Path(tmp) / "demo.sqlite", actor="演示")
