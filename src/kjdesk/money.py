@@ -11,15 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
-_EXACT_WAN = 10**21  # below this, 分 / FEN_PER_WAN fits the 28 digits of a Decimal exactly
-
-
-_ONE = Decimal(1)
 
 
 def round_fen(value: Decimal) -> int:
     """Round a Decimal number of 分 half-up to an integer number of 分."""
-    return int(value.quantize(_ONE, rounding=ROUND_HALF_UP))
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def yuan_to_fen(yuan: Decimal | int | str) -> int:
@@ -40,12 +36,9 @@ def fen_to_wan(fen: int) -> Decimal:
 
 def format_yuan(fen: int, *, unit: bool = False) -> str:
     """``30000000`` → ``300,000.00`` (元, two decimals, thousands separators)."""
-    if fen < 0:
-        yuan, cents = divmod(-fen, FEN_PER_YUAN)
-        text = f"-{yuan:,}.{cents:02d}"
-    else:
-        yuan, cents = divmod(fen, FEN_PER_YUAN)
-        text = f"{yuan:,}.{cents:02d}"
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), FEN_PER_YUAN)
+    text = f"{sign}{yuan:,}.{cents:02d}"
     return f"{text} 元" if unit else text
 
 
@@ -58,12 +51,6 @@ def format_wan(fen: int, *, unit: bool = False, places: int = 4) -> str:
 
 def format_wan_short(fen: int) -> str:
     """``30000000`` → ``30万元``; ``305000`` → ``0.305万元`` (trailing zeros dropped)."""
-    if type(fen) is int and -_EXACT_WAN < fen < _EXACT_WAN:  # the common case, in integers
-        wan, rest = divmod(-fen if fen < 0 else fen, FEN_PER_WAN)
-        sign = "-" if fen < 0 else ""
-        if rest:
-            return f"{sign}{wan}.{f'{rest:06d}'.rstrip('0')}万元"
-        return f"{sign}{wan}万元"
     value = Decimal(fen) / FEN_PER_WAN
     text = format(value.normalize(), "f")
     if "." in text:
