@@ -267,26 +267,24 @@ def reminders(app: App, today: date | None = None) -> Reminders:
             "person": dict(tuple(r) for r in s.execute(select(Person.id, Person.name))),
         }
         expiring = []
-        for r in s.scalars(select(Recognition).where(Recognition.status == "有效")):
-            end = valid_until_of(r.type_id, r.date, r.valid_until)
+        valid = select(
+            Recognition.id, Recognition.type_id, Recognition.date, Recognition.valid_until,
+            Recognition.unit_id, Recognition.platform_id, Recognition.person_id,
+            Recognition.level, Recognition.doc_number,
+        ).where(Recognition.status == "有效")  # fmt: skip
+        for rec_id, type_id, day, until, unit_id, platform_id, person_id, level, doc in s.execute(valid):
+            end = valid_until_of(type_id, day, until)
             if end is None or not today <= end <= today + timedelta(days=EXPIRY_WINDOW_DAYS):
                 continue
-            if r.unit_id is not None:
-                name = names["unit"].get(r.unit_id, "")
-            elif r.platform_id is not None:
-                name = names["platform"].get(r.platform_id, "")
+            if unit_id is not None:
+                name = names["unit"].get(unit_id, "")
+            elif platform_id is not None:
+                name = names["platform"].get(platform_id, "")
             else:
-                name = names["person"].get(r.person_id or 0, "")
+                name = names["person"].get(person_id or 0, "")
             expiring.append(
                 ExpiringRecognition(
-                    r.id,
-                    name,
-                    r.type_id,
-                    type_name(r.type_id),
-                    r.level,
-                    r.doc_number,
-                    end,
-                    (end - today).days,
+                    rec_id, name, type_id, type_name(type_id), level, doc, end, (end - today).days
                 )
             )
         expiring.sort(key=lambda e: e.valid_until)

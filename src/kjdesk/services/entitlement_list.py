@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.services.app import App
-from kjdesk.services.entitlements import STATE_LABELS, subject_ref_of
+from kjdesk.services.entitlements import STATE_LABELS
 from kjdesk.store.models import Entitlement, Instalment, Person, Platform, Unit
 from kjdesk.validation import mask_id_number
 
@@ -38,29 +38,67 @@ class EntitlementLine:
     explanation: str
 
 
-def _subject_info(session: Session, ent: Entitlement, cache: dict) -> tuple[str, str, str, str, str]:
-    """(subject name, unit name, credit code, masked ID, district) of an entitlement's subject."""
-    ref = subject_ref_of(ent)
-    if ref in cache:
-        return cache[ref]
-    if ref.kind == SubjectKind.UNIT:
-        u = session.get(Unit, ref.id)
-        info = (u.name, u.name, u.credit_code, "", u.district)
-    elif ref.kind == SubjectKind.PLATFORM:
-        p = session.get(Platform, ref.id)
-        info = (p.name, p.host.name, p.host.credit_code, "", p.host.district)
-    else:
-        person = session.get(Person, ref.id)
-        emp = person.employer
-        info = (
-            person.name,
-            emp.name if emp else "",
-            emp.credit_code if emp else "",
-            mask_id_number(person.id_number),
-            emp.district if emp else "",
+SubjectInfo = tuple[str, str, str, str, str]
+UNIT, PLATFORM, PERSON = 0, 1, 2
+
+
+# Subjects are read in chunks of ids, well under every database's limit on bound parameters.
+CHUNK = 500
+
+
+def _chunks(ids: set[int]):  # noqa: ANN202 - generator of id lists
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), CHUNK):
+        yield ordered[i : i + CHUNK]
+
+
+def _units(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """(name, credit code, district) of each unit."""
+    out: dict[int, tuple[str, str, str]] = {}
+    for chunk in _chunks(ids):
+        q = select(Unit.id, Unit.name, Unit.credit_code, Unit.district).where(Unit.id.in_(chunk))
+        out.update((uid, (name, code, dist)) for uid, name, code, dist in session.execute(q))
+    return out
+
+
+def _subjects(session: Session, refs: set[tuple[int, int]]) -> dict[tuple[int, int], SubjectInfo]:
+    """(subject name, unit name, credit code, masked ID, district) of each subject, by (kind, id)."""
+    by_kind: dict[int, set[int]] = {UNIT: set(), PLATFORM: set(), PERSON: set()}
+    for kind, sid in refs:
+        by_kind[kind].add(sid)
+    platforms: dict[int, tuple[str, int]] = {}
+    for chunk in _chunks(by_kind[PLATFORM]):
+        q = select(Platform.id, Platform.name, Platform.host_unit_id).where(Platform.id.in_(chunk))
+        platforms.update((pid, (name, host)) for pid, name, host in session.execute(q))
+    people: dict[int, tuple[str, str, int | None]] = {}
+    for chunk in _chunks(by_kind[PERSON]):
+        q = select(Person.id, Person.name, Person.id_number, Person.employer_unit_id).where(
+            Person.id.in_(chunk)
         )
-    cache[ref] = info
-    return info
+        people.update((pid, (name, number, emp)) for pid, name, number, emp in session.execute(q))
+    unit_ids = by_kind[UNIT] | {host for _n, host in platforms.values()}
+    unit_ids |= {emp for _n, _i, emp in people.values() if emp is not None}
+    units = _units(session, unit_ids)
+    out: dict[tuple[int, int], SubjectInfo] = {}
+    for uid in by_kind[UNIT]:
+        name, code, dist = units[uid]
+        out[UNIT, uid] = (name, name, code, "", dist)
+    for pid, (name, host) in platforms.items():
+        host_name, code, dist = units[host]
+        out[PLATFORM, pid] = (name, host_name, code, "", dist)
+    for pid, (name, number, emp) in people.items():
+        emp_name, code, dist = units[emp] if emp is not None else ("", "", "")
+        out[PERSON, pid] = (name, emp_name, code, mask_id_number(number), dist)
+    return out
+
+
+def _ref_key(unit_id: int | None, platform_id: int | None, person_id: int | None) -> tuple[int, int]:
+    if unit_id is not None:
+        return UNIT, unit_id
+    if platform_id is not None:
+        return PLATFORM, platform_id
+    assert person_id is not None
+    return PERSON, person_id
 
 
 def list_entitlements(
@@ -71,69 +109,73 @@ def list_entitlements(
     status: str | None = None,
     unit_id: int | None = None,
 ) -> list[EntitlementLine]:
+    """One line per instalment (one line for an entitlement without any), by entitlement and year.
+
+    Read as plain rows in one joined query (the page shows every line of every year, 80,000
+    and more at a city's scale), with each subject's names read once."""
     from kjdesk.policy.catalog import load_builtin
     from kjdesk.services.settings import require_bureau
 
     policy = load_builtin(require_bureau(app).city)
     clauses = {c.id: c for c in policy.clauses}
-    lines: list[EntitlementLine] = []
-    cache: dict = {}
+    e, i = Entitlement, Instalment
+    q = (
+        select(
+            e.id, e.unit_id, e.platform_id, e.person_id, e.clause_id, e.total_fen, e.status,
+            e.payment_wording, e.explanation,
+            i.id, i.year, i.amount_fen, i.state, i.pending_amount_fen, i.review_note, i.cancelled_reason,
+        )
+        .select_from(e)
+        .outerjoin(i, i.entitlement_id == e.id)
+        .order_by(e.id, i.year, i.id)
+    )  # fmt: skip
+    if clause_id:
+        q = q.where(e.clause_id == clause_id)
+    if status:
+        q = q.where(e.status == status)
+    if unit_id is not None:
+        q = q.where(e.payee_unit_id == unit_id)
+    if year is not None:
+        q = q.where(i.year == year)
     with app.db.session() as s:
-        q = select(Entitlement).options(selectinload(Entitlement.instalments)).order_by(Entitlement.id)
-        if clause_id:
-            q = q.where(Entitlement.clause_id == clause_id)
-        if status:
-            q = q.where(Entitlement.status == status)
-        if unit_id is not None:
-            q = q.where(Entitlement.payee_unit_id == unit_id)
-        for ent in s.scalars(q):
-            name, unit_name, code, masked, dist = _subject_info(s, ent, cache)
-            if district and dist != district:
-                continue
-            clause = clauses.get(ent.clause_id)
-            base = dict(
-                entitlement_id=ent.id,
-                subject_kind=subject_ref_of(ent).kind.value,
+        rows = s.execute(q).all()
+        subjects = _subjects(s, {_ref_key(r[1], r[2], r[3]) for r in rows})
+    kinds = {
+        UNIT: SubjectKind.UNIT.value,
+        PLATFORM: SubjectKind.PLATFORM.value,
+        PERSON: SubjectKind.PERSON.value,
+    }
+    lines: list[EntitlementLine] = []
+    for r in rows:
+        (ent_id, u, pf, pe, cid, total, ent_status, wording, explanation) = r[:9]
+        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[9:]
+        ref = _ref_key(u, pf, pe)
+        name, unit_name, code, masked, dist = subjects[ref]
+        if district and dist != district:
+            continue
+        clause = clauses.get(cid)
+        lines.append(
+            EntitlementLine(
+                entitlement_id=ent_id,
+                instalment_id=inst_id,
+                subject_kind=kinds[ref[0]],
                 subject_name=name,
                 unit_name=unit_name,
                 credit_code=code,
                 person_id_masked=masked,
                 district=dist,
-                clause_id=ent.clause_id,
+                clause_id=cid,
                 clause_title=clause.title if clause else "",
                 article=clause.article if clause else "",
-                total_fen=ent.total_fen,
-                status=ent.status,
-                payment_wording=ent.payment_wording,
-                explanation=ent.explanation,
+                year=inst_year,
+                amount_fen=amount if inst_id is not None else 0,
+                total_fen=total,
+                status=ent_status,
+                state=STATE_LABELS.get(state, state) if inst_id is not None else "",
+                payment_wording=wording,
+                pending_amount_fen=pending,
+                review_note=(review or cancelled) if inst_id is not None else "",
+                explanation=explanation,
             )
-            instalments: list[Instalment] = list(ent.instalments)
-            if not instalments:
-                if year is None:
-                    lines.append(
-                        EntitlementLine(
-                            instalment_id=None,
-                            year=None,
-                            amount_fen=0,
-                            state="",
-                            pending_amount_fen=None,
-                            review_note="",
-                            **base,
-                        )
-                    )
-                continue
-            for inst in instalments:
-                if year is not None and inst.year != year:
-                    continue
-                lines.append(
-                    EntitlementLine(
-                        instalment_id=inst.id,
-                        year=inst.year,
-                        amount_fen=inst.amount_fen,
-                        state=STATE_LABELS.get(inst.state, inst.state),
-                        pending_amount_fen=inst.pending_amount_fen,
-                        review_note=inst.review_note or inst.cancelled_reason,
-                        **base,
-                    )
-                )
+        )
     return lines

@@ -8,10 +8,10 @@ payment wording; ``commitments`` lists what the schedules promise for the next y
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from kjdesk.money import format_yuan
@@ -131,8 +131,8 @@ class _Subjects:
             for r in s.execute(select(Person.id, Person.name, Person.employer_unit_id, Person.id_number))
         }
 
-    def describe(self, e: Entitlement) -> tuple[str, str, str, str]:
-        """(unit name, credit code, 旗县区, subject name) for an entitlement."""
+    def describe(self, e: Entitlement | Row) -> tuple[str, str, str, str]:
+        """(unit name, credit code, 旗县区, subject name) for an entitlement (or a row of its columns)."""
         subject, payee = "", e.payee_unit_id
         code_fallback = ""
         if e.platform_id is not None:
@@ -150,77 +150,90 @@ class _Subjects:
         return uname, code, district, subject
 
 
+def _chunks(ids: set[int], size: int = 500) -> Iterator[list[int]]:
+    """Ids in chunks well under every database's limit on bound parameters."""
+    ordered = sorted(ids)
+    for k in range(0, len(ordered), size):
+        yield ordered[k : k + size]
+
+
 def load_rows(
     s: Session, city: str, years: Iterable[int] | None = None, ids: Iterable[int] | None = None
 ) -> list[PlanRow]:
     """Plan rows for the instalments of ``years`` (or with ``ids``), in 旗县区 / unit / clause order."""
     infos = clause_infos(city)
     subjects = _Subjects(s)
-    q = select(Instalment, Entitlement).join(Entitlement, Instalment.entitlement_id == Entitlement.id)
+    i, e = Instalment, Entitlement
+    q = select(
+        i.id, i.year, i.amount_fen, i.state, i.pending_amount_fen, i.review_note, i.cancelled_reason,
+        i.batch_id, i.approved_by,
+        e.id.label("entitlement_id"), e.status, e.clause_id, e.payment_wording, e.recognition_id,
+        e.unit_id, e.platform_id, e.person_id, e.payee_unit_id,
+    ).join(e, i.entitlement_id == e.id)  # fmt: skip
     if years is not None:
-        q = q.where(Instalment.year.in_(list(years)))
+        q = q.where(i.year.in_(list(years)))
     if ids is not None:
-        q = q.where(Instalment.id.in_(list(ids)))
-    pairs = [tuple(r) for r in s.execute(q)]
+        q = q.where(i.id.in_(list(ids)))
+    found = s.execute(q).all()  # plain rows: an instalment's columns and its entitlement's
     paid = _paid_by_instalment(s)
-    ent_paid: dict[int, int] = defaultdict(int)
-    for inst_id, ent_id in s.execute(select(Instalment.id, Instalment.entitlement_id)):
-        ent_paid[ent_id] += paid.get(inst_id, 0)
-    rec_ids = {e.recognition_id for _, e in pairs if e.recognition_id}
-    recs = (
-        {
-            r.id: (r.doc_number, bool(r.evidence.strip()))
-            for r in s.execute(
-                select(Recognition.id, Recognition.doc_number, Recognition.evidence).where(
-                    Recognition.id.in_(rec_ids)
-                )
-            )
-        }
-        if rec_ids
-        else {}
+    by_entitlement = (
+        select(i.entitlement_id, func.sum(Payment.amount_fen))
+        .join(Payment, Payment.instalment_id == i.id)
+        .group_by(i.entitlement_id)
     )
+    ent_paid = {ent_id: int(v or 0) for ent_id, v in s.execute(by_entitlement)}
+    rec_ids = {f.recognition_id for f in found if f.recognition_id}
+    recs = {
+        r.id: (r.doc_number, bool(r.evidence.strip()))
+        for chunk in _chunks(rec_ids)
+        for r in s.execute(
+            select(Recognition.id, Recognition.doc_number, Recognition.evidence).where(
+                Recognition.id.in_(chunk)
+            )
+        )
+    }
     rows: list[PlanRow] = []
-    for inst, ent in pairs:
-        if ent.status not in OWED_STATUSES and inst.state in ("planned", "cancelled"):
+    for f in found:
+        if f.status not in OWED_STATUSES and f.state in ("planned", "cancelled"):
             continue
-        uname, code, district, subject = subjects.describe(ent)
-        info = infos.get(ent.clause_id)
-        p = paid.get(inst.id, 0)
-        label = STATE_LABELS.get(inst.state, inst.state)
-        if inst.state == "approved" and p > 0:
+        uname, code, district, subject = subjects.describe(f)
+        info = infos.get(f.clause_id)
+        p = paid.get(f.id, 0)
+        label = STATE_LABELS.get(f.state, f.state)
+        if f.state == "approved" and p > 0:
             label = PARTLY_PAID
         notes = []
-        if inst.pending_amount_fen is not None:
-            notes.append(inst.review_note or f"待复核：重算金额 {format_yuan(inst.pending_amount_fen)} 元")
-        if inst.state == "cancelled" and inst.cancelled_reason:
-            notes.append(f"取消原因：{inst.cancelled_reason}")
+        if f.pending_amount_fen is not None:
+            notes.append(f.review_note or f"待复核：重算金额 {format_yuan(f.pending_amount_fen)} 元")
+        if f.state == "cancelled" and f.cancelled_reason:
+            notes.append(f"取消原因：{f.cancelled_reason}")
         if subject and subject != uname:
             notes.insert(0, subject)
-        doc, evidence = recs.get(ent.recognition_id or 0, ("", False))
+        doc, evidence = recs.get(f.recognition_id or 0, ("", False))
         rows.append(
             PlanRow(
-                instalment_id=inst.id,
-                entitlement_id=ent.id,
-                year=inst.year,
+                instalment_id=f.id,
+                entitlement_id=f.entitlement_id,
+                year=f.year,
                 unit_name=uname,
                 credit_code=code,
                 district=district,
                 subject_name=subject,
-                clause_id=ent.clause_id,
+                clause_id=f.clause_id,
                 article=info.article if info else "",
-                clause_title=info.title if info else ent.clause_id,
-                payment_wording=ent.payment_wording or (info.payment_wording if info else ""),
-                amount_fen=inst.amount_fen,
+                clause_title=info.title if info else f.clause_id,
+                payment_wording=f.payment_wording or (info.payment_wording if info else ""),
+                amount_fen=f.amount_fen,
                 paid_fen=p,
-                open_fen=0 if inst.state == "cancelled" else inst.amount_fen - p,
-                entitlement_paid_fen=ent_paid.get(ent.id, 0),
-                state=inst.state,
+                open_fen=0 if f.state == "cancelled" else f.amount_fen - p,
+                entitlement_paid_fen=ent_paid.get(f.entitlement_id, 0),
+                state=f.state,
                 state_label=label,
-                batch_id=inst.batch_id,
-                approved_by=inst.approved_by,
-                pending_amount_fen=inst.pending_amount_fen,
+                batch_id=f.batch_id,
+                approved_by=f.approved_by,
+                pending_amount_fen=f.pending_amount_fen,
                 note="；".join(notes),
-                recognition_id=ent.recognition_id,
+                recognition_id=f.recognition_id,
                 doc_number=doc,
                 has_evidence=evidence,
             )
