@@ -8,7 +8,7 @@ payment wording; ``commitments`` lists what the schedules promise for the next y
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Row, func, select
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App
 from kjdesk.services.settings import require_bureau
-from kjdesk.store.models import Entitlement, Instalment, Payment, Person, Platform, Recognition, Unit
+from kjdesk.services.subject_names import SubjectNames, chunks
+from kjdesk.store.models import Entitlement, Instalment, Payment, Recognition
 from kjdesk.validation import districts_of, mask_id_number
 
 STATE_LABELS = {
@@ -114,47 +115,14 @@ def _paid_by_instalment(s: Session) -> dict[int, int]:
     return {i: int(v or 0) for i, v in s.execute(q)}
 
 
-class _Subjects:
-    """Names, codes and 旗县区 of every unit, platform and person, loaded once per call."""
-
-    def __init__(self, s: Session) -> None:
-        self.units = {
-            r.id: (r.name, r.credit_code, r.district)
-            for r in s.execute(select(Unit.id, Unit.name, Unit.credit_code, Unit.district))
-        }
-        self.platforms = {
-            r.id: (r.name, r.host_unit_id)
-            for r in s.execute(select(Platform.id, Platform.name, Platform.host_unit_id))
-        }
-        self.people = {
-            r.id: (r.name, r.employer_unit_id, r.id_number)
-            for r in s.execute(select(Person.id, Person.name, Person.employer_unit_id, Person.id_number))
-        }
-
-    def describe(self, e: Entitlement | Row) -> tuple[str, str, str, str]:
-        """(unit name, credit code, 旗县区, subject name) for an entitlement (or a row of its columns)."""
-        subject, payee = "", e.payee_unit_id
-        code_fallback = ""
-        if e.platform_id is not None:
-            name, host = self.platforms.get(e.platform_id, ("", None))
-            subject, payee = name, payee or host
-        elif e.person_id is not None:
-            name, employer, id_number = self.people.get(e.person_id, ("", None, ""))
-            subject, payee = name, payee or employer
-            code_fallback = mask_id_number(id_number) if id_number else ""
-        else:
-            payee = payee or e.unit_id
-        if payee is None or payee not in self.units:
-            return subject, code_fallback, "", subject
-        uname, code, district = self.units[payee]
-        return uname, code, district, subject
-
-
-def _chunks(ids: set[int], size: int = 500) -> Iterator[list[int]]:
-    """Ids in chunks well under every database's limit on bound parameters."""
-    ordered = sorted(ids)
-    for k in range(0, len(ordered), size):
-        yield ordered[k : k + size]
+def _describe(names: SubjectNames, row: Row) -> tuple[str, str, str, str]:
+    """(unit name, credit code, 旗县区, subject name) of the unit paid for an instalment's row."""
+    payee, subject = names.payee(row)
+    if payee is None or payee not in names.units:
+        number = names.people.get(row.person_id, ("", None, ""))[2] if row.platform_id is None else ""
+        return subject, mask_id_number(number) if number else "", "", subject
+    uname, code, district = names.units[payee]
+    return uname, code, district, subject
 
 
 def load_rows(
@@ -162,7 +130,6 @@ def load_rows(
 ) -> list[PlanRow]:
     """Plan rows for the instalments of ``years`` (or with ``ids``), in 旗县区 / unit / clause order."""
     infos = clause_infos(city)
-    subjects = _Subjects(s)
     i, e = Instalment, Entitlement
     q = select(
         i.id, i.year, i.amount_fen, i.state, i.pending_amount_fen, i.review_note, i.cancelled_reason,
@@ -175,6 +142,7 @@ def load_rows(
     if ids is not None:
         q = q.where(i.id.in_(list(ids)))
     found = s.execute(q).all()  # plain rows: an instalment's columns and its entitlement's
+    names = SubjectNames.read(s, found)
     paid = _paid_by_instalment(s)
     by_entitlement = (
         select(i.entitlement_id, func.sum(Payment.amount_fen))
@@ -185,7 +153,7 @@ def load_rows(
     rec_ids = {f.recognition_id for f in found if f.recognition_id}
     recs = {
         r.id: (r.doc_number, bool(r.evidence.strip()))
-        for chunk in _chunks(rec_ids)
+        for chunk in chunks(rec_ids)
         for r in s.execute(
             select(Recognition.id, Recognition.doc_number, Recognition.evidence).where(
                 Recognition.id.in_(chunk)
@@ -196,7 +164,7 @@ def load_rows(
     for f in found:
         if f.status not in OWED_STATUSES and f.state in ("planned", "cancelled"):
             continue
-        uname, code, district, subject = subjects.describe(f)
+        uname, code, district, subject = _describe(names, f)
         info = infos.get(f.clause_id)
         p = paid.get(f.id, 0)
         label = STATE_LABELS.get(f.state, f.state)

@@ -1,7 +1,10 @@
-"""The 应享资金 lines and the plan rows are read as plain rows (the page shows 80,000 lines and
-more at a city's scale); here they are held equal to a reading through the ORM objects."""
+"""The 应享资金 lines, the plan rows, the letters and the instalments waiting for a letter are
+read as plain rows (the pages show 80,000 lines and more at a city's scale); here they are held
+equal to a reading through the ORM objects, one object at a time."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -10,9 +13,12 @@ from kjdesk.policy.catalog import load_builtin
 from kjdesk.services.demo import build_demo
 from kjdesk.services.entitlement_list import list_entitlements
 from kjdesk.services.entitlements import STATE_LABELS, recompute_all
+from kjdesk.services.letter_content import payee_of
+from kjdesk.services.letter_rows import letter_row, list_letters
+from kjdesk.services.letters import LETTER_STATES, pending_letters, void_letter
 from kjdesk.services.plan import load_rows
 from kjdesk.services.register import PersonInput, update_person
-from kjdesk.store.models import Entitlement, Instalment, Payment, Person, Platform, Recognition, Unit
+from kjdesk.store.models import Entitlement, Instalment, Letter, Payment, Person, Platform, Recognition, Unit
 from kjdesk.validation import mask_id_number
 
 pytestmark = pytest.mark.slow
@@ -30,6 +36,15 @@ def demo(tmp_path_factory):
         pid, name, number = person.id, person.name, person.id_number
     update_person(app, pid, PersonInput(name=name, id_number=number, employer_unit_id=None))
     recompute_all(app)
+    # a letter voided and issued again, and one voided only (its instalment waits for a letter)
+    issued = list_letters(app)
+    void_letter(app, issued[0].number, "金额有误", reissue=True, issued_on=date(2026, 11, 23))
+    void_letter(app, issued[1].number, "单位名称有误")
+    # a person's instalment approved for a letter addressed to the person (no payee unit)
+    with app.db.session() as s:
+        ent = s.scalars(select(Entitlement).where(Entitlement.person_id == pid)).first()
+        ent.payee_unit_id = None
+        ent.instalments[0].state = "approved"
     yield app
     app.close()
 
@@ -136,3 +151,55 @@ def test_plan_rows_are_what_the_objects_say(demo):
 def load_rows_of(app, years):
     with app.db.session() as s:
         return load_rows(s, "baotou", years)
+
+
+def test_letters_are_what_the_objects_say(demo):
+    rows = list_letters(demo)
+    with demo.db.session() as s:
+        expected = []
+        for letter in s.scalars(select(Letter).order_by(Letter.year, Letter.seq)):
+            ent = s.get(Entitlement, letter.entitlement_id)
+            unit = s.get(Unit, letter.unit_id) if letter.unit_id else None
+            inst = s.get(Instalment, letter.instalment_id) if letter.instalment_id else None
+            replaces = s.get(Letter, letter.replaces_id) if letter.replaces_id else None
+            newer = s.scalars(select(Letter.number).where(Letter.replaces_id == letter.id)).first()
+            expected.append(
+                (letter.id, letter.number, letter.kind, letter.addressee, unit.district if unit else "")
+                + (ent.clause_id, inst.year if inst else letter.year, letter.amount_fen, letter.status)
+                + (letter.void_reason, replaces.number if replaces else "", newer or "", letter.sha256)
+            )
+    assert [
+        (r.id, r.number, r.kind, r.addressee, r.district, r.clause_id, r.budget_year, r.amount_fen, r.status)
+        + (r.void_reason, r.replaces_number, r.replaced_by_number, r.sha256)
+        for r in rows
+    ] == expected
+    assert {r.status for r in rows} == {"有效", "已作废"}
+    assert any(r.replaces_number for r in rows) and any(r.replaced_by_number for r in rows)
+    with demo.db.session() as s:  # one letter alone reads the same as in the list
+        assert [letter_row(s, s.get(Letter, r.id)) for r in rows[:3]] == rows[:3]
+
+
+def test_letters_waiting_are_what_the_objects_say(demo):
+    waiting = pending_letters(demo, None)
+    voided = next(r.instalment_id for r in list_letters(demo) if r.void_reason == "单位名称有误")
+    with demo.db.session() as s:
+        lettered = set(s.scalars(select(Letter.instalment_id).where(Letter.status == "有效")))
+        q = (
+            select(Instalment)
+            .join(Entitlement)
+            .where(Instalment.state.in_(LETTER_STATES), Instalment.amount_fen > 0)
+            .where(Instalment.pending_amount_fen.is_(None))
+            .order_by(Entitlement.clause_id, Instalment.id)
+        )
+        expected = []
+        for inst in s.scalars(q):
+            if inst.id in lettered:
+                continue
+            payee = payee_of(s, inst.entitlement)
+            district = payee.unit.district if payee.unit else ""
+            expected.append((inst.id, inst.entitlement.clause_id, payee.addressee, district, inst.amount_fen))
+    assert [
+        (w.instalment_id, w.clause_id, w.addressee, w.district, w.amount_fen) for w in waiting
+    ] == expected
+    assert any(w.addressee.endswith("同志") and w.district == "" for w in waiting)  # to a person
+    assert any(w.instalment_id == voided for w in waiting)
