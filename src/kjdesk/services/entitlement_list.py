@@ -37,10 +37,7 @@ class EntitlementLine:
     explanation: str
 
 
-def _kind(unit_id: int | None, platform_id: int | None) -> str:
-    if unit_id is not None:
-        return SubjectKind.UNIT.value
-    return SubjectKind.PLATFORM.value if platform_id is not None else SubjectKind.PERSON.value
+UNIT, PLATFORM, PERSON = SubjectKind.UNIT.value, SubjectKind.PLATFORM.value, SubjectKind.PERSON.value
 
 
 def list_entitlements(
@@ -84,8 +81,12 @@ def list_entitlements(
         rows = s.execute(q).all()
         names = SubjectNames.read(s, rows)
     lines: list[EntitlementLine] = []
+    last_id, last_explanation = None, ""
     for r in rows:
         (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation) = r[:10]
+        if ent_id == last_id:  # the lines of one entitlement share one copy of its explanation
+            explanation = last_explanation
+        last_id, last_explanation = ent_id, explanation
         (inst_id, inst_year, amount, state, pending, review, cancelled) = r[10:]
         name, unit_name, code, masked, dist = names.subject(r)
         if district and dist != district:
@@ -95,7 +96,7 @@ def list_entitlements(
             EntitlementLine(
                 entitlement_id=ent_id,
                 instalment_id=inst_id,
-                subject_kind=_kind(u, pf),
+                subject_kind=UNIT if u is not None else PLATFORM if pf is not None else PERSON,
                 subject_name=name,
                 unit_name=unit_name,
                 credit_code=code,
