@@ -7,11 +7,12 @@ same font on 1,000 bare pages of one document. Target: at most 3× the baseline.
 from __future__ import annotations
 
 import io
+import sqlite3
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from bench.common import Result, measure
+from bench.common import Result, measure, reference
 from bench.data import approved_instalments
 
 N_LETTERS = 1_000
@@ -73,9 +74,24 @@ def baseline(texts: list, font: str, *, one_file_each: bool = False) -> int:
     return size
 
 
+def baseline_letters(path: Path) -> int:
+    """sqlite3 reading the letters (without their PDFs) and the instalments they pay."""
+    con = sqlite3.connect(path)
+    rows = con.execute(
+        "SELECT l.id, l.number, l.year, l.seq, l.kind, l.addressee, u.district, e.clause_id, i.year,"
+        " l.amount_fen, l.issued_on, l.issued_by, l.status, l.void_reason, l.sha256, l.instalment_id,"
+        " l.entitlement_id FROM letters l LEFT JOIN units u ON u.id = l.unit_id"
+        " LEFT JOIN entitlements e ON e.id = l.entitlement_id LEFT JOIN instalments i ON i.id = l.instalment_id"
+        " ORDER BY l.year, l.seq"
+    ).fetchall()
+    con.close()
+    return len(rows)
+
+
 def run(n: int = N_LETTERS) -> list[Result]:
     from kjdesk.services.app import App
-    from kjdesk.services.letters import issue_letters
+    from kjdesk.services.letter_rows import list_letters
+    from kjdesk.services.letters import issue_letters, pending_letters
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "letters.sqlite"
@@ -85,6 +101,8 @@ def run(n: int = N_LETTERS) -> list[Result]:
         base = measure(lambda: baseline(texts, font), repeat=3)
         each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=2)
         batch = measure(lambda: issue_letters(app, YEAR, issued_on=DAY))
+        page_base = measure(lambda: baseline_letters(db), repeat=3)
+        page = measure(lambda: (list_letters(app), pending_letters(app, None)), repeat=3)
         app.close()
     issued = len(batch.result.issued)
     assert issued == n, issued
@@ -97,7 +115,13 @@ def run(n: int = N_LETTERS) -> list[Result]:
             batch.seconds / base.seconds,
             3,
             note=f"（参考：reportlab 每份单独一个 PDF 需 {each.seconds:.3f} s，比值 {batch.seconds / each.seconds:.2f}）",
-        )
+        ),
+        reference(
+            f"通知书页：读出 {len(page.result[0]):,} 份通知书与待签发",
+            page.seconds,
+            page_base.seconds,
+            "（基线为 sqlite3 读出同样的通知书行）",
+        ),
     ]
 
 

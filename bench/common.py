@@ -78,18 +78,29 @@ class Result:
     seconds: float
     baseline_seconds: float
     ratio: float
-    limit: float
+    limit: float | None  # None: a reference line, measured and shown but with no target
     peak_mb: float = 0.0
     note: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.ratio <= self.limit
+        return self.limit is None or self.ratio <= self.limit
+
+    @property
+    def verdict(self) -> str:
+        if self.limit is None:
+            return "参考"
+        return "达标" if self.ok else "未达标"
 
     def line(self) -> str:
         mem = f"，峰值内存 {self.peak_mb:.0f} MB" if self.peak_mb else ""
-        verdict = "达标" if self.ok else "未达标"
+        target = "无目标" if self.limit is None else f"目标 ≤ {self.limit:g}"
         return (
             f"{self.name}: {self.seconds:.3f} s，基线 {self.baseline_seconds:.3f} s，"
-            f"比值 {self.ratio:.2f}（目标 ≤ {self.limit:g}）{mem} — {verdict} {self.note}"
+            f"比值 {self.ratio:.2f}（{target}）{mem} — {self.verdict} {self.note}"
         )
+
+
+def reference(name: str, seconds: float, baseline_seconds: float, note: str = "") -> Result:
+    """A line measured for the record (how a page's reading grows with the data), with no target."""
+    return Result(name, "—", seconds, baseline_seconds, seconds / baseline_seconds, None, note=note)

@@ -45,7 +45,7 @@ def table(results: list[tuple[str, Result]]) -> str:
     ]
     for bench, r in results:
         mem = f"{r.peak_mb:.0f}" if r.peak_mb else ""
-        verdict = "达标" if r.ok else "**未达标**"
+        verdict = r.verdict if r.ok else f"**{r.verdict}**"
         lines.append(
             f"| {bench} | {r.name} {r.note} | {r.seconds:.3f} | {r.baseline_seconds:.3f} | "
             f"{r.ratio:.2f} | {r.target} | {mem} | {verdict} |"
