@@ -7,7 +7,6 @@ Target: at most 5× the baseline.
 from __future__ import annotations
 
 import random
-import sqlite3
 import tempfile
 from datetime import date
 from decimal import Decimal
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.common import SEED, Result, measure, reference, unit_rows
+from bench.common import SEED, Result, measure, reference, sqlite_rows, unit_rows
 
 N_UNITS, N_RECS, N_FACTS = 20_000, 60_000, 60_000
 UNIT_TYPES = [
@@ -89,26 +88,18 @@ def build(path: Path, n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int
 
 
 def baseline(path: Path) -> int:
-    con = sqlite3.connect(path)
-    n = 0
-    for table in ("units", "recognitions", "facts"):
-        rows = con.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608 - fixed names
-        n += len(rows)
-    con.close()
-    return n
+    return sqlite_rows(path, *(f"SELECT * FROM {t}" for t in ("units", "recognitions", "facts")))  # noqa: S608
 
 
 def baseline_lines(path: Path) -> int:
     """sqlite3 reading what the 应享资金 page shows: every instalment joined to its entitlement."""
-    con = sqlite3.connect(path)
-    rows = con.execute(
+    return sqlite_rows(
+        path,
         "SELECT e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,"
         " e.status, e.payment_wording, e.explanation, i.id, i.year, i.amount_fen, i.state,"
         " i.pending_amount_fen, i.review_note, i.cancelled_reason"
-        " FROM entitlements e LEFT JOIN instalments i ON i.entitlement_id = e.id ORDER BY e.id, i.year, i.id"
-    ).fetchall()
-    con.close()
-    return len(rows)
+        " FROM entitlements e LEFT JOIN instalments i ON i.entitlement_id = e.id ORDER BY e.id, i.year, i.id",
+    )
 
 
 def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) -> list[Result]:

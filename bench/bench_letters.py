@@ -7,12 +7,11 @@ same font on 1,000 bare pages of one document. Target: at most 3× the baseline.
 from __future__ import annotations
 
 import io
-import sqlite3
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from bench.common import Result, measure, reference
+from bench.common import Result, measure, reference, sqlite_rows
 from bench.data import approved_instalments
 
 N_LETTERS = 1_000
@@ -76,16 +75,14 @@ def baseline(texts: list, font: str, *, one_file_each: bool = False) -> int:
 
 def baseline_letters(path: Path) -> int:
     """sqlite3 reading the letters (without their PDFs) and the instalments they pay."""
-    con = sqlite3.connect(path)
-    rows = con.execute(
+    return sqlite_rows(
+        path,
         "SELECT l.id, l.number, l.year, l.seq, l.kind, l.addressee, u.district, e.clause_id, i.year,"
         " l.amount_fen, l.issued_on, l.issued_by, l.status, l.void_reason, l.sha256, l.instalment_id,"
         " l.entitlement_id FROM letters l LEFT JOIN units u ON u.id = l.unit_id"
         " LEFT JOIN entitlements e ON e.id = l.entitlement_id LEFT JOIN instalments i ON i.id = l.instalment_id"
-        " ORDER BY l.year, l.seq"
-    ).fetchall()
-    con.close()
-    return len(rows)
+        " ORDER BY l.year, l.seq",
+    )
 
 
 def run(n: int = N_LETTERS) -> list[Result]:

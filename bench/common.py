@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gc
 import random
+import sqlite3
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from stdnum.cn import uscc
@@ -50,6 +52,15 @@ def measure(fn: Callable[[], Any], *, memory: bool = False, repeat: int = 1) -> 
             peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
     return Measure(best, peak, result)
+
+
+def sqlite_rows(path: Path, *queries: str) -> int:
+    """A baseline: sqlite3 reading the rows of ``queries`` into Python tuples; how many."""
+    con = sqlite3.connect(path)
+    try:
+        return sum(len(con.execute(q).fetchall()) for q in queries)
+    finally:
+        con.close()
 
 
 def credit_code(rng: random.Random, i: int) -> str:
