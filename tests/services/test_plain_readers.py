@@ -12,11 +12,12 @@ from sqlalchemy import select
 from kjdesk.policy.catalog import load_builtin
 from kjdesk.services.demo import build_demo
 from kjdesk.services.entitlement_list import list_entitlements
-from kjdesk.services.entitlements import STATE_LABELS, recompute_all
+from kjdesk.services.entitlements import STATE_LABELS, recompute_all, subject_ref_of
 from kjdesk.services.letter_content import payee_of
 from kjdesk.services.letter_rows import letter_row, list_letters
 from kjdesk.services.letters import LETTER_STATES, pending_letters, void_letter
 from kjdesk.services.plan import load_rows
+from kjdesk.services.records import describe_subject, list_recognitions
 from kjdesk.services.register import PersonInput, update_person
 from kjdesk.store.models import Entitlement, Instalment, Letter, Payment, Person, Platform, Recognition, Unit
 from kjdesk.validation import mask_id_number
@@ -203,3 +204,13 @@ def test_letters_waiting_are_what_the_objects_say(demo):
     ] == expected
     assert any(w.addressee.endswith("同志") and w.district == "" for w in waiting)  # to a person
     assert any(w.instalment_id == voided for w in waiting)
+
+
+def test_recognitions_name_their_subjects_as_one_at_a_time(demo):
+    rows = list_recognitions(demo)
+    with demo.db.session() as s:
+        expected = [describe_subject(s, subject_ref_of(s.get(Recognition, r.id))) for r in rows]
+    assert [(r.subject_name, r.credit_code, r.district) for r in rows] == expected
+    assert {r.subject_kind for r in rows} == {"unit", "platform", "person"}
+    unit_id = next(r.subject_id for r in rows if r.subject_kind == "unit")
+    assert {r.id for r in list_recognitions(demo, unit_id)} <= {r.id for r in rows}

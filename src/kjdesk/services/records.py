@@ -17,6 +17,7 @@ from kjdesk.policy.model import RecognitionStatus, SubjectKind, SubjectRef
 from kjdesk.services.app import App, ServiceError, ValidationFailed
 from kjdesk.services.entitlements import recompute_subjects, subject_ref_of
 from kjdesk.services.settings import require_bureau
+from kjdesk.services.subject_names import SubjectNames
 from kjdesk.store import audit
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
 from kjdesk.validation import mask_id_number, normalize_text
@@ -126,12 +127,15 @@ def _check_subject(session: Session, kind: SubjectKind, subject_id: int) -> None
         raise ValidationFailed({"subject_id": "请选择认定对象（单位、平台或人员）"})
 
 
-def _recognition_row(session: Session, r: Recognition) -> RecognitionRow:
+def _recognition_row(
+    session: Session, r: Recognition, subject: tuple[str, str, str] | None = None
+) -> RecognitionRow:
+    """The row of a recognition; ``subject`` is its (name, code, 旗县区) when already read."""
     from kjdesk.policy.titles import builtin_titles
 
     kind = builtin_titles().types.get(r.type_id)
     ref = subject_ref_of(r)
-    name, code, district = describe_subject(session, ref)
+    name, code, district = subject or describe_subject(session, ref)
     return RecognitionRow(
         r.id,
         ref.kind.value,
@@ -256,7 +260,13 @@ def list_recognitions(app: App, unit_id: int | None = None) -> list[RecognitionR
                 | Recognition.platform_id.in_(platform_ids)
                 | Recognition.person_id.in_(person_ids)
             )
-        return [_recognition_row(s, r) for r in s.scalars(q)]
+        recs = list(s.scalars(q))
+        names = SubjectNames.read(s, recs)
+        rows = []
+        for r in recs:
+            name, _unit, code, masked, district = names.subject(r)
+            rows.append(_recognition_row(s, r, (name, masked if r.person_id is not None else code, district)))
+        return rows
 
 
 # --- Facts ---------------------------------------------------------------------------------

@@ -33,8 +33,8 @@ class SubjectNames:
 
     @classmethod
     def read(cls, s: Session, rows: Iterable) -> SubjectNames:  # noqa: ANN001 - rows with subject columns
-        """The subjects of ``rows`` (each with ``unit_id``, ``platform_id``, ``person_id`` and
-        ``payee_unit_id``), with the hosts and employers they are paid through."""
+        """The subjects of ``rows`` (each with ``unit_id``, ``platform_id``, ``person_id`` and,
+        for entitlements, ``payee_unit_id``), with the hosts and employers they are paid through."""
         unit_ids: set[int] = set()
         platform_ids: set[int] = set()
         person_ids: set[int] = set()
@@ -45,8 +45,9 @@ class SubjectNames:
                 platform_ids.add(r.platform_id)
             if r.person_id is not None:
                 person_ids.add(r.person_id)
-            if r.payee_unit_id is not None:
-                unit_ids.add(r.payee_unit_id)
+            payee = getattr(r, "payee_unit_id", None)
+            if payee is not None:
+                unit_ids.add(payee)
         names = cls()
         for chunk in chunks(platform_ids):
             q = select(Platform.id, Platform.name, Platform.host_unit_id).where(Platform.id.in_(chunk))
