@@ -112,7 +112,7 @@ def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) ->
         build(path, n_units, n_recs, n_facts)
         base = measure(lambda: baseline(path), repeat=3)
         app = App.open(path, actor="bench")
-        first = measure(lambda: recompute_all(app), memory=False)
+        first = measure(lambda: recompute_all(app))
         again = measure(lambda: recompute_all(app))
         lines_base = measure(lambda: baseline_lines(path), repeat=3)
         lines = measure(lambda: list_entitlements(app), repeat=3)
@@ -126,6 +126,7 @@ def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) ->
                 base.seconds,
                 first.seconds / base.seconds,
                 5,
+                first.peak_mb,
                 note=f"新增 {summary.added} 条",
             ),
             Result(
@@ -135,12 +136,14 @@ def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) ->
                 base.seconds,
                 again.seconds / base.seconds,
                 5,
+                again.peak_mb,
             ),
             reference(
                 f"应享资金页：读出全部 {len(lines.result):,} 行（含单位名称与计算说明）",
                 lines.seconds,
                 lines_base.seconds,
                 "（基线为 sqlite3 读出同样的行）",
+                lines.peak_mb,
             ),
         ]
 

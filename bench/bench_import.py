@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench.common import SEED, Result, unit_rows
+from bench.common import SEED, Result, peak_rss_mb, unit_rows
 
 N_ROWS, N_UNITS = 100_000, 20_000
 MEMORY_MB = 500
@@ -76,19 +75,6 @@ def make_db(path: Path, n_units: int) -> None:
     with app.db.session() as s:
         s.execute(insert(Unit), unit_rows(n_units))
     app.close()
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. ``VmHWM`` belongs to the process image, so it starts
-    afresh at exec; ``ru_maxrss`` would also count the parent's memory at fork (Linux keeps it
-    across exec), which after the engine benchmark is several hundred MB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(mode: str, xlsx: str, db: str) -> None:

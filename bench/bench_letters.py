@@ -111,6 +111,7 @@ def run(n: int = N_LETTERS) -> list[Result]:
             base.seconds,
             batch.seconds / base.seconds,
             3,
+            batch.peak_mb,
             note=f"（参考：reportlab 每份单独一个 PDF 需 {each.seconds:.3f} s，比值 {batch.seconds / each.seconds:.2f}）",
         ),
         reference(
@@ -118,6 +119,7 @@ def run(n: int = N_LETTERS) -> list[Result]:
             page.seconds,
             page_base.seconds,
             "（基线为 sqlite3 读出同样的通知书行）",
+            page.peak_mb,
         ),
     ]
 

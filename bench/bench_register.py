@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from bench.common import SEED, Result, unit_rows
+from bench.common import SEED, Result, peak_rss_mb, reset_peak_rss, unit_rows
 
 N_UNITS = 100_000
 OPEN_MS, KEY_MS = 300, 100
@@ -126,6 +126,7 @@ def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
     from kjdesk.ui.pages.units import UnitsPage
 
     opens, keys, fulls = [], [], []
+    reset_peak_rss()
     for _ in range(3):
         first, full, page, host = open_page(qapp, UnitsPage, app)
         opens.append(first)
@@ -141,20 +142,21 @@ def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
         assert page.filter_box.text() == "包头市测试科技有限公司0012"
         assert 0 < page.model.shown < n
         close_page(qapp, host)
-    return {"first": min(opens), "key": max(keys), "full": min(fulls)}
+    return {"first": min(opens), "key": max(keys), "full": min(fulls), "peak_mb": peak_rss_mb()}
 
 
 def measure_recognitions(qapp, app, n: int) -> dict[str, float]:  # noqa: ANN001
     from kjdesk.ui.pages.recognitions import RecognitionsPage
 
     opens, fulls = [], []
+    reset_peak_rss()
     for _ in range(3):
         first, full, page, host = open_page(qapp, RecognitionsPage, app)
         opens.append(first)
         fulls.append(full)
         assert page.model.total == n, page.model.total
         close_page(qapp, host)
-    return {"rec_first": min(opens), "rec_full": min(fulls)}
+    return {"rec_first": min(opens), "rec_full": min(fulls), "rec_peak_mb": peak_rss_mb()}
 
 
 def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
@@ -189,22 +191,24 @@ def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
             OPEN_MS,
             got["first"],
             f"全部 {n:,} 行 {got['full']:.3f} s 后在后台载入完毕",
+            got["peak_mb"],
         ),
-        _absolute("单位页：即时筛选每次按键（最慢）", KEY_MS, got["key"]),
+        _absolute("单位页：即时筛选每次按键（最慢）", KEY_MS, got["key"], peak_mb=got["peak_mb"]),
         _absolute(
             f"认定记录页：{n_recognitions:,} 条认定记录，首屏显示",
             OPEN_MS,
             got["rec_first"],
             f"全部 {n_recognitions:,} 条 {got['rec_full']:.3f} s 后在后台载入完毕",
+            got["rec_peak_mb"],
         ),
     ]
 
 
-def _absolute(label: str, target_ms: int, seconds: float, more: str = "") -> Result:
+def _absolute(label: str, target_ms: int, seconds: float, more: str = "", peak_mb: float = 0.0) -> Result:
     """A result against an absolute target: the target stands in the baseline column."""
     target = target_ms / 1000
     note = f"（基线为绝对目标 {target_ms} ms{'；' + more if more else ''}）"
-    return Result(label, f"< {target_ms} ms", seconds, target, seconds / target, 1, note=note)
+    return Result(label, f"< {target_ms} ms", seconds, target, seconds / target, 1, peak_mb, note)
 
 
 if __name__ == "__main__":

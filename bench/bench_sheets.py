@@ -55,8 +55,9 @@ def run(n: int = N_ROWS) -> list[Result]:
             base.seconds,
             writer.seconds / base.seconds,
             2,
+            writer.peak_mb,
         ),
-        reference(f"明细表：从数据库到文件 {n:,} 行", full.seconds, base.seconds, "（含读库）"),
+        reference(f"明细表：从数据库到文件 {n:,} 行", full.seconds, base.seconds, "（含读库）", full.peak_mb),
     ]
 
 

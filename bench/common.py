@@ -6,11 +6,15 @@ import gc
 import random
 import sqlite3
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 from stdnum.cn import uscc
 
@@ -32,25 +36,52 @@ DISTRICTS = (
 @dataclass
 class Measure:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # the process's peak resident memory while it ran (0 where it cannot be read)
     result: Any = None
 
 
-def measure(fn: Callable[[], Any], *, memory: bool = False, repeat: int = 1) -> Measure:
-    """Best wall time of ``repeat`` runs; peak Python memory (tracemalloc) of the first when asked."""
+def reset_peak_rss() -> bool:
+    """Start this process's peak resident memory afresh (Linux: ``/proc/self/clear_refs``)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. ``VmHWM`` belongs to the process image (it starts
+    afresh at exec and at ``reset_peak_rss``); ``ru_maxrss`` would also count a parent's memory
+    at fork, and is only the fallback."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    if resource is None:
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_peak_mb(usage) -> float:  # noqa: ANN001 - the rusage of ``os.wait4``
+    """A finished child's peak resident memory (Linux gives ``ru_maxrss`` in KB)."""
+    return usage.ru_maxrss / 1024
+
+
+def measure(fn: Callable[[], Any], *, repeat: int = 1) -> Measure:
+    """Best wall time of ``repeat`` runs, and the highest peak resident memory among them."""
     best = float("inf")
     peak = 0.0
     result = None
-    for i in range(repeat):
+    for _ in range(repeat):
         gc.collect()
-        if memory and i == 0:
-            tracemalloc.start()
+        resettable = reset_peak_rss()
         t0 = time.perf_counter()
         result = fn()
         best = min(best, time.perf_counter() - t0)
-        if memory and i == 0:
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
+        if resettable:
+            peak = max(peak, peak_rss_mb())
     return Measure(best, peak, result)
 
 
@@ -112,6 +143,8 @@ class Result:
         )
 
 
-def reference(name: str, seconds: float, baseline_seconds: float, note: str = "") -> Result:
+def reference(
+    name: str, seconds: float, baseline_seconds: float, note: str = "", peak_mb: float = 0.0
+) -> Result:
     """A line measured for the record (how a page's reading grows with the data), with no target."""
-    return Result(name, "—", seconds, baseline_seconds, seconds / baseline_seconds, None, note=note)
+    return Result(name, "—", seconds, baseline_seconds, seconds / baseline_seconds, None, peak_mb, note)
