@@ -15,6 +15,7 @@ come newest first, joined to their units, so the first screen is a different que
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -102,9 +103,15 @@ def open_page(qapp, page_class, app) -> tuple[float, float, object, object]:  # 
 
 
 def close_page(qapp, host) -> None:  # noqa: ANN001
+    """Close and delete the page (``processEvents`` alone never runs a ``deleteLater``), and
+    collect it (its signal lambdas make cycles), so the next opening starts from nothing."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     host.close()
     host.deleteLater()
     qapp.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 def type_char(qtbot, box, ch: str) -> None:  # noqa: ANN001
@@ -163,28 +170,29 @@ def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
     """``n`` units; as many recognitions unless ``n_recognitions`` says otherwise."""
     n_recognitions = n if n_recognitions is None else n_recognitions
     root = Path(__file__).resolve().parent.parent
+    got: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "register.json"
-        env = {
-            **os.environ,
-            "QT_QPA_PLATFORM": "offscreen",
-            "KJDESK_BENCH_UNITS": str(n),
-            "KJDESK_BENCH_RECOGNITIONS": str(n_recognitions),
-            "KJDESK_BENCH_OUT": str(out),
-        }
-        cmd = [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(root / "bench" / "qt_register.py"),
-            "-q",
-            "-p",
-            "no:cacheprovider",
-        ]
-        done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not out.exists():
-            raise RuntimeError(f"pytest-qt 基准失败：\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
-        got = json.loads(out.read_text(encoding="utf-8"))
+        units_db, recognitions_db = Path(tmp) / "register.sqlite", Path(tmp) / "recognitions.sqlite"
+        build(units_db, n)  # built here, so each page's child holds only what the page reads
+        build_recognitions(recognitions_db, n_recognitions)
+        for test, db, count in (
+            ("test_units_page", units_db, n),
+            ("test_recognitions_page", recognitions_db, n_recognitions),
+        ):
+            out = Path(tmp) / f"{test}.json"
+            env = {
+                **os.environ,
+                "QT_QPA_PLATFORM": "offscreen",
+                "KJDESK_BENCH_DB": str(db),
+                "KJDESK_BENCH_ROWS": str(count),
+                "KJDESK_BENCH_OUT": str(out),
+            }
+            target = f"{root / 'bench' / 'qt_register.py'}::{test}"
+            cmd = [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider"]
+            done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, check=False)
+            if done.returncode != 0 or not out.exists():
+                raise RuntimeError(f"pytest-qt 基准失败：\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+            got.update(json.loads(out.read_text(encoding="utf-8")))
     return [
         _absolute(
             f"单位页：{n:,} 个单位，首屏显示",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import random
 import sqlite3
@@ -41,7 +43,12 @@ class Measure:
 
 
 def reset_peak_rss() -> bool:
-    """Start this process's peak resident memory afresh (Linux: ``/proc/self/clear_refs``)."""
+    """Start this process's peak resident memory afresh (Linux: ``/proc/self/clear_refs``), from
+    what it holds now: garbage collected and freed memory given back to the system first, so
+    what earlier work left in the allocator's free lists is not counted."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # glibc only
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
@@ -64,18 +71,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_peak_mb(usage) -> float:  # noqa: ANN001 - the rusage of ``os.wait4``
-    """A finished child's peak resident memory (Linux gives ``ru_maxrss`` in KB)."""
-    return usage.ru_maxrss / 1024
-
-
 def measure(fn: Callable[[], Any], *, repeat: int = 1) -> Measure:
     """Best wall time of ``repeat`` runs, and the highest peak resident memory among them."""
     best = float("inf")
     peak = 0.0
     result = None
     for _ in range(repeat):
-        gc.collect()
         resettable = reset_peak_rss()
         t0 = time.perf_counter()
         result = fn()
