@@ -179,6 +179,9 @@ def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbo
     page = open_page(make_window(who["jb1"]), qtbot, "overview")
     texts = [page.expiring_list.item(i).text() for i in range(page.expiring_list.count())]
     assert any("青山智造股份有限公司" in t and "高新技术企业" in t for t in texts)
+    n = len(texts)  # the title counts them, and those due within 30 days (this one is due in 40)
+    soon = sum(1 for t in texts if int(t.rsplit("还有 ", 1)[1].split(" 天")[0]) <= 30)
+    assert page.expiring_box.title() == f"90 天内到期的认定（共 {n} 项，其中 30 天内 {soon} 项）"
     per_year = page.chart_per_year
     assert list(per_year) == list(range(THIS_YEAR, THIS_YEAR + 5))
     expected = {y: sum(r.amount_fen for r in year_plan(app, y).rows) for y in per_year}

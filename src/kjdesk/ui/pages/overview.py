@@ -109,8 +109,8 @@ class OverviewPage(QWidget):
         due_buttons.addWidget(calendar_button)
         due_buttons.addWidget(receipt_button)
         due_layout.addLayout(due_buttons)
-        expiring_box = QGroupBox(self.tr("90 天内到期的认定"), self)
-        QVBoxLayout(expiring_box).addWidget(self.expiring_list)
+        self.expiring_box = QGroupBox(self.tr("90 天内到期的认定"), self)
+        QVBoxLayout(self.expiring_box).addWidget(self.expiring_list)
 
         self.chart = QChart()
         self.chart.setTitle(self.tr("今后五年已承诺资金（万元）"))
@@ -132,7 +132,7 @@ class OverviewPage(QWidget):
 
         lists = QHBoxLayout()
         lists.addWidget(due_box, 1)
-        lists.addWidget(expiring_box, 1)
+        lists.addWidget(self.expiring_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(cards)
@@ -222,6 +222,11 @@ class OverviewPage(QWidget):
             self._item(self.expiring_list, text, "#b36b00" if e.days_left <= 30 else "#333333")
         if self.expiring_list.count() == 0:
             self._item(self.expiring_list, self.tr("90 天内没有到期的认定"), "#2e6b3a")
+        title = self.tr("90 天内到期的认定")
+        if rem.expiring:  # a city's 科技型中小企业 can run out by the hundred: say how many
+            soon = sum(1 for e in rem.expiring if e.days_left <= 30)
+            title += self.tr("（共 {n} 项，其中 30 天内 {soon} 项）").format(n=len(rem.expiring), soon=soon)
+        self.expiring_box.setTitle(title)
 
     @staticmethod
     def _item(widget: QListWidget, text: str, color: str, tip: str = "") -> None:
