@@ -128,17 +128,29 @@ def type_char(qtbot, box, ch: str) -> None:  # noqa: ANN001
     QApplication.sendEvent(box, event)
 
 
-def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
-    """Best first screen and full load of three openings; the slowest of every keystroke."""
-    from kjdesk.ui.pages.units import UnitsPage
-
-    opens, keys, fulls = [], [], []
+def open_three(qapp, page_class, app, n: int, use=None) -> dict[str, float]:  # noqa: ANN001
+    """Open the page three times over ``n`` rows (``use(page)`` while each is open): the best
+    first screen and full load, and the process's peak memory over all three."""
+    opens, fulls = [], []
     reset_peak_rss()
     for _ in range(3):
-        first, full, page, host = open_page(qapp, UnitsPage, app)
+        first, full, page, host = open_page(qapp, page_class, app)
         opens.append(first)
         fulls.append(full)
         assert page.model.total == n, page.model.total
+        if use is not None:
+            use(page)
+        close_page(qapp, host)
+    return {"first": min(opens), "full": min(fulls), "peak_mb": peak_rss_mb()}
+
+
+def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
+    """The 单位 page opened three times, with the slowest of every keystroke typed into its filter."""
+    from kjdesk.ui.pages.units import UnitsPage
+
+    keys: list[float] = []
+
+    def type_filter(page) -> None:  # noqa: ANN001
         page.filter_box.setFocus()
         for ch in "包头市测试科技有限公司0012":
             t1 = time.perf_counter()
@@ -148,22 +160,15 @@ def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
             keys.append(time.perf_counter() - t1)
         assert page.filter_box.text() == "包头市测试科技有限公司0012"
         assert 0 < page.model.shown < n
-        close_page(qapp, host)
-    return {"first": min(opens), "key": max(keys), "full": min(fulls), "peak_mb": peak_rss_mb()}
+
+    return {**open_three(qapp, UnitsPage, app, n, type_filter), "key": max(keys)}
 
 
 def measure_recognitions(qapp, app, n: int) -> dict[str, float]:  # noqa: ANN001
     from kjdesk.ui.pages.recognitions import RecognitionsPage
 
-    opens, fulls = [], []
-    reset_peak_rss()
-    for _ in range(3):
-        first, full, page, host = open_page(qapp, RecognitionsPage, app)
-        opens.append(first)
-        fulls.append(full)
-        assert page.model.total == n, page.model.total
-        close_page(qapp, host)
-    return {"rec_first": min(opens), "rec_full": min(fulls), "rec_peak_mb": peak_rss_mb()}
+    got = open_three(qapp, RecognitionsPage, app, n)
+    return {"rec_first": got["first"], "rec_full": got["full"], "rec_peak_mb": got["peak_mb"]}
 
 
 def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
