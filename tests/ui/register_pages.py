@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QWidget
 
 from kjdesk.ui.workers import Hub, Operations
@@ -40,3 +41,16 @@ def open_register_page(app, qtbot, cls, *, until: str = "loaded", size: tuple[in
     host.show()
     qtbot.waitUntil(lambda: getattr(page, until), timeout=5000)
     return page
+
+
+def all_ids(page) -> list[int]:  # noqa: ANN001
+    """The ids of every row the page's model shows, fetching the lazy rest first."""
+    model = page.model
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return [model.row_id(r) for r in range(model.rowCount())]
+
+
+def let_the_rest_in(page, qtbot) -> None:  # noqa: ANN001
+    page.gate.set()
+    qtbot.waitUntil(lambda: page.complete, timeout=10000)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QModelIndex
 from sqlalchemy import insert
 
 from kjdesk.services.tables import recognition_table
@@ -20,7 +19,7 @@ from kjdesk.store.models import Person, Platform, Recognition, Unit
 from kjdesk.ui.pages.recognitions import RecognitionsPage
 from kjdesk.ui.register_page import FIRST_PAGE
 from kjdesk.ui.table import BATCH
-from tests.ui.register_pages import FIRST, Gated, open_register_page
+from tests.ui.register_pages import FIRST, Gated, all_ids, let_the_rest_in, open_register_page
 
 N = 3_000
 UNITS = 40
@@ -79,18 +78,6 @@ def gated_page(app, qtbot):
     yield page
     page.gate.set()
     page.hub.ops.wait()
-
-
-def all_ids(page) -> list[int]:
-    model = page.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    return [model.row_id(r) for r in range(model.rowCount())]
-
-
-def let_the_rest_in(page, qtbot) -> None:
-    page.gate.set()
-    qtbot.waitUntil(lambda: page.complete, timeout=10000)
 
 
 def test_the_page_opens_with_a_first_screen():

@@ -9,7 +9,7 @@ selection, the scroll position, a header sort and the detail panel.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import insert
 
 from kjdesk.store.models import Person, Platform, Unit
@@ -17,7 +17,7 @@ from kjdesk.ui.pages.people import PeoplePage
 from kjdesk.ui.pages.platforms import PlatformsPage
 from kjdesk.ui.pages.units import UnitsPage
 from kjdesk.ui.table import BATCH
-from tests.ui.register_pages import FIRST, Gated, open_register_page
+from tests.ui.register_pages import FIRST, Gated, all_ids, let_the_rest_in, open_register_page
 
 N = 3_000
 DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "稀土高新区")
@@ -48,18 +48,6 @@ def gated_page(app, qtbot):
     yield page
     page.gate.set()
     page.hub.ops.wait()
-
-
-def all_ids(page) -> list[int]:
-    model = page.model
-    while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
-    return [model.row_id(r) for r in range(model.rowCount())]
-
-
-def let_the_rest_in(page, qtbot) -> None:
-    page.gate.set()
-    qtbot.waitUntil(lambda: page.complete, timeout=10000)
 
 
 def test_the_first_screen_shows_before_the_rest_and_says_it_is_still_loading(gated_page, qtbot):
