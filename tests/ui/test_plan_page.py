@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
+from kjdesk.services import deadlines
 from kjdesk.services.plan import year_plan
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.sign_in import FirstAdminDialog, SignInDialog
@@ -182,6 +183,11 @@ def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbo
     n = len(texts)  # the title counts them, and those due within 30 days (this one is due in 40)
     soon = sum(1 for t in texts if int(t.rsplit("还有 ", 1)[1].split(" 天")[0]) <= 30)
     assert page.expiring_box.title() == f"90 天内到期的认定（共 {n} 项，其中 30 天内 {soon} 项）"
+    # the page hands its plan rows to the reminders: the same as the reminders reading their own
+    alone = deadlines.reminders(app)
+    shown = page.data.reminders
+    assert (shown.unapproved_count, shown.unapproved_fen) == (alone.unapproved_count, alone.unapproved_fen)
+    assert shown.unapproved_count > 0
     per_year = page.chart_per_year
     assert list(per_year) == list(range(THIS_YEAR, THIS_YEAR + 5))
     expected = {y: sum(r.amount_fen for r in year_plan(app, y).rows) for y in per_year}

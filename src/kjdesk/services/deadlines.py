@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.officers import require_role
-from kjdesk.services.plan import load_rows
+from kjdesk.services.plan import PlanRow, load_rows
 from kjdesk.services.settings import require_bureau
 from kjdesk.store import audit
 from kjdesk.store.models import CalendarDay, CalendarYear, FundReceipt, Person, Platform, Recognition, Unit
@@ -255,7 +255,8 @@ def valid_until_of(type_id: str, recognised_on: date, valid_until: date | None) 
     return end - timedelta(days=1)
 
 
-def reminders(app: App, today: date | None = None) -> Reminders:
+def reminders(app: App, today: date | None = None, year_rows: list[PlanRow] | None = None) -> Reminders:
+    """What is due or expiring; ``year_rows`` are this year's plan rows when the caller has read them."""
     from kjdesk.policy.titles import type_name
 
     today = today or date.today()
@@ -288,7 +289,8 @@ def reminders(app: App, today: date | None = None) -> Reminders:
                 )
             )
         expiring.sort(key=lambda e: e.valid_until)
-        waiting = [r for r in load_rows(s, city, [today.year]) if r.state in ("planned", "proposed")]
+        rows = year_rows if year_rows is not None else load_rows(s, city, [today.year])
+        waiting = [r for r in rows if r.year == today.year and r.state in ("planned", "proposed")]
         overrides = calendar_overrides(s)
         receipts = [
             _receipt_row(r, overrides, today)

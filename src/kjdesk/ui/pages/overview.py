@@ -159,10 +159,11 @@ class OverviewPage(QWidget):
         day = today or date.today()
 
         def fetch(_p: QtProgress) -> OverviewData:
+            plan = year_plan(app, day.year)  # its rows serve the reminders too: read once
             return OverviewData(
                 day.year,
-                year_plan(app, day.year),
-                deadlines.reminders(app, day),
+                plan,
+                deadlines.reminders(app, day, plan.rows),
                 commitments(app, day.year, YEARS_AHEAD),
                 target_progress(app, day),
             )
