@@ -29,8 +29,8 @@ UNIT_TYPES = [
 
 
 def build(path: Path, n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) -> None:
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import initialize
     from kjdesk.store.models import Fact, Recognition, Unit
 
     app = App.open(path, actor="bench")
@@ -103,9 +103,9 @@ def baseline_lines(path: Path) -> int:
 
 
 def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) -> list[Result]:
-    from kjdesk.services.app import App
-    from kjdesk.services.entitlement_list import list_entitlements
+    from kjdesk.services.core.app import App
     from kjdesk.services.entitlements import recompute_all
+    from kjdesk.services.entitlements.listing import list_entitlements
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite"

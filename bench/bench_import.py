@@ -66,8 +66,8 @@ def make_roster(path: Path, n_rows: int, n_units: int) -> None:
 def make_db(path: Path, n_units: int) -> None:
     from sqlalchemy import insert
 
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import initialize
     from kjdesk.store.models import Unit
 
     app = App.open(path, actor="bench")
@@ -81,7 +81,7 @@ def child(mode: str, xlsx: str, db: str) -> None:
     """Runs in the child process; prints {"seconds", "peak_mb", "note"} as JSON."""
     from python_calamine import CalamineWorkbook
 
-    from kjdesk.services.app import App
+    from kjdesk.services.core.app import App
     from kjdesk.services.imports import commit, preview
 
     t0 = time.perf_counter()  # after the imports: both children pay only their own work

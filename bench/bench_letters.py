@@ -21,7 +21,7 @@ DAY = date(2026, 11, 23)
 
 def letter_texts(app, n: int) -> tuple[list, str]:  # noqa: ANN001
     """The text of each letter the batch will issue (composed before, outside the timing)."""
-    from kjdesk.services import letter_content
+    from kjdesk.services.letters import content as letter_content
     from kjdesk.services.letters import pending_letters, prepare
     from kjdesk.store.models import Instalment
 
@@ -86,9 +86,9 @@ def baseline_letters(path: Path) -> int:
 
 
 def run(n: int = N_LETTERS) -> list[Result]:
-    from kjdesk.services.app import App
-    from kjdesk.services.letter_rows import list_letters
+    from kjdesk.services.core.app import App
     from kjdesk.services.letters import issue_letters, pending_letters
+    from kjdesk.services.letters.rows import list_letters
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "letters.sqlite"

@@ -34,8 +34,8 @@ OPEN_MS, KEY_MS = 300, 100
 
 
 def build(path: Path, n: int) -> None:
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import initialize
     from kjdesk.store.models import Unit
 
     app = App.open(path, actor="bench")
@@ -49,8 +49,8 @@ def build_recognitions(path: Path, n: int) -> None:
     """``n`` 科技型中小企业 recognitions over 16 years, about five for each of ``n // 5`` units."""
     from datetime import date
 
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import initialize
     from kjdesk.store.models import Recognition, Unit
 
     app = App.open(path, actor="bench")
@@ -146,7 +146,7 @@ def open_three(qapp, page_class, app, n: int, use=None) -> dict[str, float]:  # 
 
 def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
     """The 单位 page opened three times, with the slowest of every keystroke typed into its filter."""
-    from kjdesk.ui.pages.units import UnitsPage
+    from kjdesk.ui.pages.register.units import UnitsPage
 
     keys: list[float] = []
 
@@ -165,7 +165,7 @@ def measure_units(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa: ANN001
 
 
 def measure_recognitions(qapp, app, n: int) -> dict[str, float]:  # noqa: ANN001
-    from kjdesk.ui.pages.recognitions import RecognitionsPage
+    from kjdesk.ui.pages.register.recognitions import RecognitionsPage
 
     got = open_three(qapp, RecognitionsPage, app, n)
     return {"rec_first": got["first"], "rec_full": got["full"], "rec_peak_mb": got["peak_mb"]}

@@ -31,8 +31,8 @@ def baseline(values: list[tuple], path: Path) -> None:
 def run(n: int = N_ROWS) -> list[Result]:
     from kjdesk.io.excel_out import write_workbook
     from kjdesk.io.finance_sheets import _disbursement_rows, disbursement_sheet
-    from kjdesk.services.app import App
-    from kjdesk.services.reports import disbursement_lines, write_report
+    from kjdesk.services.core.app import App
+    from kjdesk.services.disbursement.reports import disbursement_lines, write_report
 
     with tempfile.TemporaryDirectory() as tmp:
         db, out = Path(tmp) / "sheets.sqlite", Path(tmp) / "out.xlsx"

@@ -45,7 +45,7 @@ sys.exit(app.exec())
 PASSWORD = "Bench-2026-start"
 APP = f"""
 import atexit, os, sys
-import kjdesk.ui.sign_in as sign_in
+import kjdesk.ui.start.sign_in as sign_in
 
 def peak():  # this process's peak resident memory, for the benchmark to read
     with open("/proc/self/status") as status:
@@ -57,7 +57,7 @@ if os.environ.get("KJDESK_BENCH_PEAK") and os.path.exists("/proc/self/status"):
     atexit.register(peak)
 
 def answer(app, parent=None):  # the officer types the account and password
-    from kjdesk.services import officers
+    from kjdesk.services.core import officers
     return officers.sign_in(app, "bench", "{PASSWORD}")
 
 sign_in.sign_in_at_start = answer
@@ -77,9 +77,9 @@ def timed(cmd: list[str], env: dict[str, str], timeout: float = 60) -> float:
 
 
 def run(repeat: int = 5) -> list[Result]:
-    from kjdesk.services.app import App
-    from kjdesk.services.officers import ensure_first_admin
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.officers import ensure_first_admin
+    from kjdesk.services.core.settings import initialize
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "startup.sqlite"

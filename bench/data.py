@@ -13,8 +13,8 @@ from bench.common import SEED, unit_rows
 
 def approved_instalments(path: Path, n: int, year: int = 2026) -> None:
     """A 包头 database with ``n`` units, each with a 高企 recognition, entitlement and approved instalment."""
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import initialize
     from kjdesk.store.models import Entitlement, Instalment, Recognition, Unit
 
     app = App.open(path, actor="bench")

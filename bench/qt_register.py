@@ -19,7 +19,7 @@ from bench.bench_register import measure_recognitions, measure_units
 
 @pytest.fixture
 def opened():
-    from kjdesk.services.app import App
+    from kjdesk.services.core.app import App
 
     app = App.open(Path(os.environ["KJDESK_BENCH_DB"]), actor="bench")
     yield app, int(os.environ["KJDESK_BENCH_ROWS"])

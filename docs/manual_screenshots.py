@@ -54,13 +54,13 @@ def save_png(pixmap, name: str, out: Path) -> Path:  # noqa: ANN001 - QPixmap
 
 def populate(app):  # noqa: ANN001, ANN201 - App -> dict of signed-in Apps
     """The demo register, then accounts, an approved and paid year, letters and a pending batch."""
-    from kjdesk.services.approval import approve_batch, propose_batch
-    from kjdesk.services.backups import backup
+    from kjdesk.services.disbursement.approval import approve_batch, propose_batch
+    from kjdesk.services.safety.backups import backup
     from kjdesk.services.demo import build_demo
     from kjdesk.services.letters import issue_letters
-    from kjdesk.services.officers import create_officer, ensure_first_admin, has_officers, sign_in
-    from kjdesk.services.payments import record_payment
-    from kjdesk.services.plan import year_plan
+    from kjdesk.services.core.officers import create_officer, ensure_first_admin, has_officers, sign_in
+    from kjdesk.services.disbursement.payments import record_payment
+    from kjdesk.services.disbursement.plan import year_plan
 
     build_demo(app, "baotou")
     if not has_officers(app):  # the demo brings its accounts (管理员 admin, 经办人 jingban, 复核人 fuhe)
@@ -177,10 +177,10 @@ def plan_year(year: int):  # noqa: ANN202
 def main(out: Path = OUT) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import bureau
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import bureau
     from kjdesk.ui.app import make_qapplication
-    from kjdesk.ui.first_run import FirstRunDialog
+    from kjdesk.ui.start.first_run import FirstRunDialog
     from kjdesk.ui.help import about_dialog
     from kjdesk.ui.main_window import MainWindow
 
@@ -216,7 +216,7 @@ def main(out: Path = OUT) -> None:
     written.append(grab_page(qapp, window, "letters", "letters", out, select_first))
     written.append(grab_page(qapp, window, "audit", "audit", out))
 
-    from kjdesk.ui.pages.import_wizard import ImportWizard
+    from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
 
     wizard = ImportWizard(maker, window)
     wizard.show()
@@ -228,7 +228,7 @@ def main(out: Path = OUT) -> None:
     wizard.ops.wait()
     wizard.close()
 
-    from kjdesk.ui.backups_dialog import BackupsDialog
+    from kjdesk.ui.admin.backups import BackupsDialog
 
     backups = BackupsDialog(maker, window.hub, window)
     backups.show()

@@ -43,7 +43,7 @@ def id_number(n: int) -> str:
 
 def fill(app) -> None:  # noqa: ANN001 - App
     from kjdesk.policy.model import SubjectKind
-    from kjdesk.services.records import RecognitionInput, add_recognition
+    from kjdesk.services.register.records import RecognitionInput, add_recognition
     from kjdesk.services.register import (
         PersonInput,
         PlatformInput,
@@ -96,10 +96,10 @@ def settle(qapp, window, seconds: float = 0.6) -> None:  # noqa: ANN001
 def main(out: Path) -> None:
     from PySide6.QtCore import QSettings
 
-    from kjdesk.services.app import App
-    from kjdesk.services.settings import bureau, initialize
+    from kjdesk.services.core.app import App
+    from kjdesk.services.core.settings import bureau, initialize
     from kjdesk.ui.app import make_qapplication
-    from kjdesk.ui.first_run import FirstRunDialog
+    from kjdesk.ui.start.first_run import FirstRunDialog
     from kjdesk.ui.main_window import MainWindow
 
     out.mkdir(parents=True, exist_ok=True)
@@ -143,7 +143,7 @@ def main(out: Path) -> None:
     window.grab().save(str(out / "unit_detail.png"))
     units.add_new()
     settle(qapp, window)
-    from kjdesk.ui.pages.units import UnitForm
+    from kjdesk.ui.pages.register.units import UnitForm
 
     form = units.findChild(UnitForm)
     form.name.setText("示例科技有限公司")
@@ -155,7 +155,7 @@ def main(out: Path) -> None:
     form.reject()
     settle(qapp, window)
 
-    from kjdesk.ui.pages.recognitions import RecognitionForm
+    from kjdesk.ui.pages.register.recognitions import RecognitionForm
 
     records = window.page("recognitions")
     settle(qapp, window)

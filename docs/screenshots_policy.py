@@ -29,7 +29,7 @@ def credit_code(n: int) -> str:
 
 def fill_baotou(app) -> None:  # noqa: ANN001 - App
     from kjdesk.policy.model import SubjectKind
-    from kjdesk.services.records import FactInput, RecognitionInput, add_recognition, upsert_fact
+    from kjdesk.services.register.records import FactInput, RecognitionInput, add_recognition, upsert_fact
     from kjdesk.services.register import PlatformInput, UnitInput, add_platform, add_unit
 
     units = [
@@ -82,7 +82,7 @@ def _dialog(qapp, window, page, cls, out: Path, name: str) -> None:  # noqa: ANN
 
 
 def shoot(qapp, window, out: Path) -> None:  # noqa: ANN001 - QApplication, MainWindow
-    from kjdesk.ui.pages.entitlement_dialogs import StandardDialog
+    from kjdesk.ui.pages.entitlements.dialogs import StandardDialog
 
     page = window.page("entitlements")
     settle(qapp, window)
@@ -121,7 +121,7 @@ def shoot(qapp, window, out: Path) -> None:  # noqa: ANN001 - QApplication, Main
 
 
 def shoot_wuhai(qapp, window, out: Path) -> None:  # noqa: ANN001
-    from kjdesk.ui.pages.entitlement_dialogs import EnterAmountDialog
+    from kjdesk.ui.pages.entitlements.dialogs import EnterAmountDialog
 
     page = window.page("entitlements")
     settle(qapp, window)
@@ -143,10 +143,10 @@ def main(out: Path) -> None:
     from PySide6.QtCore import QSettings
 
     from kjdesk.policy.model import SubjectKind
-    from kjdesk.services.app import App
-    from kjdesk.services.records import RecognitionInput, add_recognition
+    from kjdesk.services.core.app import App
+    from kjdesk.services.register.records import RecognitionInput, add_recognition
     from kjdesk.services.register import UnitInput, add_unit
-    from kjdesk.services.settings import bureau, initialize
+    from kjdesk.services.core.settings import bureau, initialize
     from kjdesk.ui.app import make_qapplication
     from kjdesk.ui.main_window import MainWindow
 

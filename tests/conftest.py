@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
 
-from kjdesk.services.app import App  # noqa: E402
+from kjdesk.services.core.app import App  # noqa: E402
 
 
 def make_credit_code(body: str) -> str:
@@ -90,7 +90,7 @@ def database(engine_name, request, tmp_path):
 @pytest.fixture
 def app(db_path):
     """An App on a new database, initialised for 包头."""
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.settings import initialize
 
     a = App.open(db_path, actor="测试员")
     initialize(a, "baotou")
@@ -100,7 +100,7 @@ def app(db_path):
 
 @pytest.fixture
 def wuhai_app(tmp_path):
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.settings import initialize
 
     a = App.open(tmp_path / "wuhai.sqlite", actor="测试员")
     initialize(a, "wuhai")
@@ -111,7 +111,7 @@ def wuhai_app(tmp_path):
 @pytest.fixture
 def app_on_engine(database):
     """An App initialised for 包头 on the parametrized engine (tests/store and tests/services use it as ``app``)."""
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.settings import initialize
 
     a = App.open(database, actor="测试员")
     initialize(a, "baotou")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kjdesk.services import letter_content
+from kjdesk.services.letters import content as letter_content
 from kjdesk.store.models import Entitlement, Instalment, Platform, Recognition, Unit
 from tests.conftest import make_credit_code
 

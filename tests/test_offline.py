@@ -205,8 +205,8 @@ def settings_in_tmp(tmp_path):
 
 
 def test_every_page_of_the_window_opens_without_the_network(no_network, app, qtbot, settings_in_tmp):
+    from kjdesk.services.core.settings import bureau
     from kjdesk.services.register import UnitInput, add_unit
-    from kjdesk.services.settings import bureau
     from kjdesk.ui.help import about_dialog, open_manual
     from kjdesk.ui.main_window import MainWindow
     from kjdesk.ui.pages import available_pages

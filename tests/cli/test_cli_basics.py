@@ -2,7 +2,7 @@ import json
 
 from kjdesk import __version__
 from kjdesk.cli import main
-from kjdesk.services.app import App
+from kjdesk.services.core.app import App
 from kjdesk.services.register import PersonInput, UnitInput, add_person, add_unit
 from tests.conftest import make_credit_code, make_id_number
 

@@ -3,7 +3,7 @@
 import sqlite3
 
 from kjdesk.cli import main
-from kjdesk.services.startup import open_checked
+from kjdesk.services.safety.startup import open_checked
 from kjdesk.store.backup import backups_dir, list_backup_files
 from tests.rosters import units_rows, xlsx
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     demo_mod = pytest.importorskip("kjdesk.services.demo")
-    from kjdesk.services.app import App
+    from kjdesk.services.core.app import App
 
     path = tmp_path_factory.mktemp("privacy") / "demo.sqlite"
     app = App.open(path, actor="演示")

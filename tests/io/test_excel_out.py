@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from kjdesk.services.approval import approve_batch, propose_batch
-from kjdesk.services.payments import record_payment
-from kjdesk.services.plan import year_plan
-from kjdesk.services.reports import write_report
+from kjdesk.services.disbursement.approval import approve_batch, propose_batch
+from kjdesk.services.disbursement.payments import record_payment
+from kjdesk.services.disbursement.plan import year_plan
+from kjdesk.services.disbursement.reports import write_report
 from kjdesk.store.models import Platform, Recognition
-from tests.services.disbursement_data import add_unit, officers, seed_plan
+from tests.services.disbursement.disbursement_data import add_unit, officers, seed_plan
 
 HEADER_ROW = 3
 

@@ -6,9 +6,9 @@ import pytest
 
 from kjdesk.policy.catalog import load_builtin
 from kjdesk.policy.engine import is_cash
-from kjdesk.services.app import App
+from kjdesk.services.core.app import App
 from kjdesk.services.demo import build_demo, open_demo
-from kjdesk.services.entitlement_list import list_entitlements
+from kjdesk.services.entitlements.listing import list_entitlements
 from kjdesk.services.register import counts
 
 pytestmark = pytest.mark.slow
@@ -57,8 +57,8 @@ def test_demo_shows_upgrade_revocation_and_cap(baotou_demo):
 
 
 def test_demo_has_approvals_payments_and_letters(baotou_demo):
-    from kjdesk.services.letter_rows import list_letters
-    from kjdesk.services.payments import list_payments
+    from kjdesk.services.disbursement.payments import list_payments
+    from kjdesk.services.letters.rows import list_letters
 
     app, summary = baotou_demo
     assert summary.batches == 2

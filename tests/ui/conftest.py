@@ -16,7 +16,7 @@ def _settings_in_tmp(tmp_path):
 @pytest.fixture
 def make_window(app, qtbot):
     """Opens the main window on ``app`` (call it after the test has written its data)."""
-    from kjdesk.services.settings import bureau
+    from kjdesk.services.core.settings import bureau
     from kjdesk.ui.main_window import MainWindow
 
     windows = []

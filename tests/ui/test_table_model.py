@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from kjdesk.ui.pages.units import UnitsPage
+from kjdesk.ui.pages.register.units import UnitsPage
 from kjdesk.ui.table import BATCH, RowTableModel
 
 DISTRICTS = ("昆都仑区", "青山区", "东河区", "九原区", "稀土高新区")
@@ -112,7 +112,7 @@ def test_a_filter_index_that_does_not_match_the_rows_is_refused(qtbot):
 
 
 def test_recognition_titles_name_the_level_once():
-    from kjdesk.services.tables import recognition_title
+    from kjdesk.services.register.tables import recognition_title
 
     assert recognition_title("高新技术企业", "国家", "") == "国家高新技术企业"
     assert recognition_title("国家科学技术奖", "国家", "") == "国家科学技术奖"

@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from kjdesk.policy.model import SubjectKind
-from kjdesk.services.app import App
-from kjdesk.services.records import RecognitionInput, add_recognition
+from kjdesk.services.core.app import App
+from kjdesk.services.core.settings import bureau
 from kjdesk.services.register import PersonInput, PlatformInput, UnitInput, add_person, add_platform, add_unit
-from kjdesk.services.settings import bureau
-from kjdesk.ui.first_run import FirstRunDialog
+from kjdesk.services.register.records import RecognitionInput, add_recognition
 from kjdesk.ui.pages import PAGES, Page, available_pages
-from kjdesk.ui.register_page import RegisterPage
+from kjdesk.ui.pages.register.base import RegisterPage
+from kjdesk.ui.start.first_run import FirstRunDialog
 from tests.conftest import make_credit_code, make_id_number
 from tests.ui.conftest import open_page, type_text
 
@@ -103,10 +104,13 @@ def test_unit_detail_lists_platforms_people_and_recognitions(app, make_window, q
     assert detail.models["people"].index(0, 1).data().count("*") == 8
 
 
-def test_a_page_whose_module_is_missing_is_not_shown(monkeypatch):
+def test_a_page_whose_module_is_missing_is_not_hidden(monkeypatch, app):
+    """A broken entry of the page table shows in the list and fails loudly when opened."""
     extra = Page("later", "以后的页面", "overview", "kjdesk.ui.pages.not_written_yet:LaterPage")
     monkeypatch.setattr("kjdesk.ui.pages.PAGES", [*PAGES, extra])
-    assert "later" not in [p.key for p in available_pages()]
+    assert "later" in [p.key for p in available_pages()]
+    with pytest.raises(ModuleNotFoundError):
+        extra.create(app, None)
 
 
 def test_smoke_test_flag_opens_every_page_and_exits_0(app, db_path, qtbot, capsys):
@@ -140,7 +144,7 @@ def test_newer_schema_is_refused_with_a_chinese_message(db_path, qtbot, monkeypa
 
 
 def test_a_database_another_officer_edits_opens_read_only_on_request(app, db_path, qtbot, monkeypatch):
-    from kjdesk.services.startup import open_checked
+    from kjdesk.services.safety.startup import open_checked
     from kjdesk.ui.app import open_database
     from kjdesk.ui.main_window import MainWindow
 
@@ -175,7 +179,7 @@ def test_a_database_another_officer_edits_opens_read_only_on_request(app, db_pat
 
 
 def test_ctrl_i_opens_the_import_wizard_and_its_end_refreshes_the_pages(app, make_window, qtbot):
-    from kjdesk.ui.pages.import_wizard import ImportWizard
+    from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
 
     window = make_window()
     page = open_page(window, qtbot, "units")
@@ -220,7 +224,7 @@ def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, ca
 
 
 def test_a_hidden_page_reloads_when_shown_again(app, make_window, qtbot):
-    from kjdesk.services.app import Changes
+    from kjdesk.services.core.app import Changes
 
     fill_register(app)
     window = make_window()

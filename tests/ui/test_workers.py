@@ -7,8 +7,8 @@ import time
 
 from PySide6.QtWidgets import QWidget
 
-from kjdesk.services.app import Changes, ServiceError
-from kjdesk.services.progress import Cancelled
+from kjdesk.services.core.app import Changes, ServiceError
+from kjdesk.services.core.progress import Cancelled
 from kjdesk.ui.workers import Hub, Operations, error_text
 
 

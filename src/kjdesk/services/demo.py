@@ -19,8 +19,8 @@ from pathlib import Path
 from stdnum.cn import ric, uscc
 
 from kjdesk.policy.model import Clause, Form, Level, SubjectKind, SubjectRef
-from kjdesk.services.app import App
-from kjdesk.services.progress import NullProgress, Progress
+from kjdesk.services.core.app import App
+from kjdesk.services.core.progress import NullProgress, Progress
 
 DEMO_SEED = 2021_0814
 DEMO_FILE = "kjdesk-demo.sqlite"
@@ -127,7 +127,7 @@ def demo_db_path(data_dir: Path) -> Path:
 
 def open_demo(data_dir: Path, city: str = "baotou", progress: Progress | None = None) -> App:
     """The demo database beside (never instead of) the officer's own; built on first use."""
-    from kjdesk.services.settings import bureau
+    from kjdesk.services.core.settings import bureau
 
     path = demo_db_path(data_dir)
     app = App.open(path, actor="演示用户")
@@ -239,7 +239,7 @@ class _Builder:
         status: str = "有效",
         status_date: date | None = None,
     ) -> int:
-        from kjdesk.services.records import RecognitionInput, add_recognition
+        from kjdesk.services.register.records import RecognitionInput, add_recognition
 
         issuer = {
             "国家": "国科发",
@@ -274,7 +274,7 @@ class _Builder:
         text: str = "",
         item_ref: str = "",
     ) -> None:
-        from kjdesk.services.records import FactInput, upsert_fact
+        from kjdesk.services.register.records import FactInput, upsert_fact
 
         upsert_fact(
             self.app,
@@ -293,7 +293,7 @@ class _Builder:
         item_ref: str = "",
         recognition_id: int | None = None,
     ) -> None:
-        from kjdesk.services.entered import EnteredInput, enter_amount
+        from kjdesk.services.entitlements.entered import EnteredInput, enter_amount
 
         basis = f"{self.city_name}科技局党组会议纪要〔{year}〕{self.rng.randint(3, 30)}号"
         enter_amount(
@@ -314,7 +314,7 @@ def build_demo(app: App, city: str, progress: Progress | None = None, seed: int 
     """Fill a new, empty database with the demo bureau of ``city``."""
     from kjdesk.policy.catalog import load_builtin
     from kjdesk.policy.engine import is_cash
-    from kjdesk.services.settings import initialize
+    from kjdesk.services.core.settings import initialize
 
     progress = progress or NullProgress()
     initialize(app, city, f"{'包头' if city == 'baotou' else '乌海'}市科学技术局（演示）")
@@ -521,7 +521,7 @@ def _scenarios(ctx: _Ctx) -> None:
     b = ctx.b
     if b.city != "baotou":
         # 乌海's 给予一定支持 has no amount: the bureau sets a yearly standard that pre-fills (D8).
-        from kjdesk.services.entered import set_standard
+        from kjdesk.services.entitlements.entered import set_standard
 
         for clause_id, wan in (("WH-11-hte", 10), ("WH-11-tsme", 5), ("WH-11-gazelle", 20)):
             for year in (2022, 2023, 2024, 2025):
@@ -548,11 +548,11 @@ def _scenarios(ctx: _Ctx) -> None:
 def _money_flow(app: App, summary: DemoSummary) -> None:
     """Two officers: 经办人 proposes the earlier years, 复核人 approves; finance paid 2022 and
     part of 2023; the 2022 高企 letters are issued (when a Chinese font is on the machine)."""
-    from kjdesk.services.app import ServiceError
-    from kjdesk.services.approval import approve_batch, propose_batch
-    from kjdesk.services.officers import create_officer, ensure_first_admin, sign_in
-    from kjdesk.services.payments import record_payment
-    from kjdesk.services.plan import year_plan
+    from kjdesk.services.core.app import ServiceError
+    from kjdesk.services.core.officers import create_officer, ensure_first_admin, sign_in
+    from kjdesk.services.disbursement.approval import approve_batch, propose_batch
+    from kjdesk.services.disbursement.payments import record_payment
+    from kjdesk.services.disbursement.plan import year_plan
 
     ensure_first_admin(app, "admin", DEMO_PASSWORD, "演示管理员")
     admin = sign_in(app, "admin", DEMO_PASSWORD)
@@ -588,6 +588,6 @@ def _money_flow(app: App, summary: DemoSummary) -> None:
 
 
 def maker_city(app: App) -> str:
-    from kjdesk.services.settings import require_bureau
+    from kjdesk.services.core.settings import require_bureau
 
     return require_bureau(app).city

@@ -14,15 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-if TYPE_CHECKING:
-    from alembic.config import Config
+from kjdesk.store.alembic_setup import MIGRATIONS_DIR, alembic_config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+__all__ = ["MIGRATIONS_DIR", "Database", "alembic_config"]
 
 
 def __getattr__(name: str):  # noqa: ANN202 - ``db.command`` is alembic.command, imported when asked
@@ -66,16 +64,6 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
-
-
-def alembic_config(engine: Engine | None = None) -> Config:
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if engine is not None:
-        cfg.attributes["engine"] = engine
-    return cfg
 
 
 _REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(None|\"[^\"]*\"|'[^']*')", re.M)

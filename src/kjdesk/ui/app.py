@@ -91,9 +91,15 @@ def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN20
     """
     from PySide6.QtWidgets import QMessageBox
 
-    from kjdesk.services.app import ServiceError
-    from kjdesk.services.startup import DatabaseDamaged, DatabaseLocked, open_checked, recover_from_backup
-    from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
+    from kjdesk.services.core.app import ServiceError
+    from kjdesk.services.safety.startup import (
+        DatabaseDamaged,
+        DatabaseLocked,
+        NotAKjdeskDatabase,
+        SchemaTooNew,
+        open_checked,
+        recover_from_backup,
+    )
 
     db = args.db
     if db is None and args.smoke_test:  # never touch the officer's own database for a self-check
@@ -102,7 +108,7 @@ def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN20
         db = Path(tempfile.mkdtemp(prefix="kjdesk-smoke-")) / "smoke.sqlite"
         args.smoke_db = db
     if db is None and not args.smoke_test:
-        from kjdesk.ui.connect_dialog import ConnectDialog, remembered_server
+        from kjdesk.ui.start.connect import ConnectDialog, remembered_server
 
         server = remembered_server()
         if server:  # this PC works on the bureau's server: ask for the password each start
@@ -204,10 +210,10 @@ class Startup:
         """None when the window is ready to use; otherwise the exit code of the program."""
         from PySide6.QtWidgets import QDialog
 
-        from kjdesk.services.settings import bureau
-        from kjdesk.ui import sign_in
-        from kjdesk.ui.demo_start import open_demo_database
-        from kjdesk.ui.first_run import FirstRunDialog
+        from kjdesk.services.core.settings import bureau
+        from kjdesk.ui.start import sign_in
+        from kjdesk.ui.start.demo import open_demo_database
+        from kjdesk.ui.start.first_run import FirstRunDialog
 
         args, window = self.args, self.window
         app = open_demo_database(args) if args.demo else open_database(args, window)
@@ -219,7 +225,7 @@ class Startup:
         current = bureau(app)
         if current is None:
             if args.smoke_test and getattr(args, "smoke_db", None):
-                from kjdesk.services.settings import initialize
+                from kjdesk.services.core.settings import initialize
 
                 current = initialize(app, "baotou")
             elif args.smoke_test:
@@ -242,10 +248,12 @@ class Startup:
                 else:
                     current = dialog.bureau
         if not args.smoke_test and not is_demo_database(app):
-            from kjdesk.services.startup import sign_lock
+            from kjdesk.services.safety.startup import sign_lock
 
             window.show_progress(window.tr("请登录"))
-            signed = sign_in.sign_in_at_start(app, window)  # 经办人 / 复核人 / 管理员: every action records who
+            signed = sign_in.sign_in_at_start(
+                app, window
+            )  # 经办人 / 复核人 / 管理员: every action records who
             if signed is None:
                 return EXIT_OK
             self.app = app = signed

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.app import Changes, ServiceError, ValidationFailed
+from kjdesk.services.core.app import Changes, ServiceError, ValidationFailed
 from kjdesk.ui.dialogs import BaseDialog
 from kjdesk.ui.workers import Operations, QtProgress
 

@@ -37,8 +37,8 @@ from kjdesk.ui.icons import page_icon
 from kjdesk.ui.pages import Page, available_pages
 
 if TYPE_CHECKING:  # the services (and SQLAlchemy) are imported only when the database opens
-    from kjdesk.services.app import App, Changes
-    from kjdesk.services.settings import Bureau
+    from kjdesk.services.core.app import App, Changes
+    from kjdesk.services.core.settings import Bureau
     from kjdesk.ui.workers import Hub
 
 OPENING = "正在打开数据库……"
@@ -56,7 +56,7 @@ PLACEHOLDER_STYLE = "QLabel#placeholder { color: #5a6573; font-size: 15pt; }"
 
 def import_changes() -> Changes:
     """What an import may have changed: every register and what is computed from it."""
-    from kjdesk.services.app import Changes
+    from kjdesk.services.core.app import Changes
 
     return Changes(
         units=True,
@@ -250,17 +250,17 @@ class MainWindow(PreserveGeometry, QMainWindow):
         help_menu.addAction(about)
 
     def open_backups(self) -> None:
-        from kjdesk.ui.backups_dialog import BackupsDialog
+        from kjdesk.ui.admin.backups import BackupsDialog
 
         BackupsDialog(self.app, self.hub, self).exec()
 
     def open_years(self) -> None:
-        from kjdesk.ui.years_dialog import YearsDialog
+        from kjdesk.ui.admin.years import YearsDialog
 
         YearsDialog(self.app, self.hub, self).exec()
 
     def open_officers(self) -> None:
-        from kjdesk.ui.officers_dialog import OfficersDialog
+        from kjdesk.ui.admin.officers import OfficersDialog
 
         if self.app.role != "管理员":
             inform(self, self.tr("账号管理"), self.tr("只有管理员可以管理账号。"))
@@ -269,14 +269,19 @@ class MainWindow(PreserveGeometry, QMainWindow):
 
     def connect_server(self) -> None:
         """Choose the bureau's PostgreSQL server (or go back to this PC's file) for the next start."""
-        from kjdesk.ui.connect_dialog import ConnectDialog, forget_server, remembered_server
+        from kjdesk.ui.start.connect import ConnectDialog, forget_server, remembered_server
 
         dialog = ConnectDialog(self, previous=remembered_server())
         back = dialog.buttons.addButton(self.tr("改用本机数据库"), dialog.buttons.ButtonRole.ResetRole)
         back.clicked.connect(lambda: (forget_server(), dialog.reject()))
         if dialog.exec() == dialog.DialogCode.Accepted:
-            inform(self, self.tr("连接数据库服务器"),
-                   self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(url=dialog.remembered))
+            inform(
+                self,
+                self.tr("连接数据库服务器"),
+                self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(
+                    url=dialog.remembered
+                ),
+            )
 
     def open_manual(self) -> None:
         from kjdesk.ui.help import open_manual
@@ -324,14 +329,14 @@ class MainWindow(PreserveGeometry, QMainWindow):
     def open_import(self) -> None:
         if self.app is None or self.hub is None:
             return
-        if find_spec("kjdesk.ui.pages.import_wizard") is None:
+        if find_spec("kjdesk.ui.pages.import_wizard.wizard") is None:
             inform(
                 self,
                 self.tr("导入名录"),
                 self.tr("本版本尚未包含导入向导，请使用命令行：kjdesk import 文件名"),
             )
             return
-        from kjdesk.ui.pages.import_wizard import ImportWizard
+        from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
 
         wizard = ImportWizard(self.app, self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -340,7 +345,7 @@ class MainWindow(PreserveGeometry, QMainWindow):
         wizard.open()
 
     def save_template(self, kind: str) -> None:
-        from kjdesk.ui.template_download import download_template
+        from kjdesk.ui.pages.import_wizard.template_download import download_template
 
         if self.app is not None and self.hub is not None:
             download_template(self, self.hub.ops, self.app, kind)

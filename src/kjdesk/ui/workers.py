@@ -18,8 +18,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from kjdesk.services.app import Changes, ServiceError
-from kjdesk.services.progress import Cancelled
+from kjdesk.services.core.app import Changes, ServiceError
+from kjdesk.services.core.progress import Cancelled
 
 Call = Callable[["QtProgress"], Any]
 ChangesOf = Changes | Callable[[Any], Changes] | None

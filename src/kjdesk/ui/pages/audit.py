@@ -28,18 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.app import App, Changes
-from kjdesk.services.audit_log import (
+from kjdesk.services.core.app import App, Changes
+from kjdesk.services.safety.audit_log import (
     AuditChoices,
     AuditFilter,
     AuditRow,
+    ChainBreak,
     audit_choices,
     entity_label,
     export_audit,
     filtered,
     verify_audit,
 )
-from kjdesk.store.audit import ChainBreak
 from kjdesk.ui import settings
 from kjdesk.ui.dialogs import inform
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
@@ -287,12 +287,12 @@ class AuditPage(QWidget):
         self.count_label.setText(self.tr("已导出 {n} 条到 {p}").format(n=n, p=path.name))
 
     def open_years(self) -> None:
-        from kjdesk.ui.years_dialog import YearsDialog
+        from kjdesk.ui.admin.years import YearsDialog
 
         YearsDialog(self.app, self.hub, self).open()
 
     def open_backups(self) -> None:
-        from kjdesk.ui.backups_dialog import BackupsDialog
+        from kjdesk.ui.admin.backups import BackupsDialog
 
         dialog = BackupsDialog(self.app, self.hub, self)
         dialog.open()

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.money import format_wan
-from kjdesk.services import deadlines
-from kjdesk.services.app import App, Changes
-from kjdesk.services.deadlines import Reminders
-from kjdesk.services.indicators import TargetProgress, target_progress
-from kjdesk.services.plan import CommitmentRow, YearPlan, commitments, year_plan
-from kjdesk.ui.pages.plan_dialogs import ReceiptDialog
+from kjdesk.services.core.app import App, Changes
+from kjdesk.services.disbursement import deadlines
+from kjdesk.services.disbursement.deadlines import Reminders
+from kjdesk.services.disbursement.indicators import TargetProgress, target_progress
+from kjdesk.services.disbursement.plan import CommitmentRow, YearPlan, commitments, year_plan
+from kjdesk.ui.pages.plan.dialogs import ReceiptDialog
 from kjdesk.ui.workers import Hub, QtProgress
 
 YEARS_AHEAD = 5
@@ -307,7 +307,7 @@ class OverviewPage(QWidget):
         dialog.open()
 
     def open_calendar(self) -> None:
-        from kjdesk.ui.pages.calendar_dialog import CalendarDialog
+        from kjdesk.ui.pages.plan.calendar_dialog import CalendarDialog
 
         dialog = CalendarDialog(self.app, self.hub, self)
         dialog.finished.connect(lambda _r: self.reload())

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.app import App, Changes
-from kjdesk.services.policy_view import ClauseInfo, matches, policy_catalog
-from kjdesk.services.settings import require_bureau
-from kjdesk.ui.pages.explanation import quote_html, reading_html
+from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.entitlements.policy_view import ClauseInfo, matches, policy_catalog
+from kjdesk.ui.pages.entitlements.explanation import quote_html, reading_html
 from kjdesk.ui.workers import Hub, QtProgress
 
 CLAUSE_ROLE = Qt.ItemDataRole.UserRole + 1  # index of the clause in page.clauses

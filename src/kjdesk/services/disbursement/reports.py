@@ -1,0 +1,174 @@
+"""The Excel sheets for finance: the data from the database as plain rows, written by io/.
+
+``write_report(app, kind, year, path)`` writes one of ``REPORTS`` to an .xlsx file and
+returns a ``ReportResult`` with the figures it printed (so callers and tests can compare).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kjdesk.io.excel_out import TableSheet, write_workbook
+from kjdesk.io.finance_sheets import (
+    ClauseSummaryLine,
+    CommitmentLine,
+    DisbursementLine,
+    DistrictCountLine,
+    PlatformCountLine,
+    TargetLine,
+    commitments_sheet,
+    disbursement_sheet,
+    indicators_sheet,
+    summary_sheet,
+    targets_sheet,
+)
+from kjdesk.services.core.app import App, ServiceError
+from kjdesk.services.core.progress import NullProgress, Progress
+from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.disbursement.indicators import indicator_counts, target_progress
+from kjdesk.services.disbursement.plan import PlanRow, article_order, commitments, year_plan
+from kjdesk.validation import districts_of
+
+REPORTS = {
+    "disbursement": "年度资金拨付明细表",
+    "summary": "应享资金汇总表",
+    "commitments": "多年度资金承诺表",
+    "indicators": "科技创新指标统计表",
+    "targets": "目标完成情况表",
+}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    kind: str
+    rows: int
+    total_fen: int  # the grand total of the main money column (0 for count sheets)
+
+
+def disbursement_lines(app: App, year: int) -> list[DisbursementLine]:
+    """The rows of the 明细表: this year's instalments not cancelled, by 旗县区 in the city's order."""
+    city = require_bureau(app).city
+    order = {d: i for i, d in enumerate(districts_of(city))}
+    rows: list[PlanRow] = year_plan(app, year).rows
+    rows = sorted(
+        rows,
+        key=lambda r: (
+            order.get(r.district, 99),
+            r.district,
+            r.unit_name,
+            article_order(r.article),
+            r.instalment_id,
+        ),
+    )
+    return [
+        DisbursementLine(
+            district=r.district,
+            unit_name=r.unit_name,
+            credit_code=r.credit_code,
+            clause=f"{r.article}{r.clause_title}",
+            wording=r.payment_wording,
+            amount_fen=r.amount_fen,
+            paid_fen=r.entitlement_paid_fen,
+            status=r.state_label,
+            note=r.note,
+        )
+        for r in rows
+    ]
+
+
+def summary_lines(app: App, year: int) -> list[ClauseSummaryLine]:
+    groups: dict[tuple[str, str], list[PlanRow]] = defaultdict(list)
+    for r in year_plan(app, year).rows:
+        groups[(r.article, r.clause_title)].append(r)
+    lines = []
+    for (article, title), rows in sorted(groups.items(), key=lambda kv: (article_order(kv[0][0]), kv[0][1])):
+        lines.append(
+            ClauseSummaryLine(
+                clause=f"{article}{title}",
+                wording=rows[0].payment_wording,
+                count=len(rows),
+                amount_fen=sum(r.amount_fen for r in rows),
+                approved_fen=sum(r.amount_fen for r in rows if r.state in ("approved", "paid")),
+                paid_fen=sum(r.paid_fen for r in rows),
+            )
+        )
+    return lines
+
+
+def commitment_lines(app: App, first_year: int, years: int = 5) -> list[CommitmentLine]:
+    span = range(first_year, first_year + years)
+    return [
+        CommitmentLine(f"{c.article}{c.clause_title}", c.count, [c.by_year_fen[y] for y in span])
+        for c in commitments(app, first_year, years)
+    ]
+
+
+def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tuple[TableSheet, int, int]:
+    """(sheet, number of data rows, grand total in 分) for one report kind."""
+    bureau = require_bureau(app)
+    if kind == "disbursement":
+        lines = disbursement_lines(app, year)
+        return disbursement_sheet(year, bureau.name, lines), len(lines), sum(r.amount_fen for r in lines)
+    if kind == "summary":
+        slines = summary_lines(app, year)
+        return summary_sheet(year, bureau.name, slines), len(slines), sum(r.amount_fen for r in slines)
+    if kind == "commitments":
+        clines = commitment_lines(app, year)
+        return (
+            commitments_sheet(year, bureau.name, clines),
+            len(clines),
+            sum(sum(c.by_year_fen) for c in clines),
+        )
+    if kind == "indicators":
+        ind = indicator_counts(app, year)
+        plats = [
+            PlatformCountLine(
+                p.type_name, p.by_level["国家"], p.by_level["自治区"], p.by_level["市级"], p.by_level["其他"]
+            )
+            for p in ind.platforms
+        ]
+        dists = [
+            DistrictCountLine(
+                d.district, d.hte, d.tsme, d.platforms, d.national_platforms, d.regional_platforms
+            )
+            for d in ind.districts
+        ]
+        basis = "依据包党发〔2021〕24号第（二十五）条考核指标" if bureau.city == "baotou" else ""
+        return indicators_sheet(year, bureau.name, plats, dists, basis), len(plats) + len(dists), 0
+    if kind == "targets":
+        today = today or date.today()
+        progress = target_progress(app, today)
+        if not progress:
+            raise ServiceError(
+                f"{bureau.city_name}的政策没有量化目标，无目标完成情况表（目标见乌海政发〔2021〕21号）"
+            )
+        tlines = [
+            TargetLine(t.article, t.metric, t.target_text, t.kind_label, t.current, t.progress, t.note)
+            for t in progress
+        ]
+        return (
+            targets_sheet(f"{today.year}年{today.month}月{today.day}日", bureau.name, tlines),
+            len(tlines),
+            0,
+        )
+    raise ServiceError(f"未知报表“{kind}”：可选 {'、'.join(REPORTS)}")
+
+
+def write_report(
+    app: App,
+    kind: str,
+    year: int,
+    path: str | Path,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ReportResult:
+    progress = progress or NullProgress()
+    progress.set_status(f"正在生成{REPORTS.get(kind, kind)}…")
+    sheet, rows, total = build_sheet(app, kind, year, today)
+    progress.check()
+    out = write_workbook(path, [sheet], progress)
+    return ReportResult(out, kind, rows, total)

@@ -1,0 +1,310 @@
+"""What the engine reads about each subject, read once; and its digest, to skip what has not changed.
+
+The records of a subject are its recognitions, facts and entered amounts, its name, and its
+host unit's name and dates (a platform's 依托单位, a person's employer). ``read_inputs`` reads
+them as the driver gives them (no type conversion), one query per table whatever the number
+of subjects; ``subject_facts`` builds the engine's records from those rows; ``load_subject_facts``
+does both for the services that want the records only (the 可享政策 view).
+
+The engine is a pure function of those records, the policy (with the officer's yearly
+standards) and the year of the computation; writing its result is idempotent
+(``entitlement_sync``). So when the digest of a subject's records equals the one recorded at
+its last computation, computing again would change nothing and the recompute skips it.
+What other services do to instalments (propose, approve, pay, return, cancel with a reason,
+accept a recomputed amount) leaves a state the sync already leaves alone; the tests check
+that a forced recomputation after each of them changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, delete, false, insert, or_, select
+from sqlalchemy.orm import Session
+
+from kjdesk import __version__
+from kjdesk.policy.model import EnteredAmount as EnteredRecord
+from kjdesk.policy.model import (
+    FactRecord,
+    Level,
+    Policy,
+    RecognitionRecord,
+    RecognitionStatus,
+    SubjectFacts,
+    SubjectKind,
+    SubjectRef,
+)
+from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recognition, RecomputeDigest, Unit
+
+# Raise when the engine's results change for the same records (a new reading, a fixed bug)
+# without a new release: every subject is then computed again once.
+ENGINE_REVISION = 1
+COMPLETE = "*"  # the row that marks a full recomputation since the table was created
+_KIND_OF_COLUMN = (SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON)
+_COLUMN_OF_KIND = {
+    SubjectKind.UNIT: "unit_id",
+    SubjectKind.PLATFORM: "platform_id",
+    SubjectKind.PERSON: "person_id",
+}
+
+_RECOGNITION = (
+    Recognition.id,
+    Recognition.unit_id,
+    Recognition.platform_id,
+    Recognition.person_id,
+    Recognition.type_id,
+    Recognition.level,
+    Recognition.date,
+    Recognition.doc_number,
+    Recognition.stage,
+    Recognition.valid_until,
+    Recognition.status,
+    Recognition.status_date,
+    Recognition.evidence,
+    Recognition.first_year,
+)
+_FACT = (
+    Fact.id,
+    Fact.unit_id,
+    Fact.platform_id,
+    Fact.person_id,
+    Fact.year,
+    Fact.indicator,
+    Fact.value,
+    Fact.text,
+    Fact.item_ref,
+)
+_ENTERED = (
+    EnteredAmount.id,
+    EnteredAmount.unit_id,
+    EnteredAmount.platform_id,
+    EnteredAmount.person_id,
+    EnteredAmount.clause_id,
+    EnteredAmount.year,
+    EnteredAmount.amount_fen,
+    EnteredAmount.basis,
+    EnteredAmount.recognition_id,
+    EnteredAmount.item_ref,
+)
+
+_policy_stamps: dict[int, tuple[Policy, str]] = {}
+
+
+def subject_key(ref: SubjectRef) -> str:
+    return f"{ref.kind.value}:{ref.id}"
+
+
+def _ref_of_key(key: str) -> SubjectRef:
+    kind, _, number = key.partition(":")
+    return SubjectRef(SubjectKind(kind), int(number))
+
+
+def stamp(policy: Policy, as_of: date) -> str:
+    """What every subject's digest shares: the program, the policy as merged, the year."""
+    found = _policy_stamps.get(id(policy))
+    if found is None or found[0] is not policy:
+        if len(_policy_stamps) >= 16:
+            _policy_stamps.clear()
+        found = (policy, hashlib.blake2b(repr(policy).encode(), digest_size=16).hexdigest())
+        _policy_stamps[id(policy)] = found
+    return f"{__version__}/{ENGINE_REVISION}/{found[1]}/{as_of.year}"
+
+
+def subject_filter(model: type, refs: Iterable[SubjectRef]):  # noqa: ANN201 - SQL expression
+    """``model``'s rows that belong to one of ``refs`` (false for none)."""
+    by_kind: dict[SubjectKind, list[int]] = {}
+    for ref in refs:
+        by_kind.setdefault(ref.kind, []).append(ref.id)
+    clauses = [getattr(model, _COLUMN_OF_KIND[k]).in_(ids) for k, ids in by_kind.items()]
+    return or_(*clauses) if clauses else false()
+
+
+def _raw(session: Session, q: Select) -> list[tuple]:
+    """Rows as the driver gives them (no type conversion), so every mode digests the same values."""
+    sql = str(q.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
+    return session.connection().exec_driver_sql(sql).fetchall()
+
+
+def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> list[tuple]:
+    """Raw rows of ``columns``, all of them or those of ``refs`` (ids are integers: safe inline)."""
+    q = select(*columns).order_by(columns[0])
+    if refs is not None:
+        q = q.where(subject_filter(columns[0].class_, refs))
+    return _raw(session, q)
+
+
+@dataclass
+class Inputs:
+    """Every subject's records as raw rows (recognitions, facts, entered amounts), with the
+    units (name, dates) and platforms / people (name, host unit) they need, and their digests."""
+
+    parts: dict[SubjectRef, list[list[tuple]]]
+    units: dict[int, tuple]
+    hosts: dict[tuple[SubjectKind, int], tuple]
+    digests: dict[SubjectRef, str]
+
+
+def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str | None = None) -> Inputs:
+    """The inputs of every subject in ``refs``, or of every subject with records, in one query per
+    table; with ``common`` (``stamp``), each subject's digest too."""
+    grouped: dict[tuple, list[list[tuple]]] = {}
+    for table, columns in enumerate((_RECOGNITION, _FACT, _ENTERED)):
+        for row in _rows(session, columns, refs):
+            owner = row[1:4]
+            parts = grouped.get(owner)
+            if parts is None:
+                parts = grouped[owner] = [[], [], []]
+            parts[table].append(tuple(row))
+    subjects: dict[SubjectRef, list[list[tuple]]] = {}
+    for owner, parts in grouped.items():
+        for kind, value in zip(_KIND_OF_COLUMN, owner, strict=True):
+            if value is not None:
+                subjects[SubjectRef(kind, value)] = parts
+                break
+    if refs is not None:
+        for ref in refs:
+            subjects.setdefault(ref, [[], [], []])
+    units, hosts = _names(session, subjects)
+    digests: dict[SubjectRef, str] = {}
+    for ref, parts in subjects.items():
+        if common is None:
+            break
+        if not any(parts):
+            digests[ref] = empty_digest(ref, common)
+            continue
+        own, host = _own_and_host(ref, units, hosts)
+        text = repr((common, subject_key(ref), own, host, parts))
+        digests[ref] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return Inputs(subjects, units, hosts, digests)
+
+
+def _own_and_host(
+    ref: SubjectRef, units: dict[int, tuple], hosts: dict[tuple[SubjectKind, int], tuple]
+) -> tuple[tuple | None, tuple | None]:
+    if ref.kind == SubjectKind.UNIT:
+        return units.get(ref.id), units.get(ref.id)
+    own = hosts.get((ref.kind, ref.id))
+    return own, (units.get(own[1]) if own and own[1] is not None else None)
+
+
+def _day(value: object) -> date | None:
+    """A date column as the driver gives it: SQLite's ISO text, PostgreSQL's date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list[SubjectFacts]:
+    """The engine's records of ``refs`` built from the raw rows (a test holds them equal to an
+    ORM reading of the same records on SQLite and PostgreSQL)."""
+    out: list[SubjectFacts] = []
+    for ref in sorted(refs, key=lambda r: (r.kind.value, r.id)):
+        if ref.kind == SubjectKind.UNIT and ref.id not in inputs.units:
+            continue  # deleted
+        recs, facts, entered = inputs.parts.get(ref) or ([], [], [])
+        own, host = _own_and_host(ref, inputs.units, inputs.hosts)
+        if ref.kind == SubjectKind.UNIT:
+            name, host_id = own[1], ref.id  # type: ignore[index]
+        else:
+            name, host_id = own if own else ("", None)
+        out.append(
+            SubjectFacts(
+                subject=ref,
+                name=name,
+                city=city,
+                registered_from=_day(host[2]) if host else None,
+                moved_out=_day(host[3]) if host else None,
+                recognitions=tuple(
+                    RecognitionRecord(
+                        id=r[0],
+                        subject=ref,
+                        type_id=r[4],
+                        level=Level(r[5]),
+                        date=_day(r[6]),
+                        doc_number=r[7],
+                        stage=r[8],
+                        valid_until=_day(r[9]),
+                        status=RecognitionStatus(r[10]),
+                        status_date=_day(r[11]),
+                        has_evidence=bool(r[12]),
+                        first_year=r[13],
+                    )
+                    for r in recs
+                ),
+                facts=tuple(
+                    FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8])
+                    for f in facts
+                ),
+                entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
+                payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
+            )
+        )
+    return out
+
+
+def load_subject_facts(session: Session, city: str, refs: set[SubjectRef] | None) -> list[SubjectFacts]:
+    """What the engine needs about ``refs`` (every subject with records when None), in subject order."""
+    inputs = read_inputs(session, refs)
+    return subject_facts(inputs, set(inputs.parts) if refs is None else refs, city)
+
+
+def empty_digest(ref: SubjectRef, common: str) -> str:
+    """A subject with no records is owed nothing, whatever its name."""
+    return hashlib.blake2b(f"{common}/{subject_key(ref)}/∅".encode(), digest_size=16).hexdigest()
+
+
+def _names(
+    session: Session, subjects: Iterable[SubjectRef]
+) -> tuple[dict[int, tuple], dict[tuple[SubjectKind, int], tuple]]:
+    """Units (name, registered_from, moved_out) and platforms / people (name, host unit)."""
+    wanted: dict[SubjectKind, set[int]] = {k: set() for k in SubjectKind}
+    for ref in subjects:
+        wanted[ref.kind].add(ref.id)
+    hosts: dict[tuple[SubjectKind, int], tuple] = {}
+    for kind, model, host_column in (
+        (SubjectKind.PLATFORM, Platform, Platform.host_unit_id),
+        (SubjectKind.PERSON, Person, Person.employer_unit_id),
+    ):
+        ids = wanted[kind]
+        if ids:
+            for row in _raw(session, select(model.id, model.name, host_column).where(model.id.in_(ids))):
+                hosts[(kind, row[0])] = (row[1], row[2])
+    unit_ids = wanted[SubjectKind.UNIT] | {h for _, h in hosts.values() if h is not None}
+    q = select(Unit.id, Unit.name, Unit.registered_from, Unit.moved_out)
+    if len(unit_ids) <= 2000:  # beyond, one scan of the register beats a long IN list
+        q = q.where(Unit.id.in_(unit_ids))
+    units = {row[0]: tuple(row) for row in _raw(session, q) if row[0] in unit_ids}
+    return units, hosts
+
+
+def load(session: Session, refs: set[SubjectRef] | None) -> tuple[dict[SubjectRef, str], bool]:
+    """The recorded digests (of ``refs``, or all), and whether a full recomputation has run."""
+    q = select(RecomputeDigest.subject, RecomputeDigest.digest)
+    if refs is not None:
+        q = q.where(RecomputeDigest.subject.in_([subject_key(r) for r in refs] + [COMPLETE]))
+    recorded: dict[SubjectRef, str] = {}
+    complete = False
+    for key, digest in session.execute(q):
+        if key == COMPLETE:
+            complete = True
+        else:
+            recorded[_ref_of_key(key)] = digest
+    return recorded, complete
+
+
+def save(session: Session, digests: dict[SubjectRef, str], complete: bool) -> None:
+    """Record the digests the entitlements of these subjects now agree with."""
+    keys = [subject_key(r) for r in digests]
+    if complete:
+        keys.append(COMPLETE)
+    for start in range(0, len(keys), 500):
+        session.execute(delete(RecomputeDigest).where(RecomputeDigest.subject.in_(keys[start : start + 500])))
+    rows = [{"subject": subject_key(r), "digest": d} for r, d in digests.items()]
+    if complete:
+        rows.append({"subject": COMPLETE, "digest": ""})
+    if rows:
+        session.execute(insert(RecomputeDigest), rows)

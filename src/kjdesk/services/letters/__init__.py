@@ -1,0 +1,375 @@
+"""Issuing award letters (通知书): numbered at issue, archived as PDF, never changed.
+
+A letter's number comes from the bureau's pattern (``包科字〔{year}〕{seq}号``) with one
+sequence per year and no gaps: the next ``seq`` is taken as ``max(seq) + 1`` of the year in
+the same transaction as the insert, and anything that fails (no font, a broken template, a
+closed year) rolls the whole letter back, so no number is ever lost. A batch issues one
+letter per transaction: cancelled half-way it leaves letters 1..k, numbered without a gap,
+and says how many remain. An issued letter keeps its PDF bytes and SHA-256; a reprint
+returns those bytes. A correction is a new letter that names the one it replaces, which
+then shows 已作废 with the reason. Every issue and void leaves an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kjdesk.io.fonts import LetterFonts
+from kjdesk.io.fonts import NoFontFound as NoFontFound  # offered to the window
+from kjdesk.io.fonts import find_letter_fonts as find_letter_fonts
+from kjdesk.io.letter_pdf import render_letter
+from kjdesk.io.letter_templates import LetterTemplate, TemplateError, load_templates
+from kjdesk.io.pdf_render import PageImage as PageImage
+from kjdesk.io.pdf_render import render_pages as render_pages
+from kjdesk.services.core.app import App, Changes, ServiceError
+from kjdesk.services.core.progress import Cancelled, NullProgress, Progress
+from kjdesk.services.core.settings import Bureau, require_bureau
+from kjdesk.services.letters import content as letter_content
+from kjdesk.services.letters.rows import LetterRow, PendingLetter, letter_row, pending_rows
+from kjdesk.store import audit
+from kjdesk.store.concurrency import is_unique_violation, lock_name
+from kjdesk.store.models import ClosedYear, Entitlement, Instalment, Letter
+
+VALID, VOID = "有效", "已作废"
+LETTER_STATES = ("approved", "paid")  # instalments a letter may be issued for
+CHANGES = Changes(letters=True)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    issued: tuple[LetterRow, ...]
+    cancelled: bool
+    remaining: int  # letters of the batch not issued (after a cancel)
+
+    @property
+    def message(self) -> str:
+        n = len(self.issued)
+        span = f"（{self.issued[0].number}—{self.issued[-1].number}）" if n > 1 else ""
+        span = f"（{self.issued[0].number}）" if n == 1 else span
+        if self.cancelled:
+            return f"已取消：已签发 {n} 份{span}，其余 {self.remaining} 份未签发，可稍后继续"
+        return f"已签发 {n} 份通知书{span}" if n else "没有待签发的通知书"
+
+
+@dataclass(frozen=True)
+class VoidResult:
+    voided: LetterRow
+    replacement: LetterRow | None
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """What every letter of one call shares: bureau, fonts, templates, policy."""
+
+    bureau: Bureau
+    fonts: LetterFonts
+    templates: list[LetterTemplate]
+    policy: object  # kjdesk.policy.model.Policy
+
+
+def prepare(app: App, font: str | Path | None = None) -> Issuer:
+    """Check everything a letter needs before any number is taken; refuse in Chinese."""
+    bureau = require_bureau(app)
+    try:
+        fonts = find_letter_fonts(font)
+    except NoFontFound as exc:
+        raise ServiceError(str(exc)) from exc
+    try:
+        templates = load_templates(letter_content.override_dir(app.db.path))
+    except TemplateError as exc:
+        raise ServiceError(str(exc)) from exc
+    policy = letter_content.load_policy(bureau.city)
+    return Issuer(bureau, fonts, templates, policy)
+
+
+def number_of(pattern: str, year: int, seq: int) -> str:
+    try:
+        return pattern.format(year=year, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ServiceError(
+            f"发文字号格式“{pattern}”有误（{exc}）：只能使用 {{year}} 和 {{seq}}，例如 包科字〔{{year}}〕{{seq}}号"
+        ) from exc
+
+
+def next_seq(session: Session, year: int) -> int:
+    return (session.scalar(select(func.max(Letter.seq)).where(Letter.year == year)) or 0) + 1
+
+
+def _check_open_year(session: Session, year: int) -> None:
+    if session.get(ClosedYear, year) is not None:
+        raise ServiceError(f"{year} 年度已结账关闭，不能签发或作废该年度的通知书（请管理员先重新打开年度）")
+
+
+def _valid_letter_for(session: Session, inst_id: int | None, ent_id: int) -> Letter | None:
+    q = select(Letter).where(Letter.status == VALID, Letter.entitlement_id == ent_id)
+    q = (
+        q.where(Letter.instalment_id == inst_id)
+        if inst_id is not None
+        else q.where(Letter.instalment_id.is_(None))
+    )
+    return session.scalars(q).first()
+
+
+def _issue_in(
+    session: Session,
+    app: App,
+    issuer: Issuer,
+    ent: Entitlement,
+    inst: Instalment | None,
+    issued_on: date,
+    replaces: Letter | None = None,
+) -> Letter:
+    """Number, render, store and audit one letter inside the caller's transaction."""
+    # Officers issuing at once on a shared server take the year's numbers one after another:
+    # the checks below and max(seq) + 1 then see every letter committed before ours.
+    lock_name(session, f"letters:{issued_on.year}")
+    _check_open_year(session, issued_on.year)
+    if inst is not None:
+        if inst.state not in LETTER_STATES:
+            raise ServiceError(f"{inst.year} 年度拨付计划 {inst.id} 尚未审批，不能签发通知书")
+        if inst.pending_amount_fen is not None:
+            raise ServiceError(f"{inst.year} 年度拨付计划 {inst.id} 的金额有变动待复核，复核后才能签发通知书")
+    amount = inst.amount_fen if inst is not None else ent.total_fen
+    if amount <= 0:
+        raise ServiceError("金额为零的拨付计划不签发通知书")
+    existing = _valid_letter_for(session, inst.id if inst else None, ent.id)
+    if existing is not None and existing is not replaces:
+        raise ServiceError(f"该拨付计划已签发通知书 {existing.number}；如需更正，请作废后重新签发")
+    seq = next_seq(session, issued_on.year)
+    number = number_of(issuer.bureau.letter_pattern, issued_on.year, seq)
+    kind, text, payee, amount_fen = letter_content.compose(
+        session, issuer.bureau, issuer.policy, issuer.templates, ent, inst, number, issued_on, replaces
+    )
+    pdf = render_letter(text, issuer.fonts)
+    letter = Letter(
+        number=number,
+        year=issued_on.year,
+        seq=seq,
+        kind=kind,
+        entitlement_id=ent.id,
+        instalment_id=inst.id if inst else None,
+        unit_id=payee.unit.id if payee.unit else None,
+        addressee=payee.addressee,
+        amount_fen=amount_fen,
+        issued_on=issued_on,
+        issued_by=app.actor,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        status=VALID,
+        replaces_id=replaces.id if replaces else None,
+    )
+    session.add(letter)
+    session.flush()
+    audit.record(
+        session,
+        app.actor,
+        "签发通知书",
+        "letter",
+        letter.id,
+        None,
+        {
+            "number": number,
+            "kind": kind,
+            "addressee": payee.addressee,
+            "amount_fen": amount_fen,
+            "entitlement_id": ent.id,
+            "instalment_id": letter.instalment_id,
+            "issued_on": issued_on,
+            "sha256": letter.sha256,
+            "replaces": replaces.number if replaces else None,
+        },
+    )
+    return letter
+
+
+def _with_retry(app: App, work):  # noqa: ANN001, ANN202 - a callable of a session
+    """Run ``work(session)`` in one transaction; retry when another PC took the same number."""
+    for attempt in range(3):
+        try:
+            with app.db.session() as s:
+                return work(s)
+        except IntegrityError as exc:
+            if not is_unique_violation(exc, "letters", "seq", "number", "uq_letter_seq"):
+                raise  # not a number taken by another PC: a real fault, reported as such
+            if attempt == 2:
+                raise ServiceError(f"通知书编号冲突（其他电脑同时签发），请重试：{exc.orig}") from exc
+    raise AssertionError("unreachable")
+
+
+def issue_letter(
+    app: App,
+    instalment_id: int,
+    *,
+    issued_on: date | None = None,
+    font: str | Path | None = None,
+    issuer: Issuer | None = None,
+) -> LetterRow:
+    """Issue the letter of one approved instalment; it is numbered now and never changes."""
+    issuer = issuer or prepare(app, font)
+    day = issued_on or date.today()
+
+    def work(s: Session) -> LetterRow:
+        inst = s.get(Instalment, instalment_id)
+        if inst is None:
+            raise ServiceError(f"找不到拨付计划 {instalment_id}")
+        letter = _issue_in(s, app, issuer, inst.entitlement, inst, day)
+        return letter_row(s, letter)
+
+    return _with_retry(app, work)
+
+
+def issue_entitlement_letter(
+    app: App, entitlement_id: int, *, issued_on: date | None = None, font: str | Path | None = None
+) -> LetterRow:
+    """Issue one letter for a whole entitlement (its total and every year of its schedule)."""
+    issuer = prepare(app, font)
+    day = issued_on or date.today()
+
+    def work(s: Session) -> LetterRow:
+        ent = s.get(Entitlement, entitlement_id)
+        if ent is None:
+            raise ServiceError(f"找不到应享资金 {entitlement_id}")
+        if not any(i.state in LETTER_STATES for i in ent.instalments):
+            raise ServiceError("该应享资金还没有已审批的拨付计划，不能签发通知书")
+        return letter_row(s, _issue_in(s, app, issuer, ent, None, day))
+
+    return _with_retry(app, work)
+
+
+DRAFT_NUMBER = "〔签发时编号〕"
+
+
+def draft_pdf(
+    app: App, instalment_id: int, *, issued_on: date | None = None, font: str | Path | None = None
+) -> bytes:
+    """The letter an instalment would get, marked 草稿 and without a number; nothing is written."""
+    issuer = prepare(app, font)
+    day = issued_on or date.today()
+    with app.db.session() as s:
+        inst = s.get(Instalment, instalment_id)
+        if inst is None:
+            raise ServiceError(f"找不到拨付计划 {instalment_id}")
+        _kind, text, _payee, _amount = letter_content.compose(
+            s, issuer.bureau, issuer.policy, issuer.templates, inst.entitlement, inst, DRAFT_NUMBER, day
+        )
+        s.rollback()
+    return render_letter(text, issuer.fonts, draft=True)
+
+
+def pending_letters(
+    app: App, year: int | None, *, clause_id: str | None = None, district: str | None = None
+) -> list[PendingLetter]:
+    """Approved instalments of ``year`` (None: every year) that have no valid letter yet."""
+    with app.db.session() as s:
+        return pending_rows(s, year, LETTER_STATES, clause_id=clause_id, district=district)
+
+
+def issue_letters(
+    app: App,
+    year: int,
+    *,
+    clause_id: str | None = None,
+    district: str | None = None,
+    issued_on: date | None = None,
+    font: str | Path | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Issue the letters of every approved instalment of a year (a clause, a 旗县区).
+
+    One transaction per letter; on cancel the letters already issued stay (numbered 1..k
+    without a gap) and the result says how many remain.
+    """
+    progress = progress or NullProgress()
+    issuer = prepare(app, font)  # refuses before any number is taken
+    todo = pending_letters(app, year, clause_id=clause_id, district=district)
+    progress.set_total(len(todo))
+    progress.set_status("正在签发通知书")
+    issued: list[LetterRow] = []
+    try:
+        for i, item in enumerate(todo):
+            progress.check()
+            issued.append(issue_letter(app, item.instalment_id, issued_on=issued_on, issuer=issuer))
+            progress.set_value(i + 1)
+        progress.check()
+    except Cancelled:
+        return BatchResult(tuple(issued), True, len(todo) - len(issued))
+    return BatchResult(tuple(issued), False, 0)
+
+
+def _find(s: Session, number_or_id: str | int) -> Letter:
+    if isinstance(number_or_id, int) or str(number_or_id).isdigit():
+        letter = s.get(Letter, int(number_or_id))
+    else:
+        letter = s.scalars(select(Letter).where(Letter.number == str(number_or_id).strip())).first()
+    if letter is None:
+        raise ServiceError(f"找不到通知书“{number_or_id}”")
+    return letter
+
+
+def void_letter(
+    app: App,
+    number: str | int,
+    reason: str,
+    *,
+    reissue: bool = False,
+    issued_on: date | None = None,
+    font: str | Path | None = None,
+) -> VoidResult:
+    """Mark a letter 已作废 with a reason; with ``reissue`` issue its correction in the same transaction."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("作废通知书必须写明原因")
+    issuer = prepare(app, font) if reissue else None
+    day = issued_on or date.today()
+
+    def work(s: Session) -> VoidResult:
+        if issuer is not None:
+            lock_name(s, f"letters:{day.year}")  # the year's numbers first, as every issuer takes them
+        old = _find(s, number)
+        s.refresh(old, with_for_update=True)  # another officer voiding it at the same moment waits
+        if old.status != VALID:
+            raise ServiceError(f"通知书 {old.number} 已作废（{old.void_reason}），不能再作废")
+        _check_open_year(s, old.year)
+        old.status, old.void_reason = VOID, reason
+        s.flush()
+        audit.record(
+            s,
+            app.actor,
+            "作废通知书",
+            "letter",
+            old.id,
+            {"status": VALID},
+            {"status": VOID, "reason": reason},
+        )
+        new = None
+        if issuer is not None:
+            inst = s.get(Instalment, old.instalment_id) if old.instalment_id else None
+            ent = s.get(Entitlement, old.entitlement_id)
+            assert ent is not None
+            new = letter_row(s, _issue_in(s, app, issuer, ent, inst, day, replaces=old))
+        return VoidResult(letter_row(s, old), new)
+
+    return _with_retry(app, work)
+
+
+def letter_pdf(app: App, number_or_id: str | int) -> bytes:
+    """The stored PDF of an issued letter, checked against its SHA-256 (a reprint)."""
+    with app.db.session() as s:
+        letter = _find(s, number_or_id)
+        if hashlib.sha256(letter.pdf).hexdigest() != letter.sha256:
+            raise ServiceError(
+                f"通知书 {letter.number} 的存档文件与签发时的校验值不符，可能被改动，请联系管理员"
+            )
+        return bytes(letter.pdf)
+
+
+def get_letter(app: App, number_or_id: str | int) -> LetterRow:
+    with app.db.session() as s:
+        return letter_row(s, _find(s, number_or_id))

@@ -1,0 +1,186 @@
+"""The letter PDF: text, fonts, layout rules, determinism, templates and font refusal."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kjdesk.io import fonts as fonts_mod
+from kjdesk.io.cjk_lines import NO_END, NO_START, break_paragraph
+from kjdesk.io.fonts import FontFace, NoFontFound, find_letter_fonts
+from kjdesk.io.letter_pdf import CHARS_PER_LINE, TEXT_W, LetterText, Typesetter, render_letter
+from kjdesk.io.letter_templates import TemplateError, fill, load_template, load_templates, template_for
+
+QUOTE = "认定为国家高新技术企业，给予30万元后补助资金支持"
+BODY = (
+    "你单位于2025年10月20日被认定为国家高新技术企业（国科火字〔2025〕12号）。根据《包头市落实“科技兴蒙”"
+    f"行动打造区域性创新中心二十五条政策措施》（包党发〔2021〕24号）第六条“{QUOTE}”的规定，经审核，决定给予"
+    "你单位后补助资金支持300,000.00 元（人民币叁拾万元整）。"
+)
+
+
+def letter(paragraphs: tuple[str, ...] = (BODY, "特此通知。")) -> LetterText:
+    return LetterText(
+        number="包科字〔2026〕7号",
+        title="关于给予包头市北方稀土新材料科技股份有限公司后补助资金支持的通知",
+        addressee="包头市北方稀土新材料科技股份有限公司：",
+        paragraphs=paragraphs,
+        signature="包头市科学技术局",
+        issued_on=date(2026, 11, 23),
+    )
+
+
+@pytest.fixture(scope="module")
+def letter_fonts():
+    return find_letter_fonts()
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "l.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_letter_text_holds_number_unit_amount_and_clause(letter_fonts, tmp_path):
+    text = pdf_text(render_letter(letter(), letter_fonts), tmp_path)
+    joined = flat(text)
+    assert "包科字〔2026〕7号" in joined
+    assert "包头市北方稀土新材料科技股份有限公司：" in joined
+    assert "人民币叁拾万元整" in joined and "300,000.00元" in joined
+    assert f"“{QUOTE}”" in joined
+    assert "包头市科学技术局" in joined and "2026年11月23日" in joined
+    assert "—1—" in joined
+
+
+def test_every_font_is_embedded(letter_fonts, tmp_path):
+    path = tmp_path / "l.pdf"
+    path.write_bytes(render_letter(letter(), letter_fonts))
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows, out
+    for row in rows:
+        emb = row.split()[-5]
+        assert emb == "yes", f"font not embedded: {row}"
+
+
+def test_same_letter_gives_the_same_bytes(letter_fonts):
+    assert render_letter(letter(), letter_fonts) == render_letter(letter(), letter_fonts)
+    other = render_letter(LetterText(**{**letter().__dict__, "number": "包科字〔2026〕8号"}), letter_fonts)
+    assert other != render_letter(letter(), letter_fonts)
+
+
+def test_creation_date_is_the_issue_date(letter_fonts):
+    assert b"D:20261123000000+08'00'" in render_letter(letter(), letter_fonts)
+
+
+def test_a_long_letter_runs_on_with_page_numbers(letter_fonts, tmp_path):
+    long = tuple([BODY] * 8) + ("特此通知。",)
+    text = pdf_text(render_letter(letter(long), letter_fonts), tmp_path)
+    pages = text.split("\f")
+    assert "—1—" in flat(pages[0]) and "—2—" in flat(pages[1])
+    # the signature never stands alone: the end of the text is on its page
+    last = flat([p for p in pages if p.strip()][-1])
+    assert "包头市科学技术局" in last and "特此通知。" in last
+
+
+def test_body_has_28_characters_a_line(letter_fonts):
+    setter = Typesetter(letter_fonts)
+    lines = setter.paragraph("科" * 100)
+    assert [len(ln.text) for ln in lines[:3]] == [CHARS_PER_LINE - 2, CHARS_PER_LINE, CHARS_PER_LINE]
+    assert lines[0].x > lines[1].x  # indented two characters
+
+
+def measure_chars(text: str) -> float:
+    return float(sum(1 if ord(c) < 128 else 2 for c in text))
+
+
+def test_punctuation_never_starts_or_ends_a_line_wrongly():
+    text = "甲乙丙丁戊，己庚辛壬“癸子丑寅卯。”辰巳午未（申酉戌亥）" * 6
+    for width in range(8, 30):
+        lines = break_paragraph(text, measure_chars, width)
+        assert "".join(ln.text for ln in lines) == text
+        for ln in lines[1:]:
+            assert ln.text[0] not in NO_START, (width, ln.text)
+        for ln in lines[:-1]:
+            assert ln.text[-1] not in NO_END, (width, ln.text)
+            assert measure_chars(ln.text) <= width
+
+
+def test_numbers_and_their_units_stay_together():
+    text = "于2025年10月20日认定，金额300,000.00 元，文号包党发〔2021〕24号。" * 3
+    for width in range(10, 40):
+        lines = break_paragraph(text, measure_chars, width)
+        for a, b in zip(lines, lines[1:], strict=False):
+            assert not (a.text[-1].isdigit() and b.text[0].isdigit()), (width, a.text, b.text)
+            assert not (a.text[-1].isdigit() and b.text[0] in "年月日号"), (width, a.text, b.text)
+
+
+def test_no_font_is_a_clear_refusal():
+    with pytest.raises(NoFontFound, match="找不到可嵌入 PDF 的中文 TrueType 字体"):
+        find_letter_fonts(faces=[])
+
+
+def test_a_chosen_file_that_is_no_font_is_refused(tmp_path):
+    bad = tmp_path / "fake.ttf"
+    bad.write_bytes(b"not a font at all")
+    with pytest.raises(NoFontFound, match="所选字体"):
+        find_letter_fonts(bad)
+
+
+def test_a_font_without_chinese_is_skipped(tmp_path):
+    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not latin.exists():
+        pytest.skip("no Latin-only TrueType font here")
+    with pytest.raises(NoFontFound, match="不含中文字符"):
+        find_letter_fonts(faces=[FontFace(latin, 0, "DejaVu Sans")])
+
+
+def test_fontconfig_finds_the_chinese_font():
+    faces = fonts_mod.fontconfig_faces()
+    assert faces and all(f.path.suffix.lower() in (".ttf", ".ttc") for f in faces)
+
+
+def test_windows_font_names_are_recognised(tmp_path):
+    (tmp_path / "SIMFANG.TTF").write_bytes(b"x")
+    (tmp_path / "simhei.ttf").write_bytes(b"x")
+    found = {f.style: f.path.name for f in fonts_mod.scan_dirs([tmp_path])}
+    assert found == {"仿宋": "SIMFANG.TTF", "黑体": "simhei.ttf"}
+
+
+def test_shipped_templates_load_and_choose_by_wording():
+    templates = load_templates()
+    assert template_for("后补助", templates).kind == "后补助通知书"
+    assert template_for("奖励", templates).kind == "奖励通知书"
+    assert template_for("资金支持", templates).kind == "资金支持通知书"
+    assert template_for("某种新写法", templates).kind == "资金支持通知书"
+
+
+def test_an_unknown_placeholder_is_named(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        'kind = "奖励通知书"\ntitle = "关于{单位}的通知"\nparagraphs = ["{amount}"]\n', encoding="utf-8"
+    )
+    with pytest.raises(TemplateError, match=r"bad.toml.*\{单位\}"):
+        load_template(path)
+
+
+def test_an_empty_paragraph_is_dropped(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text(
+        'kind = "k"\ntitle = "t"\nparagraphs = ["{schedule_sentence}", "甲{amount}"]\n', encoding="utf-8"
+    )
+    values = {k: "" for k in __import__("kjdesk.io.letter_templates", fromlist=["x"]).PLACEHOLDERS}
+    values["amount"] = "1.00 元"
+    filled = fill(load_template(path), values)
+    assert filled.paragraphs == ("甲1.00 元", "特此通知。")
+
+
+def test_text_width_is_the_type_area():
+    assert round(TEXT_W / 72 * 25.4) == 156
