@@ -94,7 +94,14 @@ def test_policy_is_pure():
             return False
         if t.startswith("kjdesk"):
             return _layer(t) not in {"policy", "money", "resources"}
-        return t.split(".")[0] in {"PySide6", "sqlalchemy", "alembic", "openpyxl", "reportlab", "python_calamine"}
+        return t.split(".")[0] in {
+            "PySide6",
+            "sqlalchemy",
+            "alembic",
+            "openpyxl",
+            "reportlab",
+            "python_calamine",
+        }
 
     assert _violations(bad) == []
 

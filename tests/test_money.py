@@ -81,3 +81,32 @@ def test_parse_amount(text, unit, fen):
 def test_parse_amount_rejects_words():
     with pytest.raises(AmountError, match="无法识别"):
         parse_amount_fen("三十万")
+
+
+def test_one_amount_reader_for_forms_and_rosters():
+    """money.parse_amount_fen (forms) and io.cells.parse_decimal (rosters) read the same writing alike."""
+    from kjdesk.io.cells import parse_decimal
+    from kjdesk.money import amount_in_yuan, normalise_unit, parse_amount_fen, yuan_to_fen
+
+    for written, fen in [
+        ("30万元", 30_000_000),
+        ("30万", 30_000_000),
+        ("３０万", 30_000_000),
+        ("300,000.00", 30_000_000),
+        ("￥1,234.56", 123_456),
+        ("12.5万", 12_500_000),
+        ("－5", -500),
+        ("1\u30002", 1_200),
+    ]:
+        assert parse_amount_fen(written) == fen, written
+        number, unit = parse_decimal(written)
+        assert yuan_to_fen(amount_in_yuan(number, unit)) == fen, written
+    assert normalise_unit("万") == "万元" and normalise_unit("元人民币") == "元" and normalise_unit("美元") is None
+
+
+def test_wan_writers_agree():
+    from kjdesk.money import fen_to_wan, format_wan, format_wan_plain, format_wan_short
+
+    for fen in (0, 1, 305_000, 30_000_000, 123_456_789, -4_200):
+        assert format_wan_short(fen) == f"{format_wan_plain(fen)}万元"
+        assert format_wan(fen, places=6).replace(",", "") == f"{fen_to_wan(fen):.6f}"

@@ -7,6 +7,7 @@ a computed amount is rounded half-up to the 分 once, at the end (D13).
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
@@ -44,18 +45,22 @@ def format_yuan(fen: int, *, unit: bool = False) -> str:
 
 def format_wan(fen: int, *, unit: bool = False, places: int = 4) -> str:
     """``30000000`` → ``30.0000`` (万元 with 4 decimals, as sheets show it)."""
-    value = (Decimal(fen) / FEN_PER_WAN).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    value = fen_to_wan(fen).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = f"{value:,.{places}f}"
     return f"{text} 万元" if unit else text
 
 
-def format_wan_short(fen: int) -> str:
-    """``30000000`` → ``30万元``; ``305000`` → ``0.305万元`` (trailing zeros dropped)."""
-    value = Decimal(fen) / FEN_PER_WAN
-    text = format(value.normalize(), "f")
+def format_wan_plain(fen: int) -> str:
+    """``30000000`` → ``30``; ``305000`` → ``0.305`` (万元, exact, trailing zeros dropped, no unit)."""
+    text = format(fen_to_wan(fen).normalize(), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return f"{text}万元"
+    return text
+
+
+def format_wan_short(fen: int) -> str:
+    """``30000000`` → ``30万元``; ``305000`` → ``0.305万元`` (trailing zeros dropped)."""
+    return f"{format_wan_plain(fen)}万元"
 
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -132,8 +137,37 @@ def to_daxie(fen: int) -> str:
     return "人民币" + "".join(parts)
 
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
-_AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(万元|万|元)?$")
+# The money units a roster or a form may state, and the ways officers write them: the one place.
+MONEY_UNITS = ("万元", "元")
+UNIT_SYNONYMS = {"万元": "万元", "万": "万元", "元": "元", "元人民币": "元"}
+_AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|万|元)?$")
+
+
+def normalise_unit(text: str) -> str | None:
+    """``万`` → ``万元``, ``元人民币`` → ``元``; None for anything that is not a money unit."""
+    return UNIT_SYNONYMS.get(text.replace(" ", "").replace("\u3000", ""))
+
+
+def split_amount(text: str) -> tuple[Decimal, str | None] | None:
+    """A number as written with its unit if it states one (``'1,234.5万'`` → (1234.5, 万元)); None if unreadable.
+
+    Full-width digits and signs, thousands separators, spaces and a leading ¥ are allowed.
+    """
+    cleaned = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    cleaned = cleaned.removeprefix("¥")
+    m = _AMOUNT_RE.match(cleaned)
+    if not m:
+        return None
+    try:
+        number = Decimal(m.group(1))
+    except InvalidOperation:  # pragma: no cover - the pattern already guards this
+        return None
+    return number, (UNIT_SYNONYMS[m.group(2)] if m.group(2) else None)
+
+
+def amount_in_yuan(number: Decimal, unit: str) -> Decimal:
+    """An amount written in ``unit`` (万元 or 元) as 元, exact."""
+    return number * 10000 if unit == "万元" else number
 
 
 class AmountError(ValueError):
@@ -155,16 +189,10 @@ def parse_amount_fen(text: str | int | float | Decimal, default_unit: str = "元
     elif isinstance(text, Decimal):
         value, unit = text, default_unit
     else:
-        cleaned = str(text).translate(_FULLWIDTH).replace(",", "").replace(" ", "").replace("\u3000", "")
-        cleaned = cleaned.removeprefix("¥").removeprefix("￥")
-        m = _AMOUNT_RE.match(cleaned)
-        if not m:
+        split = split_amount(str(text))
+        if split is None:
             raise AmountError(f"无法识别的金额“{text}”")
-        try:
-            value = Decimal(m.group(1))
-        except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-            raise AmountError(f"无法识别的金额“{text}”") from exc
-        unit = m.group(2) or default_unit
-    if unit in ("万元", "万"):
+        value, unit = split[0], split[1] or default_unit
+    if normalise_unit(unit) == "万元":
         return wan_to_fen(value)
     return yuan_to_fen(value)

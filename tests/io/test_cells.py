@@ -10,8 +10,8 @@ from kjdesk.io.cells import (
     parse_date,
     parse_decimal,
     parse_year,
-    to_yuan,
 )
+from kjdesk.money import amount_in_yuan
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_dates_before_2000_or_in_the_future_are_refused():
 )
 def test_amounts_in_wan_or_yuan_from_header_or_cell(raw, unit, yuan):
     number, found = parse_decimal(raw, unit)
-    assert to_yuan(number, found) == yuan
+    assert amount_in_yuan(number, found) == yuan
 
 
 def test_amount_that_is_not_a_number():

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import mul
+
+from kjdesk.money import split_amount
 
 EARLIEST = date(2000, 1, 1)
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -133,9 +135,6 @@ def parse_year(value: object, today: date | None = None) -> int:
     return year
 
 
-_AMOUNT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|万|元)?$")
-
-
 def parse_decimal(value: object, default_unit: str = "元") -> tuple[Decimal, str]:
     """A number as written, with its unit if the cell states one: ``'1,234.5万元'`` → (1234.5, 万元)."""
     check_not_error(value)
@@ -145,22 +144,11 @@ def parse_decimal(value: object, default_unit: str = "元") -> tuple[Decimal, st
         return Decimal(value), default_unit
     if isinstance(value, float):
         return Decimal(repr(value)), default_unit
-    text = nfkc(str(value)).replace(",", "").replace("，", "").replace(" ", "")
-    text = text.removeprefix("¥").removeprefix("￥")
-    m = _AMOUNT.match(text)
-    if not m:
+    split = split_amount(str(value).replace("，", ""))
+    if split is None:
         raise CellError(f"“{text_of(value)}”不是数值")
-    try:
-        number = Decimal(m.group(1))
-    except InvalidOperation as exc:  # pragma: no cover - the pattern already guards this
-        raise CellError(f"“{text_of(value)}”不是数值") from exc
-    unit = {"万": "万元"}.get(m.group(2) or "", m.group(2) or default_unit)
-    return number, unit
-
-
-def to_yuan(number: Decimal, unit: str) -> Decimal:
-    """An amount in 元, exact to the 分."""
-    return number * 10000 if unit == "万元" else number
+    number, unit = split
+    return number, unit or default_unit
 
 
 def parse_code(value: object, what: str) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -28,7 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from kjdesk.money import FEN_PER_WAN
+from kjdesk.money import fen_to_wan
 
 FONT_NAME = "宋体"
 WAN_FORMAT = "#,##0.0000"
@@ -54,11 +53,6 @@ class TableSheet:
     unit_note: str = "单位：万元"
     notes: Sequence[str] = field(default_factory=tuple)  # lines under the table (口径 notes)
     signatures: bool = True
-
-
-def wan(fen: int) -> Decimal:
-    """An exact 万元 value of an amount in 分 (1 分 = 0.000001 万元)."""
-    return Decimal(fen) / FEN_PER_WAN
 
 
 _THIN = Side(style="thin", color="000000")
@@ -144,7 +138,7 @@ class _Styler:
         for i, (cell, col) in enumerate(zip(cells, self.columns, strict=True)):
             value = values[i] if i < len(values) else None
             if col.kind == "money" and isinstance(value, int) and kind != HEADER:
-                value = wan(value)
+                value = fen_to_wan(value)
             cell.value = value
             out.append(cell)
         return out

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kjdesk.money import MONEY_UNITS as MONEY_UNITS  # the one list of money units, offered with the columns
+
 
 @dataclass(frozen=True)
 class Column:
@@ -288,7 +290,6 @@ FACT_ALIASES: dict[str, str] = {
     "位次": "高新区年度位次",
     "综合排名": "高新区年度位次",
 }
-MONEY_UNITS = ("万元", "元")
 EXAMPLE_MARK = "（示例）"  # the first cell of a template's example row; imports skip such rows
 LEVEL_CHOICES = ("国家级", "自治区级", "市级")
 STATUS_CHOICES = ("有效", "撤销", "过期", "迁出")

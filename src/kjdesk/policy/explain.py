@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from kjdesk.money import format_wan_short, format_yuan
+from kjdesk.money import FEN_PER_YUAN, format_wan_short, format_yuan, round_fen
 from kjdesk.policy.model import (
     FORM_LABELS,
     Clause,
@@ -91,7 +91,7 @@ def yuan(fen: int) -> str:
 
 def yuan_value(value: Decimal) -> str:
     """A fact value in 元 as written in a formula: ``12,345,678.00 元``."""
-    return f"{value:,.2f} 元"
+    return format_yuan(round_fen(value * FEN_PER_YUAN), unit=True)
 
 
 def percent(rate: Decimal) -> str:

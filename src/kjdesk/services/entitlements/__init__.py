@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kjdesk.money import format_wan_plain
 from kjdesk.policy.model import (
     Policy,
     SubjectKind,
@@ -63,7 +64,7 @@ def policy_for(session: Session, city: str) -> Policy:
     policy = load_builtin(city)
     standards: dict[str, dict[str, str]] = defaultdict(dict)
     for row in session.scalars(select(ClauseStandard)):
-        standards[row.clause_id][str(row.year)] = str(row.amount_fen / 1_000_000)
+        standards[row.clause_id][str(row.year)] = format_wan_plain(row.amount_fen)
     if not standards:
         return policy
     merged = dict(policy.settings.get("yearly_standards", {}) or {})

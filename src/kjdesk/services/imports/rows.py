@@ -29,7 +29,6 @@ from kjdesk.io.cells import (
     parse_decimal,
     parse_year,
     text_of,
-    to_yuan,
 )
 from kjdesk.io.excel_in import column_letter
 from kjdesk.io.roster_schema import (
@@ -44,6 +43,7 @@ from kjdesk.io.roster_schema import (
     WideColumn,
     normalize_header,
 )
+from kjdesk.money import amount_in_yuan, normalise_unit
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
 from kjdesk.validation import (
@@ -445,7 +445,7 @@ def _money(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], raw: obj
         except CellError as exc:
             ctx.error(out.row, "unit_label", raw_unit, str(exc))
             return
-        unit = {"万": "万元", "元人民币": "元"}.get(unit, unit)
+        unit = normalise_unit(unit) or unit
         if unit not in MONEY_UNITS:
             ctx.error(out.row, "unit_label", raw_unit, "金额单位只能是“万元”或“元”")
             return
@@ -455,7 +455,7 @@ def _money(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], raw: obj
         raise CellError("未注明金额单位：请填写“单位”列（万元或元），或在表头写明“数值（万元）”")
     if number < 0:
         raise CellError("金额不能为负数")
-    out.values["value"] = to_yuan(number, cell_unit)
+    out.values["value"] = amount_in_yuan(number, cell_unit)
     out.values["unit_label"] = "元"
 
 

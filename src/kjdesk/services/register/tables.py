@@ -295,7 +295,7 @@ def update_person_keeping_id(app: App, person_id: int, data: PersonInput) -> Per
 
 
 @dataclass(frozen=True)
-class RecognitionRecord:
+class RecognitionFormValues:
     """A recognition's stored values for its form, with the subject's label for the picker."""
 
     id: int
@@ -315,7 +315,7 @@ class RecognitionRecord:
     note: str
 
 
-def recognition_record(app: App, rec_id: int) -> RecognitionRecord:
+def recognition_record(app: App, rec_id: int) -> RecognitionFormValues:
     with app.db.session() as s:
         r = s.get(Recognition, rec_id)
         if r is None:
@@ -326,7 +326,7 @@ def recognition_record(app: App, rec_id: int) -> RecognitionRecord:
             kind, subject_id = "platform", r.platform_id
         else:
             kind, subject_id = "person", r.person_id or 0
-        return RecognitionRecord(
+        return RecognitionFormValues(
             r.id,
             kind,
             subject_id,

@@ -7,12 +7,10 @@ save through one service call on the write thread. When ``enter_amount`` refuses
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from kjdesk.money import FEN_PER_WAN, AmountError, format_wan_short, format_yuan, parse_amount_fen
+from kjdesk.money import AmountError, format_wan_plain, format_wan_short, format_yuan, parse_amount_fen
 from kjdesk.services.core.app import App, Changes, ServiceError, ValidationFailed
 from kjdesk.services.entitlements.entered import EnteredInput, enter_amount, set_standard
 from kjdesk.services.entitlements.entry_context import EntryContext, StandardClause, check_entry
@@ -56,10 +54,7 @@ class AmountField(QWidget):
     def set_fen(self, fen: int) -> None:
         """Show an amount in 万元 (as standards are written)."""
         self.unit.setCurrentText("万元")
-        text = format(Decimal(fen) / FEN_PER_WAN, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        self.edit.setText(text)
+        self.edit.setText(format_wan_plain(fen))
 
 
 def _year_box(year: int) -> QSpinBox:

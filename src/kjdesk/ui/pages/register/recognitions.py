@@ -20,7 +20,7 @@ from kjdesk.services.register.records import (
     validate_recognition,
 )
 from kjdesk.services.register.tables import (
-    RecognitionRecord,
+    RecognitionFormValues,
     person_choices,
     platform_choices,
     recognition_record,
@@ -53,7 +53,7 @@ class RecognitionForm(FormDialog):
     changes = RECOGNITION_CHANGES
 
     def __init__(
-        self, app: App, ops: Operations, record: RecognitionRecord | None, parent: QWidget | None
+        self, app: App, ops: Operations, record: RecognitionFormValues | None, parent: QWidget | None
     ) -> None:
         super().__init__(ops, "修改认定记录" if record else "新增认定记录", parent)
         self.app, self.record = app, record
@@ -109,7 +109,7 @@ class RecognitionForm(FormDialog):
         self._touched.add(name)
         self.revalidate()
 
-    def _fill(self, r: RecognitionRecord) -> None:
+    def _fill(self, r: RecognitionFormValues) -> None:
         self.type_id.setCurrentIndex(max(self.type_id.findData(r.type_id), 0))
         self._type_changed()
         self.level.setCurrentIndex(max(self.level.findData(r.level), 0))
@@ -237,10 +237,10 @@ class RecognitionsPage(RegisterPage):
     def fetch_first(self, progress: QtProgress, limit: int) -> list[tuple]:
         return recognition_table(self.app, limit=limit)
 
-    def load_record(self, row_id: int) -> RecognitionRecord:
+    def load_record(self, row_id: int) -> RecognitionFormValues:
         return recognition_record(self.app, row_id)
 
-    def make_form(self, record: RecognitionRecord | None) -> QWidget:
+    def make_form(self, record: RecognitionFormValues | None) -> QWidget:
         return RecognitionForm(self.app, self.ops, record, self)
 
     def delete_call(self, row_id: int) -> Callable[[QtProgress], None]:
