@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.core.app import Changes, ServiceError, ValidationFailed
+from kjdesk.services.core.app import ServiceError, ValidationFailed
 from kjdesk.ui.dialogs import BaseDialog
 from kjdesk.ui.workers import Operations, QtProgress
 
@@ -127,8 +127,6 @@ class ChoicePicker(QLineEdit):
 
 class FormDialog(BaseDialog):
     """A dialog with a ``QFormLayout``; each field has its error line below it, in red."""
-
-    changes = Changes()
 
     def __init__(self, ops: Operations, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,7 +261,7 @@ class FormDialog(BaseDialog):
             return
         self._saving = True
         self.ok_button.setEnabled(False)
-        self.ops.write(self.save, self._saved, self._failed, changes=self.changes)
+        self.ops.write(self.save, self._saved, self._failed)
 
     def _saved(self, result: Any) -> None:
         self._saving = False

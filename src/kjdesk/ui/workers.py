@@ -18,7 +18,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from kjdesk.services.core.app import Changes, ServiceError
+from kjdesk.services.core.app import ServiceError
+from kjdesk.services.core.changes import Changes, recording
 from kjdesk.services.core.progress import Cancelled
 
 Call = Callable[["QtProgress"], Any]
@@ -111,9 +112,11 @@ class Task(QObject):
     sig_done = Signal(object)
     sig_failed = Signal(object)
 
-    def __init__(self, call: Call, progress: QtProgress) -> None:
+    def __init__(self, call: Call, progress: QtProgress, *, record: bool = False) -> None:
         super().__init__()
         self.call, self.progress = call, progress
+        self.record = record  # a write: collect what it changed (services.core.changes)
+        self.recorded = Changes()
         self.finished = False
         self.on_done: Callable[[Any], None] = lambda _result: None
         self.on_failed: Callable[[BaseException], None] = lambda _exc: None
@@ -129,7 +132,12 @@ class Task(QObject):
 
     def run(self) -> None:  # in the worker thread
         try:
-            result = self.call(self.progress)
+            if self.record:
+                with recording() as recorded:
+                    result = self.call(self.progress)
+                self.recorded = recorded.changes
+            else:
+                result = self.call(self.progress)
         except BaseException as exc:  # every failure is delivered to the UI thread, never lost
             if not isinstance(exc, ServiceError | Cancelled | OSError):
                 traceback.print_exc()
@@ -180,11 +188,12 @@ class Operations(QObject):
         changes: ChangesOf = None,
         label: str = "",
     ) -> Task:
-        """A mutation (CollectionOp): after success, ``changes`` is announced on the hub.
+        """A mutation (CollectionOp): after success, what it wrote is announced on the hub.
 
-        ``changes`` may be a ``Changes`` or a function of the result (for a service that
-        returns what it changed)."""
-        return self._start(self.write_pool, call, on_done, on_failed, changes, label)
+        The tables the call wrote give its ``Changes`` (``services.core.changes``); a service
+        that returns ``Changes`` (a restore) adds them, and ``changes`` may add more (a
+        ``Changes`` or a function of the result) for a page that shows something derived."""
+        return self._start(self.write_pool, call, on_done, on_failed, changes, label, record=True)
 
     def _start(
         self,
@@ -194,9 +203,11 @@ class Operations(QObject):
         on_failed: Callable[[BaseException], None] | None,
         changes: ChangesOf,
         label: str,
+        *,
+        record: bool = False,
     ) -> Task:
         progress = QtProgress()
-        task = Task(call, progress)
+        task = Task(call, progress, record=record)
         dialog = self._progress_dialog(progress, label) if label else None
 
         def finish() -> None:
@@ -210,11 +221,13 @@ class Operations(QObject):
             finish()
             if on_done is not None:
                 on_done(result)
-            announced = changes(result) if callable(changes) else changes
-            if announced is None and isinstance(result, Changes):
-                announced = result
-            if announced is not None:
-                self.hub.announce(announced)
+            announced = task.recorded
+            if isinstance(result, Changes):
+                announced = announced | result
+            extra = changes(result) if callable(changes) else changes
+            if extra is not None:
+                announced = announced | extra
+            self.hub.announce(announced)
 
         def failed(exc: BaseException) -> None:
             finish()

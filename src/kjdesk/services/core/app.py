@@ -9,6 +9,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from kjdesk.services.core.changes import Changes, install_change_recorder
 from kjdesk.services.core.errors import ServiceError, ValidationFailed
 from kjdesk.services.core.year_guard import install_closed_year_guard
 from kjdesk.store.db import Database
@@ -23,24 +24,6 @@ def default_data_dir() -> Path:
 
 def default_db_path() -> Path:
     return default_data_dir() / "kjdesk.sqlite"
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What a service changed, so open pages refresh only what they show."""
-
-    units: bool = False
-    platforms: bool = False
-    people: bool = False
-    recognitions: bool = False
-    facts: bool = False
-    entitlements: bool = False
-    instalments: bool = False
-    letters: bool = False
-    settings: bool = False
-
-    def __or__(self, other: Changes) -> Changes:
-        return Changes(**{k: getattr(self, k) or getattr(other, k) for k in self.__dataclass_fields__})
 
 
 class ReadOnlyDatabase(ServiceError):
@@ -61,6 +44,7 @@ class App:
 
     def __post_init__(self) -> None:
         install_closed_year_guard(self.db)
+        install_change_recorder(self.db)
         if self.read_only:
             refuse_writes(self.db)
 

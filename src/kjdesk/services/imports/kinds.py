@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kjdesk.money import FEN_PER_YUAN, format_yuan, round_fen
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.imports.match import (
@@ -295,7 +296,9 @@ def _fact(m: Matcher, row: ParsedRow) -> None:
     if "reference" in v:
         wanted["reference"] = v["reference"]
     shown = v.get("text") or (
-        f"{v['value']:,.2f} 元" if v.get("unit_label") == "元" else f"{v.get('value')} 位"
+        format_yuan(round_fen(v["value"] * FEN_PER_YUAN), unit=True)
+        if v.get("unit_label") == "元"
+        else f"{v.get('value')} 位"
     )
     label = f"{who} {v['year']} 年 {v['indicator']}{('（' + item_ref + '）') if item_ref else ''}：{shown}"
     key = (subject, v["year"], v["indicator"], item_ref)

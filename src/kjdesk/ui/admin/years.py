@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.disbursement.years import (
     ADMIN,
     ClosedYearRow,
@@ -32,7 +32,6 @@ from kjdesk.ui.dialogs import BaseDialog, confirm
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
 from kjdesk.ui.workers import Hub
 
-CHANGES = Changes(instalments=True, letters=True)
 # row: (year, year, closed_by, closed_at)
 COLUMNS = [Column(1, "年度", width=70), Column(2, "关闭人", width=100), Column(3, "关闭时间", width=150)]
 
@@ -130,7 +129,7 @@ class YearsDialog(BaseDialog):
         ).format(y=year)
         if not confirm(self, self.tr("关闭年度"), text, yes=self.tr("关闭年度")):
             return
-        self.ops.write(lambda _p: close_year(self.app, year), lambda _r: self.reload(), changes=CHANGES)
+        self.ops.write(lambda _p: close_year(self.app, year), lambda _r: self.reload())
 
     def reopen_selected(self) -> None:
         year = self.selected_year()
@@ -141,5 +140,5 @@ class YearsDialog(BaseDialog):
             return
         reason = dialog.reason.text()
         self.ops.write(
-            lambda _p: reopen_year(self.app, year, reason), lambda _r: self.reload(), changes=CHANGES
+            lambda _p: reopen_year(self.app, year, reason), lambda _r: self.reload()
         )

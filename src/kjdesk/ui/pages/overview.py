@@ -300,7 +300,6 @@ class OverviewPage(QWidget):
                     app, dialog.received_on, dialog.amount_fen, dialog.doc, dialog.stage
                 ),
                 self._receipt_added,
-                changes=Changes(instalments=True),
             )
 
         dialog.accepted.connect(go)

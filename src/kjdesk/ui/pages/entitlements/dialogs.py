@@ -11,13 +11,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from kjdesk.money import AmountError, format_wan_plain, format_wan_short, format_yuan, parse_amount_fen
-from kjdesk.services.core.app import App, Changes, ServiceError, ValidationFailed
+from kjdesk.services.core.app import App, ServiceError, ValidationFailed
 from kjdesk.services.entitlements.entered import EnteredInput, enter_amount, set_standard
 from kjdesk.services.entitlements.entry_context import EntryContext, StandardClause, check_entry
 from kjdesk.ui.form import FormDialog
 from kjdesk.ui.workers import Operations, QtProgress
 
-ENTRY_CHANGES = Changes(entitlements=True, instalments=True)
 BASIS_HINT = "批复文号或会议纪要，如：市科技局党组会议纪要〔2023〕12号"
 FIRST_YEAR, LAST_YEAR = 2021, 2100
 
@@ -90,7 +89,6 @@ class _AmountForm(FormDialog):
 
 
 class EnterAmountDialog(_AmountForm):
-    changes = ENTRY_CHANGES
 
     def __init__(self, app: App, ops: Operations, ctx: EntryContext, parent: QWidget | None = None) -> None:
         super().__init__(ops, "录入金额", parent)
@@ -157,7 +155,6 @@ class EnterAmountDialog(_AmountForm):
 class StandardDialog(_AmountForm):
     """年度标准: the amount a clause pays in a year unless the officer enters another."""
 
-    changes = ENTRY_CHANGES
 
     def __init__(
         self,

@@ -34,7 +34,7 @@ from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import RecomputeSummary, recompute_all, recompute_message
 from kjdesk.services.entitlements.entry_context import enterable_clause_ids, entry_context, standard_clauses
 from kjdesk.services.entitlements.listing import EntitlementLine, list_entitlements
-from kjdesk.ui.pages.entitlements.dialogs import ENTRY_CHANGES, EnterAmountDialog, StandardDialog
+from kjdesk.ui.pages.entitlements.dialogs import EnterAmountDialog, StandardDialog
 from kjdesk.ui.pages.entitlements.table import (
     COLUMNS,
     F_AMOUNT,
@@ -341,7 +341,6 @@ class EntitlementsPage(QWidget):
             lambda p: recompute_all(self.app, p, force=force),
             done,
             failed,
-            changes=ENTRY_CHANGES,
             label=self.tr("正在重新计算应享资金…"),
         )
 

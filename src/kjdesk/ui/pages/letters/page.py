@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.letters import (
-    CHANGES,
     BatchResult,
     NoFontFound,
     draft_pdf,
@@ -417,7 +416,6 @@ class LettersPage(LetterOutputActions):
         self.ops.write(
             lambda _p: issue_letter(self.app, pending.instalment_id, issued_on=day, font=font),
             lambda row: self._issued_one(row),
-            changes=CHANGES,
             label=self.tr("正在签发通知书"),
         )
 
@@ -454,7 +452,6 @@ class LettersPage(LetterOutputActions):
                 self.app, year, clause_id=clause, district=district, issued_on=day, font=font, progress=p
             ),
             self._batch_done,
-            changes=CHANGES,
             label=self.tr("正在签发通知书"),
         )
 
@@ -478,6 +475,5 @@ class LettersPage(LetterOutputActions):
                 self.tr("已作废 {n}").format(n=r.voided.number)
                 + (self.tr("，已签发替代的 {m}").format(m=r.replacement.number) if r.replacement else ""),
             ),
-            changes=CHANGES,
             label=self.tr("正在作废通知书"),
         )

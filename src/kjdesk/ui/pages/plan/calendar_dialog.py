@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.disbursement import deadlines
 from kjdesk.ui.dialogs import BaseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
@@ -159,5 +159,4 @@ class CalendarDialog(BaseDialog):
         self.ops.write(
             lambda _p: deadlines.confirm_calendar_year(app, year, source),
             done,
-            changes=Changes(instalments=True),
         )

@@ -40,7 +40,6 @@ from kjdesk.ui.pages.plan.dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
 from kjdesk.ui.workers import Hub, QtProgress
 
-CHANGED = Changes(instalments=True)
 ALL = ""
 STATES = ("计划", "已报批", "已审批", "部分拨付", "已拨付", "已取消")
 MAKERS, CHECKERS = ("经办人", "管理员"), ("复核人", "管理员")
@@ -329,7 +328,6 @@ class PlanPage(QWidget):
             lambda b: self.notice.setText(
                 f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
             ),
-            changes=CHANGED,
         )
 
     def propose_all(self) -> None:
@@ -339,7 +337,6 @@ class PlanPage(QWidget):
             lambda b: self.notice.setText(
                 f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
             ),
-            changes=CHANGED,
         )
 
     def approve(self) -> None:
@@ -350,7 +347,6 @@ class PlanPage(QWidget):
         self.ops.write(
             lambda _p: approval.approve_batch(app, batch[0]),
             lambda b: self.notice.setText(f"已审批批次 {b.id}：{b.count} 笔，{format_yuan(b.amount_fen)} 元"),
-            changes=CHANGED,
         )
 
     def return_batch(self) -> None:
@@ -366,7 +362,6 @@ class PlanPage(QWidget):
             self.ops.write(
                 lambda _p: approval.return_batch(app, batch[0], dialog.reason),
                 self._done(f"已退回批次 {batch[0]}"),
-                changes=CHANGED,
             )
 
         dialog.accepted.connect(go)
@@ -388,7 +383,6 @@ class PlanPage(QWidget):
                 lambda p: self.notice.setText(
                     f"已登记拨付 {format_yuan(p.amount_fen)} 元（凭证号 {p.voucher_no}）"
                 ),
-                changes=CHANGED,
             )
 
         dialog.accepted.connect(go)
@@ -411,7 +405,6 @@ class PlanPage(QWidget):
                 self.ops.write(
                     lambda _p: payments.reverse_payment(app, dialog.payment_id, dialog.reason, dialog.on),
                     lambda p: self.notice.setText(f"已冲销 {format_yuan(-p.amount_fen)} 元"),
-                    changes=CHANGED,
                 )
 
             dialog.accepted.connect(go)
@@ -432,7 +425,6 @@ class PlanPage(QWidget):
             self.ops.write(
                 lambda _p: approval.cancel_instalment(app, row[0], dialog.reason),
                 self._done(f"已取消拨付计划 {row[0]}"),
-                changes=CHANGED,
             )
 
         dialog.accepted.connect(go)
@@ -446,7 +438,6 @@ class PlanPage(QWidget):
         self.ops.write(
             lambda _p: approval.accept_recomputed_amount(app, iid),
             self._done(f"已接受拨付计划 {iid} 的重算金额"),
-            changes=CHANGED,
         )
 
     def export(self, kind: str, path: str | None = None) -> None:

@@ -129,8 +129,6 @@ class RegisterPage(QWidget):
     def delete_question(self, row: tuple) -> str:
         return f"删除{self.noun}“{row[1]}”？此操作会记入审计日志。"
 
-    changes = Changes()
-
     def body(self) -> QWidget:
         """What the page shows when it has rows; by default the table alone."""
         return self.view
@@ -350,7 +348,7 @@ class RegisterPage(QWidget):
             return
         row = self.model.row_tuple(self.selected_row())
         if confirm(self, self.tr("删除") + self.noun, self.delete_question(row)):
-            self.ops.write(self.delete_call(row_id), changes=self.changes)
+            self.ops.write(self.delete_call(row_id))
 
     def _shortcut(self, key: QKeySequence.StandardKey | str, slot: Callable[[], None]) -> QAction:
         action = QAction(self)

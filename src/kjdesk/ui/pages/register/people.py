@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.register import PersonInput, add_person, delete_person, validate_person
 from kjdesk.services.register.tables import (
     PersonRecord,
@@ -21,11 +21,8 @@ from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
 from kjdesk.validation import PERSON_ROLES
 
-PERSON_CHANGES = Changes(people=True, entitlements=True)
-
 
 class PersonForm(FormDialog):
-    changes = PERSON_CHANGES
 
     def __init__(
         self, app: App, ops: Operations, record: PersonRecord | None, parent: QWidget | None
@@ -92,7 +89,6 @@ class PersonForm(FormDialog):
 class PeoplePage(RegisterPage):
     noun = "人员"
     watches = ("units", "people", "recognitions")
-    changes = PERSON_CHANGES
     first_page = FIRST_PAGE
     filter_hint = "筛选：姓名、工作单位或旗县区"
     empty_text = "还没有登记人员。\n\n技术经纪人、人才、科技特派员等可以逐个新增，也可以导入人员名录。身份证号只显示前 6 位和后 4 位。"

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.register import (
     PlatformInput,
     add_platform,
@@ -23,7 +23,6 @@ from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
 
 LEVEL_LABELS = {"国家": "国家级", "自治区": "自治区级", "市级": "市级", "": "不分级"}
-PLATFORM_CHANGES = Changes(platforms=True, entitlements=True)
 
 
 def fill_levels(combo: QComboBox, levels: tuple[str, ...]) -> None:
@@ -42,7 +41,6 @@ def fill_levels(combo: QComboBox, levels: tuple[str, ...]) -> None:
 
 
 class PlatformForm(FormDialog):
-    changes = PLATFORM_CHANGES
 
     def __init__(
         self,
@@ -116,7 +114,6 @@ class PlatformForm(FormDialog):
 class PlatformsPage(RegisterPage):
     noun = "平台"
     watches = ("units", "platforms", "recognitions")
-    changes = PLATFORM_CHANGES
     first_page = FIRST_PAGE
     filter_hint = "筛选：平台名称、依托单位、信用代码或旗县区"
     empty_text = "还没有登记创新平台。\n\n平台（重点实验室、技术创新中心、孵化器、众创空间……）依托某个单位；先登记单位，再新增平台或导入平台名录。"

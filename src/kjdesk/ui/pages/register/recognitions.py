@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QW
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.register.records import (
     STATUSES,
     RecognitionInput,
@@ -33,7 +33,6 @@ from kjdesk.ui.pages.register.platforms import fill_levels
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
 
-RECOGNITION_CHANGES = Changes(recognitions=True, entitlements=True, instalments=True)
 SUBJECT_LABELS = {SubjectKind.UNIT: "单位", SubjectKind.PLATFORM: "平台", SubjectKind.PERSON: "人员"}
 STAGE_LABELS = {"": "（无）"}
 
@@ -50,7 +49,6 @@ def load_choices(app: App) -> SubjectChoices:
 
 
 class RecognitionForm(FormDialog):
-    changes = RECOGNITION_CHANGES
 
     def __init__(
         self, app: App, ops: Operations, record: RecognitionFormValues | None, parent: QWidget | None
@@ -200,7 +198,6 @@ class RecognitionForm(FormDialog):
 class RecognitionsPage(RegisterPage):
     noun = "认定记录"
     watches = ("units", "platforms", "people", "recognitions")
-    changes = RECOGNITION_CHANGES
     first_page = FIRST_PAGE  # many years of 科技型中小企业: 100,000 records and more
     filter_hint = "筛选：对象名称、信用代码、认定类型、文号或旗县区"
     empty_text = (

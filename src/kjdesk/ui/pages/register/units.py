@@ -8,7 +8,7 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QWidget
 
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.register import (
     UnitInput,
@@ -27,11 +27,8 @@ from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Hub, Operations, QtProgress
 from kjdesk.validation import SIZE_CLASSES, UNIT_KINDS, districts_of
 
-UNIT_CHANGES = Changes(units=True, entitlements=True)
-
 
 class UnitForm(FormDialog):
-    changes = UNIT_CHANGES
 
     def __init__(
         self, app: App, ops: Operations, city: str, unit: UnitRow | None, parent: QWidget | None
@@ -114,7 +111,6 @@ class UnitForm(FormDialog):
 class UnitsPage(RegisterPage):
     noun = "单位"
     watches = ("units", "platforms", "people", "recognitions", "entitlements")
-    changes = UNIT_CHANGES
     first_page = FIRST_PAGE
     empty_text = "单位名录还是空的。\n\n可以从 Excel 名录批量导入（先下载模板照着填写），也可以逐个新增单位。"
     columns = [
