@@ -101,7 +101,11 @@ def test_one_amount_reader_for_forms_and_rosters():
         assert parse_amount_fen(written) == fen, written
         number, unit = parse_decimal(written)
         assert yuan_to_fen(amount_in_yuan(number, unit)) == fen, written
-    assert normalise_unit("万") == "万元" and normalise_unit("元人民币") == "元" and normalise_unit("美元") is None
+    assert (
+        normalise_unit("万") == "万元"
+        and normalise_unit("元人民币") == "元"
+        and normalise_unit("美元") is None
+    )
 
 
 def test_wan_writers_agree():

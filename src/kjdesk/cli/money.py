@@ -154,7 +154,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("-o", "--output", type=path_arg, required=True, help="输出文件 .xlsx")
 
 
-
 def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App
     """Open the database and sign in as ``--user`` with the password from ``--password-env``."""
     from kjdesk.services.core.officers import sign_in

@@ -13,7 +13,9 @@ from tests.conftest import make_credit_code
 
 def test_adding_a_unit_changes_units_only(app):
     row, changes = changed_by(
-        lambda: add_unit(app, UnitInput("包头甲科技有限公司", make_credit_code("91150200MA0A00011"), district="昆都仑区"))
+        lambda: add_unit(
+            app, UnitInput("包头甲科技有限公司", make_credit_code("91150200MA0A00011"), district="昆都仑区")
+        )
     )
     assert row.name == "包头甲科技有限公司"
     assert changes == Changes(units=True)
@@ -26,7 +28,9 @@ def test_a_read_changes_nothing(app):
 
 
 def test_a_recognition_changes_recognitions_and_the_money_it_brings(app):
-    unit = add_unit(app, UnitInput("包头丙科技有限公司", make_credit_code("91150200MA0A00031"), district="昆都仑区"))
+    unit = add_unit(
+        app, UnitInput("包头丙科技有限公司", make_credit_code("91150200MA0A00031"), district="昆都仑区")
+    )
     from datetime import date
 
     _r, changes = changed_by(

@@ -139,6 +139,4 @@ class YearsDialog(BaseDialog):
         if dialog.exec() != ReopenDialog.DialogCode.Accepted:
             return
         reason = dialog.reason.text()
-        self.ops.write(
-            lambda _p: reopen_year(self.app, year, reason), lambda _r: self.reload()
-        )
+        self.ops.write(lambda _p: reopen_year(self.app, year, reason), lambda _r: self.reload())

@@ -89,7 +89,6 @@ class _AmountForm(FormDialog):
 
 
 class EnterAmountDialog(_AmountForm):
-
     def __init__(self, app: App, ops: Operations, ctx: EntryContext, parent: QWidget | None = None) -> None:
         super().__init__(ops, "录入金额", parent)
         self.app, self.ctx = app, ctx
@@ -154,7 +153,6 @@ class EnterAmountDialog(_AmountForm):
 
 class StandardDialog(_AmountForm):
     """年度标准: the amount a clause pays in a year unless the officer enters another."""
-
 
     def __init__(
         self,

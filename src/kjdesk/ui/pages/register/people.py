@@ -23,7 +23,6 @@ from kjdesk.validation import PERSON_ROLES
 
 
 class PersonForm(FormDialog):
-
     def __init__(
         self, app: App, ops: Operations, record: PersonRecord | None, parent: QWidget | None
     ) -> None:

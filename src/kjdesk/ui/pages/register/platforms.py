@@ -41,7 +41,6 @@ def fill_levels(combo: QComboBox, levels: tuple[str, ...]) -> None:
 
 
 class PlatformForm(FormDialog):
-
     def __init__(
         self,
         app: App,

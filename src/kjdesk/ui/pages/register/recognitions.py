@@ -49,7 +49,6 @@ def load_choices(app: App) -> SubjectChoices:
 
 
 class RecognitionForm(FormDialog):
-
     def __init__(
         self, app: App, ops: Operations, record: RecognitionFormValues | None, parent: QWidget | None
     ) -> None:

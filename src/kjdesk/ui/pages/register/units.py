@@ -29,7 +29,6 @@ from kjdesk.validation import SIZE_CLASSES, UNIT_KINDS, districts_of
 
 
 class UnitForm(FormDialog):
-
     def __init__(
         self, app: App, ops: Operations, city: str, unit: UnitRow | None, parent: QWidget | None
     ) -> None:
