@@ -234,6 +234,8 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: Seq
     elif not clause.is_floor:
         word = "一次性给予" if clause.form == Form.ONE_TIME else "给予"
         lines.append(f"金额：{word} {explain.yuan(amount)}，{years[0]} 年拨付")
+        if clause.form == Form.ONE_TIME and clause.repeat == "once_per_assessment_year":
+            lines.append(explain.lump_sum_per_assessment(rec.date.year))
     stop = ctx.stop_of(rec)
     if stop is not None:
         instalments, stop_lines = cancel_after(ctx, instalments, stop)
