@@ -236,7 +236,7 @@ CASES: dict[str, Check] = {
     "BT-02-re-tic": floor("re_tic", 3000, 5),
     "BT-03-major-project-match": entered_on("major_project", N),
     "BT-05-rd-expense": rate(
-        "研发费用加计扣除额",
+        "加计扣除研发费用",
         [
             ("39999999.80", 199_999_999),
             ("40000000", 200_000_000),
@@ -425,7 +425,7 @@ def test_wuhai_has_no_exclusion_between_titles() -> None:
 
 def test_baotou_rd_expense_other_firm_three_percent() -> None:
     clause = POLICIES["baotou"].clause("BT-05-rd-expense")
-    facts = [fact(1, 2023, "研发费用加计扣除额", "10000000"), fact(2, 2023, "企业规模", text="其他企业")]
+    facts = [fact(1, 2023, "加计扣除研发费用", "10000000"), fact(2, 2023, "企业规模", text="其他企业")]
     e = keyed(run(POLICIES["baotou"], subject(facts=facts)), f"{clause.id}|year:2024")
     assert e.total_fen == 30_000_000
     assert any("× 3%（其他企业）= 300,000.00 元" in line for line in e.explanation)

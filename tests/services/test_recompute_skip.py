@@ -233,7 +233,7 @@ def test_skipping_leaves_the_same_rows_as_computing_everything(app):
     for u in ids:
         add_recognition(app, _hte(u, date(2022 + u % 4, 1 + u % 12, 10)))
         upsert_fact(
-            app, FactInput(SubjectKind.UNIT, u, 2024, "研发费用加计扣除额", value=Decimal(1_000_000 * u))
+            app, FactInput(SubjectKind.UNIT, u, 2024, "加计扣除研发费用", value=Decimal(1_000_000 * u))
         )
     recompute_all(app)
     with app.db.session() as s:  # changed behind the services' own recompute

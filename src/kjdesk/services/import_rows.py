@@ -43,6 +43,7 @@ from kjdesk.io.roster_schema import (
     RosterKind,
     WideColumn,
     normalize_header,
+    refused_indicator,
 )
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
@@ -414,6 +415,10 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
         ctx.error(out.row, "indicator", raw_ind, str(exc))
         return
     name = FACT_ALIASES.get(name, name)
+    refusal = refused_indicator(name)
+    if refusal:
+        ctx.error(out.row, "indicator", raw_ind, refusal)
+        return
     if name not in FACT_INDICATORS:
         ctx.error(out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{_nearest_indicator(name)}")
         return

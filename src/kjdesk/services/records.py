@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kjdesk.io.roster_schema import refused_indicator
 from kjdesk.policy.model import RecognitionStatus, SubjectKind, SubjectRef
 from kjdesk.services.app import App, ServiceError, ValidationFailed
 from kjdesk.services.entitlements import recompute_subjects, subject_ref_of
@@ -272,7 +273,7 @@ def list_recognitions(app: App, unit_id: int | None = None) -> list[RecognitionR
 # --- Facts ---------------------------------------------------------------------------------
 
 FACT_INDICATORS: dict[str, str] = {
-    "研发费用加计扣除额": "元",
+    "加计扣除研发费用": "元",
     "企业规模": "",
     "技术交易额": "元",
     "技术入股作价": "元",
@@ -302,7 +303,10 @@ class FactInput:
 def validate_fact(data: FactInput, today: date | None = None) -> dict[str, str]:
     today = today or date.today()
     errors: dict[str, str] = {}
-    if data.indicator not in FACT_INDICATORS:
+    refusal = refused_indicator(data.indicator)
+    if refusal:
+        errors["indicator"] = refusal
+    elif data.indicator not in FACT_INDICATORS:
         errors["indicator"] = f"未知指标“{data.indicator}”（可选：{'、'.join(FACT_INDICATORS)}）"
     if not 2000 <= data.year <= today.year:
         errors["year"] = f"年度 {data.year} 不在 2000—{today.year} 之间"
