@@ -301,6 +301,7 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
         RecognitionStatus,
         SubjectFacts,
     )
+    from kjdesk.services.subject_inputs import recorded_conditions, unit_attributes
     from kjdesk.store.models import EnteredAmount, Person, Platform
 
     column = {
@@ -351,11 +352,13 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
                         r.status_date,
                         bool(r.evidence),
                         r.first_year,
+                        r.title,
+                        recorded_conditions(r.conditions),
                     )
                     for r in mine(Recognition)
                 ),
                 facts=tuple(
-                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref)
+                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify)
                     for f in mine(Fact)
                 ),
                 entered=tuple(
@@ -365,6 +368,7 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
                     for e in mine(EnteredAmount)
                 ),
                 payee=SubjectRef(SubjectKind.UNIT, host.id) if host else None,
+                attributes=unit_attributes(host.industry, host.conditions) if host else (),
             )
         )
     return out

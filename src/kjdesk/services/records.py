@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kjdesk.io.roster_schema import refused_indicator
 from kjdesk.policy.model import RecognitionStatus, SubjectKind, SubjectRef
+from kjdesk.services import conditions
 from kjdesk.services.app import App, ServiceError, ValidationFailed
 from kjdesk.services.entitlements import recompute_subjects, subject_ref_of
 from kjdesk.services.settings import require_bureau
@@ -43,6 +44,7 @@ class RecognitionInput:
     evidence: str = ""
     first_year: int | None = None
     note: str = ""
+    conditions: str = ""  # D14: recorded conditions, JSON (services/conditions.py)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class RecognitionRow:
     evidence: str
     first_year: int | None
     note: str
+    conditions: str = ""  # D14: recorded conditions, JSON (services/conditions.py)
 
 
 def validate_recognition(
@@ -93,6 +96,10 @@ def validate_recognition(
         errors["status_date"] = f"状态为“{data.status}”时请填写{data.status}日期"
     if data.first_year is not None and data.first_year < data.date.year:
         errors["first_year"] = "首次拨付年度只能推后，不能早于认定年度"
+    recorded = conditions.decode(data.conditions)
+    problem = conditions.check(recorded, "recognition")
+    if problem:
+        errors["conditions"] = problem
     valid_until = data.valid_until
     if valid_until is None and kind is not None and kind.valid_years:
         valid_until = _add_years(data.date, kind.valid_years)
@@ -103,6 +110,7 @@ def validate_recognition(
         evidence=normalize_text(data.evidence),
         note=normalize_text(data.note),
         valid_until=valid_until,
+        conditions=conditions.encode(recorded),
     )
     return clean, errors
 
@@ -157,6 +165,7 @@ def _recognition_row(
         r.evidence,
         r.first_year,
         r.note,
+        r.conditions or "",
     )
 
 
@@ -342,6 +351,7 @@ def upsert_fact(app: App, data: FactInput) -> int:
             "text": data.text,
             "reference": data.reference,
             "unit_label": FACT_INDICATORS[data.indicator],
+            "to_verify": "",  # entered again by the officer: confirmed (D6)
         }
         if fact is None:
             fact = Fact(year=data.year, indicator=data.indicator, item_ref=data.item_ref, **cols, **new)
@@ -349,6 +359,8 @@ def upsert_fact(app: App, data: FactInput) -> int:
             before = None
         else:
             before = {"value": fact.value, "text": fact.text, "reference": fact.reference}
+            if fact.to_verify:
+                before["to_verify"] = fact.to_verify
             for k, v in new.items():
                 setattr(fact, k, v)
         s.flush()
@@ -369,3 +381,55 @@ def upsert_fact(app: App, data: FactInput) -> int:
         )
         recompute_subjects(s, app.actor, city, {SubjectRef(data.subject_kind, data.subject_id)})
         return fact.id
+
+
+# --- 须核实 figures (D6) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactToVerify:
+    id: int
+    subject_name: str
+    code: str  # credit code, or a person's masked ID number
+    year: int
+    indicator: str
+    value: Decimal | None
+    text: str
+    item_ref: str
+    reason: str
+
+
+def facts_to_verify(app: App) -> list[FactToVerify]:
+    """The yearly figures marked 须核实 (the D6 migration marks every renamed figure)."""
+    out = []
+    with app.db.session() as s:
+        for f in s.scalars(select(Fact).where(Fact.to_verify != "").order_by(Fact.id)):
+            name, code, _ = describe_subject(s, _fact_ref(f))
+            out.append(FactToVerify(f.id, name, code, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify))
+    return out
+
+
+def _fact_ref(f: Fact) -> SubjectRef:
+    if f.unit_id is not None:
+        return SubjectRef(SubjectKind.UNIT, f.unit_id)
+    if f.platform_id is not None:
+        return SubjectRef(SubjectKind.PLATFORM, f.platform_id)
+    return SubjectRef(SubjectKind.PERSON, f.person_id)  # type: ignore[arg-type]
+
+
+def confirm_facts(app: App, fact_ids: list[int]) -> int:
+    """The officer confirms figures marked 须核实 as they stand; their items are recomputed. Audited."""
+    city = require_bureau(app).city
+    with app.db.session() as s:
+        facts = list(s.scalars(select(Fact).where(Fact.id.in_(fact_ids))))
+        missing = sorted(set(fact_ids) - {f.id for f in facts})
+        if missing:
+            raise ServiceError(f"年度数据 {'、'.join(map(str, missing))} 不存在")
+        marked = [f for f in facts if f.to_verify]
+        for f in marked:
+            before = {"to_verify": f.to_verify}
+            f.to_verify = ""
+            audit.record(s, app.actor, "核实", "fact", f.id, before, {"to_verify": "", "value": f.value})
+        if marked:
+            recompute_subjects(s, app.actor, city, {_fact_ref(f) for f in marked})
+        return len(marked)
