@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kjdesk.policy.conditions import ATTRIBUTES  # the D14 vocabulary, pure data
+
 
 @dataclass(frozen=True)
 class Column:
@@ -62,6 +64,17 @@ _DISTRICT = (
 )
 _IDNO = ("身份证号码", "证件号码", "公民身份号码", "身份证", "身份证件号码")
 _NOTE = Column("note", "备注", ("说明",), width=20)
+CONDITION_PREFIX = "cond_"  # field key of a D14 condition column: cond_<attribute key>
+
+
+def _condition_columns(of: str) -> tuple[Column, ...]:
+    """D14: one column per recorded condition the policy text attaches (policy/conditions.py)."""
+    return tuple(
+        Column(f"{CONDITION_PREFIX}{a.key}", a.label, (), False, "", width=12)
+        for a in ATTRIBUTES
+        if a.of == of
+    )
+
 
 UNITS = RosterKind(
     "units",
@@ -78,6 +91,7 @@ UNITS = RosterKind(
         Column("phone", "联系电话", ("电话", "手机", "手机号", "联系方式", "手机号码")),
         Column("registered_from", "落户日期", ("落户时间", "迁入日期", "迁入时间")),
         _NOTE,
+        *_condition_columns("unit"),
     ),
     signature=(("单位名称", *_NAME), ("统一社会信用代码", *_CODE)),
 )
@@ -201,6 +215,7 @@ RECOGNITIONS = RosterKind(
         Column("status_date", "状态日期", ("状态变更日期", "撤销日期", "迁出日期", "过期日期"), width=12),
         Column("district", "旗县区", _DISTRICT, False, "", "districts", 14),
         _NOTE,
+        *_condition_columns("recognition"),
     ),
     signature=(
         (

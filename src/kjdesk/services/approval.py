@@ -163,7 +163,9 @@ def to_verify_problems(s, insts: list[Instalment]) -> list[str]:  # noqa: ANN001
     )
     out = []
     for eid, clause_id, explanation in s.execute(q):
-        why = next((ln for ln in reversed(explanation.splitlines()) if ln.startswith("结论：")), "结论：须核实")
+        why = next(
+            (ln for ln in reversed(explanation.splitlines()) if ln.startswith("结论：")), "结论：须核实"
+        )
         out.append(f"应享资金 {eid}（{clause_id}）{why.removeprefix('结论：')}")
     return out
 

@@ -405,7 +405,9 @@ def facts_to_verify(app: App) -> list[FactToVerify]:
     with app.db.session() as s:
         for f in s.scalars(select(Fact).where(Fact.to_verify != "").order_by(Fact.id)):
             name, code, _ = describe_subject(s, _fact_ref(f))
-            out.append(FactToVerify(f.id, name, code, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify))
+            out.append(
+                FactToVerify(f.id, name, code, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify)
+            )
     return out
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from kjdesk.policy.model import SubjectKind, SubjectRef
 from kjdesk.services import conditions
-from kjdesk.services.entitlements import recompute_subjects
 from kjdesk.services.app import App, Changes, ServiceError, ValidationFailed
+from kjdesk.services.entitlements import recompute_subjects
 from kjdesk.services.settings import require_bureau
 from kjdesk.store import audit
 from kjdesk.store.models import Person, Platform, Recognition, Unit
