@@ -77,3 +77,16 @@ def describe(text: str | None) -> str:
     """``纳税地在本市：是；…`` for tables and letters; "" when nothing is recorded."""
     values = decode(text)
     return "；".join(f"{BY_KEY[k].label}：{v}" for k, v in values.items() if k in BY_KEY)
+
+
+def attributes_for_type(type_id: str) -> tuple[Attribute, ...]:
+    """The recognition attributes a clause of either city's catalog asks for this recognition type
+    (the form shows only these)."""
+    from kjdesk.policy.catalog import builtin_policies
+
+    keys: set[str] = set()
+    for policy in builtin_policies():
+        for clause in policy.clauses:
+            if clause.trigger is not None and clause.trigger.recognition == type_id:
+                keys.update(c.attribute for c in clause.conditions)
+    return tuple(a for a in RECOGNITION_ATTRIBUTES if a.key in keys)
