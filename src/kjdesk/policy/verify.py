@@ -23,11 +23,16 @@ from kjdesk.policy.scope import Context
 PENDING = (EntitlementStatus.DUE, EntitlementStatus.AWAITING_AMOUNT)
 
 
-def _insert(ent: Entitlement, clause: Clause, ctx: Context, lines: Sequence[str]) -> tuple[str, ...]:
-    """The explanation with ``lines`` put before the clause's readings (which stay last)."""
+def _insert(
+    ent: Entitlement, clause: Clause, ctx: Context, lines: Sequence[str], concluded: bool = False
+) -> tuple[str, ...]:
+    """The explanation with ``lines`` put before its conclusion and the clause's readings (which
+    stay last); ``concluded``: ``lines`` end with a new conclusion, which replaces the old one."""
     n = len(ctx.prepared.readings(clause))
     body, tail = (ent.explanation[:-n], ent.explanation[-n:]) if n else (ent.explanation, ())
-    return (*body, *lines, *tail)
+    old = [line for line in body if line.startswith("结论：")]
+    body = tuple(line for line in body if not line.startswith("结论："))
+    return (*body, *lines, *([] if concluded else old), *tail)
 
 
 def _held_back(ctx: Context, clause: Clause, ent: Entitlement, lines: list[str], reason: str) -> Entitlement:
@@ -41,7 +46,7 @@ def _held_back(ctx: Context, clause: Clause, ent: Entitlement, lines: list[str],
         status=EntitlementStatus.TO_VERIFY,
         total_fen=0,
         instalments=(),
-        explanation=_insert(ent, clause, ctx, lines),
+        explanation=_insert(ent, clause, ctx, lines, concluded=True),
     )
 
 
@@ -59,7 +64,7 @@ def apply(ctx: Context, clause: Clause, ent: Entitlement, verdict: Judgement) ->
             status=EntitlementStatus.NOT_ELIGIBLE,
             total_fen=0,
             instalments=(),
-            explanation=_insert(ent, clause, ctx, lines),
+            explanation=_insert(ent, clause, ctx, lines, concluded=True),
         )
     return _held_back(ctx, clause, ent, lines, verdict.reason)
 
