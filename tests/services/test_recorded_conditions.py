@@ -165,3 +165,26 @@ def test_an_approved_item_whose_condition_is_cleared_cannot_be_approved(app, tmp
     with pytest.raises(ServiceError) as caught:
         approve_batch(who["fh1"], batch.id)
     assert "（BT-12-patent-purchase）须核实：工商注册和纳税所在地均在我市" in str(caught.value)
+
+
+def test_wuhai_platform_target_counts_every_regional_platform_type(wuhai_app, tmp_path):
+    """“到2025年，新增各类自治区级创新平台10家”: a 自治区级 孵化器 and a 自治区级 国际科技合作基地
+    count as well as the five types （七） names; a 国家级 one does not (a 自治区级 target)."""
+    from kjdesk.services.indicators import target_progress
+    from kjdesk.services.register import PlatformInput, add_platform
+
+    app = wuhai_app
+    _import(
+        app,
+        xlsx(
+            tmp_path / "units.xlsx",
+            [["单位名称", "统一社会信用代码", "旗县区"], ["乌海甲公司", CODE_A, "海勃湾区"]],
+        ),
+    )
+    for n, (type_id, level) in enumerate(
+        (("incubator", "自治区"), ("intl_base", "自治区"), ("kl", "自治区"), ("incubator", "国家")), start=1
+    ):
+        p = add_platform(app, PlatformInput(f"平台{n}", type_id, level, 1))
+        add_recognition(app, RecognitionInput(SubjectKind.PLATFORM, p.id, type_id, level, date(2023, 3, n)))
+    target = next(t for t in target_progress(app, date(2025, 6, 30)) if t.id == "WH-T-07-r-platforms")
+    assert target.current == 3
