@@ -63,7 +63,7 @@ def build(path: Path, n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int
                 {
                     "unit_id": unit,
                     "year": year,
-                    "indicator": "研发费用加计扣除额",
+                    "indicator": "加计扣除研发费用",
                     "value": Decimal(rng.randint(100_000, 90_000_000)),
                     "unit_label": "元",
                     "item_ref": "",

@@ -57,8 +57,8 @@ def fill_baotou(app) -> None:  # noqa: ANN001 - App
         app,
         RecognitionInput(SubjectKind.PLATFORM, lab.id, "kl", "国家", date(2022, 5, 1), "国科发〔2022〕5号"),
     )
-    upsert_fact(app, FactInput(unit, ids[1], 2021, "研发费用加计扣除额", Decimal("1234567.89")))
-    upsert_fact(app, FactInput(unit, ids[2], 2021, "研发费用加计扣除额", Decimal("2860000")))
+    upsert_fact(app, FactInput(unit, ids[1], 2021, "加计扣除研发费用", Decimal("1234567.89")))
+    upsert_fact(app, FactInput(unit, ids[2], 2021, "加计扣除研发费用", Decimal("2860000")))
     upsert_fact(app, FactInput(unit, ids[2], 2021, "企业规模", text="小微企业"))
 
 

@@ -135,7 +135,7 @@ def test_header_synonyms_and_units_in_brackets():
         "note": 6,
     }
     assert missing_columns(kind, mapping) == []
-    assert normalize_header("研发费用加计扣除额（万元）*") == ("研发费用加计扣除额", "万元")
+    assert normalize_header("加计扣除研发费用（万元）*") == ("加计扣除研发费用", "万元")
     assert match_headers(KINDS["units"], ["单位名称", "企业统一社会信用代码"])["credit_code"] == 1
 
 
@@ -147,7 +147,7 @@ def test_header_synonyms_and_units_in_brackets():
         (["平台名称", "平台类型", "依托单位统一社会信用代码"], "platforms"),
         (["姓名", "身份证号", "工作单位"], "people"),
         (["主体名称", "统一社会信用代码", "年度", "指标", "数值", "单位"], "facts"),
-        (["企业名称", "信用代码", "年度", "研发费用加计扣除额（万元）"], "facts"),
+        (["企业名称", "信用代码", "年度", "加计扣除研发费用（万元）"], "facts"),
     ],
 )
 def test_kind_detected_from_headers(headers, kind):

@@ -29,7 +29,7 @@ def _policy():
             "E-rd",
             Form.RATE_WITH_CAP,
             rate=Decimal("0.05"),
-            base_fact="研发费用加计扣除额",
+            base_fact="加计扣除研发费用",
             base_year_offset=-1,
             cap_fen=wan(200),
             repeat="per_year",
@@ -66,14 +66,14 @@ def test_eligibility_owed_awaiting_refused_open_and_non_cash() -> None:
     assert any("科技“小巨人”企业" in m for m in s["E-giant"].missing)
     assert any("持有有效的高新技术企业资格" in m for m in s["E-giant"].missing)
     assert s["E-rd"].availability == Availability.OPEN
-    assert any("上年度“研发费用加计扣除额”" in m for m in s["E-rd"].missing)
+    assert any("上年度“加计扣除研发费用”" in m for m in s["E-rd"].missing)
     assert s["E-tax"].availability == Availability.NON_CASH
     assert any("已有高新技术企业认定记录" in r for r in s["E-tax"].reasons)
     assert s["E-prio"].availability == Availability.NON_CASH
 
 
 def test_eligibility_owed_sums_every_year() -> None:
-    facts = [fact(1, 2022, "研发费用加计扣除额", "1000000"), fact(2, 2023, "研发费用加计扣除额", "2000000")]
+    facts = [fact(1, 2022, "加计扣除研发费用", "1000000"), fact(2, 2023, "加计扣除研发费用", "2000000")]
     s = _statuses(subject(facts=facts))
     assert (s["E-rd"].availability, s["E-rd"].amount_fen) == (Availability.OWED, 15_000_000)
 

@@ -119,11 +119,15 @@ def while_valid(type_id: str, wan_each: int) -> Check:
     return check
 
 
-def entered_on(type_id: str | None, level: Level = X, stage: str = "", cap_wan: int | None = None) -> Check:
-    """No amount until entered; an entered amount is accepted; above a cap it is refused."""
+def entered_on(
+    type_id: str | None, level: Level = X, stage: str = "", cap_wan: int | None = None, attributes=()
+) -> Check:
+    """No amount until entered; an entered amount is accepted; above a cap it is refused.
+
+    ``attributes``: the D14 conditions the recognition records (every one met here)."""
 
     def check(pol: Policy, clause: Clause) -> None:
-        recs = [rec(1, type_id, level, DAY, stage=stage)] if type_id else []
+        recs = [rec(1, type_id, level, DAY, stage=stage, attributes=tuple(attributes))] if type_id else []
         if type_id:
             waiting = _the(pol, clause, subject(recs))
             assert (waiting.status, waiting.total_fen, waiting.instalments) == (AWAIT, 0, ())
@@ -184,15 +188,20 @@ def regional_match() -> Check:
     return check
 
 
-def rate(indicator: str, cases: list[tuple[str, int]], offset: int = 0, item: str = "", extra=()) -> Check:
-    """Each (base in 元, expected 分) on its own subject; the key carries the pay year."""
+def rate(
+    indicator: str, cases: list[tuple[str, int]], offset: int = 0, item: str = "", extra=(), attributes=()
+) -> Check:
+    """Each (base in 元, expected 分) on its own subject; the key carries the pay year.
+
+    ``attributes``: the D14 conditions the subject records (every one met here)."""
 
     def check(pol: Policy, clause: Clause) -> None:
         pay_year = 2023 - offset
         key = f"{clause.id}|item:{item}|{pay_year}" if item else f"{clause.id}|year:{pay_year}"
         for base, expected in cases:
             facts = [fact(1, 2023, indicator, base, item_ref=item), *extra]
-            assert keyed(run(pol, subject(facts=facts)), key).total_fen == expected, base
+            subj = subject(facts=facts, attributes=tuple(attributes))
+            assert keyed(run(pol, subj), key).total_fen == expected, base
 
     return check
 
@@ -236,7 +245,7 @@ CASES: dict[str, Check] = {
     "BT-02-re-tic": floor("re_tic", 3000, 5),
     "BT-03-major-project-match": entered_on("major_project", N),
     "BT-05-rd-expense": rate(
-        "研发费用加计扣除额",
+        "加计扣除研发费用",
         [
             ("39999999.80", 199_999_999),
             ("40000000", 200_000_000),
@@ -296,11 +305,13 @@ CASES: dict[str, Check] = {
         "技术交易额",
         [("3999999.98", 199_999_999), ("4000000", 200_000_000), ("4000000.02", 200_000_000)],
         item="HT-1",
+        attributes=[("tax_seat_in_city", "是")],
     ),
     "BT-12-tech-equity": rate(
         "技术入股作价",
         [("3999999.98", 199_999_999), ("4000000", 200_000_000), ("4000000.02", 200_000_000)],
         item="RG-1",
+        attributes=[("tax_seat_in_city", "是")],
     ),
     "BT-13-service-agency": fixed("service_agency", C, 30, stage="优秀"),
     "BT-13-n-tt-agency": fixed("tt_agency", N, 50),
@@ -344,8 +355,8 @@ CASES: dict[str, Check] = {
     "WH-06-hitech-zone-platforms": entered_on(None),
     "WH-07-n-kl": entered_on("kl", N),
     "WH-07-r-kl": entered_on("kl", R),
-    "WH-07-n-etrc": entered_on("erc", N),
-    "WH-07-r-etrc": entered_on("erc", R),
+    "WH-07-n-etrc": entered_on("erc", N, attributes=[("erc_series", "工程技术研究中心")]),
+    "WH-07-r-etrc": entered_on("erc", R, attributes=[("erc_series", "工程技术研究中心")]),
     "WH-07-n-ent-rdc": entered_on("rdc", N),
     "WH-07-r-ent-rdc": entered_on("rdc", R),
     "WH-07-n-tic": entered_on("tic", N),
@@ -365,7 +376,16 @@ CASES: dict[str, Check] = {
     "WH-17-leading-talent": entered_on(None),
     "WH-17-bring-project": entered_on(None),
     "WH-17-r-academician-ws": entered_on("academician_ws", R),
-    "WH-18-r-sci-award": entered_on("regional_sci_award", R, stage="二等奖"),
+    "WH-18-r-sci-award": entered_on(
+        "regional_sci_award",
+        R,
+        stage="二等奖",
+        attributes=[
+            ("award_category", "科学技术进步奖"),
+            ("city_nominated", "是"),
+            ("first_completer", "是"),
+        ],
+    ),
     "WH-20-regional-match": regional_match(),
 }
 
@@ -385,7 +405,10 @@ def test_no_stale_cases() -> None:
 def test_non_cash_clauses_never_pay_even_when_triggered() -> None:
     pol = POLICIES["baotou"]
     recs = [rec(1, "hte", N, DAY)]
-    statuses = {s.clause_id: s for s in eligibility(pol, subject(recs), as_of=date(2026, 1, 1))}
+    field = (("industry", "生物医药"),)  # D14: a 高企 of a named 高技术产业领域
+    statuses = {
+        s.clause_id: s for s in eligibility(pol, subject(recs, attributes=field), as_of=date(2026, 1, 1))
+    }
     assert statuses["BT-06-hte-priority"].availability.value == "非资金政策"
     assert statuses["BT-06-hte-priority"].amount_fen == 0
     assert len(statuses) == len(pol.clauses)
@@ -425,7 +448,7 @@ def test_wuhai_has_no_exclusion_between_titles() -> None:
 
 def test_baotou_rd_expense_other_firm_three_percent() -> None:
     clause = POLICIES["baotou"].clause("BT-05-rd-expense")
-    facts = [fact(1, 2023, "研发费用加计扣除额", "10000000"), fact(2, 2023, "企业规模", text="其他企业")]
+    facts = [fact(1, 2023, "加计扣除研发费用", "10000000"), fact(2, 2023, "企业规模", text="其他企业")]
     e = keyed(run(POLICIES["baotou"], subject(facts=facts)), f"{clause.id}|year:2024")
     assert e.total_fen == 30_000_000
     assert any("× 3%（其他企业）= 300,000.00 元" in line for line in e.explanation)

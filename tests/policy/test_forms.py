@@ -391,7 +391,7 @@ def _rd() -> object:
             RateTier(Decimal("0.05"), fact="企业规模", equals="小微企业", label="小微企业"),
             RateTier(Decimal("0.03"), label="其他企业"),
         ),
-        base_fact="研发费用加计扣除额",
+        base_fact="加计扣除研发费用",
         base_year_offset=-1,
         cap_fen=wan(200),
         cap_scope="per_year",
@@ -400,20 +400,20 @@ def _rd() -> object:
 
 
 def test_tiered_rate_small_firm_five_percent_paid_next_year() -> None:
-    facts = [fact(1, 2023, "研发费用加计扣除额", "12345678"), fact(2, 2023, "企业规模", text="小微企业")]
+    facts = [fact(1, 2023, "加计扣除研发费用", "12345678"), fact(2, 2023, "企业规模", text="小微企业")]
     e = only(run(policy(_rd()), subject(facts=facts)), "T-rd")
     assert e.total_fen == 61_728_390
     assert plan(e) == [(2024, 61_728_390)]
     assert e.key == "T-rd|year:2024"
     assert any(
-        "研发费用加计扣除额 2023 年 12,345,678.00 元 × 5%（小微企业）= 617,283.90 元" in line
+        "加计扣除研发费用 2023 年 12,345,678.00 元 × 5%（小微企业）= 617,283.90 元" in line
         for line in e.explanation
     )
 
 
 def test_tiered_rate_other_firm_three_percent_and_size_of_the_base_year() -> None:
     facts = [
-        fact(1, 2023, "研发费用加计扣除额", "10000000.50"),
+        fact(1, 2023, "加计扣除研发费用", "10000000.50"),
         fact(2, 2023, "企业规模", text="其他企业"),
         fact(3, 2024, "企业规模", text="小微企业"),
     ]
@@ -431,12 +431,12 @@ def test_tiered_rate_other_firm_three_percent_and_size_of_the_base_year() -> Non
     ],
 )
 def test_tiered_rate_cap_edge(base: str, expected: int) -> None:
-    facts = [fact(1, 2023, "研发费用加计扣除额", base), fact(2, 2023, "企业规模", text="小微企业")]
+    facts = [fact(1, 2023, "加计扣除研发费用", base), fact(2, 2023, "企业规模", text="小微企业")]
     assert only(run(policy(_rd()), subject(facts=facts)), "T-rd").total_fen == expected
 
 
 def test_tiered_rate_without_size_takes_the_default_tier_and_says_so() -> None:
-    e = only(run(policy(_rd()), subject(facts=[fact(1, 2023, "研发费用加计扣除额", "1000000")])), "T-rd")
+    e = only(run(policy(_rd()), subject(facts=[fact(1, 2023, "加计扣除研发费用", "1000000")])), "T-rd")
     assert e.total_fen == 3_000_000
     assert any("按“其他企业”档计" in line for line in e.explanation)
 

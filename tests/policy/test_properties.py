@@ -23,7 +23,7 @@ RD = clause(
         RateTier(Decimal("0.05"), fact="企业规模", equals="小微企业", label="小微企业"),
         RateTier(Decimal("0.03"), label="其他企业"),
     ),
-    base_fact="研发费用加计扣除额",
+    base_fact="加计扣除研发费用",
     base_year_offset=-1,
     cap_fen=wan(200),
     cap_scope="per_year",
@@ -69,7 +69,7 @@ FLOOR = clause(
 
 
 def _rd_amount(base: Decimal, size: str) -> int:
-    facts = [fact(1, 2023, "研发费用加计扣除额", base), fact(2, 2023, "企业规模", text=size)]
+    facts = [fact(1, 2023, "加计扣除研发费用", base), fact(2, 2023, "企业规模", text=size)]
     return keyed(run(policy(RD), subject(facts=facts)), "P-rd|year:2024").total_fen
 
 
@@ -138,7 +138,7 @@ TYPES = sorted(
     {c.trigger.recognition for p in CATALOGS for c in p.clauses if c.trigger and c.trigger.recognition}
 )
 INDICATORS = [
-    "研发费用加计扣除额",
+    "加计扣除研发费用",
     "仪器共享费用",
     "技术交易额",
     "年度实际投资",

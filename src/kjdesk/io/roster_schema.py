@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kjdesk.money import MONEY_UNITS as MONEY_UNITS  # the one list of money units, offered with the columns
+from kjdesk.policy.conditions import ATTRIBUTES  # the D14 vocabulary, pure data
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,17 @@ _DISTRICT = (
 )
 _IDNO = ("身份证号码", "证件号码", "公民身份号码", "身份证", "身份证件号码")
 _NOTE = Column("note", "备注", ("说明",), width=20)
+CONDITION_PREFIX = "cond_"  # field key of a D14 condition column: cond_<attribute key>
+
+
+def _condition_columns(of: str) -> tuple[Column, ...]:
+    """D14: one column per recorded condition the policy text attaches (policy/conditions.py)."""
+    return tuple(
+        Column(f"{CONDITION_PREFIX}{a.key}", a.label, (), False, "", width=12)
+        for a in ATTRIBUTES
+        if a.of == of
+    )
+
 
 UNITS = RosterKind(
     "units",
@@ -80,6 +92,7 @@ UNITS = RosterKind(
         Column("phone", "联系电话", ("电话", "手机", "手机号", "联系方式", "手机号码")),
         Column("registered_from", "落户日期", ("落户时间", "迁入日期", "迁入时间")),
         _NOTE,
+        *_condition_columns("unit"),
     ),
     signature=(("单位名称", *_NAME), ("统一社会信用代码", *_CODE)),
 )
@@ -203,6 +216,7 @@ RECOGNITIONS = RosterKind(
         Column("status_date", "状态日期", ("状态变更日期", "撤销日期", "迁出日期", "过期日期"), width=12),
         Column("district", "旗县区", _DISTRICT, False, "", "districts", 14),
         _NOTE,
+        *_condition_columns("recognition"),
     ),
     signature=(
         (
@@ -248,7 +262,7 @@ FACTS = RosterKind(
             "指标",
             ("指标名称", "数据项", "指标项"),
             True,
-            "研发费用加计扣除额",
+            "加计扣除研发费用",
             "indicators",
             22,
         ),
@@ -267,7 +281,7 @@ DETECT_ORDER = ("facts", "recognitions", "platforms", "people", "units")
 # Yearly facts of clauses.md Part II: indicator → how its value is read.
 MONEY, COUNT, CATEGORY = "money", "count", "category"
 FACT_INDICATORS: dict[str, str] = {
-    "研发费用加计扣除额": MONEY,
+    "加计扣除研发费用": MONEY,
     "企业规模": CATEGORY,
     "技术交易额": MONEY,
     "技术入股作价": MONEY,
@@ -281,15 +295,35 @@ FACT_INDICATORS: dict[str, str] = {
     "自治区项目资助额": MONEY,
 }
 FACT_ALIASES: dict[str, str] = {
-    "研发费用加计扣除": "研发费用加计扣除额",
-    "加计扣除额": "研发费用加计扣除额",
-    "研发费用加计扣除金额": "研发费用加计扣除额",
+    "研发费用加计扣除": "加计扣除研发费用",
+    "已加计扣除研发费用": "加计扣除研发费用",
+    "已加计扣除的研发费用": "加计扣除研发费用",
+    "加计扣除的研发费用": "加计扣除研发费用",
     "规模": "企业规模",
     "技术合同成交额": "技术合同登记成交额",
     "技术合同登记额": "技术合同登记成交额",
     "位次": "高新区年度位次",
     "综合排名": "高新区年度位次",
 }
+# D6: the BT-05 base is the R&D expense that was 加计扣除 (fact 加计扣除研发费用), not the
+# 加计扣除额 (the extra 75%/100% deduction, a quarter or less of it). A column or indicator
+# named after the deduction is refused for this fact, with the difference in words.
+DEDUCTION_NAME_ENDINGS = ("加计扣除额", "加计扣除金额")
+DEDUCTION_REFUSAL = (
+    "“{name}”在税务口径中指研发费用按 75% 或 100% 额外扣除的金额（加计扣除额），不是研发费用本身，"
+    "按它计算会少算四分之一以上；包头（五）按“上年度符合税法规定已进行加计扣除的研发费用”计算，"
+    "请改用指标“加计扣除研发费用”，填写已进行加计扣除的研发费用金额本身（D6）"
+)
+
+
+def refused_indicator(name: str) -> str:
+    """The reason a fact name is refused (D6: the 加计扣除额 is not the base), or ""."""
+    bare = name.replace(" ", "")
+    if bare.endswith(DEDUCTION_NAME_ENDINGS):
+        return DEDUCTION_REFUSAL.format(name=bare)
+    return ""
+
+
 EXAMPLE_MARK = "（示例）"  # the first cell of a template's example row; imports skip such rows
 LEVEL_CHOICES = ("国家级", "自治区级", "市级")
 STATUS_CHOICES = ("有效", "撤销", "过期", "迁出")
@@ -360,14 +394,14 @@ class WideColumn:
     index: int
     indicator: str
     unit: str  # 万元 / 元 / "" from the header
-    year: int | None  # “2023年研发费用加计扣除额” carries its year
+    year: int | None  # “2023年加计扣除研发费用” carries its year
 
 
 _YEAR_PREFIX = re.compile(r"^(\d{4})年度?")
 
 
 def wide_fact_columns(headers: list[object]) -> list[WideColumn]:
-    """Columns named after a yearly indicator (``研发费用加计扣除额（万元）``, ``2023年企业规模``)."""
+    """Columns named after a yearly indicator (``加计扣除研发费用（万元）``, ``2023年企业规模``)."""
     out = []
     for i, h in enumerate(headers):
         bare, unit = normalize_header(h)
@@ -376,14 +410,14 @@ def wide_fact_columns(headers: list[object]) -> list[WideColumn]:
         if m:
             bare = bare[m.end() :]
         name = FACT_ALIASES.get(bare, bare)
-        if name in FACT_INDICATORS:
+        if name in FACT_INDICATORS or refused_indicator(name):  # a refused one: each cell says why
             out.append(WideColumn(i, name, unit, year))
     return out
 
 
 def _wide_facts(headers: list[object]) -> bool:
     """Money or ranking columns and a subject code: a wide facts roster (企业规模 alone is a unit list)."""
-    wide = [c for c in wide_fact_columns(headers) if FACT_INDICATORS[c.indicator] != CATEGORY]
+    wide = [c for c in wide_fact_columns(headers) if FACT_INDICATORS.get(c.indicator, MONEY) != CATEGORY]
     return bool(wide) and bool(match_headers(FACTS, headers).keys() & {"credit_code", "id_number"})
 
 

@@ -20,6 +20,7 @@ from kjdesk.money import wan_to_fen
 from kjdesk.policy.catalog_schema import parse_decimal, validate
 from kjdesk.policy.model import (
     Clause,
+    Condition,
     FactCondition,
     Form,
     Level,
@@ -202,6 +203,18 @@ def _clause(c: dict, city: str) -> Clause:
         payer=c.get("payer", ""),
         readings=tuple(c["readings"]),
         notes=c.get("notes", ""),
+        conditions=tuple(_attested(a) for a in c.get("conditions", [])),
+    )
+
+
+def _attested(a: dict) -> Condition:
+    """D14: a condition the text attaches, recorded as an attribute."""
+    return Condition(
+        attribute=a["attribute"],
+        text=a["text"],
+        met=tuple(a["met"]),
+        infer_from=a.get("infer_from", ""),
+        infer=tuple((str(k), str(v)) for k, v in a.get("infer", {}).items()),
     )
 
 
@@ -219,6 +232,7 @@ def _target(t: dict) -> Target:
         quote=t.get("quote", ""),
         firmness=t.get("firmness", ""),
         notes=t.get("notes", ""),
+        all_platform_types=t.get("all_platform_types", False),
     )
 
 

@@ -44,7 +44,7 @@ NONCASH_FORMS = frozenset({Form.TAX, Form.PRIORITY})
 # The yearly facts of clauses.md Part II that a rate, tier, step or condition may name.
 KNOWN_FACTS = frozenset(
     {
-        "研发费用加计扣除额",
+        "加计扣除研发费用",
         "企业规模",
         "技术交易额",
         "技术入股作价",
@@ -114,6 +114,7 @@ CLAUSE_FIELDS: dict[str, FieldSpec] = {
     "quote": FieldSpec("str", True),
     "notes": FieldSpec("str"),
     "readings": FieldSpec("str_list", True),
+    "conditions": FieldSpec("table_list"),  # D14
 }
 TRIGGER_FIELDS = {
     "recognition": FieldSpec("str", True),
@@ -133,6 +134,14 @@ CONDITION_FIELDS = {
     "op": FieldSpec("str", True, OPS),
     "value": FieldSpec("decimal"),
     "value_wan": FieldSpec("wan"),
+}
+# D14: a condition the text attaches, recorded as an attribute (policy/conditions.py).
+ATTESTED_FIELDS = {
+    "attribute": FieldSpec("str", True),
+    "text": FieldSpec("str", True),
+    "met": FieldSpec("str_list", True),
+    "infer_from": FieldSpec("str", False, frozenset({"industry", "title"})),
+    "infer": FieldSpec("table"),
 }
 DOCUMENT_FIELDS = {
     "city": FieldSpec("str", True, frozenset(CITY_PREFIX)),
@@ -154,6 +163,7 @@ TARGET_FIELDS = {
     "recognition": FieldSpec("str_list"),
     "levels": FieldSpec("str_list"),
     "firmness": FieldSpec("str", False, frozenset({"", "力争"})),
+    "all_platform_types": FieldSpec("bool"),  # D14: WH-T-07 counts every platform type
     "quote": FieldSpec("str"),
     "notes": FieldSpec("str"),
 }

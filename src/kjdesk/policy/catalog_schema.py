@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from kjdesk.policy.catalog_fields import (
+    ATTESTED_FIELDS,
     CITY_PREFIX,
     CLAUSE_FIELDS,
     CLAUSE_ID_RE,
@@ -29,6 +30,7 @@ from kjdesk.policy.catalog_fields import (
     FieldSpec,
     Issue,
 )
+from kjdesk.policy.conditions import BY_KEY
 from kjdesk.policy.model import Form, Level
 from kjdesk.policy.titles import TitleVocabulary
 
@@ -149,6 +151,18 @@ def _clause_rules(c: dict, titles: TitleVocabulary) -> list[tuple[str, str]]:
             out += [("tiers", f"第{i + 1}档：{m}") for _, m in check_table(tier, TIER_FIELDS)]
         if len(c["tiers"]) < 2:
             out.append(("tiers", "分档比例至少须有两档"))
+    if isinstance(c.get("conditions"), list):  # D14
+        for i, cond in enumerate(c["conditions"]):
+            out += [("conditions", f"第{i + 1}项：{m}") for _, m in check_table(cond, ATTESTED_FIELDS)]
+            if (
+                isinstance(cond, dict)
+                and isinstance(cond.get("attribute"), str)
+                and cond["attribute"] not in BY_KEY
+            ):
+                known = "、".join(BY_KEY)
+                out.append(
+                    ("conditions", f"第{i + 1}项：未知的登记条件“{cond['attribute']}”（可用：{known}）")
+                )
     if has("condition"):
         out += [("condition", m) for _, m in check_table(c["condition"], CONDITION_FIELDS, "condition.")]
         if isinstance(c["condition"], dict) and has_one(c["condition"], "value", "value_wan") is False:

@@ -25,6 +25,9 @@ clause field; the engine holds no city's numbers):
   D9 cash OTHER: ``entered``; non-cash rows never pay (``is_cash``).
 - D11 is the services' (the records keep 文号 and evidence); D12 is data (stage 续签,
   years = 0); D13: amounts are exact Decimal 分 rounded half-up once (``money.round_fen``).
+- D14 conditions the text attaches (recorded attributes, never assumed): ``conditions``
+  judges them, ``verify`` turns an item into 不符合条件 or 须核实; a figure still marked 须核实
+  (D6 migration) holds its item back the same way.
 """
 
 from __future__ import annotations
@@ -35,12 +38,14 @@ from datetime import date
 from enum import StrEnum
 
 from kjdesk.policy import entered, exclusion, explain, forms, rates
+from kjdesk.policy.conditions import Outcome, judge
 from kjdesk.policy.model import (
     Clause,
     Entitlement,
     EntitlementStatus,
     Form,
     Policy,
+    RecognitionRecord,
     SubjectFacts,
 )
 from kjdesk.policy.prepared import NON_CASH_FORMS, is_cash, prepare
@@ -108,6 +113,7 @@ class Availability(StrEnum):
     REFUSED = "不予支持"
     OPEN = "尚未满足条件"
     NON_CASH = "非资金政策"
+    VERIFY = "须核实"  # D14: a condition the text attaches is not recorded yet (D6: a figure to confirm)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,11 @@ class ClauseStatus:
     reasons: tuple[str, ...] = ()  # why refused / what a non-cash clause gives (Chinese)
     missing: tuple[str, ...] = ()  # what the subject still lacks to qualify (Chinese)
     entitlement_keys: tuple[str, ...] = ()
+
+
+def _latest(subject: SubjectFacts, type_id: str) -> RecognitionRecord | None:
+    recs = [r for r in subject.recognitions if r.type_id == type_id]
+    return max(recs, key=lambda r: (r.date, r.id)) if recs else None
 
 
 def _conclusion(ent: Entitlement) -> str:
@@ -183,15 +194,35 @@ def eligibility(policy: Policy, subject: SubjectFacts, as_of: date | None = None
         if not is_cash(clause):
             note = [NON_CASH_LABELS.get(clause.form, "非资金政策措施")]
             t = clause.trigger
+            availability = Availability.NON_CASH
             if t is not None and t.recognition and t.recognition in held:
-                note.append(f"已有{explain.type_label(policy, t.recognition)}认定记录，可按本条享受")
-            out.append(ClauseStatus(**base, availability=Availability.NON_CASH, reasons=tuple(note)))
+                label = explain.type_label(policy, t.recognition)
+                verdict = judge(clause, subject, _latest(subject, t.recognition))
+                if verdict.outcome == Outcome.MET:
+                    note.append(f"已有{label}认定记录，可按本条享受")
+                    note.extend(verdict.lines)
+                elif verdict.outcome == Outcome.NOT_MET:  # D14: recorded as not met
+                    availability = Availability.REFUSED
+                    note.append(
+                        f"已有{label}认定记录，但{EntitlementStatus.NOT_ELIGIBLE.value}：{verdict.reason}"
+                    )
+                else:  # D14: not recorded yet
+                    availability = Availability.VERIFY
+                    note.append(f"已有{label}认定记录；{verdict.reason}")
+            out.append(ClauseStatus(**base, availability=availability, reasons=tuple(note)))
             continue
         due = [e for e in mine if e.status == EntitlementStatus.DUE]
         if due:
             total = sum(e.total_fen for e in due)
             out.append(
                 ClauseStatus(**base, availability=Availability.OWED, amount_fen=total, entitlement_keys=keys)
+            )
+        elif any(e.status == EntitlementStatus.TO_VERIFY for e in mine):
+            reasons = tuple(
+                dict.fromkeys(_conclusion(e) for e in mine if e.status == EntitlementStatus.TO_VERIFY)
+            )
+            out.append(
+                ClauseStatus(**base, availability=Availability.VERIFY, reasons=reasons, entitlement_keys=keys)
             )
         elif any(e.status == EntitlementStatus.AWAITING_AMOUNT for e in mine):
             missing = ("经办人录入金额及依据（文号或会议纪要）",)

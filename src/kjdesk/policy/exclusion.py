@@ -6,7 +6,9 @@ calendar years of their recognitions:
 
 - in one year only the highest is paid; the others become EXCLUDED with the winner;
 - a later, higher one pays the difference: its total minus what the group already granted,
-  taken off its earliest instalments first (``deducted_fen``);
+  taken off its earliest instalments first (``deducted_fen``); where its instalments are
+  floors (不低于, D5) only what an instalment holds above its floor is taken off, and what
+  cannot be taken off is not (D1 as amended: 自治区 500 → 国家 不低于 3000 × 5 pays 500 + 15,000);
 - a later, equal or lower one pays nothing ("已享受同等或更高支持").
 
 A group whose clauses repeat once per assessment year (新型研发机构 优秀/良好) is judged per
@@ -50,7 +52,12 @@ def _excluded(ent: Entitlement, clause: Clause, winner: Entitlement, why: str) -
 def _deduct(
     ent: Entitlement, clause: Clause, granted: int, previous: Entitlement, latest_first: bool = False
 ) -> Entitlement:
-    """Take ``granted`` off the earliest live instalments first (or the latest, by setting)."""
+    """Take ``granted`` off the earliest live instalments first (or the latest, by setting).
+
+    D1 as amended: where the clause's instalments are floors (不低于, D5), only what an
+    instalment holds above its floor can be taken off; what cannot be taken off is not.
+    """
+    floor = (clause.amount_fen or 0) if clause.is_floor else 0
     left = granted
     instalments: list[PlannedInstalment] = []
     order = reversed(ent.instalments) if latest_first else iter(ent.instalments)
@@ -58,7 +65,7 @@ def _deduct(
         if inst.cancelled_reason or left == 0:
             instalments.append(inst)
             continue
-        cut = min(left, inst.amount_fen)
+        cut = min(left, max(inst.amount_fen - floor, 0))
         left -= cut
         instalments.append(replace(inst, amount_fen=inst.amount_fen - cut))
     if latest_first:
@@ -68,11 +75,26 @@ def _deduct(
     per_year = "，".join(
         f"{i.year} 年 {explain.yuan(i.amount_fen)}" for i in instalments if not i.cancelled_reason
     )
+    where = "最晚" if latest_first else "最早"
     lines = [
         f"同组此前已享受 {explain.yuan(granted)}（{previous.clause_id}），本次补差："
         f"{explain.yuan(ent.total_fen)} − {explain.yuan(deducted)} = {explain.yuan(total)}",
-        f"已享受金额从{'最晚' if latest_first else '最早'}的拨付期起扣减，扣减后：{per_year}",
     ]
+    if clause.is_floor:
+        lines.append(
+            f"补差规则：本条每期金额“不低于 {explain.yuan(floor)}”是下限（D5），只能扣减各期超出下限的部分，"
+            f"不足扣减的不再扣减，下限足额拨付（D1）"
+        )
+        if left:
+            lines.append(
+                f"可扣减 {explain.yuan(deducted)}，其余 {explain.yuan(left)} 不扣减："
+                f"此前已享受的支持照常保留，本条各期不低于下限"
+            )
+        lines.append(f"扣减后：{per_year}")
+    else:
+        lines.append(
+            f"补差规则：本条为固定金额，不是下限，已享受金额从{where}的拨付期起扣减（D1）；扣减后：{per_year}"
+        )
     return replace(
         ent,
         instalments=tuple(instalments),

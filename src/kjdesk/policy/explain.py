@@ -162,6 +162,14 @@ def cap_line(cap_fen: int, scope: str) -> str:
     return f"超过上限 {format_wan_short(cap_fen)}{scope_text}，按 {format_wan_short(cap_fen)}计"
 
 
+def lump_sum_per_assessment(year: int) -> str:
+    """D2: 一次性 in an assessment item means a lump sum for that assessment."""
+    return (
+        f"一次性：原文“一次性给予”指对 {year} 年度这一次考核（评选）结果一次性给予，不是每个主体终身一次；"
+        "以后年度再次考核（评选）为优秀的，按该年度的结果另行一次性给予（D2）"
+    )
+
+
 def instalment_summary(years: list[int], amount_fen: int) -> str:
     if not years:
         return "无拨付年度"

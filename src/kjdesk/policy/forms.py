@@ -2,7 +2,8 @@
 
 ``by_recognition`` walks the subject's recognitions that match a clause's trigger, applies
 the checks every such clause shares (D10 policy in force and subject in the city, the
-``requires_valid`` precondition, D3 consecutive 入库, D2 repeat rules) and hands each
+``requires_valid`` precondition, D3 consecutive 入库, D2 repeat rules, D14 recorded
+conditions through :mod:`kjdesk.policy.verify`) and hands each
 qualifying recognition to a builder: ``build_fixed`` here, or the entered-amount builders
 of :mod:`kjdesk.policy.entered`.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from kjdesk.policy import explain
+from kjdesk.policy import explain, verify
 from kjdesk.policy.model import (
     Clause,
     EnteredAmount,
@@ -135,7 +136,9 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
         ent = build(ctx, clause, rec, extra)
         if ent is None:
             continue
-        if ent.status in LIVE:
+        if clause.conditions:  # D14: conditions the text attaches, as recorded
+            ent = verify.with_conditions(ctx, clause, ent, rec)
+        if ent.status in LIVE or ent.status == EntitlementStatus.TO_VERIFY:
             paid_subject = True
             paid_years.add(rec.date.year)
         out.append(ent)
@@ -234,6 +237,8 @@ def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: Seq
     elif not clause.is_floor:
         word = "一次性给予" if clause.form == Form.ONE_TIME else "给予"
         lines.append(f"金额：{word} {explain.yuan(amount)}，{years[0]} 年拨付")
+        if clause.form == Form.ONE_TIME and clause.repeat == "once_per_assessment_year":
+            lines.append(explain.lump_sum_per_assessment(rec.date.year))
     stop = ctx.stop_of(rec)
     if stop is not None:
         instalments, stop_lines = cancel_after(ctx, instalments, stop)

@@ -118,6 +118,24 @@ class FactCondition:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """D14: a condition the text attaches that a recognition alone does not show.
+
+    The condition is a recorded attribute (``attribute``, a key of ``conditions.ATTRIBUTES``)
+    of the subject or of the recognition; it is met when the recorded value is one of ``met``.
+    While nothing is recorded, ``infer`` may read the value from another record (``infer_from``:
+    the unit's 所属领域 ``industry`` or the recognition's ``title``): the first key found in
+    that text gives the value. ``text`` is the condition in the policy text's own words.
+    """
+
+    attribute: str
+    text: str
+    met: tuple[str, ...] = ("是",)
+    infer_from: str = ""  # "industry" | "title" | ""
+    infer: tuple[tuple[str, str], ...] = ()  # (words found in that text, the value they mean)
+
+
+@dataclass(frozen=True)
 class Clause:
     id: str
     city: str
@@ -153,6 +171,7 @@ class Clause:
     payer: str = ""  # 市财政 by default (R14)
     readings: tuple[str, ...] = ()  # "按本系统口径：…" sentences shown with every amount
     notes: str = ""
+    conditions: tuple[Condition, ...] = ()  # D14: recorded conditions the text attaches
 
 
 @dataclass(frozen=True)
@@ -171,6 +190,7 @@ class Target:
     quote: str = ""
     firmness: str = ""  # "力争" when the text says so, else ""
     notes: str = ""
+    all_platform_types: bool = False  # D14: every platform type of the register counts (WH-T-07)
 
 
 @dataclass(frozen=True)
@@ -210,6 +230,8 @@ class RecognitionRecord:
     status_date: date | None = None  # when it was revoked / expired / moved out
     has_evidence: bool = False  # D11
     first_year: int | None = None  # D4: officer moved the first instalment year later
+    title: str = ""  # the title as written on the document (D14 may read the 工程中心 series from it)
+    attributes: tuple[tuple[str, str], ...] = ()  # D14: recorded conditions (attribute, value)
 
 
 @dataclass(frozen=True)
@@ -217,10 +239,11 @@ class FactRecord:
     id: int
     subject: SubjectRef
     year: int
-    indicator: str  # 研发费用加计扣除额, 企业规模, …
+    indicator: str  # 加计扣除研发费用, 企业规模, …
     value: Decimal | None = None  # money in 元; rankings in 位
     text: str = ""  # for categorical facts (企业规模 = 小微企业)
     item_ref: str = ""  # 事项编号 for per-contract / per-project facts
+    to_verify: str = ""  # 须核实: why the officer must confirm the figure (D6 migration); "" = confirmed
 
 
 @dataclass(frozen=True)
@@ -248,6 +271,7 @@ class SubjectFacts:
     facts: tuple[FactRecord, ...] = ()
     entered: tuple[EnteredAmount, ...] = ()
     payee: SubjectRef | None = None  # the unit paid for a platform or a person (host / employer)
+    attributes: tuple[tuple[str, str], ...] = ()  # D14: the subject's recorded conditions, 所属领域
 
 
 # --- Engine outputs ---------------------------------------------------------------------
@@ -260,6 +284,7 @@ class EntitlementStatus(StrEnum):
     CANCELLED = "已取消"  # D4: revoked / expired / moved out
     AWAITING_AMOUNT = "待录入金额"  # D8: an entered amount is needed
     NOT_ELIGIBLE = "不符合条件"
+    TO_VERIFY = "须核实"  # D14 / D6: a condition or a figure the officer must confirm first
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from kjdesk.money import FEN_PER_YUAN, round_fen
-from kjdesk.policy import explain
+from kjdesk.policy import explain, verify
 from kjdesk.policy.model import (
     Clause,
     Entitlement,
@@ -176,7 +176,9 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         if amount == 0:
             lines.append("结论：不符合条件——核定金额为零" + ("（累计已达上限）" if already else ""))
         instalments = [PlannedInstalment(pay_year, amount)] if amount else []
-        out.append(ctx.build(clause, key, status, [*header, *lines], instalments))
+        ent = ctx.build(clause, key, status, [*header, *lines], instalments)
+        ent = verify.with_conditions(ctx, clause, ent)  # D14 (BT-12: 纳税所在地在我市)
+        out.append(verify.with_facts(ctx, clause, ent, used))  # D6: a figure still 须核实
     return out
 
 

@@ -372,7 +372,7 @@ def _background(b: _Builder, uid: int) -> None:
     if rng.random() < 0.25:
         for year in (2023, 2024, 2025):
             b.fact(ref, year, "企业规模", text=rng.choice(("小微企业", "其他企业")))
-            b.fact(ref, year, "研发费用加计扣除额", Decimal(rng.randint(300_000, 30_000_000)))
+            b.fact(ref, year, "加计扣除研发费用", Decimal(rng.randint(300_000, 30_000_000)))
 
 
 @dataclass
@@ -493,7 +493,7 @@ def _base_facts(ctx: _Ctx, clause: Clause, subject: SubjectRef, year: int, rec_i
         return
     fact_year = year + clause.base_year_offset
     item = f"{'HT' if clause.per_item else ''}{year}-{rng.randint(100, 999)}" if clause.per_item else ""
-    if fact == "研发费用加计扣除额":
+    if fact == "加计扣除研发费用":
         b.fact(subject, fact_year, "企业规模", text="小微企业")
         b.fact(subject, fact_year, fact, Decimal(50_000_000))  # 5% = 250 万元: the 200 万元 cap applies
     elif fact == "高新区年度位次":

@@ -89,6 +89,8 @@ class Unit(Timestamped, Base):
     registered_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     moved_out: Mapped[date | None] = mapped_column(Date, nullable=True)  # 迁出
     note: Mapped[str] = mapped_column(Text, default="")
+    # D14: recorded conditions the policy text attaches (JSON attribute → value, policy/conditions.py)
+    conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     platforms: Mapped[list[Platform]] = relationship(back_populates="host")
     people: Mapped[list[Person]] = relationship(back_populates="employer")
@@ -152,6 +154,8 @@ class Recognition(Timestamped, SubjectColumns, Base):
     evidence: Mapped[str] = mapped_column(Text, default="")  # D11: what proves the achievement
     first_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # D4: moved first instalment year
     note: Mapped[str] = mapped_column(Text, default="")
+    # D14: recorded conditions the policy text attaches (JSON attribute → value, policy/conditions.py)
+    conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Fact(Timestamped, SubjectColumns, Base):
@@ -171,6 +175,8 @@ class Fact(Timestamped, SubjectColumns, Base):
     unit_label: Mapped[str] = mapped_column(String(10), default="")  # 元 / 位 / …
     item_ref: Mapped[str] = mapped_column(String(80), default="")  # 事项编号
     reference: Mapped[str] = mapped_column(String(200), default="")  # source document
+    # 须核实: why the officer must confirm this figure (D6 migration); "" once confirmed
+    to_verify: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class EnteredAmount(Timestamped, SubjectColumns, Base):

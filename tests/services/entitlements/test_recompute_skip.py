@@ -233,7 +233,7 @@ def test_skipping_leaves_the_same_rows_as_computing_everything(app):
     for u in ids:
         add_recognition(app, _hte(u, date(2022 + u % 4, 1 + u % 12, 10)))
         upsert_fact(
-            app, FactInput(SubjectKind.UNIT, u, 2024, "研发费用加计扣除额", value=Decimal(1_000_000 * u))
+            app, FactInput(SubjectKind.UNIT, u, 2024, "加计扣除研发费用", value=Decimal(1_000_000 * u))
         )
     recompute_all(app)
     with app.db.session() as s:  # changed behind the services' own recompute
@@ -301,6 +301,7 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
         RecognitionStatus,
         SubjectFacts,
     )
+    from kjdesk.services.entitlements.subject_inputs import recorded_conditions, unit_attributes
     from kjdesk.store.models import EnteredAmount, Person, Platform
 
     column = {
@@ -351,11 +352,13 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
                         r.status_date,
                         bool(r.evidence),
                         r.first_year,
+                        r.title,
+                        recorded_conditions(r.conditions),
                     )
                     for r in mine(Recognition)
                 ),
                 facts=tuple(
-                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref)
+                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify)
                     for f in mine(Fact)
                 ),
                 entered=tuple(
@@ -365,6 +368,7 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
                     for e in mine(EnteredAmount)
                 ),
                 payee=SubjectRef(SubjectKind.UNIT, host.id) if host else None,
+                attributes=unit_attributes(host.industry, host.conditions) if host else (),
             )
         )
     return out

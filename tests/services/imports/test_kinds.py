@@ -40,7 +40,7 @@ def _facts(app):
 def test_facts_roster_money_in_wan_or_yuan_stored_in_yuan(units, tmp_path):
     rows = [
         ["主体名称", "统一社会信用代码", "年度", "指标", "数值", "单位", "事项编号"],
-        ["包头市甲稀土有限公司", CODE_A, 2023, "研发费用加计扣除额", "356.78", "万元", ""],
+        ["包头市甲稀土有限公司", CODE_A, 2023, "加计扣除研发费用", "356.78", "万元", ""],
         ["包头市甲稀土有限公司", CODE_A, "2023年", "企业规模", "小型", "", ""],
         [
             "包头市乙机械有限公司",
@@ -60,7 +60,7 @@ def test_facts_roster_money_in_wan_or_yuan_stored_in_yuan(units, tmp_path):
     assert result.changes.facts and result.changes.entitlements
     assert _facts(units) == [
         (1, 2023, "企业规模", None, "小微企业", "", ""),
-        (1, 2023, "研发费用加计扣除额", Decimal("3567800"), "", "元", ""),
+        (1, 2023, "加计扣除研发费用", Decimal("3567800"), "", "元", ""),
         (2, 2023, "技术合同登记成交额", Decimal("1234567.89"), "", "元", "HT-001"),
         (2, 2023, "高新区年度位次", Decimal("12"), "", "位", ""),
     ]
@@ -74,7 +74,7 @@ def test_facts_roster_money_in_wan_or_yuan_stored_in_yuan(units, tmp_path):
 def test_facts_unit_from_the_header(units, tmp_path):
     rows = [
         ["单位名称", "统一社会信用代码", "年度", "指标", "金额（万元）"],
-        ["包头市甲稀土有限公司", CODE_A, 2022, "研发费用加计扣除额", 12.5],
+        ["包头市甲稀土有限公司", CODE_A, 2022, "加计扣除研发费用", 12.5],
     ]
     _import(units, xlsx(tmp_path / "f.xlsx", rows))
     assert _facts(units)[0][3] == Decimal("125000")
@@ -83,8 +83,8 @@ def test_facts_unit_from_the_header(units, tmp_path):
 def test_fact_errors_unknown_unit_missing_money_unit_and_conflicting_rows(units, tmp_path):
     rows = [
         ["主体名称", "统一社会信用代码", "年度", "指标", "数值", "单位"],
-        ["包头市丙公司", CODE_C, 2023, "研发费用加计扣除额", 10, "万元"],
-        ["包头市甲稀土有限公司", CODE_A, 2023, "研发费用加计扣除额", 10, ""],
+        ["包头市丙公司", CODE_C, 2023, "加计扣除研发费用", 10, "万元"],
+        ["包头市甲稀土有限公司", CODE_A, 2023, "加计扣除研发费用", 10, ""],
         ["包头市甲稀土有限公司", CODE_A, 2023, "研发经费", 10, "万元"],
         ["包头市乙机械有限公司", CODE_B, 2023, "技术交易额", 10, "万元"],
         ["包头市乙机械有限公司", CODE_B, 2023, "技术交易额", 11, "万元"],
@@ -101,7 +101,7 @@ def test_fact_errors_unknown_unit_missing_money_unit_and_conflicting_rows(units,
     assert plan.errors[2].reason.startswith("未知指标“研发经费”，最接近的是：")
     assert plan.errors[3].reason.startswith("与第 5 行是同一条记录，但内容不同")
     assert "未登记，不能导入它的年度数据" in plan.errors[0].reason
-    assert "研发费用加计扣除额" in plan.errors[2].reason
+    assert "加计扣除研发费用" in plan.errors[2].reason
     assert snapshot(units) == before
 
 
@@ -250,7 +250,7 @@ def test_wide_facts_roster_one_column_per_indicator(units, tmp_path):
             "企业名称",
             "统一社会信用代码",
             "年度",
-            "研发费用加计扣除额（万元）",
+            "加计扣除研发费用（万元）",
             "企业规模",
             "2022年技术合同登记成交额（元）",
         ],
@@ -269,7 +269,7 @@ def test_wide_facts_roster_one_column_per_indicator(units, tmp_path):
     assert _facts(units) == [
         (1, 2022, "技术合同登记成交额", Decimal("1000000"), "", "元", ""),
         (1, 2023, "企业规模", None, "小微企业", "", ""),
-        (1, 2023, "研发费用加计扣除额", Decimal("1205000.0"), "", "元", ""),
+        (1, 2023, "加计扣除研发费用", Decimal("1205000.0"), "", "元", ""),
         (2, 2022, "技术合同登记成交额", Decimal("2000000"), "", "元", ""),
         (2, 2023, "企业规模", None, "其他企业", "", ""),
     ]
@@ -292,7 +292,7 @@ def test_formula_errors_in_title_level_indicator_and_unit_are_row_errors(units, 
     rows = [
         ["主体名称", "统一社会信用代码", "年度", "指标", "数值", "单位"],
         ["包头市甲稀土有限公司", CODE_A, 2023, "#N/A", "356.78", "万元"],
-        ["包头市乙机械有限公司", CODE_B, 2023, "研发费用加计扣除额", "356.78", "#VALUE!"],
+        ["包头市乙机械有限公司", CODE_B, 2023, "加计扣除研发费用", "356.78", "#VALUE!"],
     ]
     plan = preview(units, xlsx(tmp_path / "facts.xlsx", rows), kind="facts")
     assert [(e.row, e.column, e.value) for e in plan.errors] == [

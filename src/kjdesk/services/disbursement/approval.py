@@ -151,6 +151,25 @@ def d11_problems(rows) -> list[str]:  # noqa: ANN001 - PlanRows
     return problems
 
 
+def to_verify_problems(s, insts: list[Instalment]) -> list[str]:  # noqa: ANN001 - Session
+    """Instalments whose entitlement now waits for a condition or a figure to be confirmed (D14, D6)."""
+    from kjdesk.store.models import Entitlement
+
+    ids = {i.entitlement_id for i in insts}
+    if not ids:
+        return []
+    q = select(Entitlement.id, Entitlement.clause_id, Entitlement.explanation).where(
+        Entitlement.id.in_(ids), Entitlement.status == "须核实"
+    )
+    out = []
+    for eid, clause_id, explanation in s.execute(q):
+        why = next(
+            (ln for ln in reversed(explanation.splitlines()) if ln.startswith("结论：")), "结论：须核实"
+        )
+        out.append(f"应享资金 {eid}（{clause_id}）{why.removeprefix('结论：')}")
+    return out
+
+
 def approve_batch(app: App, batch_id: int) -> BatchRow:
     require_role(app, *CHECKERS)
     city = require_bureau(app).city
@@ -163,6 +182,7 @@ def approve_batch(app: App, batch_id: int) -> BatchRow:
         insts = list(s.scalars(select(Instalment).where(Instalment.batch_id == batch.id)))
         rows = load_rows(s, city, ids=[i.id for i in insts])
         problems = d11_problems(rows)
+        problems += to_verify_problems(s, insts)
         pending = [r for r in rows if r.pending_amount_fen is not None]
         for r in pending:
             problems.append(
@@ -170,7 +190,7 @@ def approve_batch(app: App, batch_id: int) -> BatchRow:
                 f"重算 {format_yuan(r.pending_amount_fen or 0)} 元），请先处理"
             )
         if problems:
-            raise ServiceError("不能审批，以下各项须先补齐（D11）：\n" + "\n".join(problems))
+            raise ServiceError("不能审批，以下各项须先补齐或核实（D11、D14）：\n" + "\n".join(problems))
         now = utcnow()
         for inst in insts:
             inst.state = "approved"

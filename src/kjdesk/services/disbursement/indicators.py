@@ -13,6 +13,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from kjdesk.policy.model import SubjectKind
+from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.core.app import App
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.disbursement.deadlines import valid_until_of
@@ -140,7 +142,15 @@ def target_progress(app: App, today: date | None = None) -> list[TargetProgress]
     for t in policy.targets:
         as_of = min(today, date(t.by_year, 12, 31))
         levels = {str(lv) for lv in t.levels}
-        wanted = [r for r in recs if r.type_id in t.recognition and (not levels or r.level in levels)]
+        types = set(t.recognition)
+        if t.all_platform_types:  # D14: 新增各类自治区级创新平台 — every platform type of the register
+            types |= {k for k, v in builtin_titles().types.items() if v.subject == SubjectKind.PLATFORM}
+        wanted = [
+            r
+            for r in recs
+            if (r.type_id in types or (t.all_platform_types and r.platform_id is not None))
+            and (not levels or r.level in levels)
+        ]
         if t.kind == "qualitative" or t.minimum is None:
             current, progress, note = None, None, "定性目标，不按数量统计；请在说明中填写进展"
         else:

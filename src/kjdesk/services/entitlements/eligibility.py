@@ -59,7 +59,7 @@ class EligibilityRow:
     article: str
     title: str
     form_label: str
-    availability: str  # 应享 / 待录入金额 / 不予支持 / 尚未满足条件 / 非资金政策
+    availability: str  # 应享 / 待录入金额 / 须核实 / 不予支持 / 尚未满足条件 / 非资金政策
     cash: bool
     amount_fen: int  # the total owed (0 unless 应享)
     reasons: tuple[str, ...]  # why refused, or what a non-cash clause gives
@@ -78,7 +78,7 @@ class EligibilityRow:
 
 
 def _group(status: ClauseStatus) -> Group:
-    if status.availability in (Availability.OWED, Availability.AWAITING):
+    if status.availability in (Availability.OWED, Availability.AWAITING, Availability.VERIFY):
         return Group.HELD
     if status.availability == Availability.REFUSED:
         return Group.REFUSED

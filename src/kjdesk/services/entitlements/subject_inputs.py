@@ -18,6 +18,7 @@ that a forced recomputation after each of them changes nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from sqlalchemy import Select, delete, false, insert, or_, select
 from sqlalchemy.orm import Session
 
 from kjdesk import __version__
+from kjdesk.policy.conditions import INDUSTRY, attribute_pairs
 from kjdesk.policy.model import EnteredAmount as EnteredRecord
 from kjdesk.policy.model import (
     FactRecord,
@@ -66,6 +68,8 @@ _RECOGNITION = (
     Recognition.status_date,
     Recognition.evidence,
     Recognition.first_year,
+    Recognition.title,
+    Recognition.conditions,
 )
 _FACT = (
     Fact.id,
@@ -77,6 +81,7 @@ _FACT = (
     Fact.value,
     Fact.text,
     Fact.item_ref,
+    Fact.to_verify,
 )
 _ENTERED = (
     EnteredAmount.id,
@@ -232,18 +237,42 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
                         status_date=_day(r[11]),
                         has_evidence=bool(r[12]),
                         first_year=r[13],
+                        title=r[14] or "",
+                        attributes=recorded_conditions(r[15]),
                     )
                     for r in recs
                 ),
                 facts=tuple(
-                    FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8])
+                    FactRecord(
+                        f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8], f[9] or ""
+                    )
                     for f in facts
                 ),
                 entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
                 payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
+                attributes=unit_attributes(host[4], host[5]) if host else (),
             )
         )
     return out
+
+
+def recorded_conditions(text: object) -> tuple[tuple[str, str], ...]:
+    """D14: the JSON of a record's recorded conditions as the engine's (attribute, value) pairs."""
+    if not text:
+        return ()
+    try:
+        values = json.loads(str(text))
+    except ValueError:
+        return ()
+    return attribute_pairs({str(k): str(v) for k, v in values.items()}) if isinstance(values, dict) else ()
+
+
+def unit_attributes(industry: object, conditions: object) -> tuple[tuple[str, str], ...]:
+    """A unit's recorded conditions and its 所属领域 (which D14 may read a condition from)."""
+    pairs = dict(recorded_conditions(conditions))
+    if industry:
+        pairs[INDUSTRY] = str(industry)
+    return tuple(sorted(pairs.items()))
 
 
 def load_subject_facts(session: Session, city: str, refs: set[SubjectRef] | None) -> list[SubjectFacts]:
@@ -260,7 +289,8 @@ def empty_digest(ref: SubjectRef, common: str) -> str:
 def _names(
     session: Session, subjects: Iterable[SubjectRef]
 ) -> tuple[dict[int, tuple], dict[tuple[SubjectKind, int], tuple]]:
-    """Units (name, registered_from, moved_out) and platforms / people (name, host unit)."""
+    """Units (name, registered_from, moved_out, 所属领域, recorded conditions) and platforms / people
+    (name, host unit)."""
     wanted: dict[SubjectKind, set[int]] = {k: set() for k in SubjectKind}
     for ref in subjects:
         wanted[ref.kind].add(ref.id)
@@ -274,7 +304,7 @@ def _names(
             for row in _raw(session, select(model.id, model.name, host_column).where(model.id.in_(ids))):
                 hosts[(kind, row[0])] = (row[1], row[2])
     unit_ids = wanted[SubjectKind.UNIT] | {h for _, h in hosts.values() if h is not None}
-    q = select(Unit.id, Unit.name, Unit.registered_from, Unit.moved_out)
+    q = select(Unit.id, Unit.name, Unit.registered_from, Unit.moved_out, Unit.industry, Unit.conditions)
     if len(unit_ids) <= 2000:  # beyond, one scan of the register beats a long IN list
         q = q.where(Unit.id.in_(unit_ids))
     units = {row[0]: tuple(row) for row in _raw(session, q) if row[0] in unit_ids}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from kjdesk.io.roster_schema import CONDITION_PREFIX
 from kjdesk.money import FEN_PER_YUAN, format_yuan, round_fen
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
@@ -33,6 +34,7 @@ from kjdesk.services.imports.match import (
     unit_names,
 )
 from kjdesk.services.imports.rows import PROGRESS_EVERY, ParseContext, ParsedRow
+from kjdesk.services.register import conditions
 
 
 def match(ctx: ParseContext, reg: Register, parsed: list[ParsedRow], progress) -> tuple[Ops, list[PlanItem]]:  # noqa: ANN001
@@ -69,10 +71,13 @@ def _unit(m: Matcher, row: ParsedRow) -> None:
     label = f"{name}（{code}）"
     if not m.same_name(row, code, name, "credit_code", "name"):
         return
+    unit = m.reg.units.get(code)
+    merged = _conditions(m, row, unit)
+    if merged is not None:
+        v["conditions"] = merged
     wanted = {k: v[k] for k in UNIT_FIELDS if k in v}
     if m.duplicate(row, ("unit", code), wanted, "单位", label, "name"):
         return
-    unit = m.reg.units.get(code)
     if unit is None:
         if "district" not in v:
             m.ctx.error(row.row, "district", "", "新登记的单位必须填写旗县区")
@@ -92,6 +97,19 @@ def _unit(m: Matcher, row: ParsedRow) -> None:
     m.ops.unit_updates[unit["id"]] = change
     m.ops.touched.add(("unit", unit["id"]))
     m.item(row, UPDATE, "单位", label, describe_change(change, LABELS).replace("\n", "、"))
+
+
+def _conditions(m: Matcher, row: ParsedRow, current: dict[str, Any] | None) -> str | None:
+    """D14: the record's conditions with the roster's condition columns laid over them (a blank
+    cell keeps what is recorded); None when the roster has no condition column."""
+    keys = [k for k in m.ctx.mapping if k.startswith(CONDITION_PREFIX)]
+    if not keys:
+        return None
+    values = conditions.decode((current or {}).get("conditions") or "")
+    for key in keys:
+        if key in row.values:
+            values[key.removeprefix(CONDITION_PREFIX)] = str(row.values[key])
+    return conditions.encode(values)
 
 
 def _platform_subject(m: Matcher, row: ParsedRow, host: tuple[str, Any], code: str) -> tuple[str, Any]:
@@ -228,11 +246,14 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
         return
     day: date = v["date"]
     label = f"{who} {v['title']} {day.isoformat()}"
-    given = {k: v[k] for k in REC_FIELDS if k in v}
     key = recognition_key(subject, v["type_id"], v["level"], v["stage"], day)
+    existing = m.reg.recognitions.get(key)
+    merged = _conditions(m, row, existing)
+    if merged is not None:
+        v["conditions"] = merged
+    given = {k: v[k] for k in REC_FIELDS if k in v}
     if m.duplicate(row, key, given, "认定", label, "title"):
         return
-    existing = m.reg.recognitions.get(key)
     if existing is None:
         valid_until = v.get("valid_until")
         if valid_until is None and rtype.valid_years:
@@ -252,6 +273,7 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
                 "evidence": "",
                 "first_year": None,
                 "note": v.get("note", ""),
+                **({"conditions": v["conditions"]} if "conditions" in v else {}),
             }
         )
         m.ops.touched.add(subject)

@@ -32,6 +32,7 @@ UNIT_FIELDS = (
     "phone",
     "registered_from",
     "note",
+    "conditions",  # D14: only when the roster has condition columns
 )
 UNIT_DEFAULTS: dict[str, Any] = {
     "kind": "企业",
@@ -45,7 +46,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "former_names": "",
     "moved_out": None,
 }
-REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note")
+REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note", "conditions")
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ LABELS = {
     "text": "取值",
     "reference": "来源",
     "former_names": "曾用名",
+    "conditions": "登记条件",
 }
 
 

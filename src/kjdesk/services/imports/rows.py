@@ -33,6 +33,7 @@ from kjdesk.io.cells import (
 from kjdesk.io.excel_in import column_letter
 from kjdesk.io.roster_schema import (
     CATEGORY,
+    CONDITION_PREFIX,
     COUNT,
     EXAMPLE_MARK,
     FACT_ALIASES,
@@ -42,8 +43,10 @@ from kjdesk.io.roster_schema import (
     RosterKind,
     WideColumn,
     normalize_header,
+    refused_indicator,
 )
 from kjdesk.money import amount_in_yuan, normalise_unit
+from kjdesk.policy.conditions import ATTRIBUTES, RECOGNITION_ATTRIBUTES, UNIT_ATTRIBUTES
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
 from kjdesk.validation import (
@@ -261,6 +264,8 @@ def field_readers(kind: str, city: str, today: date) -> dict[str, Callable[[obje
         status_date=_date_in_range(today),
         year=lambda r: parse_year(r, today),
     )
+    for a in ATTRIBUTES:  # D14: recorded conditions, one of the attribute's choices
+        out[f"{CONDITION_PREFIX}{a.key}"] = _choice(a.choices, a.label)
     name = {"units": ("单位名称", 200), "platforms": ("平台名称", 200), "people": ("姓名", 60)}.get(kind)
     if name is not None:
         what, limit = name
@@ -282,6 +287,7 @@ UNIT_READ = (
     "note",
     "phone",
     "registered_from",
+    *(f"{CONDITION_PREFIX}{a.key}" for a in UNIT_ATTRIBUTES),
 )
 PLATFORM_READ = ("name", "host_code", "host_name", "note")
 PERSON_READ = ("name", "id_number", "employer_code", "employer_name", "role", "phone", "note")
@@ -295,6 +301,7 @@ RECOGNITION_READ = (
     "platform_name",
     "note",
     "district",
+    *(f"{CONDITION_PREFIX}{a.key}" for a in RECOGNITION_ATTRIBUTES),
 )
 
 
@@ -414,6 +421,10 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
         ctx.error(out.row, "indicator", raw_ind, str(exc))
         return
     name = FACT_ALIASES.get(name, name)
+    refusal = refused_indicator(name)
+    if refusal:
+        ctx.error(out.row, "indicator", raw_ind, refusal)
+        return
     if name not in FACT_INDICATORS:
         ctx.error(out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{_nearest_indicator(name)}")
         return

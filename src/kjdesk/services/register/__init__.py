@@ -13,8 +13,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kjdesk.policy.model import SubjectKind, SubjectRef
 from kjdesk.services.core.app import App, Changes, ServiceError, ValidationFailed
 from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.entitlements import recompute_subjects
+from kjdesk.services.register import conditions
 from kjdesk.store import audit
 from kjdesk.store.models import Person, Platform, Recognition, Unit
 from kjdesk.validation import (
@@ -47,6 +50,7 @@ class UnitInput:
     registered_from: date | None = None
     moved_out: date | None = None
     note: str = ""
+    conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class UnitRow:
     moved_out: date | None
     former_names: str
     note: str
+    conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
 
 
 UNIT_FIELD_LABELS = {
@@ -80,6 +85,7 @@ UNIT_FIELD_LABELS = {
     "registered_from": "落户日期",
     "moved_out": "迁出日期",
     "note": "备注",
+    "conditions": "登记条件",
 }
 
 
@@ -96,6 +102,13 @@ def validate_unit(data: UnitInput, city: str) -> tuple[UnitInput, dict[str, str]
     }
     for f in fields(UnitInput):
         value = getattr(data, f.name)
+        if f.name == "conditions":  # D14
+            recorded = conditions.decode(value)
+            problem = conditions.check(recorded, "unit")
+            if problem:
+                errors[f.name] = problem
+            clean[f.name] = conditions.encode(recorded)
+            continue
         check = checks.get(f.name)
         try:
             clean[f.name] = (
@@ -163,7 +176,17 @@ def update_unit(app: App, unit_id: int, data: UnitInput) -> UnitRow:
         s.flush()
         row = _unit_row(unit)
         audit.record(s, app.actor, "修改", "unit", unit.id, before, asdict(row))
+        if (before["conditions"], before["industry"]) != (row.conditions, row.industry):
+            _recompute_unit(s, app.actor, city, unit)  # D14: what its items hang on changed
     return row
+
+
+def _recompute_unit(s: Session, actor: str, city: str, unit: Unit) -> None:
+    """Recompute the unit and its platforms and people (their conditions are the unit's)."""
+    refs = {SubjectRef(SubjectKind.UNIT, unit.id)}
+    refs |= {SubjectRef(SubjectKind.PLATFORM, p.id) for p in unit.platforms}
+    refs |= {SubjectRef(SubjectKind.PERSON, p.id) for p in unit.people}
+    recompute_subjects(s, actor, city, refs)
 
 
 def delete_unit(app: App, unit_id: int) -> None:

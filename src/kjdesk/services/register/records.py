@@ -13,10 +13,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kjdesk.io.roster_schema import refused_indicator
 from kjdesk.policy.model import RecognitionStatus, SubjectKind, SubjectRef
 from kjdesk.services.core.app import App, ServiceError, ValidationFailed
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import recompute_subjects, subject_ref_of
+from kjdesk.services.register import conditions
 from kjdesk.services.register.subject_names import SubjectNames
 from kjdesk.store import audit
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
@@ -42,6 +44,7 @@ class RecognitionInput:
     evidence: str = ""
     first_year: int | None = None
     note: str = ""
+    conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class RecognitionRow:
     evidence: str
     first_year: int | None
     note: str
+    conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
 
 
 def validate_recognition(
@@ -92,6 +96,10 @@ def validate_recognition(
         errors["status_date"] = f"状态为“{data.status}”时请填写{data.status}日期"
     if data.first_year is not None and data.first_year < data.date.year:
         errors["first_year"] = "首次拨付年度只能推后，不能早于认定年度"
+    recorded = conditions.decode(data.conditions)
+    problem = conditions.check(recorded, "recognition")
+    if problem:
+        errors["conditions"] = problem
     valid_until = data.valid_until
     if valid_until is None and kind is not None and kind.valid_years:
         valid_until = _add_years(data.date, kind.valid_years)
@@ -102,6 +110,7 @@ def validate_recognition(
         evidence=normalize_text(data.evidence),
         note=normalize_text(data.note),
         valid_until=valid_until,
+        conditions=conditions.encode(recorded),
     )
     return clean, errors
 
@@ -156,6 +165,7 @@ def _recognition_row(
         r.evidence,
         r.first_year,
         r.note,
+        r.conditions or "",
     )
 
 
@@ -272,7 +282,7 @@ def list_recognitions(app: App, unit_id: int | None = None) -> list[RecognitionR
 # --- Facts ---------------------------------------------------------------------------------
 
 FACT_INDICATORS: dict[str, str] = {
-    "研发费用加计扣除额": "元",
+    "加计扣除研发费用": "元",
     "企业规模": "",
     "技术交易额": "元",
     "技术入股作价": "元",
@@ -302,7 +312,10 @@ class FactInput:
 def validate_fact(data: FactInput, today: date | None = None) -> dict[str, str]:
     today = today or date.today()
     errors: dict[str, str] = {}
-    if data.indicator not in FACT_INDICATORS:
+    refusal = refused_indicator(data.indicator)
+    if refusal:
+        errors["indicator"] = refusal
+    elif data.indicator not in FACT_INDICATORS:
         errors["indicator"] = f"未知指标“{data.indicator}”（可选：{'、'.join(FACT_INDICATORS)}）"
     if not 2000 <= data.year <= today.year:
         errors["year"] = f"年度 {data.year} 不在 2000—{today.year} 之间"
@@ -338,6 +351,7 @@ def upsert_fact(app: App, data: FactInput) -> int:
             "text": data.text,
             "reference": data.reference,
             "unit_label": FACT_INDICATORS[data.indicator],
+            "to_verify": "",  # entered again by the officer: confirmed (D6)
         }
         if fact is None:
             fact = Fact(year=data.year, indicator=data.indicator, item_ref=data.item_ref, **cols, **new)
@@ -345,6 +359,8 @@ def upsert_fact(app: App, data: FactInput) -> int:
             before = None
         else:
             before = {"value": fact.value, "text": fact.text, "reference": fact.reference}
+            if fact.to_verify:
+                before["to_verify"] = fact.to_verify
             for k, v in new.items():
                 setattr(fact, k, v)
         s.flush()
@@ -365,3 +381,57 @@ def upsert_fact(app: App, data: FactInput) -> int:
         )
         recompute_subjects(s, app.actor, city, {SubjectRef(data.subject_kind, data.subject_id)})
         return fact.id
+
+
+# --- 须核实 figures (D6) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactToVerify:
+    id: int
+    subject_name: str
+    code: str  # credit code, or a person's masked ID number
+    year: int
+    indicator: str
+    value: Decimal | None
+    text: str
+    item_ref: str
+    reason: str
+
+
+def facts_to_verify(app: App) -> list[FactToVerify]:
+    """The yearly figures marked 须核实 (the D6 migration marks every renamed figure)."""
+    out = []
+    with app.db.session() as s:
+        for f in s.scalars(select(Fact).where(Fact.to_verify != "").order_by(Fact.id)):
+            name, code, _ = describe_subject(s, _fact_ref(f))
+            out.append(
+                FactToVerify(f.id, name, code, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify)
+            )
+    return out
+
+
+def _fact_ref(f: Fact) -> SubjectRef:
+    if f.unit_id is not None:
+        return SubjectRef(SubjectKind.UNIT, f.unit_id)
+    if f.platform_id is not None:
+        return SubjectRef(SubjectKind.PLATFORM, f.platform_id)
+    return SubjectRef(SubjectKind.PERSON, f.person_id)  # type: ignore[arg-type]
+
+
+def confirm_facts(app: App, fact_ids: list[int]) -> int:
+    """The officer confirms figures marked 须核实 as they stand; their items are recomputed. Audited."""
+    city = require_bureau(app).city
+    with app.db.session() as s:
+        facts = list(s.scalars(select(Fact).where(Fact.id.in_(fact_ids))))
+        missing = sorted(set(fact_ids) - {f.id for f in facts})
+        if missing:
+            raise ServiceError(f"年度数据 {'、'.join(map(str, missing))} 不存在")
+        marked = [f for f in facts if f.to_verify]
+        for f in marked:
+            before = {"to_verify": f.to_verify}
+            f.to_verify = ""
+            audit.record(s, app.actor, "核实", "fact", f.id, before, {"to_verify": "", "value": f.value})
+        if marked:
+            recompute_subjects(s, app.actor, city, {_fact_ref(f) for f in marked})
+        return len(marked)

@@ -313,6 +313,7 @@ class RecognitionFormValues:
     evidence: str
     first_year: int | None
     note: str
+    conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
 
 
 def recognition_record(app: App, rec_id: int) -> RecognitionFormValues:
@@ -342,4 +343,5 @@ def recognition_record(app: App, rec_id: int) -> RecognitionFormValues:
             r.evidence,
             r.first_year,
             r.note,
+            r.conditions or "",
         )

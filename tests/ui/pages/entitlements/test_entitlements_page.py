@@ -37,7 +37,7 @@ def register(app):
         app,
         RecognitionInput(SubjectKind.PLATFORM, lab.id, "kl", "国家", date(2022, 5, 1), "国科发〔2022〕5号"),
     )
-    upsert_fact(app, FactInput(SubjectKind.UNIT, b.id, 2021, "研发费用加计扣除额", Decimal("1234567.89")))
+    upsert_fact(app, FactInput(SubjectKind.UNIT, b.id, 2021, "加计扣除研发费用", Decimal("1234567.89")))
     return a, b
 
 

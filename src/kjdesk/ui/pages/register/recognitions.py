@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QW
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.core.app import App
+from kjdesk.services.register.conditions import RECOGNITION_ATTRIBUTES, attributes_for_type
 from kjdesk.services.register.records import (
     STATUSES,
     RecognitionInput,
@@ -29,6 +30,7 @@ from kjdesk.services.register.tables import (
 )
 from kjdesk.ui.form import ChoicePicker, DateField, FormDialog
 from kjdesk.ui.pages.register.base import FIRST_PAGE, RegisterPage
+from kjdesk.ui.pages.register.condition_fields import ConditionFields
 from kjdesk.ui.pages.register.platforms import fill_levels
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
@@ -89,6 +91,7 @@ class RecognitionForm(FormDialog):
         self.evidence = self.add_row("evidence", "证明材料", QLineEdit(), tip="证明这项认定或成果的材料")
         self.note = self.add_row("note", "备注", QPlainTextEdit())
         self.note.setFixedHeight(50)
+        self.conditions = ConditionFields(self, RECOGNITION_ATTRIBUTES)  # D14, shown by type
         self.first_year.valueChanged.connect(lambda *_: self._touch("first_year"))
         self.subject_kind.currentIndexChanged.connect(self._kind_changed)
         self.type_id.currentIndexChanged.connect(self._type_changed)
@@ -119,6 +122,7 @@ class RecognitionForm(FormDialog):
         self.first_year.setValue(r.first_year or 0)
         self.evidence.setText(r.evidence)
         self.note.setPlainText(r.note)
+        self.conditions.set_text(r.conditions)
 
     def _choices_loaded(self, choices: SubjectChoices) -> None:
         self.choices = choices
@@ -150,6 +154,7 @@ class RecognitionForm(FormDialog):
         self._type_changed()
 
     def _type_changed(self) -> None:
+        self.conditions.show_only({a.key for a in attributes_for_type(self.type_id.currentData() or "")})
         kind = builtin_titles().types.get(self.type_id.currentData() or "")
         fill_levels(self.level, tuple(kind.levels) if kind else ())
         current = self.stage.currentData()
@@ -176,6 +181,8 @@ class RecognitionForm(FormDialog):
             evidence=self.evidence.text(),
             first_year=self.first_year.value() or None,
             note=self.note.toPlainText(),
+            title=self.record.title if self.record is not None else "",  # as on the document (D14 reads it)
+            conditions=self.conditions.text(),
         )
 
     def check(self) -> dict[str, str]:

@@ -19,9 +19,11 @@ from kjdesk.services.register import (
     update_unit,
     validate_unit,
 )
+from kjdesk.services.register.conditions import UNIT_ATTRIBUTES
 from kjdesk.services.register.tables import unit_table
 from kjdesk.ui.form import DateField, FormDialog
 from kjdesk.ui.pages.register.base import FIRST_PAGE, RegisterPage
+from kjdesk.ui.pages.register.condition_fields import ConditionFields
 from kjdesk.ui.pages.register.unit_detail import UnitDetailPanel
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Hub, Operations, QtProgress
@@ -51,7 +53,9 @@ class UnitForm(FormDialog):
             "size_class", "企业规模", QComboBox(), tip="小微企业与其他企业适用不同的补助比例或上限"
         )
         self.size_class.addItems(["", *SIZE_CLASSES])
-        self.industry = self.add_row("industry", "所属行业", QLineEdit())
+        self.industry = self.add_row(
+            "industry", "所属行业", QLineEdit(), tip="所属行业或技术领域（如 生物医药、电子新材料）"
+        )
         self.address = self.add_row("address", "地址", QLineEdit())
         self.contact = self.add_row("contact", "联系人", QLineEdit())
         self.phone = self.add_row("phone", "电话", QLineEdit())
@@ -63,6 +67,7 @@ class UnitForm(FormDialog):
         )
         self.note = self.add_row("note", "备注", QPlainTextEdit())
         self.note.setFixedHeight(60)
+        self.conditions = ConditionFields(self, UNIT_ATTRIBUTES)  # D14
         if unit is not None:
             self._fill(unit)
         self.finish()
@@ -80,6 +85,7 @@ class UnitForm(FormDialog):
         self.registered_from.set_value(u.registered_from)
         self.moved_out.set_value(u.moved_out)
         self.note.setPlainText(u.note)
+        self.conditions.set_text(u.conditions)
 
     def data(self) -> UnitInput:
         return UnitInput(
@@ -95,6 +101,7 @@ class UnitForm(FormDialog):
             registered_from=self.registered_from.value(),
             moved_out=self.moved_out.value(),
             note=self.note.toPlainText(),
+            conditions=self.conditions.text(),
         )
 
     def check(self) -> dict[str, str]:
