@@ -43,7 +43,7 @@ TODAY = date(2026, 11, 23)
 FIXTURES = ROOT / "tests" / "fixtures"
 DB_TABLES = ("units", "platforms", "people", "recognitions", "facts", "imports")
 # conditions / to_verify (issue 21: D14 recorded conditions, D6 须核实 mark) are empty for every
-# roster here; their import is held by tests/services/test_recorded_conditions.py.
+# roster here; their import is held by tests/services/register/test_recorded_conditions.py.
 SKIP_COLUMNS = {"created_at", "updated_at", "at", "sha256", "conditions", "to_verify"}
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 _SHA = re.compile(r'"sha256": "[0-9a-f]{64}"')

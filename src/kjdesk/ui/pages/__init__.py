@@ -90,7 +90,7 @@ PAGES: list[Page] = [
         "overview",
         "总览",
         "overview",
-        "kjdesk.ui.pages.overview:OverviewPage",
+        "kjdesk.ui.pages.overview.page:OverviewPage",
         tip="本年计划、审批、拨付合计，到期提醒，今后五年承诺资金，目标完成情况",
     ),
     Page(

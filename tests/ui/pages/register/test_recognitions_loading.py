@@ -1,7 +1,7 @@
 """The 认定记录 page opens with its first screen of records, then swaps in the rest (issue 9).
 
 A bureau keeps many years of 科技型中小企业 recognitions, so this table can hold 100,000 rows.
-The page is the register page's two-step loading (``tests/ui/test_register_loading.py``) over
+The page is the register page's two-step loading (``tests/ui/pages/register/test_register_loading.py``) over
 ``recognition_table``, whose order — newest first, by date then id — is not the order of the
 ids: the dates here repeat and jump about, so a first screen that is not the start of the whole
 list, or a tie broken differently, shows up.
