@@ -10,8 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.cn import ric
 
 CITIES: dict[str, dict[str, object]] = {
     "baotou": {
@@ -57,7 +56,14 @@ PERSON_ROLES = ("技术经纪人", "人才", "科技特派员", "其他")
 
 
 class FieldError(ValueError):
-    """A field value that is not acceptable; ``str(err)`` is the Chinese reason."""
+    """A field value that is not acceptable; ``str(err)`` is the Chinese reason.
+
+    ``suggestion`` is the value that would most likely be right (an accepted wording, the
+    closest name, a code with a typo mended), "" when there is none to offer."""
+
+    def __init__(self, reason: str, suggestion: str = "") -> None:
+        super().__init__(reason)
+        self.suggestion = suggestion
 
 
 def normalize_code(text: str) -> str:
@@ -72,6 +78,39 @@ def normalize_text(text: object) -> str:
     return re.sub(r"[\s\u3000]+", " ", str(text)).strip()
 
 
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_TYPOS = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
+
+
+def uscc_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character of the first 17 characters (any of them may be a letter).
+
+    ``stdnum.cn.uscc`` refuses codes whose first eight characters are not all digits, but the
+    registration authority (first character) may be A, N, Y … and the category a letter too."""
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> tuple[str, str]:
+    """Why a normalised 18-character code is not a 统一社会信用代码, and a suggested fix ("" when valid)."""
+    bad = [(i, c) for i, c in enumerate(code) if c not in _USCC_VALUE]
+    if bad:
+        fixed = code.translate(_USCC_TYPOS)
+        hint = ""
+        if all(c in _USCC_VALUE for c in fixed) and fixed[2:8].isdigit():
+            if uscc_check_char(fixed[:17]) == fixed[17]:
+                hint = fixed
+        return "统一社会信用代码含有不允许的字符（不用 I、O、Z、S、V）", hint
+    if not code[2:8].isdigit():
+        return f"统一社会信用代码第 3—8 位应为行政区划代码（6 位数字），现为“{code[2:8]}”", ""
+    expected = uscc_check_char(code[:17])
+    if expected != code[17]:
+        return f"统一社会信用代码校验位错误：末位应为 {expected}，现为 {code[17]}", ""
+    return "", ""
+
+
 def check_credit_code(text: str) -> str:
     """统一社会信用代码 (GB 32100-2015): 18 characters with a check character."""
     code = normalize_code(text)
@@ -79,25 +118,42 @@ def check_credit_code(text: str) -> str:
         raise FieldError("统一社会信用代码不能为空")
     if len(code) != 18:
         raise FieldError(f"统一社会信用代码应为 18 位，现为 {len(code)} 位")
+    reason, hint = credit_code_problem(code)
+    if not reason:
+        return code
+    if id_number_ok(code):
+        raise FieldError(f"“{code}”是身份证号，不是统一社会信用代码（个人请在人员名录或身份证号列中填写）")
+    raise FieldError(reason, hint)
+
+
+def id_number_ok(number: str) -> bool:
+    """A normalised string that is a valid 18-character 身份证号 (check digit and birth date)."""
     try:
-        uscc.validate(code)
-    except ValidationError as exc:
-        try:
-            expected = uscc.calc_check_digit(code[:17])
-        except (ValidationError, KeyError, ValueError):
-            raise FieldError("统一社会信用代码含有不允许的字符（不用 I、O、Z、S、V）") from exc
-        raise FieldError(f"统一社会信用代码校验位错误：末位应为 {expected}，现为 {code[17]}") from exc
-    return code
+        _id_number(number)
+    except FieldError:
+        return False
+    return True
 
 
-def check_id_number(text: str) -> str:
+def check_id_number(text: str, recognise: bool = True) -> str:
     """身份证号 (GB 11643): the check digit and the birth date; any county code is accepted.
 
-    ``stdnum.cn.ric.validate`` is not used: its place table has no 内蒙古 county codes.
-    """
+    ``stdnum.cn.ric.validate`` is not used: its place table has no 内蒙古 county codes. With
+    ``recognise``, a valid 统一社会信用代码 given instead is named as what it is."""
     number = normalize_code(text)
     if not number:
         raise FieldError("身份证号不能为空")
+    try:
+        return _id_number(number)
+    except FieldError:
+        if recognise and len(number) == 18 and not credit_code_problem(number)[0]:
+            raise FieldError(
+                f"“{number}”是统一社会信用代码，不是身份证号（单位请填在统一社会信用代码列）"
+            ) from None
+        raise
+
+
+def _id_number(number: str) -> str:
     if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise FieldError("身份证号应为 18 位（前 17 位为数字，末位为数字或 X）")
     try:
