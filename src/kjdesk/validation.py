@@ -38,21 +38,36 @@ CITIES: dict[str, dict[str, object]] = {
     },
 }
 
-# Short names officers write for the same district.
-DISTRICT_ALIASES: dict[str, str] = {
-    "稀土高新技术产业开发区": "稀土高新区",
-    "包头稀土高新区": "稀土高新区",
-    "达茂旗": "达尔罕茂明安联合旗",
-    "昆区": "昆都仑区",
-    "石拐": "石拐区",
-    "土右旗": "土默特右旗",
-    "白云矿区": "白云鄂博矿区",
-    "乌海高新技术产业开发区": "乌海高新区",
-}
-
 SIZE_CLASSES = ("小微企业", "其他企业")
 UNIT_KINDS = ("企业", "高校院所", "园区", "服务机构", "其他")
 PERSON_ROLES = ("技术经纪人", "人才", "科技特派员", "其他")
+
+
+# GB 32100-2015 table 1: registration authority → its category codes (to tell a credit code
+# from an ID number that happens to pass the check character).
+USCC_CATEGORIES = {
+    "1": "1239",
+    "2": "19",
+    "3": "123459",
+    "4": "19",
+    "5": "1239",
+    "6": "129",
+    "7": "129",
+    "8": "19",
+    "9": "123",
+    "A": "19",
+    "N": "1239",
+    "Y": "1",
+}
+
+
+def looks_like_credit_code(code: str) -> bool:
+    """A valid 统一社会信用代码 whose authority and category are a pair GB 32100 defines."""
+    return (
+        len(code) == 18
+        and code[1] in USCC_CATEGORIES.get(code[0], "")
+        and not credit_code_problem(code)[0]
+    )
 
 
 class FieldError(ValueError):
@@ -99,9 +114,9 @@ def credit_code_problem(code: str) -> tuple[str, str]:
     if bad:
         fixed = code.translate(_USCC_TYPOS)
         hint = ""
-        if all(c in _USCC_VALUE for c in fixed) and fixed[2:8].isdigit():
-            if uscc_check_char(fixed[:17]) == fixed[17]:
-                hint = fixed
+        readable = all(c in _USCC_VALUE for c in fixed) and fixed[2:8].isdigit()
+        if readable and uscc_check_char(fixed[:17]) == fixed[17]:
+            hint = fixed
         return "统一社会信用代码含有不允许的字符（不用 I、O、Z、S、V）", hint
     if not code[2:8].isdigit():
         return f"统一社会信用代码第 3—8 位应为行政区划代码（6 位数字），现为“{code[2:8]}”", ""
@@ -146,7 +161,7 @@ def check_id_number(text: str, recognise: bool = True) -> str:
     try:
         return _id_number(number)
     except FieldError:
-        if recognise and len(number) == 18 and not credit_code_problem(number)[0]:
+        if recognise and looks_like_credit_code(number):
             raise FieldError(
                 f"“{number}”是统一社会信用代码，不是身份证号（单位请填在统一社会信用代码列）"
             ) from None
@@ -180,33 +195,17 @@ def districts_of(city: str) -> tuple[str, ...]:
 
 
 def check_district(text: str, city: str) -> str:
-    value = normalize_text(text).replace(" ", "")
-    value = DISTRICT_ALIASES.get(value, value)
-    known = districts_of(city)
-    if value in known:
-        return value
-    for name in known:  # 昆区 / 青山 → the full name when unambiguous
-        if value and name.startswith(value) and sum(n.startswith(value) for n in known) == 1:
-            return name
-    raise FieldError(f"“{text}”不是{CITIES[city]['name']}的旗县区（可选：{'、'.join(known)}）")
+    """A 旗县区 of the city, in any of the ways officers write it (see ``vocab.py``)."""
+    from kjdesk.vocab import districts
+
+    return districts(city).read(text)
 
 
 def check_size_class(text: str) -> str:
-    value = normalize_text(text)
-    aliases = {
-        "小微": "小微企业",
-        "小型": "小微企业",
-        "微型": "小微企业",
-        "小型微利企业": "小微企业",
-        "其他": "其他企业",
-        "大型": "其他企业",
-        "中型": "其他企业",
-        "大中型企业": "其他企业",
-    }
-    value = aliases.get(value, value)
-    if value and value not in SIZE_CLASSES:
-        raise FieldError(f"企业规模“{text}”无法识别（可选：小微企业、其他企业）")
-    return value
+    """小微企业 / 其他企业 (中型企业, 规上企业 … are 其他企业); blank stays blank."""
+    from kjdesk.vocab import SIZES
+
+    return SIZES.read(text) if normalize_text(text) else ""
 
 
 def check_name(text: str, what: str = "名称", max_len: int = 200) -> str:

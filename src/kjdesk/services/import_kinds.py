@@ -127,6 +127,8 @@ def _platform(m: Matcher, row: ParsedRow) -> None:
     code, name = v["host_code"], v["name"]
     label = f"{name}（{v['title']}）"
     wanted = {"type_id": v["type_id"], "level": v["level"]}
+    if v.get("level_open"):  # no level written: a registered platform keeps the level its recognitions gave
+        del wanted["level"]
     if "note" in v:
         wanted["note"] = v["note"]
     if m.duplicate(row, ("platform", code, name), wanted, "平台", label, "name"):
@@ -137,6 +139,7 @@ def _platform(m: Matcher, row: ParsedRow) -> None:
     existing = m.reg.platforms.get((host[1], name))
     if existing is None:
         m.ops.platform_inserts[(code, name)] = {"name": name, "host": host, "note": "", **wanted}
+        m.ops.platform_inserts[(code, name)].setdefault("level", "")
         m.item(row, ADD, "平台", label)
         return
     change = diff_fields(existing, wanted, ("type_id", "level", "note"))

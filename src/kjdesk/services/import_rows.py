@@ -39,24 +39,27 @@ from kjdesk.io.roster_schema import (
     FACT_ALIASES,
     FACT_INDICATORS,
     MONEY_UNITS,
-    STATUS_CHOICES,
     RosterKind,
     WideColumn,
     normalize_header,
 )
-from kjdesk.policy.model import SubjectKind
-from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
+from kjdesk.policy.model import Level, SubjectKind
+from kjdesk.policy.titles import (
+    LevelNotAllowed,
+    MissingLevel,
+    ResolvedTitle,
+    UnknownTitle,
+    builtin_titles,
+    resolve_title,
+)
 from kjdesk.validation import (
-    PERSON_ROLES,
-    UNIT_KINDS,
     FieldError,
     check_credit_code,
-    check_district,
     check_id_number,
     check_name,
     check_phone,
-    check_size_class,
 )
+from kjdesk.vocab import SIZES, Remembered, level_wording, title_wording, vocabulary
 
 PROGRESS_EVERY = 2000
 MEMO_LIMIT = 20_000
@@ -70,6 +73,7 @@ class RowError:
     value: str
     reason: str
     col: int = -1  # column index in the sheet, -1 when the error is about the row or the file
+    suggestion: str = ""  # the likely right value (建议修改), "" when there is none to offer
 
     def line(self) -> str:
         if not self.column:
@@ -94,7 +98,9 @@ class ParseContext:
     errors: list[RowError] = field(default_factory=list)
     wide: list[WideColumn] = field(default_factory=list)  # a wide facts roster: one column per indicator
     memo: dict[str, dict[object, object]] = field(default_factory=dict)  # per field: raw cell → outcome
-    _titles: dict[tuple[str, str], ResolvedTitle | str] = field(default_factory=dict)
+    remembered: Remembered = field(default_factory=dict)  # wordings the bureau has answered (vocab.py)
+    notes: list[RowError] = field(default_factory=list)  # accepted, but the officer should know
+    _titles: dict[tuple[str, str], ResolvedTitle | UnknownTitle] = field(default_factory=dict)
     _readers: dict[str, Callable[[object], object]] = field(default_factory=dict, repr=False)
     _fields: dict[tuple[str, ...], list[tuple[str, dict, Callable]]] = field(default_factory=dict, repr=False)
 
@@ -105,12 +111,17 @@ class ParseContext:
         head = text_of(self.headers[idx]) if idx < len(self.headers) else ""
         return f"{column_letter(idx)} {head}".strip()
 
-    def error(self, row: int, key: str, value: object, reason: str) -> None:
-        self.errors.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
+    def error(self, row: int, key: str, value: object, reason: str, suggestion: str = "") -> None:
+        self.errors.append(
+            RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1), suggestion)
+        )
+
+    def note(self, row: int, key: str, value: object, reason: str) -> None:
+        self.notes.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
 
     def reader(self, key: str) -> Callable[[object], object]:
         if not self._readers:
-            self._readers = field_readers(self.kind.key, self.city, self.today)
+            self._readers = field_readers(self.kind.key, self.city, self.today, self.remembered)
         return self._readers[key]
 
     def memo_of(self, key: str) -> dict[object, object]:
@@ -137,15 +148,15 @@ class ParseContext:
         idx = self.mapping.get(key)
         return normalize_header(self.headers[idx])[1] if idx is not None and idx < len(self.headers) else ""
 
-    def title(self, text: str, level_text: str) -> ResolvedTitle | str:
-        """A resolved title or the Chinese reason it is unknown (cached: rosters repeat titles)."""
+    def title(self, text: str, level_text: str) -> ResolvedTitle | UnknownTitle:
+        """A resolved title or why it is refused (cached: rosters repeat titles)."""
         key = (text, level_text)
         hit = self._titles.get(key)
         if hit is None:
             try:
                 hit = resolve_title(text, level_text)
             except UnknownTitle as exc:
-                hit = str(exc)
+                hit = exc
             self._titles[key] = hit
         return hit
 
@@ -160,7 +171,7 @@ def _outcome(raw: object, read: Callable[[object], object]) -> object:
     try:
         return (True, read(raw))
     except (CellError, FieldError) as exc:
-        return (False, str(exc))
+        return (False, str(exc), getattr(exc, "suggestion", ""))
 
 
 def _take(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str) -> None:
@@ -192,7 +203,7 @@ def _put(
     if hit[0]:  # type: ignore[index]
         out.values[key] = hit[1]  # type: ignore[index]
     else:
-        ctx.error(out.row, key, raw, hit[1])  # type: ignore[index]
+        ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
 
 
 def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: tuple[str, ...]) -> None:
@@ -229,18 +240,17 @@ def _date_in_range(today: date) -> Callable[[object], date]:
     return lambda raw: check_date_range(parse_date(raw), today)
 
 
-def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
-    def read(raw: object) -> str:
-        value = _text(raw)
-        if value not in options:
-            raise CellError(f"{what}“{value}”无法识别（可选：{'、'.join(options)}）")
-        return value
-
-    return read
+def _choice(key: str, city: str, remembered: Remembered) -> Callable[[object], str]:
+    """A closed list read through its vocabulary (synonyms, then the remembered answers)."""
+    vocab, answers = vocabulary(key, city), remembered.get(key)
+    return lambda raw: vocab.read(_text(raw), answers)
 
 
-def field_readers(kind: str, city: str, today: date) -> dict[str, Callable[[object], object]]:
+def field_readers(
+    kind: str, city: str, today: date, remembered: Remembered | None = None
+) -> dict[str, Callable[[object], object]]:
     """How each field of a roster kind is read from its cell (raises CellError or FieldError)."""
+    remembered = remembered or {}
     text_fields = ("industry", "address", "contact", "note", "host_name", "employer_name")
     text_fields += ("doc_number", "subject_name", "platform_name", "item_ref", "reference")
     out: dict[str, Callable[[object], object]] = dict.fromkeys(text_fields, _text)
@@ -249,15 +259,15 @@ def field_readers(kind: str, city: str, today: date) -> dict[str, Callable[[obje
         host_code=_credit,
         employer_code=_credit,
         id_number=_idno,
-        district=lambda r: check_district(_text(r), city),
-        kind=_choice(UNIT_KINDS, "单位类型"),
-        size_class=lambda r: check_size_class(_text(r)),
+        district=_choice("district", city, remembered),
+        kind=_choice("unit_kind", city, remembered),
+        size_class=_choice("size_class", city, remembered),
         phone=lambda r: check_phone(_text(r)),
         registered_from=parse_date,
-        role=_choice(PERSON_ROLES, "身份"),
+        role=_choice("role", city, remembered),
         date=_date_in_range(today),
         valid_until=parse_date,
-        status=_choice(STATUS_CHOICES, "状态"),
+        status=_choice("status", city, remembered),
         status_date=_date_in_range(today),
         year=lambda r: parse_year(r, today),
     )
@@ -328,7 +338,7 @@ def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: 
             memo[mkey] = hit
     values, error, subject = hit  # type: ignore[misc]
     if error is not None:
-        ctx.error(out.row, *error)
+        ctx.error(out.row, *error)  # (key, cell, reason, suggestion)
         return None
     out.values.update(values)
     return subject
@@ -339,24 +349,62 @@ _TITLE_MEMO = "\0title"  # not a field key
 
 def _read_title(
     ctx: ParseContext, raw: object, raw_level: object, raw_stage: object, want: SubjectKind | None
-) -> tuple[dict[str, object] | None, tuple[str, object, str] | None, object]:
-    """(values, None, subject kind) or (None, (column key, cell, reason), None)."""
+) -> tuple[dict[str, object] | None, tuple[str, object, str, str] | None, object]:
+    """(values, None, subject kind) or (None, (column key, cell, reason, suggestion), None)."""
     texts: dict[str, str] = {}
     for key, cell in (("title", raw), ("level", raw_level), ("stage", raw_stage)):
         try:
             texts[key] = "" if is_blank(cell) else _text(cell)
         except CellError as exc:  # a formula error (#N/A …) in one of the three cells
-            return None, (key, cell, str(exc)), None
+            return None, (key, cell, str(exc), ""), None
     title, level, stage = texts["title"], texts["level"], texts["stage"]
+    title = title_wording(title, ctx.remembered.get("title"))  # a wording the bureau has answered
+    if level:
+        level = level_wording(level, ctx.remembered.get("level"))  # 省级 → 自治区级, 市本级 → 市级
     text = f"{title}（{stage}）" if stage and stage not in title else title
     found = ctx.title(text, level)
-    if isinstance(found, str):
-        return None, ("title", title, found), None
+    level_open = isinstance(found, MissingLevel) and want == SubjectKind.PLATFORM and not level
+    if level_open:  # a platform roster may leave 级别 out: the level comes from its recognitions
+        found = _levelless(ctx, text, found)
+    if isinstance(found, UnknownTitle):
+        return None, ("title", texts["title"], str(found), _title_hint(found, text, level)), None
     rtype = builtin_titles().types[found.type_id]
     if want is not None and rtype.subject != want:
-        return None, ("title", title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入"), None
-    values = {"type_id": found.type_id, "level": str(found.level.value), "stage": found.stage, "title": title}
+        return (
+            None,
+            ("title", texts["title"], f"“{rtype.name}”不是创新平台类型，请在认定名单中导入", ""),
+            None,
+        )
+    values = {
+        "type_id": found.type_id,
+        "level": str(found.level.value),
+        "stage": found.stage,
+        "title": texts["title"],
+    }
+    if level_open:
+        values["level_open"] = True  # the platform's level is left to its recognitions
     return values, None, rtype.subject
+
+
+def _title_hint(refused: UnknownTitle, text: str, level: str) -> str:
+    """建议修改 for a refused title: the nearest known title, or the accepted wording of the level."""
+    if isinstance(refused, MissingLevel):
+        return "在“级别”列填写国家级、自治区级或市级"
+    if str(refused).startswith("无法识别的级别"):
+        return vocabulary("level").suggest(level)
+    if isinstance(refused, LevelNotAllowed):
+        return ""
+    nearest = builtin_titles().nearest(text, 1)
+    return nearest[0] if nearest else ""
+
+
+def _levelless(ctx: ParseContext, text: str, missing: UnknownTitle) -> ResolvedTitle | UnknownTitle:
+    """A platform type given without its level: its type and stage, the level left empty."""
+    for level in ("国家级", "自治区级", "市级"):
+        found = ctx.title(text, level)
+        if isinstance(found, ResolvedTitle):
+            return ResolvedTitle(found.type_id, Level.NONE, found.stage)
+    return missing
 
 
 def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
@@ -424,7 +472,9 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     form = FACT_INDICATORS[name]
     try:
         if form == CATEGORY:
-            out.values["text"] = check_size_class(_text(raw)) if name == "企业规模" else _text(raw)
+            out.values["text"] = (
+                SIZES.read(_text(raw), ctx.remembered.get("size_class")) if name == "企业规模" else _text(raw)
+            )
         elif form == COUNT:
             number, _unit = parse_decimal(raw, "")
             if number != number.to_integral_value() or number <= 0:
