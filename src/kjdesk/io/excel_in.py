@@ -20,6 +20,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from kjdesk.io.docx_in import DocxError, DocxTable, read_docx_tables
 from kjdesk.io.roster_schema import header_score
 
 MAX_ROWS = 200_000
@@ -41,6 +42,7 @@ class RosterTable:
     rows: list[list[object]]
     header_row: int  # index into rows
     header_rows: int = 1  # 2 when a merged group header sits above the column names
+    title: str = ""  # the list's title: the banner rows above the header, or a Word table's caption
 
     @property
     def headers(self) -> list[object]:
@@ -84,7 +86,12 @@ def sniff_type(path: Path) -> str:
         raise RosterFileError(
             "该文件实际是网页（HTML/XML）格式，只是扩展名为表格。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
         )
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
+    if path.suffix.lower() in (".et", ".ett"):
+        raise RosterFileError(
+            f"WPS 表格文件“{path.name}”不是可直接读取的格式。请在 WPS 中打开，"
+            "用“文件 → 另存为”保存为 Excel 工作簿（.xlsx）后再导入"
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise RosterFileError(f"文件“{path.name}”不是有效的表格文件（可能已损坏，或扩展名被改过）")
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise RosterFileError(f"无法识别文件“{path.name}”的格式：请使用 .xlsx、.xls、.ods 或 .csv")
@@ -107,7 +114,9 @@ def _zip_type(path: Path) -> str:
         return "xlsx"
     if "spreadsheet" in mimetype:
         return "ods"
-    if "word/document.xml" in names or "text" in mimetype:
+    if "word/document.xml" in names:
+        return "docx"
+    if "text" in mimetype:
         raise RosterFileError(
             f"文件“{path.name}”是 Word 文档，不是表格（可能是 .docx 改了扩展名）。"
             "请把名单复制到 Excel 中另存为 .xlsx 后再导入"
@@ -122,6 +131,8 @@ def list_sheets(path: Path) -> list[str]:
     kind = sniff_type(path)
     if kind == "csv":
         return [path.stem]
+    if kind == "docx":
+        return [t.name for t in _docx_tables(path)]
     wb = _open_workbook(path)
     try:
         return _visible_sheets(wb)
@@ -162,6 +173,8 @@ def read_roster(
     if kind == "csv":
         rows = _read_csv(path, check)
         return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem, header_row)
+    if kind == "docx":
+        return _read_docx(path, sheet, header_row)
     wb = _open_workbook(path)
     try:
         sheets = _visible_sheets(wb)
@@ -181,6 +194,34 @@ def read_roster(
         raise first_error
     finally:
         wb.close()
+
+
+def _docx_tables(path: Path) -> list[DocxTable]:
+    try:
+        return read_docx_tables(path)
+    except DocxError as exc:
+        raise RosterFileError(str(exc)) from exc
+
+
+def _read_docx(path: Path, sheet: str | None, header_row: int | None) -> RosterTable:
+    """A Word document's tables as sheets: the named one, else the first with a recognised header."""
+    tables = _docx_tables(path)
+    names = [t.name for t in tables]
+    if sheet is not None and sheet not in names:
+        raise RosterFileError(f"文档中没有“{sheet}”（现有：{'、'.join(names)}）")
+    first_error: RosterFileError | None = None
+    for t in tables:
+        if sheet is not None and t.name != sheet:
+            continue
+        try:
+            table = _with_header(RosterTable("docx", t.name, names, t.rows, 0), t.name, header_row)
+        except RosterFileError as exc:
+            first_error = first_error or exc
+            continue
+        table.title = " ".join(x for x in (t.title, table.title) if x)
+        return table
+    assert first_error is not None
+    raise first_error
 
 
 def _read_sheet(
@@ -332,7 +373,27 @@ def _with_header(table: RosterTable, name: str, header_row: int | None = None) -
         merged = _merge_header_rows(list(rows[best]), rows[best + 1])
         if header_score(merged) > best_score:
             table.header_rows = 2
+    if table.header_rows == 1 and best > 0:  # the row found holds the column names under a group header
+        merged = _merge_header_rows(list(rows[best - 1]), rows[best])
+        if header_score(merged) > best_score and _is_group_header(rows[best - 1], rows[best]):
+            table.header_row, table.header_rows = best - 1, 2
+    table.title = _title_above(rows[: table.header_row])
     return table
+
+
+def _is_group_header(top: list[object], below: list[object]) -> bool:
+    """A row above the column names that names groups of them (not a title banner over the table)."""
+    filled = [i for i, c in enumerate(top) if str(c).strip()]
+    return len(filled) >= 2
+
+
+def _title_above(rows: list[list[object]]) -> str:
+    """The text of the banner rows above the header (the list's title, 附件 lines included)."""
+    parts = []
+    for row in rows:
+        texts = [" ".join(str(c).split()) for c in row if c is not None and str(c).strip()]
+        parts.extend(texts)
+    return " ".join(parts)
 
 
 def column_letter(index: int) -> str:

@@ -30,6 +30,7 @@ class RosterLayout:
     mapping: dict[str, int]  # the automatic mapping: field key → column index
     fields: list[tuple[str, str, bool]]  # (key, label, required) of the kind
     samples: list[list[str]] = field(default_factory=list)  # the first data rows, as text
+    title: str = ""  # the list's title above its header (“2024年第一批高新技术企业名单”), "" when none
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -78,6 +79,7 @@ def read_layout(
         mapping=match_headers(roster, headers),
         fields=[(c.key, c.label, c.required) for c in roster.columns],
         samples=samples,
+        title=table.title,
     )
     return roster, table, layout
 

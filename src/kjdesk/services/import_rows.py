@@ -58,6 +58,8 @@ from kjdesk.validation import (
     check_id_number,
     check_name,
     check_phone,
+    id_number_ok,
+    looks_like_credit_code,
 )
 from kjdesk.vocab import SIZES, Remembered, level_wording, title_wording, vocabulary
 
@@ -236,6 +238,38 @@ def _idno(raw: object) -> str:
     return check_id_number(parse_code(raw, "身份证号"))
 
 
+class _IdInCodeColumn(str):
+    """A valid 身份证号 found in a 统一社会信用代码 column (the row is a person's)."""
+
+
+class _CodeInIdColumn(str):
+    """A valid 统一社会信用代码 found in a 身份证号 column (the row is a unit's)."""
+
+
+def _subject_credit(raw: object) -> str:
+    """The subject's code column of a recognitions or facts roster: a person's ID number there is
+    recognised as what it is (the row then reads as the person's, with a note)."""
+    code = parse_code(raw, "统一社会信用代码")
+    if credit_code_ok(code):
+        return code
+    try:
+        return check_credit_code(code)
+    except FieldError:
+        if id_number_ok(code):
+            return _IdInCodeColumn(code)
+        raise
+
+
+def _subject_idno(raw: object) -> str:
+    number = parse_code(raw, "身份证号")
+    try:
+        return check_id_number(number, recognise=False)
+    except FieldError:
+        if looks_like_credit_code(number):
+            return _CodeInIdColumn(number)
+        raise
+
+
 def _date_in_range(today: date) -> Callable[[object], date]:
     return lambda raw: check_date_range(parse_date(raw), today)
 
@@ -271,6 +305,8 @@ def field_readers(
         status_date=_date_in_range(today),
         year=lambda r: parse_year(r, today),
     )
+    if kind in ("recognitions", "facts"):  # the subject may be a unit or a person
+        out.update(credit_code=_subject_credit, id_number=_subject_idno)
     name = {"units": ("单位名称", 200), "platforms": ("平台名称", 200), "people": ("姓名", 60)}.get(kind)
     if name is not None:
         what, limit = name
@@ -415,7 +451,9 @@ def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) ->
     v = out.values
     if "date" in v and v.get("valid_until") and v["valid_until"] < v["date"]:  # type: ignore[operator]
         ctx.error(out.row, "valid_until", cells.get("valid_until"), "有效期截止早于认定日期")
-    if v.get("status", "有效") != "有效" and "status_date" not in v:
+    if v.get("status") == "过期" and "status_date" not in v:
+        _expired_on(ctx, out, cells)
+    elif v.get("status", "有效") != "有效" and "status_date" not in v:
         ctx.error(
             out.row,
             "status",
@@ -424,8 +462,89 @@ def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) ->
         )
 
 
+def _expired_on(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    """状态 过期 without 状态日期: it expired on its 有效期至 (written, or the type's term from its date)."""
+    v = out.values
+    until = v.get("valid_until")
+    if until is None and "date" in v and "type_id" in v:
+        years = builtin_titles().types[v["type_id"]].valid_years  # type: ignore[index]
+        if years:
+            until = _add_years(v["date"], years)  # type: ignore[arg-type]
+    if until is not None:
+        v["status_date"] = until
+        ctx.note(
+            out.row,
+            "status",
+            cells.get("status"),
+            f"状态“过期”未填状态日期，按有效期至 {until.isoformat()} 记为过期日期",
+        )
+    else:
+        ctx.note(
+            out.row, "status", cells.get("status"), "状态“过期”未填状态日期，也不知有效期至；状态日期留空"
+        )
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _peek(ctx: ParseContext, key: str, raw: object) -> object:
+    """The outcome of a cell (as ``_put`` keeps it) without recording it on the row."""
+    memo = ctx.memo_of(key)
+    mkey = raw if raw.__class__ is str else (raw.__class__, raw)
+    hit = memo.get(mkey)
+    if hit is None:
+        hit = _outcome(raw, ctx.reader(key))
+        if len(memo) < MEMO_LIMIT:
+            memo[mkey] = hit
+    return hit
+
+
+def _recast(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: object) -> bool:
+    """An ID number in the code column, or a credit code in the ID column, read as what it is
+    (with a note); True when the row's subject code is settled by it."""
+    has_code, has_id = not is_blank(cells.get("credit_code")), not is_blank(cells.get("id_number"))
+    if has_code == has_id:
+        return False
+    key = "credit_code" if has_code else "id_number"
+    hit = _peek(ctx, key, cells[key])
+    if hit is _SKIP or not hit[0]:  # type: ignore[index]
+        return False
+    value = hit[1]  # type: ignore[index]
+    if value.__class__ is _IdInCodeColumn:
+        if kind not in (None, SubjectKind.PERSON):
+            ctx.error(
+                out.row,
+                key,
+                value,
+                f"“{value}”是身份证号，不是统一社会信用代码；该认定的对象是单位，请填写统一社会信用代码",
+            )
+            return True
+        out.values["id_number"] = str(value)
+        ctx.note(out.row, key, value, "统一社会信用代码列中是身份证号，已按个人（身份证号）读取")
+        return True
+    if value.__class__ is _CodeInIdColumn:
+        if kind == SubjectKind.PERSON:
+            ctx.error(
+                out.row,
+                key,
+                value,
+                f"“{value}”是统一社会信用代码，不是身份证号；该认定的对象是个人，请填写身份证号",
+            )
+            return True
+        out.values["credit_code"] = str(value)
+        ctx.note(out.row, key, value, "身份证号列中是统一社会信用代码，已按单位（统一社会信用代码）读取")
+        return True
+    return False
+
+
 def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: object) -> None:
     """A unit (or a platform's host) by credit code, a person by ID number."""
+    if _recast(ctx, out, cells, kind):
+        return
     has_code, has_id = not is_blank(cells.get("credit_code")), not is_blank(cells.get("id_number"))
     if kind == SubjectKind.PERSON or (kind is None and has_id and not has_code):
         if not has_id:
