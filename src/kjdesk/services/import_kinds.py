@@ -171,7 +171,10 @@ def _person(m: Matcher, row: ParsedRow) -> None:
         if len(hits) != 1:
             why = "未登记" if not hits else "有重名"
             m.error(
-                row, "employer_name", f"工作单位“{v['employer_name']}”{why}，请改填工作单位的统一社会信用代码"
+                row,
+                "employer_name",
+                f"工作单位“{v['employer_name']}”{why}，请改填工作单位的统一社会信用代码",
+                m.closest_unit_name(v["employer_name"]) if not hits else "",
             )
             return
         wanted["employer_unit_id"] = hits[0]["id"]

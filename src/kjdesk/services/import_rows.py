@@ -582,7 +582,10 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
         return
     name = FACT_ALIASES.get(name, name)
     if name not in FACT_INDICATORS:
-        ctx.error(out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{_nearest_indicator(name)}")
+        nearest = _nearest_indicator(name)
+        ctx.error(
+            out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{nearest}", nearest.split("、")[0]
+        )
         return
     out.values["indicator"] = name
     raw = cells.get("value")
