@@ -38,7 +38,7 @@ from kjdesk.ui import settings
 from kjdesk.ui.dialogs import PreserveGeometry
 from kjdesk.ui.workers import Hub, Operations, QtProgress, Task, error_text
 
-FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.csv);;所有文件 (*)"
+FILE_FILTER = "表格文件 (*.xlsx *.xls *.et *.ett *.ods *.csv *.docx);;所有文件 (*)"
 
 
 class BusyBar(QWidget):
@@ -140,7 +140,12 @@ class FilePage(WorkPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(self.tr("选择文件和名单类型"))
-        self.setSubTitle(self.tr("支持 .xlsx、.xls（WPS/旧版 Excel）、.ods 和 .csv（UTF-8 或 GBK）。"))
+        self.setSubTitle(
+            self.tr(
+                "支持 .xlsx、.xls（WPS/旧版 Excel）、.et（WPS 表格）、.ods、.csv（UTF-8 或 GBK），"
+                "以及含名单表格的 Word 文档（.docx，每个表格可作为一个工作表选择）。"
+            )
+        )
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText(self.tr("要导入的名单文件"))
         self.path_edit.textChanged.connect(self.completeChanged)
