@@ -209,6 +209,7 @@ def _read_docx(path: Path, sheet: str | None, header_row: int | None) -> RosterT
     names = [t.name for t in tables]
     if sheet is not None and sheet not in names:
         raise RosterFileError(f"文档中没有“{sheet}”（现有：{'、'.join(names)}）")
+    found: list[tuple[int, RosterTable, str]] = []
     first_error: RosterFileError | None = None
     for t in tables:
         if sheet is not None and t.name != sheet:
@@ -218,10 +219,14 @@ def _read_docx(path: Path, sheet: str | None, header_row: int | None) -> RosterT
         except RosterFileError as exc:
             first_error = first_error or exc
             continue
-        table.title = " ".join(x for x in (t.title, table.title) if x)
-        return table
-    assert first_error is not None
-    raise first_error
+        found.append((header_score(table.headers), table, t.title))
+    if not found:
+        assert first_error is not None
+        raise first_error
+    # a notice may carry small tables besides the list (联系人 | 电话): take the best header
+    score, table, title = max(found, key=lambda f: f[0])
+    table.title = " ".join(x for x in (title, table.title) if x)
+    return table
 
 
 def _read_sheet(
@@ -374,14 +379,15 @@ def _with_header(table: RosterTable, name: str, header_row: int | None = None) -
         if header_score(merged) > best_score:
             table.header_rows = 2
     if table.header_rows == 1 and best > 0:  # the row found holds the column names under a group header
-        merged = _merge_header_rows(list(rows[best - 1]), rows[best])
-        if header_score(merged) > best_score and _is_group_header(rows[best - 1], rows[best]):
+        top = rows[best - 1]
+        merged = _merge_header_rows(list(top), rows[best])
+        if _is_group_header(top) and header_score(merged) >= best_score and header_score(top) >= 1:
             table.header_row, table.header_rows = best - 1, 2
     table.title = _title_above(rows[: table.header_row])
     return table
 
 
-def _is_group_header(top: list[object], below: list[object]) -> bool:
+def _is_group_header(top: list[object]) -> bool:
     """A row above the column names that names groups of them (not a title banner over the table)."""
     filled = [i for i, c in enumerate(top) if str(c).strip()]
     return len(filled) >= 2
