@@ -64,9 +64,7 @@ USCC_CATEGORIES = {
 def looks_like_credit_code(code: str) -> bool:
     """A valid 统一社会信用代码 whose authority and category are a pair GB 32100 defines."""
     return (
-        len(code) == 18
-        and code[1] in USCC_CATEGORIES.get(code[0], "")
-        and not credit_code_problem(code)[0]
+        len(code) == 18 and code[1] in USCC_CATEGORIES.get(code[0], "") and not credit_code_problem(code)[0]
     )
 
 

@@ -140,6 +140,14 @@ def list_sheets(path: Path) -> list[str]:
         wb.close()
 
 
+def preferred_sheet(path: Path) -> str | None:
+    """The sheet a reader picks by itself when it is not the first (a Word notice whose list is not
+    its first table); None for workbooks, whose first sheet with a header is taken."""
+    if sniff_type(path) != "docx":
+        return None
+    return read_roster(path).sheet
+
+
 def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
     try:
         return calamine.CalamineWorkbook.from_path(str(path))

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kjdesk.io.cells import text_of
-from kjdesk.io.excel_in import RosterFileError, RosterTable, column_letter, list_sheets, read_roster
+from kjdesk.io.excel_in import (
+    RosterFileError,
+    RosterTable,
+    column_letter,
+    list_sheets,
+    preferred_sheet,
+    read_roster,
+)
 from kjdesk.io.roster_schema import KINDS, RosterKind, detect_kind, match_headers
 from kjdesk.services.app import ServiceError
 from kjdesk.services.progress import NullProgress, Progress
@@ -42,6 +49,15 @@ def sheet_names(path: str | Path) -> list[str]:
         return list_sheets(path)
     except RosterFileError as exc:
         raise ServiceError(str(exc)) from exc
+
+
+def sheet_choice(path: str | Path) -> tuple[list[str], str | None]:
+    """The sheets (a Word document's tables) and the one to offer first (None: the first)."""
+    names = sheet_names(path)
+    try:
+        return names, preferred_sheet(Path(path))
+    except RosterFileError:
+        return names, None  # no table has a header: the officer picks one and names the header row
 
 
 def read_layout(

@@ -22,7 +22,13 @@ from kjdesk.io.roster_schema import KINDS, missing_columns, wide_fact_columns
 from kjdesk.services.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.collector import collector_paused
 from kjdesk.services.import_kinds import match
-from kjdesk.services.import_layout import RosterLayout, inspect_roster, read_layout, sheet_names
+from kjdesk.services.import_layout import (
+    RosterLayout,
+    inspect_roster,
+    read_layout,
+    sheet_choice,
+    sheet_names,
+)
 from kjdesk.services.import_match import ADD, SAME, UPDATE, Ops, PlanItem, Register
 from kjdesk.services.import_rows import ParseContext, ParsedRow, RowError, parse_rows
 from kjdesk.services.import_write import recompute, record_audit, write_ops
@@ -42,6 +48,7 @@ __all__ = [
     "history",
     "inspect_roster",
     "preview",
+    "sheet_choice",
     "sheet_names",
 ]
 

@@ -241,14 +241,17 @@ class SheetPage(WorkPage):
         path = self.wiz.file_page.path()
         if path == self._for and self.sheet_combo.count():
             return
-        from kjdesk.services.imports import sheet_names
+        from kjdesk.services.imports import sheet_choice
 
         self._for = path
         self.sheet_combo.clear()
-        self.run(lambda _p: sheet_names(path), self._loaded)
+        self.run(lambda _p: sheet_choice(path), self._loaded)
 
-    def _loaded(self, names: list[str]) -> None:
+    def _loaded(self, choice: tuple[list[str], str | None]) -> None:
+        names, preferred = choice
         self.sheet_combo.addItems(names)
+        if preferred in names:  # a Word notice whose list is not its first table
+            self.sheet_combo.setCurrentIndex(names.index(preferred))
 
     def failed(self, exc: BaseException) -> None:
         self._for = None

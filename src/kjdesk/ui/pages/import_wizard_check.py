@@ -82,6 +82,7 @@ class MappingPage(WorkPage):
                 row=layout.header_row,
                 n=len(layout.headers),
             )
+            + (self.tr("\n名单标题：{title}").format(title=layout.title) if layout.title else "")
         )
         for col, title in enumerate((self.tr("字段"), self.tr("对应的列"), self.tr("第一行的内容"))):
             head = QLabel(f"<b>{title}</b>")
