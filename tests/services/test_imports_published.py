@@ -260,7 +260,7 @@ def test_error_workbook_suggests_fixes_and_the_corrected_workbook_imports(units,
     plan = preview(units, path, today=TODAY)
     assert [(e.row, e.column, e.suggestion) for e in plan.errors] == [
         (3, "C 认定类型", "高新技术企业"),
-        (4, "C 认定类型", "国家级"),
+        (4, "D 级别", "国家级"),
         (5, "F 状态", "撤销"),
         (6, "B 统一社会信用代码", C[5]),
         (6, "H 旗县区", "昆都仑区"),
@@ -275,8 +275,8 @@ def test_error_workbook_suggests_fixes_and_the_corrected_workbook_imports(units,
     wb = openpyxl.load_workbook(out)
     ws = wb.active
     for e in plan.errors:
-        if e.column.startswith("C ") and e.suggestion == "国家级":
-            ws.cell(row=e.row, column=4, value="市级")  # 瞪羚企业 has no 国家级: the officer picks 市级
+        if e.suggestion == "国家级":  # 瞪羚企业 has no 国家级: the officer picks 市级 instead
+            ws.cell(row=e.row, column=e.col + 1, value="市级")
             continue
         ws.cell(row=e.row, column=e.col + 1, value=e.suggestion)
     wb.save(out)

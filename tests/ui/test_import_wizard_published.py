@@ -82,4 +82,4 @@ def test_check_page_shows_the_suggested_fix_of_each_error(units, wizard, qtbot, 
     assert [(r, c, v, fix) for r, c, v, _reason, fix in errors] == [
         (3, "D 认定类型", "高薪技术企业", "高新技术企业")
     ]
-    assert wizard.check_page.errors_model.headerData(4, Qt.Orientation.Horizontal) == "建议修改"
+    assert wizard.check_page.errors_model.headerData(3, Qt.Orientation.Horizontal) == "建议修改"

@@ -403,7 +403,10 @@ def _read_title(
     if level_open:  # a platform roster may leave 级别 out: the level comes from its recognitions
         found = _levelless(ctx, text, found)
     if isinstance(found, UnknownTitle):
-        return None, ("title", texts["title"], str(found), _title_hint(found, text, level)), None
+        hint = _title_hint(found, text, level)
+        if str(found).startswith("无法识别的级别") and "level" in ctx.mapping:  # the 级别 cell is at fault
+            return None, ("level", raw_level, str(found), hint), None
+        return None, ("title", texts["title"], str(found), hint), None
     rtype = builtin_titles().types[found.type_id]
     if want is not None and rtype.subject != want:
         return (

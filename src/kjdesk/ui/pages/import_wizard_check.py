@@ -130,8 +130,8 @@ class CheckPage(WorkPage):
         Column(1, "行", width=50, align_right=True),
         Column(2, "列", width=160),
         Column(3, "内容", width=180, searchable=True),
+        Column(5, "建议修改", width=180, searchable=True),
         Column(4, "原因", searchable=True),
-        Column(5, "建议修改", width=200, searchable=True),
     ]
     NOTE_COLUMNS = [
         Column(1, "行", width=50, align_right=True),
