@@ -55,17 +55,25 @@ def units(app, tmp_path):
 def test_units_from_a_published_list_read_every_wording(units):
     with units.db.session() as s:
         got = [
-            (u.credit_code, u.district, u.size_class, u.kind)
+            (u.credit_code, u.district, u.size_class, u.size_written, u.kind)
             for u in s.scalars(select(Unit).order_by(Unit.id))
         ]
     assert got == [
-        (C[0], "稀土高新区", "其他企业", "企业"),
-        (C[1], "昆都仑区", "其他企业", "企业"),
-        (C[2], "九原区", "小微企业", "企业"),
-        (C[3], "青山区", "", "高校院所"),
-        (C[4], "昆都仑区", "其他企业", "企业"),
-        (N_CODE, "土默特右旗", "小微企业", "其他"),
+        (C[0], "稀土高新区", "其他企业", "中型企业", "企业"),
+        (C[1], "昆都仑区", "其他企业", "规上企业", "企业"),
+        (C[2], "九原区", "小微企业", "小型企业", "企业"),
+        (C[3], "青山区", "", "", "高校院所"),
+        (C[4], "昆都仑区", "其他企业", "大型企业", "企业"),
+        (N_CODE, "土默特右旗", "小微企业", "小微", "其他"),
     ]
+
+
+def test_a_size_written_as_its_class_clears_the_written_size(units, tmp_path):
+    rows = [["企业名称", "统一社会信用代码", "企业规模"], ["包头市甲稀土有限公司", C[0], "其他企业"]]
+    plan = _import(units, xlsx_list(tmp_path / "u.xlsx", Header(rows[0]), rows[1:]))
+    assert [i.detail for i in plan.items] == ["企业规模（原文）：中型企业 → （空）"]
+    with units.db.session() as s:
+        assert s.scalar(select(Unit.size_written).where(Unit.credit_code == C[0])) == ""
 
 
 def test_recognitions_in_a_word_table_with_a_merged_two_row_header(units, tmp_path):

@@ -27,6 +27,7 @@ UNIT_FIELDS = (
     "district",
     "kind",
     "size_class",
+    "size_written",
     "industry",
     "address",
     "contact",
@@ -37,6 +38,7 @@ UNIT_FIELDS = (
 UNIT_DEFAULTS: dict[str, Any] = {
     "kind": "企业",
     "size_class": "",
+    "size_written": "",
     "industry": "",
     "address": "",
     "contact": "",
@@ -178,6 +180,7 @@ LABELS = {
     "district": "旗县区",
     "kind": "单位类型",
     "size_class": "企业规模",
+    "size_written": "企业规模（原文）",
     "industry": "行业",
     "address": "地址",
     "contact": "联系人",

@@ -274,6 +274,26 @@ def _date_in_range(today: date) -> Callable[[object], date]:
     return lambda raw: check_date_range(parse_date(raw), today)
 
 
+class _Size(str):
+    """A size class read from a wording that is not the class itself (``written``: 中型企业)."""
+
+    written: str
+
+
+def _size(remembered: Remembered) -> Callable[[object], str]:
+    answers = remembered.get("size_class")
+
+    def read(raw: object) -> str:
+        reading = SIZES.reading(_text(raw), answers)
+        if not reading.reworded:
+            return reading.value
+        value = _Size(reading.value)
+        value.written = reading.written
+        return value
+
+    return read
+
+
 def _choice(key: str, city: str, remembered: Remembered) -> Callable[[object], str]:
     """A closed list read through its vocabulary (synonyms, then the remembered answers)."""
     vocab, answers = vocabulary(key, city), remembered.get(key)
@@ -295,7 +315,7 @@ def field_readers(
         id_number=_idno,
         district=_choice("district", city, remembered),
         kind=_choice("unit_kind", city, remembered),
-        size_class=_choice("size_class", city, remembered),
+        size_class=_size(remembered),
         phone=lambda r: check_phone(_text(r)),
         registered_from=parse_date,
         role=_choice("role", city, remembered),
@@ -347,6 +367,10 @@ RECOGNITION_READ = (
 def _unit(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "name", "credit_code")
     _fields(ctx, out, cells, UNIT_READ)
+    size = out.values.get("size_class")
+    if size is not None:  # 中型企业 is read as 其他企业; the written size is kept beside it
+        out.values["size_written"] = size.written if size.__class__ is _Size else ""
+        out.values["size_class"] = str(size)
 
 
 def _platform(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:

@@ -66,6 +66,7 @@ class UnitRow:
     moved_out: date | None
     former_names: str
     note: str
+    size_written: str = ""  # the size as written (中型企业) when it is not the class itself
 
 
 UNIT_FIELD_LABELS = {
@@ -162,6 +163,8 @@ def update_unit(app: App, unit_id: int, data: UnitInput) -> UnitRow:
             if unit.name not in names:
                 names.append(unit.name)
             unit.former_names = "\n".join(names)
+        if clean.size_class != unit.size_class:
+            unit.size_written = ""  # the written size belonged to the class the officer changed
         for key, value in asdict(clean).items():
             setattr(unit, key, value)
         s.flush()
