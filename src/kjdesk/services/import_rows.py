@@ -208,6 +208,14 @@ def _put(
         ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
 
 
+def _apply(ctx: ParseContext, out: ParsedRow, key: str, raw: object, hit: object) -> None:
+    """A looked-up outcome (``_peek``) put on the row: its value, or its error."""
+    if hit[0]:  # type: ignore[index]
+        out.values[key] = hit[1]  # type: ignore[index]
+    else:
+        ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
+
+
 def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: tuple[str, ...]) -> None:
     """``_take`` of each of ``keys`` the roster has, in order."""
     for key, memo, read in ctx.fields(keys):
@@ -530,17 +538,9 @@ def _peek(ctx: ParseContext, key: str, raw: object) -> object:
     return hit
 
 
-def _recast(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: object) -> bool:
+def _recast(ctx: ParseContext, out: ParsedRow, key: str, value: str, kind: object) -> None:
     """An ID number in the code column, or a credit code in the ID column, read as what it is
-    (with a note); True when the row's subject code is settled by it."""
-    has_code, has_id = not is_blank(cells.get("credit_code")), not is_blank(cells.get("id_number"))
-    if has_code == has_id:
-        return False
-    key = "credit_code" if has_code else "id_number"
-    hit = _peek(ctx, key, cells[key])
-    if hit is _SKIP or not hit[0]:  # type: ignore[index]
-        return False
-    value = hit[1]  # type: ignore[index]
+    (with a note), or refused when the recognition type wants the other kind of subject."""
     if value.__class__ is _IdInCodeColumn:
         if kind not in (None, SubjectKind.PERSON):
             ctx.error(
@@ -549,30 +549,44 @@ def _recast(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: o
                 value,
                 f"“{value}”是身份证号，不是统一社会信用代码；该认定的对象是单位，请填写统一社会信用代码",
             )
-            return True
+            return
         out.values["id_number"] = str(value)
         ctx.note(out.row, key, value, "统一社会信用代码列中是身份证号，已按个人（身份证号）读取")
-        return True
-    if value.__class__ is _CodeInIdColumn:
-        if kind == SubjectKind.PERSON:
-            ctx.error(
-                out.row,
-                key,
-                value,
-                f"“{value}”是统一社会信用代码，不是身份证号；该认定的对象是个人，请填写身份证号",
-            )
-            return True
-        out.values["credit_code"] = str(value)
-        ctx.note(out.row, key, value, "身份证号列中是统一社会信用代码，已按单位（统一社会信用代码）读取")
-        return True
-    return False
+        return
+    if kind == SubjectKind.PERSON:
+        ctx.error(
+            out.row,
+            key,
+            value,
+            f"“{value}”是统一社会信用代码，不是身份证号；该认定的对象是个人，请填写身份证号",
+        )
+        return
+    out.values["credit_code"] = str(value)
+    ctx.note(out.row, key, value, "身份证号列中是统一社会信用代码，已按单位（统一社会信用代码）读取")
+
+
+_RECAST = (_IdInCodeColumn, _CodeInIdColumn)
 
 
 def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: object) -> None:
-    """A unit (or a platform's host) by credit code, a person by ID number."""
-    if _recast(ctx, out, cells, kind):
-        return
-    has_code, has_id = not is_blank(cells.get("credit_code")), not is_blank(cells.get("id_number"))
+    """A unit (or a platform's host) by credit code, a person by ID number.
+
+    When only one of the two columns is filled, its cell is looked up once: an ID number in the
+    code column (or a credit code in the ID column) is read as what it is (``_recast``)."""
+    raw_code, raw_id = cells.get("credit_code"), cells.get("id_number")
+    has_code, has_id = not is_blank(raw_code), not is_blank(raw_id)
+    if has_code != has_id:
+        key, raw = ("credit_code", raw_code) if has_code else ("id_number", raw_id)
+        hit = _peek(ctx, key, raw)
+        if hit[0] and hit[1].__class__ in _RECAST:  # type: ignore[index]
+            _recast(ctx, out, key, hit[1], kind)  # type: ignore[index]
+            return
+        if has_code and kind != SubjectKind.PERSON:
+            _apply(ctx, out, key, raw, hit)
+            return
+        if has_id and kind in (None, SubjectKind.PERSON):
+            _apply(ctx, out, key, raw, hit)
+            return
     if kind == SubjectKind.PERSON or (kind is None and has_id and not has_code):
         if not has_id:
             ctx.error(out.row, "id_number", "", "该认定的对象是个人，请填写身份证号")
