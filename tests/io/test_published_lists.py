@@ -4,6 +4,7 @@ two-row headers in Word and Excel, WPS .et/.ett by content."""
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from docx import Document
 
@@ -155,3 +156,18 @@ def test_wps_et_in_its_own_format_asks_to_save_as_xlsx(tmp_path):
     et.write_bytes(b"\x11\x22WPS-ET-private-format" * 20)
     with pytest.raises(RosterFileError, match=r"另存为.*\.xlsx"):
         read_roster(et)
+
+
+def test_xlsx_cell_merged_down_data_rows_gives_its_text_to_each_row(tmp_path):
+    header = Header(["序号", "平台名称", "依托单位", "所在盟市"])
+    rows = [
+        [1, "稀土材料重点实验室", "甲公司", "包头市"],
+        [2, "储氢材料重点实验室", "乙公司", None],
+        [3, "煤化工实验室", "丙公司", "乌海市"],
+    ]
+    path = xlsx_list(tmp_path / "平台.xlsx", header, rows, title="2024年自治区重点实验室名单")
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("D3:D4")  # 所在盟市 merged down the first two data rows
+    wb.save(path)
+    table = read_roster(path)
+    assert [r[3] for r in table.rows[table.first_data :]] == ["包头市", "包头市", "乌海市"]

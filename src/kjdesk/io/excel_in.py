@@ -251,6 +251,7 @@ def _read_sheet(
         # One call into calamine for the whole sheet, from A1 so that list indexes are the
         # spreadsheet's row and column numbers.
         rows: list[list[object]] = sheet.to_python(skip_empty_area=False)
+        _fill_merged_down(rows, sheet.merged_cell_ranges)
         if check is not None:
             check()
     except RosterFileError:
@@ -262,6 +263,18 @@ def _read_sheet(
             raise
         raise RosterFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）") from exc
     return rows
+
+
+def _fill_merged_down(rows: list[list[object]], ranges: list | None) -> None:
+    """A cell merged down several rows of one column gives its value to each (序号 over a two-row
+    header; 所在盟市 merged down a block of rows), as a Word table's vMerge does."""
+    for (top, left), (bottom, right) in ranges or ():
+        if left != right or bottom <= top or top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else None
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if left < len(rows[r]) and rows[r][left] in ("", None):
+                rows[r][left] = value
 
 
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
