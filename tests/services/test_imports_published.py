@@ -292,3 +292,28 @@ def test_error_workbook_suggests_fixes_and_the_corrected_workbook_imports(units,
     assert (plan.added, plan.new_units) == (4, 1) and plan.title == "2024年认定名单"
     with units.db.session() as s:
         assert sorted(s.scalars(select(Recognition.status))) == ["撤销", "有效", "有效", "有效"]
+
+
+def test_error_workbook_of_a_word_list_is_a_workbook_that_imports_once_fixed(units, tmp_path):
+    header = Header(
+        ["序号", "企业名称", "统一社会信用代码", "认定类型", "认定日期", "文号"], "认定情况", (4, 5)
+    )
+    rows = [
+        [1, "包头市甲稀土有限公司", C[0], "高新技术企业", "2024-11-08", "国科火字〔2024〕8号"],
+        [2, "包头市乙机械有限公司", C[1], "科技型中小企", "2024-05-10", ""],
+    ]
+    path = docx_list(tmp_path / "名单.docx", header, rows, title="2024年名单")
+    plan = preview(units, path, today=TODAY)
+    assert [(e.row, e.column, e.suggestion) for e in plan.errors] == [(4, "D 认定类型", "科技型中小企业")]
+    out = save_error_workbook(plan, tmp_path / "名单-错误说明.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    assert [ws.cell(row=1, column=c).value for c in (7, 8)] == ["错误说明", "建议修改"]
+    assert ws.cell(row=4, column=8).value == "D列：科技型中小企业"
+    ws.cell(row=4, column=4, value="科技型中小企业")
+    wb.save(out)
+    plan = _import(units, out)
+    assert (plan.header_row, plan.added) == (1, 2)
+    with units.db.session() as s:
+        got = sorted((r.unit_id, r.type_id, r.doc_number) for r in s.scalars(select(Recognition)))
+    assert got == [(1, "hte", "国科火字〔2024〕8号"), (2, "tsme", "")]
