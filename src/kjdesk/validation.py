@@ -135,7 +135,7 @@ def check_credit_code(text: str) -> str:
     if not reason:
         return code
     if id_number_ok(code):
-        raise FieldError(f"“{code}”是身份证号，不是统一社会信用代码（个人请在人员名录或身份证号列中填写）")
+        raise FieldError(f"“{code}”是身份证号，不是统一社会信用代码（个人的号码请填在身份证号一栏）")
     raise FieldError(reason, hint)
 
 
@@ -161,7 +161,7 @@ def check_id_number(text: str, recognise: bool = True) -> str:
     except FieldError:
         if recognise and looks_like_credit_code(number):
             raise FieldError(
-                f"“{number}”是统一社会信用代码，不是身份证号（单位请填在统一社会信用代码列）"
+                f"“{number}”是统一社会信用代码，不是身份证号（单位的代码请填在统一社会信用代码一栏）"
             ) from None
         raise
 
