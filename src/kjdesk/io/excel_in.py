@@ -78,7 +78,8 @@ def sniff_type(path: Path) -> str:
             raise RosterFileError("该工作簿设有打开密码。请在 Excel 或 WPS 中取消密码、另存后再导入")
         if "WordDocument".encode("utf-16-le") in whole:
             raise RosterFileError(
-                "该文件是 Word 文档（.doc），不是表格。请把名单复制到 Excel 中另存为 .xlsx 后再导入"
+                "该文件是旧版 Word 文档（.doc），无法直接读取。请在 Word 或 WPS 中另存为 .docx"
+                "（或把名单复制到 Excel 中另存为 .xlsx）后再导入"
             )
         return "xls"
     lower = head.lstrip().lower()
