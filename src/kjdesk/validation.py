@@ -10,8 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.cn import ric
 
 CITIES: dict[str, dict[str, object]] = {
     "baotou": {
@@ -39,25 +38,45 @@ CITIES: dict[str, dict[str, object]] = {
     },
 }
 
-# Short names officers write for the same district.
-DISTRICT_ALIASES: dict[str, str] = {
-    "稀土高新技术产业开发区": "稀土高新区",
-    "包头稀土高新区": "稀土高新区",
-    "达茂旗": "达尔罕茂明安联合旗",
-    "昆区": "昆都仑区",
-    "石拐": "石拐区",
-    "土右旗": "土默特右旗",
-    "白云矿区": "白云鄂博矿区",
-    "乌海高新技术产业开发区": "乌海高新区",
-}
-
 SIZE_CLASSES = ("小微企业", "其他企业")
 UNIT_KINDS = ("企业", "高校院所", "园区", "服务机构", "其他")
 PERSON_ROLES = ("技术经纪人", "人才", "科技特派员", "其他")
 
 
+# GB 32100-2015 table 1: registration authority → its category codes (to tell a credit code
+# from an ID number that happens to pass the check character).
+USCC_CATEGORIES = {
+    "1": "1239",
+    "2": "19",
+    "3": "123459",
+    "4": "19",
+    "5": "1239",
+    "6": "129",
+    "7": "129",
+    "8": "19",
+    "9": "123",
+    "A": "19",
+    "N": "1239",
+    "Y": "1",
+}
+
+
+def looks_like_credit_code(code: str) -> bool:
+    """A valid 统一社会信用代码 whose authority and category are a pair GB 32100 defines."""
+    return (
+        len(code) == 18 and code[1] in USCC_CATEGORIES.get(code[0], "") and not credit_code_problem(code)[0]
+    )
+
+
 class FieldError(ValueError):
-    """A field value that is not acceptable; ``str(err)`` is the Chinese reason."""
+    """A field value that is not acceptable; ``str(err)`` is the Chinese reason.
+
+    ``suggestion`` is the value that would most likely be right (an accepted wording, the
+    closest name, a code with a typo mended), "" when there is none to offer."""
+
+    def __init__(self, reason: str, suggestion: str = "") -> None:
+        super().__init__(reason)
+        self.suggestion = suggestion
 
 
 def normalize_code(text: str) -> str:
@@ -72,6 +91,39 @@ def normalize_text(text: object) -> str:
     return re.sub(r"[\s\u3000]+", " ", str(text)).strip()
 
 
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, Z, S, V
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_TYPOS = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
+
+
+def uscc_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character of the first 17 characters (any of them may be a letter).
+
+    ``stdnum.cn.uscc`` refuses codes whose first eight characters are not all digits, but the
+    registration authority (first character) may be A, N, Y … and the category a letter too."""
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> tuple[str, str]:
+    """Why a normalised 18-character code is not a 统一社会信用代码, and a suggested fix ("" when valid)."""
+    bad = [(i, c) for i, c in enumerate(code) if c not in _USCC_VALUE]
+    if bad:
+        fixed = code.translate(_USCC_TYPOS)
+        hint = ""
+        readable = all(c in _USCC_VALUE for c in fixed) and fixed[2:8].isdigit()
+        if readable and uscc_check_char(fixed[:17]) == fixed[17]:
+            hint = fixed
+        return "统一社会信用代码含有不允许的字符（不用 I、O、Z、S、V）", hint
+    if not code[2:8].isdigit():
+        return f"统一社会信用代码第 3—8 位应为行政区划代码（6 位数字），现为“{code[2:8]}”", ""
+    expected = uscc_check_char(code[:17])
+    if expected != code[17]:
+        return f"统一社会信用代码校验位错误：末位应为 {expected}，现为 {code[17]}", ""
+    return "", ""
+
+
 def check_credit_code(text: str) -> str:
     """统一社会信用代码 (GB 32100-2015): 18 characters with a check character."""
     code = normalize_code(text)
@@ -79,25 +131,42 @@ def check_credit_code(text: str) -> str:
         raise FieldError("统一社会信用代码不能为空")
     if len(code) != 18:
         raise FieldError(f"统一社会信用代码应为 18 位，现为 {len(code)} 位")
+    reason, hint = credit_code_problem(code)
+    if not reason:
+        return code
+    if id_number_ok(code):
+        raise FieldError(f"“{code}”是身份证号，不是统一社会信用代码（个人的号码请填在身份证号一栏）")
+    raise FieldError(reason, hint)
+
+
+def id_number_ok(number: str) -> bool:
+    """A normalised string that is a valid 18-character 身份证号 (check digit and birth date)."""
     try:
-        uscc.validate(code)
-    except ValidationError as exc:
-        try:
-            expected = uscc.calc_check_digit(code[:17])
-        except (ValidationError, KeyError, ValueError):
-            raise FieldError("统一社会信用代码含有不允许的字符（不用 I、O、Z、S、V）") from exc
-        raise FieldError(f"统一社会信用代码校验位错误：末位应为 {expected}，现为 {code[17]}") from exc
-    return code
+        _id_number(number)
+    except FieldError:
+        return False
+    return True
 
 
-def check_id_number(text: str) -> str:
+def check_id_number(text: str, recognise: bool = True) -> str:
     """身份证号 (GB 11643): the check digit and the birth date; any county code is accepted.
 
-    ``stdnum.cn.ric.validate`` is not used: its place table has no 内蒙古 county codes.
-    """
+    ``stdnum.cn.ric.validate`` is not used: its place table has no 内蒙古 county codes. With
+    ``recognise``, a valid 统一社会信用代码 given instead is named as what it is."""
     number = normalize_code(text)
     if not number:
         raise FieldError("身份证号不能为空")
+    try:
+        return _id_number(number)
+    except FieldError:
+        if recognise and looks_like_credit_code(number):
+            raise FieldError(
+                f"“{number}”是统一社会信用代码，不是身份证号（单位的代码请填在统一社会信用代码一栏）"
+            ) from None
+        raise
+
+
+def _id_number(number: str) -> str:
     if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise FieldError("身份证号应为 18 位（前 17 位为数字，末位为数字或 X）")
     try:
@@ -124,33 +193,17 @@ def districts_of(city: str) -> tuple[str, ...]:
 
 
 def check_district(text: str, city: str) -> str:
-    value = normalize_text(text).replace(" ", "")
-    value = DISTRICT_ALIASES.get(value, value)
-    known = districts_of(city)
-    if value in known:
-        return value
-    for name in known:  # 昆区 / 青山 → the full name when unambiguous
-        if value and name.startswith(value) and sum(n.startswith(value) for n in known) == 1:
-            return name
-    raise FieldError(f"“{text}”不是{CITIES[city]['name']}的旗县区（可选：{'、'.join(known)}）")
+    """A 旗县区 of the city, in any of the ways officers write it (see ``vocab.py``)."""
+    from kjdesk.vocab import districts
+
+    return districts(city).read(text)
 
 
 def check_size_class(text: str) -> str:
-    value = normalize_text(text)
-    aliases = {
-        "小微": "小微企业",
-        "小型": "小微企业",
-        "微型": "小微企业",
-        "小型微利企业": "小微企业",
-        "其他": "其他企业",
-        "大型": "其他企业",
-        "中型": "其他企业",
-        "大中型企业": "其他企业",
-    }
-    value = aliases.get(value, value)
-    if value and value not in SIZE_CLASSES:
-        raise FieldError(f"企业规模“{text}”无法识别（可选：小微企业、其他企业）")
-    return value
+    """小微企业 / 其他企业 (中型企业, 规上企业 … are 其他企业); blank stays blank."""
+    from kjdesk.vocab import SIZES
+
+    return SIZES.read(text) if normalize_text(text) else ""
 
 
 def check_name(text: str, what: str = "名称", max_len: int = 200) -> str:

@@ -42,9 +42,14 @@ HISTORY_COLUMNS = [
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser("import", help="导入名单（单位、平台、人员、认定、年度数据）")
-    imp.add_argument("file", nargs="?", type=path_arg, help=".xlsx / .xls / .ods / .csv 文件")
+    imp.add_argument(
+        "file",
+        nargs="?",
+        type=path_arg,
+        help=".xlsx / .xls / .et / .ods / .csv 文件，或含表格的 Word 文档（.docx）",
+    )
     imp.add_argument("--kind", choices=list(KINDS), help="名单类型（默认按表头自动判断）")
-    imp.add_argument("--sheet", help="工作表名称（默认：第一个能识别表头的工作表）")
+    imp.add_argument("--sheet", help="工作表名称，Word 文档为“表格1”“表格2”…（默认：第一个能识别表头的）")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     imp.add_argument(
         "--map",
@@ -131,10 +136,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(plan.summary())
         for warning in plan.warnings():
             sys.stderr.write(f"提示：{warning}\n")
+        for note in plan.notes:
+            sys.stderr.write(f"提示：{note.line()}\n")
         if not plan.ok:
             sys.stderr.write(f"发现 {len(plan.errors)} 处错误，未导入任何数据：\n")
             for e in plan.errors:
-                sys.stderr.write(f"  {e.line()}\n")
+                fix = f"（建议改为：{e.suggestion}）" if e.suggestion else ""
+                sys.stderr.write(f"  {e.line()}{fix}\n")
             if args.errors_out:
                 saved = save_error_workbook(plan, args.errors_out)
                 sys.stderr.write(f"已把标出错误的名单保存到：{saved}\n")

@@ -175,11 +175,11 @@ def credit_code_ok(code: str) -> bool:
     Rosters carry tens of thousands of codes; a code this rejects is checked again by
     ``validation.check_credit_code``, which names what is wrong.
     """
-    if len(code) != 18 or not code[:8].isdigit():
+    if len(code) != 18 or not code[2:8].isdigit():  # the first two may be letters (A, N, Y …)
         return False
     try:
         total = sum(map(mul, map(_USCC_VALUE.__getitem__, code[:17]), _USCC_WEIGHTS))
-        return _USCC_CHARS[(31 - total % 31) % 31] == code[17] and code[2:8].isdigit()
+        return _USCC_CHARS[(31 - total % 31) % 31] == code[17]
     except KeyError:
         return False
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from kjdesk.io.docx_in import DocxError, DocxTable, read_docx_tables
 from kjdesk.io.roster_schema import header_score
 
 MAX_ROWS = 200_000
@@ -41,6 +42,7 @@ class RosterTable:
     rows: list[list[object]]
     header_row: int  # index into rows
     header_rows: int = 1  # 2 when a merged group header sits above the column names
+    title: str = ""  # the list's title: the banner rows above the header, or a Word table's caption
 
     @property
     def headers(self) -> list[object]:
@@ -76,7 +78,8 @@ def sniff_type(path: Path) -> str:
             raise RosterFileError("该工作簿设有打开密码。请在 Excel 或 WPS 中取消密码、另存后再导入")
         if "WordDocument".encode("utf-16-le") in whole:
             raise RosterFileError(
-                "该文件是 Word 文档（.doc），不是表格。请把名单复制到 Excel 中另存为 .xlsx 后再导入"
+                "该文件是旧版 Word 文档（.doc），无法直接读取。请在 Word 或 WPS 中另存为 .docx"
+                "（或把名单复制到 Excel 中另存为 .xlsx）后再导入"
             )
         return "xls"
     lower = head.lstrip().lower()
@@ -84,7 +87,12 @@ def sniff_type(path: Path) -> str:
         raise RosterFileError(
             "该文件实际是网页（HTML/XML）格式，只是扩展名为表格。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入"
         )
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
+    if path.suffix.lower() in (".et", ".ett"):
+        raise RosterFileError(
+            f"WPS 表格文件“{path.name}”不是可直接读取的格式。请在 WPS 中打开，"
+            "用“文件 → 另存为”保存为 Excel 工作簿（.xlsx）后再导入"
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise RosterFileError(f"文件“{path.name}”不是有效的表格文件（可能已损坏，或扩展名被改过）")
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise RosterFileError(f"无法识别文件“{path.name}”的格式：请使用 .xlsx、.xls、.ods 或 .csv")
@@ -107,7 +115,9 @@ def _zip_type(path: Path) -> str:
         return "xlsx"
     if "spreadsheet" in mimetype:
         return "ods"
-    if "word/document.xml" in names or "text" in mimetype:
+    if "word/document.xml" in names:
+        return "docx"
+    if "text" in mimetype:
         raise RosterFileError(
             f"文件“{path.name}”是 Word 文档，不是表格（可能是 .docx 改了扩展名）。"
             "请把名单复制到 Excel 中另存为 .xlsx 后再导入"
@@ -122,11 +132,21 @@ def list_sheets(path: Path) -> list[str]:
     kind = sniff_type(path)
     if kind == "csv":
         return [path.stem]
+    if kind == "docx":
+        return [t.name for t in _docx_tables(path)]
     wb = _open_workbook(path)
     try:
         return _visible_sheets(wb)
     finally:
         wb.close()
+
+
+def preferred_sheet(path: Path) -> str | None:
+    """The sheet a reader picks by itself when it is not the first (a Word notice whose list is not
+    its first table); None for workbooks, whose first sheet with a header is taken."""
+    if sniff_type(path) != "docx":
+        return None
+    return read_roster(path).sheet
 
 
 def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
@@ -162,6 +182,8 @@ def read_roster(
     if kind == "csv":
         rows = _read_csv(path, check)
         return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem, header_row)
+    if kind == "docx":
+        return _read_docx(path, sheet, header_row)
     wb = _open_workbook(path)
     try:
         sheets = _visible_sheets(wb)
@@ -183,6 +205,39 @@ def read_roster(
         wb.close()
 
 
+def _docx_tables(path: Path) -> list[DocxTable]:
+    try:
+        return read_docx_tables(path)
+    except DocxError as exc:
+        raise RosterFileError(str(exc)) from exc
+
+
+def _read_docx(path: Path, sheet: str | None, header_row: int | None) -> RosterTable:
+    """A Word document's tables as sheets: the named one, else the first with a recognised header."""
+    tables = _docx_tables(path)
+    names = [t.name for t in tables]
+    if sheet is not None and sheet not in names:
+        raise RosterFileError(f"文档中没有“{sheet}”（现有：{'、'.join(names)}）")
+    found: list[tuple[int, RosterTable, str]] = []
+    first_error: RosterFileError | None = None
+    for t in tables:
+        if sheet is not None and t.name != sheet:
+            continue
+        try:
+            table = _with_header(RosterTable("docx", t.name, names, t.rows, 0), t.name, header_row)
+        except RosterFileError as exc:
+            first_error = first_error or exc
+            continue
+        found.append((header_score(table.headers), table, t.title))
+    if not found:
+        assert first_error is not None
+        raise first_error
+    # a notice may carry small tables besides the list (联系人 | 电话): take the best header
+    score, table, title = max(found, key=lambda f: f[0])
+    table.title = " ".join(x for x in (title, table.title) if x)
+    return table
+
+
 def _read_sheet(
     wb: calamine.CalamineWorkbook, name: str, check: Callable[[], None] | None
 ) -> list[list[object]]:
@@ -197,6 +252,7 @@ def _read_sheet(
         # One call into calamine for the whole sheet, from A1 so that list indexes are the
         # spreadsheet's row and column numbers.
         rows: list[list[object]] = sheet.to_python(skip_empty_area=False)
+        _fill_merged_down(rows, sheet.merged_cell_ranges)
         if check is not None:
             check()
     except RosterFileError:
@@ -208,6 +264,18 @@ def _read_sheet(
             raise
         raise RosterFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）") from exc
     return rows
+
+
+def _fill_merged_down(rows: list[list[object]], ranges: list | None) -> None:
+    """A cell merged down several rows of one column gives its value to each (序号 over a two-row
+    header; 所在盟市 merged down a block of rows), as a Word table's vMerge does."""
+    for (top, left), (bottom, right) in ranges or ():
+        if left != right or bottom <= top or top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else None
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if left < len(rows[r]) and rows[r][left] in ("", None):
+                rows[r][left] = value
 
 
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -332,7 +400,28 @@ def _with_header(table: RosterTable, name: str, header_row: int | None = None) -
         merged = _merge_header_rows(list(rows[best]), rows[best + 1])
         if header_score(merged) > best_score:
             table.header_rows = 2
+    if table.header_rows == 1 and best > 0:  # the row found holds the column names under a group header
+        top = rows[best - 1]
+        merged = _merge_header_rows(list(top), rows[best])
+        if _is_group_header(top) and header_score(merged) >= best_score and header_score(top) >= 1:
+            table.header_row, table.header_rows = best - 1, 2
+    table.title = _title_above(rows[: table.header_row])
     return table
+
+
+def _is_group_header(top: list[object]) -> bool:
+    """A row above the column names that names groups of them (not a title banner over the table)."""
+    filled = [i for i, c in enumerate(top) if str(c).strip()]
+    return len(filled) >= 2
+
+
+def _title_above(rows: list[list[object]]) -> str:
+    """The text of the banner rows above the header (the list's title, 附件 lines included)."""
+    parts = []
+    for row in rows:
+        texts = [" ".join(str(c).split()) for c in row if c is not None and str(c).strip()]
+        parts.extend(texts)
+    return " ".join(parts)
 
 
 def column_letter(index: int) -> str:

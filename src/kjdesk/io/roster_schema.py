@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from kjdesk.money import MONEY_UNITS as MONEY_UNITS  # the one list of money units, offered with the columns
 from kjdesk.policy.conditions import ATTRIBUTES  # the D14 vocabulary, pure data
@@ -381,9 +382,29 @@ def match_headers(kind: RosterKind, headers: list[object]) -> dict[str, int]:
     return mapping
 
 
+# Column names of published lists (公示名单) that no field takes but that mark a header row.
+LIST_HEADER_WORDS = (
+    "序号",
+    "证书编号",
+    "入库登记编号",
+    "登记编号",
+    "入库编号",
+    "所在盟市",
+    "所属盟市",
+    "盟市",
+    "所在地",
+)
+
+
+@cache
+def _known_header_names() -> frozenset[str]:
+    names = {n for k in KINDS.values() for c in k.columns for n in _normalized_names(c)}
+    return frozenset(names | {normalize_header(w)[0] for w in LIST_HEADER_WORDS})
+
+
 def header_score(headers: list[object]) -> int:
     """How many cells of a row read as a known column name of any kind (to find the header row)."""
-    known = {n for k in KINDS.values() for c in k.columns for n in _normalized_names(c)}
+    known = _known_header_names()
     return sum(1 for h in headers if normalize_header(h)[0] in known)
 
 

@@ -5,7 +5,9 @@ A template has the kind's columns as the header, drop-down lists (旗县区, 级
 every digit, and one example row marked “（示例）” that an import always skips.
 
 The error workbook is a copy of the roster with each bad cell filled red and commented,
-and a 错误说明 column at the end of each row that has errors.
+a 错误说明 column at the end of each row that has errors and a 建议修改 column with the fix
+to make (the accepted wording, the closest name). Both columns are ignored by an import, so
+the corrected workbook is imported again as it is.
 """
 
 from __future__ import annotations
@@ -87,44 +89,59 @@ def write_template_workbook(
     wb.save(path)
 
 
-def _reasons_by_row(errors: Sequence[tuple[int, int, str]]) -> dict[int, list[tuple[int, str]]]:
-    by_row: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for row, col, reason in errors:
-        by_row[row].append((col, reason))
+NOTE_HEADER = "错误说明"
+FIX_HEADER = "建议修改"  # the suggested fix of each bad cell; an import ignores both columns
+
+ErrorMark = tuple[int, int, str] | tuple[int, int, str, str]  # row, column index, reason[, suggestion]
+
+
+def _reasons_by_row(errors: Sequence[ErrorMark]) -> dict[int, list[tuple[int, str, str]]]:
+    by_row: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for row, col, reason, *rest in errors:
+        by_row[row].append((col, reason, rest[0] if rest else ""))
     return by_row
 
 
-def _mark(ws, header_row: int, width: int, errors: Sequence[tuple[int, int, str]]) -> None:  # noqa: ANN001
-    note_col = width + 1
-    head = ws.cell(row=header_row, column=note_col, value="错误说明")
-    head.font = REQUIRED_FONT
-    head.fill = HEADER_FILL
-    ws.column_dimensions[get_column_letter(note_col)].width = 60
+def _mark(ws, header_row: int, width: int, errors: Sequence[ErrorMark]) -> None:  # noqa: ANN001
+    note_col, fix_col = width + 1, width + 2
+    for col, text, size in ((note_col, NOTE_HEADER, 60), (fix_col, FIX_HEADER, 40)):
+        head = ws.cell(row=header_row, column=col, value=text)
+        head.font = REQUIRED_FONT
+        head.fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = size
     for row, items in _reasons_by_row(errors).items():
-        lines = []
-        for col, reason in items:
+        lines, fixes = [], []
+        for col, reason, fix in items:
             if col >= 0:
                 cell = ws.cell(row=row, column=col + 1)
                 cell.fill = ERROR_FILL
                 cell.font = ERROR_FONT
-                cell.comment = Comment(reason, "科技兑现台")
+                cell.comment = Comment(reason + (f"\n建议改为：{fix}" if fix else ""), "科技兑现台")
                 lines.append(f"{get_column_letter(col + 1)}列：{reason}")
+                if fix:
+                    fixes.append(f"{get_column_letter(col + 1)}列：{fix}")
             else:
                 lines.append(reason)
+                if fix:
+                    fixes.append(fix)
         note = ws.cell(row=row, column=note_col, value="\n".join(lines))
         note.font = ERROR_FONT
         note.alignment = Alignment(wrap_text=True, vertical="top")
+        if fixes:
+            cell = ws.cell(row=row, column=fix_col, value="\n".join(fixes))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def write_error_workbook(
     out: Path,
-    errors: Sequence[tuple[int, int, str]],
+    errors: Sequence[ErrorMark],
     header_row: int,
     rows: Sequence[Sequence[object]] | None = None,
     source: Path | None = None,
     sheet: str | None = None,
 ) -> None:
-    """Save the roster with its errors marked. ``errors`` are (row number, column index, reason).
+    """Save the roster with its errors marked. ``errors`` are (row number, column index, reason
+    [, suggested fix]); a 错误说明 and a 建议修改 column follow the roster's own columns.
 
     With ``source`` (an .xlsx) the officer's own workbook is copied, formats kept; otherwise the
     cells in ``rows`` are written to a new workbook.

@@ -81,6 +81,9 @@ class Unit(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20), default="企业")  # 企业 / 高校院所 / 园区 / 服务机构 / 其他
     district: Mapped[str] = mapped_column(String(20), default="", index=True)
     size_class: Mapped[str] = mapped_column(String(10), default="")  # 小微企业 / 其他企业
+    size_written: Mapped[str] = mapped_column(
+        String(20), default="", server_default=""
+    )  # 中型企业 as written
     industry: Mapped[str] = mapped_column(String(60), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(40), default="")

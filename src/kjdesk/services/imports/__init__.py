@@ -24,11 +24,18 @@ from kjdesk.services.core.collector import collector_paused
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.imports.kinds import match
-from kjdesk.services.imports.layout import RosterLayout, inspect_roster, read_layout, sheet_names
+from kjdesk.services.imports.layout import (
+    RosterLayout,
+    inspect_roster,
+    read_layout,
+    sheet_choice,
+    sheet_names,
+)
 from kjdesk.services.imports.match import ADD, SAME, UPDATE, Ops, PlanItem, Register
 from kjdesk.services.imports.rows import ParseContext, ParsedRow, RowError, parse_rows
 from kjdesk.services.imports.write import recompute, record_audit, write_ops
 from kjdesk.store.models import AuditEvent, ImportRecord
+from kjdesk.vocab import Remembered
 
 __all__ = [
     "ImportHistoryRow",
@@ -41,6 +48,7 @@ __all__ = [
     "history",
     "inspect_roster",
     "preview",
+    "sheet_choice",
     "sheet_names",
 ]
 
@@ -75,7 +83,9 @@ class ImportPlan:
     mapping: dict[str, int]  # field key → column index
     fields: list[tuple[str, str, bool]]  # (key, label, required) of the kind, for the mapping editor
     rows: int = 0
+    title: str = ""  # the list's title row (a published list names its type and year there)
     errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)  # rows accepted with something to know
     items: list[PlanItem] = field(default_factory=list)
     previous: list[ImportHistoryRow] = field(default_factory=list)
     new_units: int = 0
@@ -169,13 +179,15 @@ def preview(
     progress: Progress | None = None,
     today: date | None = None,
     header_row: int | None = None,
+    remembered: Remembered | None = None,
 ) -> ImportPlan:
     """The dry run: read, check and match a roster; write nothing.
 
     ``kind`` is detected from the headers when not given; ``mapping`` (field key → column
-    index) replaces the automatic column mapping; ``header_row`` (1-based) the header search."""
+    index) replaces the automatic column mapping; ``header_row`` (1-based) the header search;
+    ``remembered`` the wordings the bureau has answered (``vocab.Remembered``)."""
     with collector_paused():
-        return _dry_run(app, path, kind, sheet, mapping, progress, today, header_row)
+        return _dry_run(app, path, kind, sheet, mapping, progress, today, header_row, remembered)
 
 
 def _dry_run(
@@ -187,6 +199,7 @@ def _dry_run(
     progress: Progress | None,
     today: date | None,
     header_row: int | None,
+    remembered: Remembered | None = None,
 ) -> ImportPlan:
     progress = progress or NullProgress()
     bureau = require_bureau(app)
@@ -206,8 +219,9 @@ def _dry_run(
         headers=layout.headers,
         mapping=used,
         fields=layout.fields,
+        title=layout.title,
     )
-    ctx = ParseContext(roster, bureau.city, headers, used, today or date.today())
+    ctx = ParseContext(roster, bureau.city, headers, used, today or date.today(), remembered=remembered or {})
     missing = missing_columns(roster, used)
     if roster.key == "facts" and "indicator" not in used:
         ctx.wide = [c for c in wide_fact_columns(headers) if c.index not in used.values()]
@@ -236,6 +250,7 @@ def _dry_run(
             plan._ops, plan.items = match(ctx, reg, plan._parsed, progress)
         s.rollback()
     plan.errors = sorted(ctx.errors, key=lambda e: (e.row, e.col))
+    plan.notes = sorted(ctx.notes, key=lambda e: (e.row, e.col))
     plan._ctx = ctx
     if plan._ops is not None:
         plan.new_units, plan.new_platforms = len(plan._ops.unit_inserts), len(plan._ops.platform_inserts)
@@ -281,7 +296,12 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         with collector_paused():
             if _data_version(s) != plan.data_version:  # the register moved since the dry run: match again
                 ctx = ParseContext(
-                    plan._ctx.kind, bureau.city, plan._ctx.headers, plan._ctx.mapping, plan._ctx.today
+                    plan._ctx.kind,
+                    bureau.city,
+                    plan._ctx.headers,
+                    plan._ctx.mapping,
+                    plan._ctx.today,
+                    remembered=plan._ctx.remembered,
                 )
                 ops, items = match(ctx, Register.load(s, plan.kind), plan._parsed, progress)
                 if ctx.errors:

@@ -146,6 +146,8 @@ def _platform(m: Matcher, row: ParsedRow) -> None:
     code, name = v["host_code"], v["name"]
     label = f"{name}（{v['title']}）"
     wanted = {"type_id": v["type_id"], "level": v["level"]}
+    if v.get("level_open"):  # no level written: a registered platform keeps the level its recognitions gave
+        del wanted["level"]
     if "note" in v:
         wanted["note"] = v["note"]
     if m.duplicate(row, ("platform", code, name), wanted, "平台", label, "name"):
@@ -156,6 +158,7 @@ def _platform(m: Matcher, row: ParsedRow) -> None:
     existing = m.reg.platforms.get((host[1], name))
     if existing is None:
         m.ops.platform_inserts[(code, name)] = {"name": name, "host": host, "note": "", **wanted}
+        m.ops.platform_inserts[(code, name)].setdefault("level", "")
         m.item(row, ADD, "平台", label)
         return
     change = diff_fields(existing, wanted, ("type_id", "level", "note"))
@@ -187,7 +190,10 @@ def _person(m: Matcher, row: ParsedRow) -> None:
         if len(hits) != 1:
             why = "未登记" if not hits else "有重名"
             m.error(
-                row, "employer_name", f"工作单位“{v['employer_name']}”{why}，请改填工作单位的统一社会信用代码"
+                row,
+                "employer_name",
+                f"工作单位“{v['employer_name']}”{why}，请改填工作单位的统一社会信用代码",
+                m.closest_unit_name(v["employer_name"]) if not hits else "",
             )
             return
         wanted["employer_unit_id"] = hits[0]["id"]

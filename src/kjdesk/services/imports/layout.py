@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kjdesk.io.cells import text_of
-from kjdesk.io.excel_in import RosterFileError, RosterTable, column_letter, list_sheets, read_roster
+from kjdesk.io.excel_in import (
+    RosterFileError,
+    RosterTable,
+    column_letter,
+    list_sheets,
+    preferred_sheet,
+    read_roster,
+)
 from kjdesk.io.roster_schema import KINDS, RosterKind, detect_kind, match_headers
 from kjdesk.services.core.app import ServiceError
 from kjdesk.services.core.progress import NullProgress, Progress
@@ -30,6 +37,7 @@ class RosterLayout:
     mapping: dict[str, int]  # the automatic mapping: field key → column index
     fields: list[tuple[str, str, bool]]  # (key, label, required) of the kind
     samples: list[list[str]] = field(default_factory=list)  # the first data rows, as text
+    title: str = ""  # the list's title above its header (“2024年第一批高新技术企业名单”), "" when none
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -41,6 +49,15 @@ def sheet_names(path: str | Path) -> list[str]:
         return list_sheets(path)
     except RosterFileError as exc:
         raise ServiceError(str(exc)) from exc
+
+
+def sheet_choice(path: str | Path) -> tuple[list[str], str | None]:
+    """The sheets (a Word document's tables) and the one to offer first (None: the first)."""
+    names = sheet_names(path)
+    try:
+        return names, preferred_sheet(Path(path))
+    except RosterFileError:
+        return names, None  # no table has a header: the officer picks one and names the header row
 
 
 def read_layout(
@@ -78,6 +95,7 @@ def read_layout(
         mapping=match_headers(roster, headers),
         fields=[(c.key, c.label, c.required) for c in roster.columns],
         samples=samples,
+        title=table.title,
     )
     return roster, table, layout
 

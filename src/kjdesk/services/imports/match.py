@@ -8,6 +8,7 @@ plain Python, never one query per row. The result is an ``Ops`` (the writes to m
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ UNIT_FIELDS = (
     "district",
     "kind",
     "size_class",
+    "size_written",
     "industry",
     "address",
     "contact",
@@ -37,6 +39,7 @@ UNIT_FIELDS = (
 UNIT_DEFAULTS: dict[str, Any] = {
     "kind": "企业",
     "size_class": "",
+    "size_written": "",
     "industry": "",
     "address": "",
     "contact": "",
@@ -178,6 +181,7 @@ LABELS = {
     "district": "旗县区",
     "kind": "单位类型",
     "size_class": "企业规模",
+    "size_written": "企业规模（原文）",
     "industry": "行业",
     "address": "地址",
     "contact": "联系人",
@@ -208,9 +212,21 @@ class Matcher:
         self.code_names: dict[str, tuple[int, str]] = {}  # file-level: code → (first row, name)
         self.seen: dict[tuple, tuple[int, dict[str, Any]]] = {}
         self._registered: dict[str, tuple[tuple[str, Any], str]] = {}
+        self._closest: dict[str, str] = {}
+        self._all_names: list[str] | None = None
 
-    def error(self, row: ParsedRow, key: str, reason: str) -> None:
-        self.ctx.error(row.row, key, row.values.get(key, ""), reason)
+    def error(self, row: ParsedRow, key: str, reason: str, suggestion: str = "") -> None:
+        self.ctx.error(row.row, key, row.values.get(key, ""), reason, suggestion)
+
+    def closest_unit_name(self, name: str) -> str:
+        """The registered unit name closest to ``name`` (建议修改 of a name that is not registered)."""
+        hit = self._closest.get(name)
+        if hit is None:
+            if self._all_names is None:
+                self._all_names = sorted({n for u in self.reg.units.values() for n in unit_names(u)})
+            close = difflib.get_close_matches(name, self._all_names, n=1, cutoff=0.6)
+            hit = self._closest[name] = close[0] if close else ""
+        return hit
 
     def item(self, row: ParsedRow, action: str, entity: str, label: str, detail: str = "") -> None:
         self.items.append(PlanItem(row.row, action, entity, label, detail))

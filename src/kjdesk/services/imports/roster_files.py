@@ -87,11 +87,11 @@ def write_roster_template(app: App, kind: str, path: str | Path) -> Path:
 
 
 def save_error_workbook(plan: ImportPlan, path: str | Path) -> Path:
-    """A copy of the roster with bad cells highlighted and a 错误说明 column."""
+    """A copy of the roster with bad cells highlighted, a 错误说明 and a 建议修改 column."""
     if not plan.errors:
         raise ServiceError("名单没有错误，无需保存错误表")
     path = Path(path)
-    errors = [(e.row, e.col, e.reason) for e in plan.errors]
+    errors = [(e.row, e.col, e.reason, e.suggestion) for e in plan.errors]
     try:
         if plan.path.suffix.lower() == ".xlsx" and plan.rows <= XLSX_COPY_LIMIT:
             write_error_workbook(path, errors, plan.header_row, source=plan.path, sheet=plan.sheet)

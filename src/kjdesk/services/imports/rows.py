@@ -39,7 +39,6 @@ from kjdesk.io.roster_schema import (
     FACT_ALIASES,
     FACT_INDICATORS,
     MONEY_UNITS,
-    STATUS_CHOICES,
     RosterKind,
     WideColumn,
     normalize_header,
@@ -47,19 +46,25 @@ from kjdesk.io.roster_schema import (
 )
 from kjdesk.money import amount_in_yuan, normalise_unit
 from kjdesk.policy.conditions import ATTRIBUTES, RECOGNITION_ATTRIBUTES, UNIT_ATTRIBUTES
-from kjdesk.policy.model import SubjectKind
-from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
+from kjdesk.policy.model import Level, SubjectKind
+from kjdesk.policy.titles import (
+    LevelNotAllowed,
+    MissingLevel,
+    ResolvedTitle,
+    UnknownTitle,
+    builtin_titles,
+    resolve_title,
+)
 from kjdesk.validation import (
-    PERSON_ROLES,
-    UNIT_KINDS,
     FieldError,
     check_credit_code,
-    check_district,
     check_id_number,
     check_name,
     check_phone,
-    check_size_class,
+    id_number_ok,
+    looks_like_credit_code,
 )
+from kjdesk.vocab import SIZES, Remembered, level_wording, title_wording, vocabulary
 
 PROGRESS_EVERY = 2000
 MEMO_LIMIT = 20_000
@@ -73,6 +78,7 @@ class RowError:
     value: str
     reason: str
     col: int = -1  # column index in the sheet, -1 when the error is about the row or the file
+    suggestion: str = ""  # the likely right value (建议修改), "" when there is none to offer
 
     def line(self) -> str:
         if not self.column:
@@ -97,7 +103,9 @@ class ParseContext:
     errors: list[RowError] = field(default_factory=list)
     wide: list[WideColumn] = field(default_factory=list)  # a wide facts roster: one column per indicator
     memo: dict[str, dict[object, object]] = field(default_factory=dict)  # per field: raw cell → outcome
-    _titles: dict[tuple[str, str], ResolvedTitle | str] = field(default_factory=dict)
+    remembered: Remembered = field(default_factory=dict)  # wordings the bureau has answered (vocab.py)
+    notes: list[RowError] = field(default_factory=list)  # accepted, but the officer should know
+    _titles: dict[tuple[str, str], ResolvedTitle | UnknownTitle] = field(default_factory=dict)
     _readers: dict[str, Callable[[object], object]] = field(default_factory=dict, repr=False)
     _fields: dict[tuple[str, ...], list[tuple[str, dict, Callable]]] = field(default_factory=dict, repr=False)
 
@@ -108,12 +116,17 @@ class ParseContext:
         head = text_of(self.headers[idx]) if idx < len(self.headers) else ""
         return f"{column_letter(idx)} {head}".strip()
 
-    def error(self, row: int, key: str, value: object, reason: str) -> None:
-        self.errors.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
+    def error(self, row: int, key: str, value: object, reason: str, suggestion: str = "") -> None:
+        self.errors.append(
+            RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1), suggestion)
+        )
+
+    def note(self, row: int, key: str, value: object, reason: str) -> None:
+        self.notes.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
 
     def reader(self, key: str) -> Callable[[object], object]:
         if not self._readers:
-            self._readers = field_readers(self.kind.key, self.city, self.today)
+            self._readers = field_readers(self.kind.key, self.city, self.today, self.remembered)
         return self._readers[key]
 
     def memo_of(self, key: str) -> dict[object, object]:
@@ -140,15 +153,15 @@ class ParseContext:
         idx = self.mapping.get(key)
         return normalize_header(self.headers[idx])[1] if idx is not None and idx < len(self.headers) else ""
 
-    def title(self, text: str, level_text: str) -> ResolvedTitle | str:
-        """A resolved title or the Chinese reason it is unknown (cached: rosters repeat titles)."""
+    def title(self, text: str, level_text: str) -> ResolvedTitle | UnknownTitle:
+        """A resolved title or why it is refused (cached: rosters repeat titles)."""
         key = (text, level_text)
         hit = self._titles.get(key)
         if hit is None:
             try:
                 hit = resolve_title(text, level_text)
             except UnknownTitle as exc:
-                hit = str(exc)
+                hit = exc
             self._titles[key] = hit
         return hit
 
@@ -163,7 +176,7 @@ def _outcome(raw: object, read: Callable[[object], object]) -> object:
     try:
         return (True, read(raw))
     except (CellError, FieldError) as exc:
-        return (False, str(exc))
+        return (False, str(exc), getattr(exc, "suggestion", ""))
 
 
 def _take(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str) -> None:
@@ -195,7 +208,15 @@ def _put(
     if hit[0]:  # type: ignore[index]
         out.values[key] = hit[1]  # type: ignore[index]
     else:
-        ctx.error(out.row, key, raw, hit[1])  # type: ignore[index]
+        ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
+
+
+def _apply(ctx: ParseContext, out: ParsedRow, key: str, raw: object, hit: object) -> None:
+    """A looked-up outcome (``_peek``) put on the row: its value, or its error."""
+    if hit[0]:  # type: ignore[index]
+        out.values[key] = hit[1]  # type: ignore[index]
+    else:
+        ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
 
 
 def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: tuple[str, ...]) -> None:
@@ -228,11 +249,71 @@ def _idno(raw: object) -> str:
     return check_id_number(parse_code(raw, "身份证号"))
 
 
+class _IdInCodeColumn(str):
+    """A valid 身份证号 found in a 统一社会信用代码 column (the row is a person's)."""
+
+
+class _CodeInIdColumn(str):
+    """A valid 统一社会信用代码 found in a 身份证号 column (the row is a unit's)."""
+
+
+def _subject_credit(raw: object) -> str:
+    """The subject's code column of a recognitions or facts roster: a person's ID number there is
+    recognised as what it is (the row then reads as the person's, with a note)."""
+    code = parse_code(raw, "统一社会信用代码")
+    if credit_code_ok(code):
+        return code
+    try:
+        return check_credit_code(code)
+    except FieldError:
+        if id_number_ok(code):
+            return _IdInCodeColumn(code)
+        raise
+
+
+def _subject_idno(raw: object) -> str:
+    number = parse_code(raw, "身份证号")
+    try:
+        return check_id_number(number, recognise=False)
+    except FieldError:
+        if looks_like_credit_code(number):
+            return _CodeInIdColumn(number)
+        raise
+
+
 def _date_in_range(today: date) -> Callable[[object], date]:
     return lambda raw: check_date_range(parse_date(raw), today)
 
 
-def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
+class _Size(str):
+    """A size class read from a wording that is not the class itself (``written``: 中型企业)."""
+
+    written: str
+
+
+def _size(remembered: Remembered) -> Callable[[object], str]:
+    answers = remembered.get("size_class")
+
+    def read(raw: object) -> str:
+        reading = SIZES.reading(_text(raw), answers)
+        if not reading.reworded:
+            return reading.value
+        value = _Size(reading.value)
+        value.written = reading.written
+        return value
+
+    return read
+
+
+def _choice(key: str, city: str, remembered: Remembered) -> Callable[[object], str]:
+    """A closed list read through its vocabulary (synonyms, then the remembered answers)."""
+    vocab, answers = vocabulary(key, city), remembered.get(key)
+    return lambda raw: vocab.read(_text(raw), answers)
+
+
+def _one_of(options: tuple[str, ...], what: str) -> Callable[[object], str]:
+    """A recorded condition (D14): exactly one of its choices."""
+
     def read(raw: object) -> str:
         value = _text(raw)
         if value not in options:
@@ -242,8 +323,11 @@ def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
     return read
 
 
-def field_readers(kind: str, city: str, today: date) -> dict[str, Callable[[object], object]]:
+def field_readers(
+    kind: str, city: str, today: date, remembered: Remembered | None = None
+) -> dict[str, Callable[[object], object]]:
     """How each field of a roster kind is read from its cell (raises CellError or FieldError)."""
+    remembered = remembered or {}
     text_fields = ("industry", "address", "contact", "note", "host_name", "employer_name")
     text_fields += ("doc_number", "subject_name", "platform_name", "item_ref", "reference")
     out: dict[str, Callable[[object], object]] = dict.fromkeys(text_fields, _text)
@@ -252,20 +336,22 @@ def field_readers(kind: str, city: str, today: date) -> dict[str, Callable[[obje
         host_code=_credit,
         employer_code=_credit,
         id_number=_idno,
-        district=lambda r: check_district(_text(r), city),
-        kind=_choice(UNIT_KINDS, "单位类型"),
-        size_class=lambda r: check_size_class(_text(r)),
+        district=_choice("district", city, remembered),
+        kind=_choice("unit_kind", city, remembered),
+        size_class=_size(remembered),
         phone=lambda r: check_phone(_text(r)),
         registered_from=parse_date,
-        role=_choice(PERSON_ROLES, "身份"),
+        role=_choice("role", city, remembered),
         date=_date_in_range(today),
         valid_until=parse_date,
-        status=_choice(STATUS_CHOICES, "状态"),
+        status=_choice("status", city, remembered),
         status_date=_date_in_range(today),
         year=lambda r: parse_year(r, today),
     )
     for a in ATTRIBUTES:  # D14: recorded conditions, one of the attribute's choices
-        out[f"{CONDITION_PREFIX}{a.key}"] = _choice(a.choices, a.label)
+        out[f"{CONDITION_PREFIX}{a.key}"] = _one_of(a.choices, a.label)
+    if kind in ("recognitions", "facts"):  # the subject may be a unit or a person
+        out.update(credit_code=_subject_credit, id_number=_subject_idno)
     name = {"units": ("单位名称", 200), "platforms": ("平台名称", 200), "people": ("姓名", 60)}.get(kind)
     if name is not None:
         what, limit = name
@@ -308,6 +394,10 @@ RECOGNITION_READ = (
 def _unit(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     _required(ctx, out, cells, "name", "credit_code")
     _fields(ctx, out, cells, UNIT_READ)
+    size = out.values.get("size_class")
+    if size is not None:  # 中型企业 is read as 其他企业; the written size is kept beside it
+        out.values["size_written"] = size.written if size.__class__ is _Size else ""
+        out.values["size_class"] = str(size)
 
 
 def _platform(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
@@ -335,7 +425,7 @@ def _resolve(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], want: 
             memo[mkey] = hit
     values, error, subject = hit  # type: ignore[misc]
     if error is not None:
-        ctx.error(out.row, *error)
+        ctx.error(out.row, *error)  # (key, cell, reason, suggestion)
         return None
     out.values.update(values)
     return subject
@@ -346,24 +436,65 @@ _TITLE_MEMO = "\0title"  # not a field key
 
 def _read_title(
     ctx: ParseContext, raw: object, raw_level: object, raw_stage: object, want: SubjectKind | None
-) -> tuple[dict[str, object] | None, tuple[str, object, str] | None, object]:
-    """(values, None, subject kind) or (None, (column key, cell, reason), None)."""
+) -> tuple[dict[str, object] | None, tuple[str, object, str, str] | None, object]:
+    """(values, None, subject kind) or (None, (column key, cell, reason, suggestion), None)."""
     texts: dict[str, str] = {}
     for key, cell in (("title", raw), ("level", raw_level), ("stage", raw_stage)):
         try:
             texts[key] = "" if is_blank(cell) else _text(cell)
         except CellError as exc:  # a formula error (#N/A …) in one of the three cells
-            return None, (key, cell, str(exc)), None
+            return None, (key, cell, str(exc), ""), None
     title, level, stage = texts["title"], texts["level"], texts["stage"]
+    title = title_wording(title, ctx.remembered.get("title"))  # a wording the bureau has answered
+    if level:
+        level = level_wording(level, ctx.remembered.get("level"))  # 省级 → 自治区级, 市本级 → 市级
     text = f"{title}（{stage}）" if stage and stage not in title else title
     found = ctx.title(text, level)
-    if isinstance(found, str):
-        return None, ("title", title, found), None
+    level_open = isinstance(found, MissingLevel) and want == SubjectKind.PLATFORM and not level
+    if level_open:  # a platform roster may leave 级别 out: the level comes from its recognitions
+        found = _levelless(ctx, text, found)
+    if isinstance(found, UnknownTitle):
+        hint = _title_hint(found, text, level)
+        if str(found).startswith("无法识别的级别") and "level" in ctx.mapping:  # the 级别 cell is at fault
+            return None, ("level", raw_level, str(found), hint), None
+        return None, ("title", texts["title"], str(found), hint), None
     rtype = builtin_titles().types[found.type_id]
     if want is not None and rtype.subject != want:
-        return None, ("title", title, f"“{rtype.name}”不是创新平台类型，请在认定名单中导入"), None
-    values = {"type_id": found.type_id, "level": str(found.level.value), "stage": found.stage, "title": title}
+        return (
+            None,
+            ("title", texts["title"], f"“{rtype.name}”不是创新平台类型，请在认定名单中导入", ""),
+            None,
+        )
+    values = {
+        "type_id": found.type_id,
+        "level": str(found.level.value),
+        "stage": found.stage,
+        "title": texts["title"],
+    }
+    if level_open:
+        values["level_open"] = True  # the platform's level is left to its recognitions
     return values, None, rtype.subject
+
+
+def _title_hint(refused: UnknownTitle, text: str, level: str) -> str:
+    """建议修改 for a refused title: the nearest known title, or the accepted wording of the level."""
+    if isinstance(refused, MissingLevel):
+        return "在“级别”列填写国家级、自治区级或市级"
+    if str(refused).startswith("无法识别的级别"):
+        return vocabulary("level").suggest(level)
+    if isinstance(refused, LevelNotAllowed):
+        return ""
+    nearest = builtin_titles().nearest(text, 1)
+    return nearest[0] if nearest else ""
+
+
+def _levelless(ctx: ParseContext, text: str, missing: UnknownTitle) -> ResolvedTitle | UnknownTitle:
+    """A platform type given without its level: its type and stage, the level left empty."""
+    for level in ("国家级", "自治区级", "市级"):
+        found = ctx.title(text, level)
+        if isinstance(found, ResolvedTitle):
+            return ResolvedTitle(found.type_id, Level.NONE, found.stage)
+    return missing
 
 
 def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
@@ -374,7 +505,9 @@ def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) ->
     v = out.values
     if "date" in v and v.get("valid_until") and v["valid_until"] < v["date"]:  # type: ignore[operator]
         ctx.error(out.row, "valid_until", cells.get("valid_until"), "有效期截止早于认定日期")
-    if v.get("status", "有效") != "有效" and "status_date" not in v:
+    if v.get("status") == "过期" and "status_date" not in v:
+        _expired_on(ctx, out, cells)
+    elif v.get("status", "有效") != "有效" and "status_date" not in v:
         ctx.error(
             out.row,
             "status",
@@ -383,9 +516,96 @@ def _recognition(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) ->
         )
 
 
+def _expired_on(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
+    """状态 过期 without 状态日期: it expired on its 有效期至 (written, or the type's term from its date)."""
+    v = out.values
+    until = v.get("valid_until")
+    if until is None and "date" in v and "type_id" in v:
+        years = builtin_titles().types[v["type_id"]].valid_years  # type: ignore[index]
+        if years:
+            until = _add_years(v["date"], years)  # type: ignore[arg-type]
+    if until is not None:
+        v["status_date"] = until
+        ctx.note(
+            out.row,
+            "status",
+            cells.get("status"),
+            f"状态“过期”未填状态日期，按有效期至 {until.isoformat()} 记为过期日期",
+        )
+    else:
+        ctx.note(
+            out.row, "status", cells.get("status"), "状态“过期”未填状态日期，也不知有效期至；状态日期留空"
+        )
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _peek(ctx: ParseContext, key: str, raw: object) -> object:
+    """The outcome of a cell (as ``_put`` keeps it) without recording it on the row."""
+    memo = ctx.memo_of(key)
+    mkey = raw if raw.__class__ is str else (raw.__class__, raw)
+    hit = memo.get(mkey)
+    if hit is None:
+        hit = _outcome(raw, ctx.reader(key))
+        if len(memo) < MEMO_LIMIT:
+            memo[mkey] = hit
+    return hit
+
+
+def _recast(ctx: ParseContext, out: ParsedRow, key: str, value: str, kind: object) -> None:
+    """An ID number in the code column, or a credit code in the ID column, read as what it is
+    (with a note), or refused when the recognition type wants the other kind of subject."""
+    if value.__class__ is _IdInCodeColumn:
+        if kind not in (None, SubjectKind.PERSON):
+            ctx.error(
+                out.row,
+                key,
+                value,
+                f"“{value}”是身份证号，不是统一社会信用代码；该认定的对象是单位，请填写统一社会信用代码",
+            )
+            return
+        out.values["id_number"] = str(value)
+        ctx.note(out.row, key, value, "统一社会信用代码列中是身份证号，已按个人（身份证号）读取")
+        return
+    if kind == SubjectKind.PERSON:
+        ctx.error(
+            out.row,
+            key,
+            value,
+            f"“{value}”是统一社会信用代码，不是身份证号；该认定的对象是个人，请填写身份证号",
+        )
+        return
+    out.values["credit_code"] = str(value)
+    ctx.note(out.row, key, value, "身份证号列中是统一社会信用代码，已按单位（统一社会信用代码）读取")
+
+
+_RECAST = (_IdInCodeColumn, _CodeInIdColumn)
+
+
 def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], kind: object) -> None:
-    """A unit (or a platform's host) by credit code, a person by ID number."""
-    has_code, has_id = not is_blank(cells.get("credit_code")), not is_blank(cells.get("id_number"))
+    """A unit (or a platform's host) by credit code, a person by ID number.
+
+    When only one of the two columns is filled, its cell is looked up once: an ID number in the
+    code column (or a credit code in the ID column) is read as what it is (``_recast``)."""
+    raw_code, raw_id = cells.get("credit_code"), cells.get("id_number")
+    has_code, has_id = not is_blank(raw_code), not is_blank(raw_id)
+    if has_code != has_id:
+        key, raw = ("credit_code", raw_code) if has_code else ("id_number", raw_id)
+        hit = _peek(ctx, key, raw)
+        if hit[0] and hit[1].__class__ in _RECAST:  # type: ignore[index]
+            _recast(ctx, out, key, hit[1], kind)  # type: ignore[index]
+            return
+        if has_code and kind != SubjectKind.PERSON:
+            _apply(ctx, out, key, raw, hit)
+            return
+        if has_id and kind in (None, SubjectKind.PERSON):
+            _apply(ctx, out, key, raw, hit)
+            return
     if kind == SubjectKind.PERSON or (kind is None and has_id and not has_code):
         if not has_id:
             ctx.error(out.row, "id_number", "", "该认定的对象是个人，请填写身份证号")
@@ -426,7 +646,10 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
         ctx.error(out.row, "indicator", raw_ind, refusal)
         return
     if name not in FACT_INDICATORS:
-        ctx.error(out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{_nearest_indicator(name)}")
+        nearest = _nearest_indicator(name)
+        ctx.error(
+            out.row, "indicator", raw_ind, f"未知指标“{name}”，最接近的是：{nearest}", nearest.split("、")[0]
+        )
         return
     out.values["indicator"] = name
     raw = cells.get("value")
@@ -435,7 +658,9 @@ def _fact(ctx: ParseContext, out: ParsedRow, cells: dict[str, object]) -> None:
     form = FACT_INDICATORS[name]
     try:
         if form == CATEGORY:
-            out.values["text"] = check_size_class(_text(raw)) if name == "企业规模" else _text(raw)
+            out.values["text"] = (
+                SIZES.read(_text(raw), ctx.remembered.get("size_class")) if name == "企业规模" else _text(raw)
+            )
         elif form == COUNT:
             number, _unit = parse_decimal(raw, "")
             if number != number.to_integral_value() or number <= 0:

@@ -32,6 +32,7 @@ from kjdesk.validation import (
     mask_id_number,
     normalize_text,
 )
+from kjdesk.vocab import ROLES, UNIT_KIND_VOCAB
 
 # --- Units ---------------------------------------------------------------------------------
 
@@ -70,6 +71,7 @@ class UnitRow:
     former_names: str
     note: str
     conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
+    size_written: str = ""  # the size as written (中型企业) when it is not the class itself
 
 
 UNIT_FIELD_LABELS = {
@@ -119,8 +121,11 @@ def validate_unit(data: UnitInput, city: str) -> tuple[UnitInput, dict[str, str]
             clean[f.name] = value
     if not errors.get("district") and not clean["district"]:
         errors["district"] = "请选择旗县区"
-    if clean["kind"] and clean["kind"] not in UNIT_KINDS:
-        errors["kind"] = f"单位类型只能是：{'、'.join(UNIT_KINDS)}"
+    if clean["kind"]:
+        try:  # 民营企业 → 企业, 科研院所 → 高校院所 … (vocab.py)
+            clean["kind"] = UNIT_KIND_VOCAB.read(clean["kind"])
+        except FieldError:
+            errors["kind"] = f"单位类型只能是：{'、'.join(UNIT_KINDS)}"
     if data.moved_out and data.registered_from and data.moved_out < data.registered_from:
         errors["moved_out"] = "迁出日期早于落户日期"
     return UnitInput(**clean), errors  # type: ignore[arg-type]
@@ -171,6 +176,8 @@ def update_unit(app: App, unit_id: int, data: UnitInput) -> UnitRow:
             if unit.name not in names:
                 names.append(unit.name)
             unit.former_names = "\n".join(names)
+        if clean.size_class != unit.size_class:
+            unit.size_written = ""  # the written size belonged to the class the officer changed
         for key, value in asdict(clean).items():
             setattr(unit, key, value)
         s.flush()
@@ -385,7 +392,10 @@ def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
             clean[key] = check(clean[key])
         except FieldError as exc:
             errors[key] = str(exc)
-    clean["role"] = normalize_text(clean["role"])
+    try:  # 柔性引进高端人才 → 人才 … (vocab.py)
+        clean["role"] = ROLES.read(clean["role"]) if normalize_text(clean["role"]) else ""
+    except FieldError as exc:
+        errors["role"] = str(exc)
     clean["note"] = normalize_text(clean["note"])
     return PersonInput(**clean), errors
 

@@ -63,11 +63,12 @@ def test_check_shows_each_error_and_saves_the_error_workbook(units, wizard, qtbo
     _next(qtbot, wizard, lambda: wizard.plan is not None)
     check = wizard.check_page
     errors = _rows(check.errors_model)
-    assert [(r, c, v) for r, c, v, _ in errors] == [
+    assert [(r, c, v) for r, c, v, *_ in errors] == [
         (3, "C 认定类型", "高薪技术企业"),
         (4, "D 认定日期", "2099-01-01"),
     ]
     assert errors[0][3].startswith("无法识别的认定类型“高薪技术企业”，最接近的是：高新技术企业")
+    assert errors[0][4] == "高新技术企业"  # 建议修改
     assert check.tabs.tabText(0) == "错误（2）"
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     out = tmp_path / "错误说明.xlsx"

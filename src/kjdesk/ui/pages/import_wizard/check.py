@@ -86,6 +86,7 @@ class MappingPage(WorkPage):
                 row=layout.header_row,
                 n=len(layout.headers),
             )
+            + (self.tr("\n名单标题：{title}").format(title=layout.title) if layout.title else "")
         )
         for col, title in enumerate((self.tr("字段"), self.tr("对应的列"), self.tr("第一行的内容"))):
             head = QLabel(f"<b>{title}</b>")
@@ -133,7 +134,14 @@ class CheckPage(WorkPage):
         Column(1, "行", width=50, align_right=True),
         Column(2, "列", width=160),
         Column(3, "内容", width=180, searchable=True),
+        Column(5, "建议修改", width=180, searchable=True),
         Column(4, "原因", searchable=True),
+    ]
+    NOTE_COLUMNS = [
+        Column(1, "行", width=50, align_right=True),
+        Column(2, "列", width=160),
+        Column(3, "内容", width=180, searchable=True),
+        Column(4, "提示", searchable=True),
     ]
     ITEM_COLUMNS = [
         Column(1, "行", width=50, align_right=True),
@@ -158,9 +166,12 @@ class CheckPage(WorkPage):
         self.items_model = RowTableModel(self.ITEM_COLUMNS, self)
         self.errors_view = make_table_view(self.errors_model, sortable=False)
         self.items_view = make_table_view(self.items_model, sortable=False)
+        self.notes_model = RowTableModel(self.NOTE_COLUMNS, self)
+        self.notes_view = make_table_view(self.notes_model, sortable=False)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.errors_view, self.tr("错误"))
         self.tabs.addTab(self.items_view, self.tr("将导入"))
+        self.tabs.addTab(self.notes_view, self.tr("提示"))
         self.save_errors = QPushButton(self.tr("保存错误表…"))
         self.save_errors.clicked.connect(self.ask_save_errors)
         self.save_errors.setEnabled(False)
@@ -185,6 +196,7 @@ class CheckPage(WorkPage):
         self.warning.clear()
         self.errors_model.set_rows([])
         self.items_model.set_rows([])
+        self.notes_model.set_rows([])
         self.save_errors.setEnabled(False)
         mapping = self.wiz.mapping_page.mapping()
         app, header_row = self.wiz.app, self.wiz.sheet_page.header_row()
@@ -201,8 +213,10 @@ class CheckPage(WorkPage):
         self.summary.setText(plan.summary())
         self.warning.setText("\n".join(plan.warnings()))
         self.errors_model.set_rows(
-            [(n, e.row, e.column, e.value, e.reason) for n, e in enumerate(plan.errors)]
+            [(n, e.row, e.column, e.value, e.reason, e.suggestion) for n, e in enumerate(plan.errors)]
         )
+        self.notes_model.set_rows([(n, e.row, e.column, e.value, e.reason) for n, e in enumerate(plan.notes)])
+        self.tabs.setTabText(2, self.tr("提示（{n}）").format(n=len(plan.notes)))
         self.items_model.set_rows(
             [
                 (n, i.row, i.action, i.entity, i.label, i.detail)

@@ -33,14 +33,19 @@ from kjdesk.ui.dialogs import PreserveGeometry
 from kjdesk.ui.pages.import_wizard.work_page import WorkPage
 from kjdesk.ui.workers import Hub, Operations
 
-FILE_FILTER = "表格文件 (*.xlsx *.xls *.ods *.csv);;所有文件 (*)"
+FILE_FILTER = "表格文件 (*.xlsx *.xls *.et *.ett *.ods *.csv *.docx);;所有文件 (*)"
 
 
 class FilePage(WorkPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.setTitle(self.tr("选择文件和名单类型"))
-        self.setSubTitle(self.tr("支持 .xlsx、.xls（WPS/旧版 Excel）、.ods 和 .csv（UTF-8 或 GBK）。"))
+        self.setSubTitle(
+            self.tr(
+                "支持 .xlsx、.xls（WPS/旧版 Excel）、.et（WPS 表格）、.ods、.csv（UTF-8 或 GBK），"
+                "以及含名单表格的 Word 文档（.docx，每个表格可作为一个工作表选择）。"
+            )
+        )
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText(self.tr("要导入的名单文件"))
         self.path_edit.textChanged.connect(self.completeChanged)
@@ -136,14 +141,17 @@ class SheetPage(WorkPage):
         path = self.wiz.file_page.path()
         if path == self._for and self.sheet_combo.count():
             return
-        from kjdesk.services.imports import sheet_names
+        from kjdesk.services.imports import sheet_choice
 
         self._for = path
         self.sheet_combo.clear()
-        self.run(lambda _p: sheet_names(path), self._loaded)
+        self.run(lambda _p: sheet_choice(path), self._loaded)
 
-    def _loaded(self, names: list[str]) -> None:
+    def _loaded(self, choice: tuple[list[str], str | None]) -> None:
+        names, preferred = choice
         self.sheet_combo.addItems(names)
+        if preferred in names:  # a Word notice whose list is not its first table
+            self.sheet_combo.setCurrentIndex(names.index(preferred))
 
     def failed(self, exc: BaseException) -> None:
         self._for = None

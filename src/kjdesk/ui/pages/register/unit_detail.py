@@ -124,7 +124,11 @@ class UnitDetailPanel(QWidget):
         facts = [
             ("统一社会信用代码", u.credit_code),
             ("旗县区", u.district),
-            ("类型", "，".join(x for x in (u.kind, u.size_class) if x)),
+            (
+                "类型",
+                "，".join(x for x in (u.kind, u.size_class) if x)
+                + (f"（{u.size_written}）" if u.size_written else ""),
+            ),
             ("行业", u.industry),
             ("联系人", " ".join(x for x in (u.contact, u.phone) if x)),
             ("地址", u.address),
