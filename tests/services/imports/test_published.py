@@ -317,3 +317,30 @@ def test_error_workbook_of_a_word_list_is_a_workbook_that_imports_once_fixed(uni
     with units.db.session() as s:
         got = sorted((r.unit_id, r.type_id, r.doc_number) for r in s.scalars(select(Recognition)))
     assert got == [(1, "hte", "国科火字〔2024〕8号"), (2, "tsme", "")]
+
+
+def test_an_unregistered_code_suggests_the_code_of_the_unit_registered_under_that_name(units, tmp_path):
+    wrong = codes(1, "91150200MA0X")[0]  # a valid code no unit has
+    rows = [
+        ["企业名称", "统一社会信用代码", "认定类型", "级别", "认定日期"],
+        ["包头市乙机械有限公司", wrong, "瞪羚企业", "市级", "2024-05-06"],
+        ["某某不相干的公司", codes(1, "91150200MA0Y")[0], "瞪羚企业", "市级", "2024-05-06"],
+    ]
+    plan = preview(units, xlsx_list(tmp_path / "r.xlsx", Header(rows[0]), rows[1:]), today=TODAY)
+    assert [(e.row, e.suggestion) for e in plan.errors] == [(2, C[1]), (3, "")]
+    assert plan.errors[0].reason.startswith(f"统一社会信用代码 {wrong} 的单位未登记")
+
+
+def test_closest_names_are_searched_for_a_bounded_number_of_names(units, tmp_path, monkeypatch):
+    import kjdesk.services.imports.match as import_match
+
+    monkeypatch.setattr(import_match, "SUGGEST_LIMIT", 1)
+    new = codes(3, "91150200MA0X")
+    rows = [
+        ["企业名称", "统一社会信用代码", "认定类型", "级别", "认定日期"],
+        ["包头市乙机械有限责任公司", new[0], "瞪羚企业", "市级", "2024-05-06"],  # close: searched
+        ["包头市丙材料有限责任公司", new[1], "瞪羚企业", "市级", "2024-05-06"],  # close, past the bound
+        ["包头市甲稀土有限公司", new[2], "瞪羚企业", "市级", "2024-05-06"],  # exact: always found
+    ]
+    plan = preview(units, xlsx_list(tmp_path / "r.xlsx", Header(rows[0]), rows[1:]), today=TODAY)
+    assert [(e.row, e.suggestion) for e in plan.errors] == [(2, C[1]), (3, ""), (4, C[0])]

@@ -49,6 +49,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "former_names": "",
     "moved_out": None,
 }
+SUGGEST_LIMIT = 200  # distinct names per import for which the closest registered name is searched
 REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note", "conditions")
 
 
@@ -214,16 +215,41 @@ class Matcher:
         self._registered: dict[str, tuple[tuple[str, Any], str]] = {}
         self._closest: dict[str, str] = {}
         self._all_names: list[str] | None = None
+        self._codes_by_name: dict[str, str] | None = None
 
     def error(self, row: ParsedRow, key: str, reason: str, suggestion: str = "") -> None:
         self.ctx.error(row.row, key, row.values.get(key, ""), reason, suggestion)
 
+    def registered_code_of(self, name: str | None) -> str:
+        """建议修改 of an unregistered code: the code of the registered unit whose name is (closest to)
+        the row's name, "" when none is close."""
+        if not name:
+            return ""
+        closest = self.closest_unit_name(name)
+        return self._names_to_codes().get(closest, "") if closest else ""
+
+    def _names_to_codes(self) -> dict[str, str]:
+        if self._codes_by_name is None:
+            self._codes_by_name = {}
+            for u in self.reg.units.values():
+                for n in unit_names(u):
+                    self._codes_by_name.setdefault(n, u["credit_code"])
+        return self._codes_by_name
+
     def closest_unit_name(self, name: str) -> str:
-        """The registered unit name closest to ``name`` (建议修改 of a name that is not registered)."""
+        """The registered unit name closest to ``name`` (建议修改 of a name that is not registered).
+
+        An exact name is found at once; difflib over every registered name runs for the first
+        ``SUGGEST_LIMIT`` distinct names only, so a list of thousands of unregistered names
+        (imported before its units) stays linear."""
+        if name in self._names_to_codes():
+            return name
         hit = self._closest.get(name)
         if hit is None:
+            if len(self._closest) >= SUGGEST_LIMIT:
+                return ""
             if self._all_names is None:
-                self._all_names = sorted({n for u in self.reg.units.values() for n in unit_names(u)})
+                self._all_names = sorted(self._names_to_codes())
             close = difflib.get_close_matches(name, self._all_names, n=1, cutoff=0.6)
             hit = self._closest[name] = close[0] if close else ""
         return hit
@@ -289,7 +315,9 @@ class Matcher:
             if create
             else "请先登记该单位"
         )
-        self.error(row, code_key, f"统一社会信用代码 {code} 的单位未登记；{hint}")
+        self.error(
+            row, code_key, f"统一社会信用代码 {code} 的单位未登记；{hint}", self.registered_code_of(name)
+        )
         return None
 
     def registered_unit(self, code: str) -> tuple[tuple[str, Any], str] | None:
