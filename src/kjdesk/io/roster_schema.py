@@ -62,6 +62,8 @@ _DISTRICT = (
 )
 _IDNO = ("身份证号码", "证件号码", "公民身份号码", "身份证", "身份证件号码")
 _NOTE = Column("note", "备注", ("说明",), width=20)
+# 高企 证书编号 GR2024150001xx; 科技型中小企业 入库登记编号 2024150203A0001234
+CERT_NAMES = ("入库登记编号", "登记编号", "证书号", "证书编号号码", "入库编号", "登记号", "入库登记号")
 
 UNITS = RosterKind(
     "units",
@@ -201,6 +203,7 @@ RECOGNITIONS = RosterKind(
         Column("status_date", "状态日期", ("状态变更日期", "撤销日期", "迁出日期", "过期日期"), width=12),
         Column("district", "旗县区", _DISTRICT, False, "", "districts", 14),
         _NOTE,
+        Column("cert_number", "证书编号", CERT_NAMES, width=22),
     ),
     signature=(
         (

@@ -12,7 +12,9 @@ from pathlib import Path
 from kjdesk.io.cells import text_of
 from kjdesk.io.excel_in import RosterFileError, RosterTable, column_letter, list_sheets, read_roster
 from kjdesk.io.roster_schema import KINDS, RosterKind, detect_kind, match_headers
+from kjdesk.io.roster_title import title_text
 from kjdesk.services.app import ServiceError
+from kjdesk.services.import_whole import TitleGuess, guess_from_title, missing_whole
 from kjdesk.services.progress import NullProgress, Progress
 
 SAMPLE_ROWS = 5
@@ -30,6 +32,9 @@ class RosterLayout:
     mapping: dict[str, int]  # the automatic mapping: field key → column index
     fields: list[tuple[str, str, bool]]  # (key, label, required) of the kind
     samples: list[list[str]] = field(default_factory=list)  # the first data rows, as text
+    title: str = ""  # the lines above the header (a published list's title)
+    guess: TitleGuess = field(default_factory=TitleGuess)  # type, level, year the title suggests
+    whole: list[str] = field(default_factory=list)  # whole-list fields with no column (认定名单)
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -54,8 +59,10 @@ def read_layout(
     except RosterFileError as exc:
         raise ServiceError(str(exc)) from exc
     headers = table.headers
+    title = title_text(table.rows, table.header_row)
+    guess = guess_from_title(title)
     if kind is None:
-        roster = detect_kind(headers)
+        roster = detect_kind(headers) or _published_list(headers, guess)
         if roster is None:
             raise ServiceError(
                 "无法判断名单类型：表头既不像单位、平台、人员名录，也不像认定名单或年度数据。"
@@ -66,6 +73,7 @@ def read_layout(
     else:
         raise ServiceError(f"未知名单类型“{kind}”，可选：{'、'.join(KINDS)}")
     first = table.first_data
+    mapping = match_headers(roster, headers)
     samples = [[text_of(c) for c in row] for row in table.rows[first : first + SAMPLE_ROWS]]
     layout = RosterLayout(
         path=path,
@@ -75,11 +83,22 @@ def read_layout(
         sheets=table.sheets,
         header_row=table.header_row + 1,
         headers=[f"{column_letter(i)} {text_of(h)}".strip() for i, h in enumerate(headers)],
-        mapping=match_headers(roster, headers),
+        mapping=mapping,
         fields=[(c.key, c.label, c.required) for c in roster.columns],
         samples=samples,
+        title=title,
+        guess=guess,
+        whole=missing_whole(roster.key, mapping),
     )
     return roster, table, layout
+
+
+def _published_list(headers: list[object], guess: TitleGuess) -> RosterKind | None:
+    """A list of names under a title naming a recognition type, or with certificate numbers."""
+    found = match_headers(KINDS["recognitions"], headers)
+    if "subject_name" in found and (guess.title or "cert_number" in found):
+        return KINDS["recognitions"]
+    return None
 
 
 def inspect_roster(

@@ -45,7 +45,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "former_names": "",
     "moved_out": None,
 }
-REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note")
+REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note", "cert_number")
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class Register:
     recognitions: dict[tuple, dict[str, Any]]
     facts: dict[tuple, dict[str, Any]]
     platform_types: dict[tuple[int, str], list[dict[str, Any]]] = field(default_factory=dict)
+    by_cert: dict[str, dict[str, Any]] = field(default_factory=dict)  # 证书编号 → recognition
 
     @classmethod
     def load(cls, session: Session, kind: str) -> Register:
@@ -99,6 +100,7 @@ class Register:
         if kind in ("platforms", "recognitions"):
             platforms = {(r["host_unit_id"], r["name"]): r for r in _dicts(session, Platform.__table__.c)}
         recognitions: dict[tuple, dict[str, Any]] = {}
+        by_cert: dict[str, dict[str, Any]] = {}
         if kind == "recognitions":
             cols = _cols(
                 Recognition,
@@ -116,6 +118,8 @@ class Register:
                 recognitions[
                     recognition_key(subject_of(r), r["type_id"], r["level"], r["stage"], r["date"])
                 ] = r
+                if r["cert_number"]:
+                    by_cert[r["cert_number"]] = r
         facts: dict[tuple, dict[str, Any]] = {}
         if kind == "facts":
             for r in _dicts(session, Fact.__table__.c):
@@ -123,7 +127,7 @@ class Register:
         by_type: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for p in platforms.values():
             by_type.setdefault((p["host_unit_id"], p["type_id"]), []).append(p)
-        return cls(units, people, platforms, recognitions, facts, by_type)
+        return cls(units, people, platforms, recognitions, facts, by_type, by_cert)
 
 
 def _cols(model: type, *names: str) -> list[Any]:
@@ -195,6 +199,7 @@ LABELS = {
     "text": "取值",
     "reference": "来源",
     "former_names": "曾用名",
+    "cert_number": "证书编号",
 }
 
 
@@ -206,6 +211,7 @@ class Matcher:
         self.code_names: dict[str, tuple[int, str]] = {}  # file-level: code → (first row, name)
         self.seen: dict[tuple, tuple[int, dict[str, Any]]] = {}
         self._registered: dict[str, tuple[tuple[str, Any], str]] = {}
+        self.certs: dict[str, tuple[int, tuple[str, Any]]] = {}  # file-level: 证书编号 → (first row, subject)
 
     def error(self, row: ParsedRow, key: str, reason: str) -> None:
         self.ctx.error(row.row, key, row.values.get(key, ""), reason)
