@@ -167,6 +167,19 @@ def add_title_answer(app: App, wording: str, type_id: str, level: str = "") -> i
         return a.id
 
 
+def add_name_answer(app: App, name: str, credit_code: str) -> int:
+    """Remember that a list's ``name`` is the registered unit with ``credit_code``."""
+    require_writable(app)
+    if not name_key(name):
+        raise ServiceError("名称不能为空")
+    code = credit_code.strip().upper()
+    with app.db.session() as s:
+        unit_id = s.scalar(select(Unit.id).where(Unit.credit_code == code))
+        if unit_id is None:
+            raise ServiceError(f"统一社会信用代码 {code} 的单位未登记")
+        return remember_names(s, app.actor, [(name.strip(), unit_id)], "")[0]
+
+
 def change_answer(
     app: App, answer_id: int, *, unit_id: int | None = None, type_id: str | None = None, level: str | None = None
 ) -> None:
