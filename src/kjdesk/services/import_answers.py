@@ -107,9 +107,7 @@ def _snapshot(a: ImportAnswer) -> dict[str, object]:
     }
 
 
-def remember_names(
-    session: Session, actor: str, names: list[tuple[str, int]], source: str
-) -> list[int]:
+def remember_names(session: Session, actor: str, names: list[tuple[str, int]], source: str) -> list[int]:
     """Store (name as written, unit id) pairs inside the caller's transaction; audited. A name
     answered before is pointed at the new unit."""
     ids = []
@@ -163,7 +161,9 @@ def add_title_answer(app: App, wording: str, type_id: str, level: str = "") -> i
             s.add(a)
         a.shown, a.type_id, a.level, a.answered_by = wording.strip(), type_id, level, app.actor
         s.flush()
-        audit.record(s, app.actor, "记住对照" if before is None else "修改对照", ENTITY, a.id, before, _snapshot(a))
+        audit.record(
+            s, app.actor, "记住对照" if before is None else "修改对照", ENTITY, a.id, before, _snapshot(a)
+        )
         return a.id
 
 
@@ -181,7 +181,12 @@ def add_name_answer(app: App, name: str, credit_code: str) -> int:
 
 
 def change_answer(
-    app: App, answer_id: int, *, unit_id: int | None = None, type_id: str | None = None, level: str | None = None
+    app: App,
+    answer_id: int,
+    *,
+    unit_id: int | None = None,
+    type_id: str | None = None,
+    level: str | None = None,
 ) -> None:
     """Point a remembered name at another unit, or a wording at another type/level."""
     require_writable(app)

@@ -20,7 +20,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-_BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "﹝": "(", "﹞": ")"})
+_BRACKETS = str.maketrans(
+    {"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")", "﹝": "(", "﹞": ")"}
+)
 POSTING_CAP = 64  # units looked at per character pair (the common pairs 有限, 公司 … are skipped)
 RARE_PAIRS = 8  # the rarest pairs of a name that are looked up
 SHORTLIST = 12  # units ranked by difflib per name

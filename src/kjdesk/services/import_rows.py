@@ -129,9 +129,7 @@ class ParseContext:
         got = self._fields.get(keys)
         if got is None:
             got = self._fields[keys] = [
-                (k, self.memo_of(k), self.reader(k))
-                for k in keys
-                if k in self.mapping or k in self.defaults
+                (k, self.memo_of(k), self.reader(k)) for k in keys if k in self.mapping or k in self.defaults
             ]
         return got
 
@@ -166,7 +164,9 @@ def _answered_title(answer: tuple[str, str], level_text: str, refused: str) -> R
     if rtype is None:
         return refused
     try:
-        return resolve_title(rtype.name, level_text or (level + ("级" if level in ("国家", "自治区") else "")))
+        return resolve_title(
+            rtype.name, level_text or (level + ("级" if level in ("国家", "自治区") else ""))
+        )
     except UnknownTitle as exc:
         return str(exc)
 

@@ -98,7 +98,9 @@ def level_words(level: str) -> str:
     return f"{level}级" if level in ("国家", "自治区") else level
 
 
-def whole_defaults(whole: WholeList, kind: str, mapping: dict[str, int], today: date) -> tuple[dict, list[str]]:
+def whole_defaults(
+    whole: WholeList, kind: str, mapping: dict[str, int], today: date
+) -> tuple[dict, list[str]]:
     """(the values that fill missing columns, notes on the values a column overrides).
 
     Raises ServiceError (Chinese, naming the option) on a value that cannot be read."""

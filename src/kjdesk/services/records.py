@@ -42,6 +42,7 @@ class RecognitionInput:
     evidence: str = ""
     first_year: int | None = None
     note: str = ""
+    cert_number: str = ""  # 证书编号 / 入库登记编号
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class RecognitionRow:
     evidence: str
     first_year: int | None
     note: str
+    cert_number: str = ""
 
 
 def validate_recognition(
@@ -101,6 +103,7 @@ def validate_recognition(
         title=normalize_text(data.title),
         evidence=normalize_text(data.evidence),
         note=normalize_text(data.note),
+        cert_number="".join(normalize_text(data.cert_number).split()).upper(),
         valid_until=valid_until,
     )
     return clean, errors
@@ -156,6 +159,7 @@ def _recognition_row(
         r.evidence,
         r.first_year,
         r.note,
+        r.cert_number,
     )
 
 
