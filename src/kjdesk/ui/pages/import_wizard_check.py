@@ -157,6 +157,7 @@ class CheckPage(WorkPage):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.errors_view, self.tr("错误"))
         self.tabs.addTab(self.items_view, self.tr("将导入"))
+        self._names_tab()
         self.save_errors = QPushButton(self.tr("保存错误表…"))
         self.save_errors.clicked.connect(self.ask_save_errors)
         self.save_errors.setEnabled(False)
@@ -184,13 +185,62 @@ class CheckPage(WorkPage):
         self.save_errors.setEnabled(False)
         mapping = self.wiz.mapping_page.mapping()
         app, header_row = self.wiz.app, self.wiz.sheet_page.header_row()
+        whole = self.wiz.whole_page.whole()
+        if self._answers_for != (layout.path, layout.sheet):
+            self.answers, self._answers_for = {}, (layout.path, layout.sheet)
+        answers = dict(self.answers)
 
         def call(progress):  # noqa: ANN001, ANN202
             return preview(
-                app, layout.path, layout.kind, layout.sheet, mapping, progress, header_row=header_row
+                app,
+                layout.path,
+                layout.kind,
+                layout.sheet,
+                mapping,
+                progress,
+                header_row=header_row,
+                whole=whole,
+                answers=answers,
             )
 
         self.run(call, self._show)
+
+    def _names_tab(self) -> None:
+        from kjdesk.ui.pages.import_wizard_whole import NameResolver
+        self.answers: dict = {}
+        self._answers_for: tuple | None = None
+        self.resolver = NameResolver(())
+        self.recheck = QPushButton(self.tr("按所选重新检查"))
+        self.recheck.setEnabled(False)
+        self.recheck.clicked.connect(self.apply_answers)
+        self.resolver.sig_changed.connect(lambda: self.recheck.setEnabled(self.resolver.answers() is not None))
+        host = QWidget()
+        box = QVBoxLayout(host)
+        note = QLabel(
+            self.tr(
+                "以下名称在单位名录中找不到或有重名。请逐个选择对应的单位、新登记单位（须填信用代码和旗县区）"
+                "或跳过这些行；选定的对应关系会记住，下次同样的写法不再询问（可在“导入对照”页修改）。"
+            )
+        )
+        note.setWordWrap(True)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.resolver)
+        box.addWidget(note)
+        box.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.recheck)
+        box.addLayout(row)
+        self.names_index = self.tabs.addTab(host, self.tr("名称核对"))
+
+    def apply_answers(self) -> None:
+        """Check the list again with the officer's answers (nothing is written until 导入)."""
+        answers = self.resolver.answers()
+        if answers is None:
+            return
+        self.answers.update(answers)
+        self.initializePage()
 
     def _show(self, plan: ImportPlan) -> None:
         self.wiz.plan = plan
@@ -206,9 +256,20 @@ class CheckPage(WorkPage):
                 if i.action != "不变"
             ]
         )
+        if plan.questions and not self.resolver.districts:
+            from kjdesk.services.settings import require_bureau
+            from kjdesk.validation import districts_of
+
+            self.resolver.districts = districts_of(require_bureau(self.wiz.app).city)
+        self.resolver.set_questions(plan.questions)
+        self.recheck.setEnabled(False)
+        self.tabs.setTabText(self.names_index, self.tr("名称核对（{n}）").format(n=len(plan.questions)))
+        self.tabs.setTabVisible(self.names_index, bool(plan.questions))
+        if plan.notes:
+            self.warning.setText("\n".join([*plan.warnings(), *plan.notes]))
         self.tabs.setTabText(0, self.tr("错误（{n}）").format(n=len(plan.errors)))
         self.tabs.setTabText(1, self.tr("将新增或更新（{n}）").format(n=plan.added + plan.updated))
-        self.tabs.setCurrentIndex(0 if plan.errors else 1)
+        self.tabs.setCurrentIndex(0 if plan.errors else self.names_index if plan.questions else 1)
         self.save_errors.setEnabled(bool(plan.errors))
         self.wiz.setButtonText(
             QWizard.WizardButton.NextButton, self.tr("导入") if plan.ok else self.tr("下一步 >")
