@@ -73,7 +73,11 @@ def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, q
     _next(qtbot, w, lambda: w.plan is not None)
     check = w.check_page
     plan = w.plan
-    assert [q.name for q in plan.questions] == ["包头市乙机械有限责任公司", "包头市丙新材料有限公司", "包头市丁电子有限公司"]
+    assert [q.name for q in plan.questions] == [
+        "包头市乙机械有限责任公司",
+        "包头市丙新材料有限公司",
+        "包头市丁电子有限公司",
+    ]
     assert check.tabs.isTabVisible(check.names_index)
     assert check.tabs.tabText(check.names_index) == "名称核对（3）"
     assert not w.button(QWizard.WizardButton.NextButton).isEnabled()  # unsettled names: no import
@@ -137,7 +141,12 @@ def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, q
         dates = {
             (r.unit_id, r.date) for r in s.scalars(select(Recognition).where(Recognition.unit_id.in_((a, b))))
         }
-    assert dates == {(a, date(2024, 11, 8)), (b, date(2024, 11, 8)), (a, date(2025, 10, 20)), (b, date(2025, 10, 20))}
+    assert dates == {
+        (a, date(2024, 11, 8)),
+        (b, date(2024, 11, 8)),
+        (a, date(2025, 10, 20)),
+        (b, date(2025, 10, 20)),
+    }
     w2.ops.wait()
 
 

@@ -207,13 +207,16 @@ class CheckPage(WorkPage):
 
     def _names_tab(self) -> None:
         from kjdesk.ui.pages.import_wizard_whole import NameResolver
+
         self.answers: dict = {}
         self._answers_for: tuple | None = None
         self.resolver = NameResolver(())
         self.recheck = QPushButton(self.tr("按所选重新检查"))
         self.recheck.setEnabled(False)
         self.recheck.clicked.connect(self.apply_answers)
-        self.resolver.sig_changed.connect(lambda: self.recheck.setEnabled(self.resolver.answers() is not None))
+        self.resolver.sig_changed.connect(
+            lambda: self.recheck.setEnabled(self.resolver.answers() is not None)
+        )
         host = QWidget()
         box = QVBoxLayout(host)
         note = QLabel(

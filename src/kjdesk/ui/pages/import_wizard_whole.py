@@ -91,7 +91,9 @@ class WholeListPage(WorkPage):
         self._for = layout.path
         guess = layout.guess
         title = layout.title.replace("\n", " ")
-        self.title_label.setText(self.tr("名单标题：{t}").format(t=title) if title else self.tr("名单没有标题行。"))
+        self.title_label.setText(
+            self.tr("名单标题：{t}").format(t=title) if title else self.tr("名单没有标题行。")
+        )
         self.type_combo.setCurrentText(guess.title)
         level = f"{guess.level}级" if guess.level in ("国家", "自治区") else guess.level
         self.level_combo.setCurrentIndex(max(self.level_combo.findText(level), 0) if level else 0)
@@ -150,11 +152,15 @@ class NameResolver(QWidget):
                 item.widget().deleteLater()
         self.questions = list(questions)
         self.choices, self.codes, self.district_boxes = [], [], []
-        for col, head in enumerate((self.tr("名单中的名称"), self.tr("对应"), self.tr("新单位的信用代码与旗县区"))):
+        for col, head in enumerate(
+            (self.tr("名单中的名称"), self.tr("对应"), self.tr("新单位的信用代码与旗县区"))
+        ):
             self.grid.addWidget(QLabel(f"<b>{head}</b>"), 0, col)
         for r, q in enumerate(self.questions, start=1):
             rows = "、".join(str(n) for n in q.rows[:6]) + ("等" if len(q.rows) > 6 else "")
-            label = QLabel(self.tr("“{name}”（第 {rows} 行）：{why}").format(name=q.name, rows=rows, why=q.reason))
+            label = QLabel(
+                self.tr("“{name}”（第 {rows} 行）：{why}").format(name=q.name, rows=rows, why=q.reason)
+            )
             label.setWordWrap(True)
             choice = QComboBox()
             choice.addItem(self.tr(PICK_HINT), None)
@@ -215,7 +221,9 @@ class NameResolver(QWidget):
             elif data == "new":
                 if not code.text().strip() or not district.currentText():
                     return None
-                out[q.key] = NameAnswer("new", credit_code=code.text().strip().upper(), district=district.currentText())
+                out[q.key] = NameAnswer(
+                    "new", credit_code=code.text().strip().upper(), district=district.currentText()
+                )
             else:
                 out[q.key] = NameAnswer("unit", unit_id=int(data))
         return out
