@@ -15,6 +15,7 @@ database (``import_answers``) and taken before any matching on the next list.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ def loose_key(key: str) -> str:
     return key.replace("有限责任公司", "有限公司")
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
 _PLACES = ("内蒙古自治区", "内蒙古", "包头市", "包头", "乌海市", "乌海")
 _FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "公司")
 
@@ -52,7 +54,7 @@ _FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团", 
 def core_key(key: str) -> str:
     """The distinctive part of a name: without the city in front and the company form behind
     (every 包头市…有限公司 would otherwise look alike)."""
-    core = key
+    core = _BRACKETED.sub("", key)  # (分公司), (集团) …
     for place in _PLACES:
         if core.startswith(place):
             core = core[len(place) :]

@@ -162,7 +162,10 @@ class NameResolver(QWidget):
                 self.tr("“{name}”（第 {rows} 行）：{why}").format(name=q.name, rows=rows, why=q.reason)
             )
             label.setWordWrap(True)
+            label.setMinimumWidth(260)
             choice = QComboBox()
+            choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            choice.setMinimumContentsLength(24)
             choice.addItem(self.tr(PICK_HINT), None)
             for c in q.candidates:
                 choice.addItem(c.line(), c.unit_id)
@@ -172,8 +175,10 @@ class NameResolver(QWidget):
                 choice.setCurrentIndex(0)  # only a suggestion: the officer decides
             code = QLineEdit()
             code.setPlaceholderText(self.tr("统一社会信用代码"))
+            code.setMinimumWidth(170)
             district = QComboBox()
             district.addItems(["", *self.districts])
+            district.setMinimumWidth(100)
             extra = QWidget()
             box = QHBoxLayout(extra)
             box.setContentsMargins(0, 0, 0, 0)
@@ -189,7 +194,7 @@ class NameResolver(QWidget):
             self.choices.append(choice)
             self.codes.append(code)
             self.district_boxes.append(district)
-        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(0, 3)
         self.grid.setColumnStretch(1, 3)
         self.grid.setRowStretch(len(self.questions) + 1, 1)
 
