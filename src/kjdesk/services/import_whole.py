@@ -80,8 +80,10 @@ def guess_from_title(text: str) -> TitleGuess:
             if word in key and lv in rtype.levels:
                 level = lv.value
                 break
-        else:
-            if "市级" in key and Level.CITY in rtype.levels:
+        else:  # "自治区" alone: every 内蒙古自治区 title says it, so only when 国家 is not said
+            if "自治区" in key and Level.REGIONAL in rtype.levels:
+                level = Level.REGIONAL.value
+            elif "市级" in key and Level.CITY in rtype.levels:
                 level = Level.CITY.value
     return TitleGuess(rtype.name, level, year)
 
