@@ -29,6 +29,7 @@ RARE_PAIRS = 8  # the rarest pairs of a name that are looked up
 SHORTLIST = 12  # units ranked by difflib per name
 NEAR = 0.6  # difflib ratio from which a registered name is proposed
 SHOWN = 3  # candidates named per question
+DETAILED = 5000  # questions given near names (a list of 100,000 strangers is not searched 100,000 times)
 
 # the actions an officer can take on a question
 PICK, NEW, SKIP = "unit", "new", "skip"
@@ -136,8 +137,8 @@ class NameIndex:
         unit = self.by_id[uid]
         return Candidate(uid, unit["name"], unit["credit_code"], why)
 
-    def question(self, name: str, key: str) -> NameQuestion:
-        """Why ``key`` is not settled, and the closest registered units."""
+    def question(self, name: str, key: str, near: bool = True) -> NameQuestion:
+        """Why ``key`` is not settled, and the closest registered units (``near``: also similar names)."""
         same = self.exact_ids(key)
         if len(same) > 1:
             cands = [self._candidate(uid, "同名") for uid in same]
@@ -147,7 +148,7 @@ class NameIndex:
         for uid in self.loose.get(loose_key(key), []):
             found.append(self._candidate(uid, "仅“有限公司/有限责任公司”写法不同"))
             seen.add(uid)
-        for uid, ratio in self.near(key):
+        for uid, ratio in self.near(key) if near and self.by_id else ():
             if uid not in seen and len(found) < SHOWN:
                 found.append(self._candidate(uid, f"相似度 {round(ratio * 100)}%"))
                 seen.add(uid)
@@ -178,8 +179,11 @@ class NameIndex:
 
 
 def _add(index: dict[str, list[int]], key: str, uid: int) -> None:
-    ids = index.setdefault(key, [])
-    if uid not in ids:
+    """Units are added one after another: a unit already listed under ``key`` is the last one."""
+    ids = index.get(key)
+    if ids is None:
+        index[key] = [uid]
+    elif ids[-1] != uid:
         ids.append(uid)
 
 
@@ -256,7 +260,7 @@ def resolve_names(
             continue
         q = asked.get(key)
         if q is None:
-            q = asked[key] = index.question(name, key)
+            q = asked[key] = index.question(name, key, near=len(asked) < DETAILED)
             (out.skipped if skip_unmatched else out.questions).append(q)
         q.rows.append(row.row)
         out.held.add(row.row)
