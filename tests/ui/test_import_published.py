@@ -79,7 +79,7 @@ def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, q
         "包头市丁电子有限公司",
     ]
     assert check.tabs.isTabVisible(check.names_index)
-    assert check.tabs.tabText(check.names_index) == "名称核对（3）"
+    assert check.tabs.tabText(check.names_index) == "待确认（3）"
     assert not w.button(QWizard.WizardButton.NextButton).isEnabled()  # unsettled names: no import
     resolver = check.resolver
     suggestion = plan.questions[0].candidates[0]
@@ -163,3 +163,32 @@ def test_a_list_with_its_own_columns_skips_the_whole_list_page(units, qtbot, tmp
     assert w.currentPage() is w.check_page and w.plan.ok
     assert not w.check_page.tabs.isTabVisible(w.check_page.names_index)
     w.ops.wait()
+
+
+def test_an_unknown_type_wording_is_answered_in_the_wizard_and_remembered(units, qtbot, tmp_path):
+    rows = [
+        ["企业名称", "统一社会信用代码", "类别", "认定日期"],
+        ["包头市甲稀土有限公司", CODE_A, "国家级高企（复审）", "2024-11-08"],
+        ["包头市乙机械有限公司", CODE_B, "国家级高企（复审）", "2024-11-08"],
+    ]
+    path = xlsx(tmp_path / "复审.xlsx", rows)
+    w = _wizard(units, qtbot)
+    w.file_page.path_edit.setText(str(path))
+    _next(qtbot, w, lambda: w.sheet_page.isComplete())
+    _next(qtbot, w, lambda: w.mapping_page.isComplete())
+    _next(qtbot, w, lambda: w.plan is not None)
+    check = w.check_page
+    assert w.plan.unknown_titles == ["国家级高企（复审）"] and len(w.plan.errors) == 2
+    assert check.tabs.currentIndex() == check.names_index
+    check.title_resolver.choose(0, "hte", "国家")
+    w.plan = None
+    qtbot.mouseClick(check.recheck, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.plan is not None and check.idle(), timeout=10000)
+    assert w.plan.ok and w.plan.added == 2
+    _next(qtbot, w, lambda: w.commit_page.isComplete())
+    assert [(a.kind_label, a.shown, a.meaning) for a in list_answers(units)] == [
+        ("认定类型措辞", "国家级高企（复审）", "国家高新技术企业")
+    ]
+    w.ops.wait()
+    again = preview(units, xlsx(tmp_path / "again.xlsx", rows))  # the next list: no question
+    assert again.ok and not again.unknown_titles and again.unchanged == 2

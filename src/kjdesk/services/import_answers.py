@@ -127,6 +127,27 @@ def remember_names(session: Session, actor: str, names: list[tuple[str, int]], s
     return ids
 
 
+def remember_titles(
+    session: Session, actor: str, wordings: dict[str, tuple[str, str]], source: str
+) -> list[int]:
+    """Store (wording → type_id, level) answers inside the caller's transaction; audited."""
+    ids = []
+    for shown, (type_id, level) in wordings.items():
+        key = title_key(shown)
+        a = session.scalar(
+            select(ImportAnswer).where(ImportAnswer.kind == TITLE, ImportAnswer.wording == key)
+        )
+        before = _snapshot(a) if a is not None else None
+        if a is None:
+            a = ImportAnswer(kind=TITLE, wording=key, unit_id=None)
+            session.add(a)
+        a.shown, a.type_id, a.level, a.source, a.answered_by = shown, type_id, level, source, actor
+        session.flush()
+        audit.record(session, actor, "记住对照", ENTITY, a.id, before, _snapshot(a))
+        ids.append(a.id)
+    return ids
+
+
 def _unit_exists(s: Session, unit_id: int) -> Unit:
     unit = s.get(Unit, unit_id)
     if unit is None:
@@ -134,7 +155,8 @@ def _unit_exists(s: Session, unit_id: int) -> Unit:
     return unit
 
 
-def _check_title(type_id: str, level: str) -> None:
+def check_title_answer(type_id: str, level: str) -> None:
+    """A type answer names a known type and one of its levels (ServiceError otherwise)."""
     rtype = builtin_titles().types.get(type_id)
     if rtype is None:
         raise ServiceError(f"未知认定类型“{type_id}”")
@@ -152,7 +174,7 @@ def add_title_answer(app: App, wording: str, type_id: str, level: str = "") -> i
     key = title_key(wording)
     if not key:
         raise ServiceError("措辞不能为空")
-    _check_title(type_id, level)
+    check_title_answer(type_id, level)
     with app.db.session() as s:
         a = s.scalar(select(ImportAnswer).where(ImportAnswer.kind == TITLE, ImportAnswer.wording == key))
         before = _snapshot(a) if a is not None else None
@@ -203,7 +225,7 @@ def change_answer(
         else:
             new_type = type_id if type_id is not None else a.type_id
             new_level = level if level is not None else a.level
-            _check_title(new_type, new_level)
+            check_title_answer(new_type, new_level)
             a.type_id, a.level = new_type, new_level
         a.answered_by = app.actor
         s.flush()

@@ -21,7 +21,14 @@ from kjdesk.io.excel_in import column_letter
 from kjdesk.io.roster_schema import KINDS, missing_columns, wide_fact_columns
 from kjdesk.services.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.collector import collector_paused
-from kjdesk.services.import_answers import remember_names, remembered_titles, remembered_units
+from kjdesk.services.import_answers import (
+    check_title_answer,
+    remember_names,
+    remember_titles,
+    remembered_titles,
+    remembered_units,
+    title_key,
+)
 from kjdesk.services.import_kinds import match
 from kjdesk.services.import_layout import RosterLayout, inspect_roster, read_layout, sheet_names
 from kjdesk.services.import_match import ADD, SAME, UPDATE, Ops, PlanItem, Register
@@ -93,6 +100,8 @@ class ImportPlan:
     questions: list[NameQuestion] = field(default_factory=list)  # names the officer must settle
     skipped: list[NameQuestion] = field(default_factory=list)  # names left out (--skip-unmatched / 跳过)
     answers: dict[str, NameAnswer] = field(default_factory=dict)  # name_key → the officer's answer
+    type_answers: dict[str, tuple[str, str]] = field(default_factory=dict)  # wording → (type_id, level)
+    unknown_titles: list[str] = field(default_factory=list)  # 认定类型 wordings not understood
     skip_unmatched: bool = False
     by_answer: int = 0  # rows matched by a remembered answer
     by_name: int = 0  # rows matched by their normalised name
@@ -196,6 +205,7 @@ def preview(
     whole: WholeList | None = None,
     answers: dict[str, NameAnswer] | None = None,
     skip_unmatched: bool = False,
+    type_answers: dict[str, tuple[str, str]] | None = None,
 ) -> ImportPlan:
     """The dry run: read, check and match a roster; write nothing.
 
@@ -203,10 +213,23 @@ def preview(
     index) replaces the automatic column mapping; ``header_row`` (1-based) the header search.
     ``whole`` gives 认定类型 / 级别 / 认定日期 / 文号 for a list without such columns;
     ``answers`` (by ``import_names.name_key``) settle names the register does not;
-    ``skip_unmatched`` leaves out the rows whose names stay unsettled (listed in ``skipped``)."""
+    ``skip_unmatched`` leaves out the rows whose names stay unsettled (listed in ``skipped``);
+    ``type_answers`` (wording as written → (type_id, level)) explain 认定类型 wordings; they are
+    remembered when the plan is committed."""
     with collector_paused():
         return _dry_run(
-            app, path, kind, sheet, mapping, progress, today, header_row, whole, answers or {}, skip_unmatched
+            app,
+            path,
+            kind,
+            sheet,
+            mapping,
+            progress,
+            today,
+            header_row,
+            whole,
+            answers or {},
+            skip_unmatched,
+            type_answers or {},
         )
 
 
@@ -222,6 +245,7 @@ def _dry_run(
     whole: WholeList | None = None,
     answers: dict[str, NameAnswer] | None = None,
     skip_unmatched: bool = False,
+    type_answers: dict[str, tuple[str, str]] | None = None,
 ) -> ImportPlan:
     progress = progress or NullProgress()
     bureau = require_bureau(app)
@@ -248,12 +272,16 @@ def _dry_run(
         whole=whole,
         answers=dict(answers or {}),
         skip_unmatched=skip_unmatched,
+        type_answers=dict(type_answers or {}),
     )
     _check_answers(plan.answers, bureau.city)
+    for type_id, level in plan.type_answers.values():
+        check_title_answer(type_id, level)
     ctx = ParseContext(roster, bureau.city, headers, used, today or date.today())
     ctx.defaults, plan.notes = whole_defaults(whole, roster.key, used, ctx.today)
     with app.db.session() as s:
         ctx.title_answers = remembered_titles(s)
+    ctx.title_answers.update({title_key(w): a for w, a in plan.type_answers.items()})
     if "title" in ctx.defaults:
         found = ctx.title(str(ctx.defaults["title"]), str(ctx.defaults.get("level", "")))
         if isinstance(found, str):
@@ -290,6 +318,7 @@ def _dry_run(
             plan._ops, plan.items = match(ctx, reg, _live(plan._parsed, names), progress)
         s.rollback()
     plan.errors = sorted(ctx.errors, key=lambda e: (e.row, e.col))
+    plan.unknown_titles = _unknown_titles(plan.errors, ctx)
     plan._ctx = ctx
     if plan._ops is not None:
         plan.new_units, plan.new_platforms = len(plan._ops.unit_inserts), len(plan._ops.platform_inserts)
@@ -420,6 +449,8 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         picked = _picked(plan)
         if picked:
             remember_names(s, app.actor, picked, plan.file_name)
+        if plan.type_answers:
+            remember_titles(s, app.actor, plan.type_answers, plan.file_name)
         progress.check()
         recomputed = recompute(s, app.actor, bureau.city, written.subjects, progress)
         progress.check()
@@ -444,6 +475,16 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         recomputed,
         changes,
     )
+
+
+def _unknown_titles(errors: list[RowError], ctx: ParseContext) -> list[str]:
+    """The 认定类型 wordings the vocabulary (and the remembered answers) do not know, once each."""
+    col = ctx.mapping.get("title", -2)
+    seen: dict[str, None] = {}
+    for e in errors:
+        if e.col == col and e.value and e.reason.startswith("无法识别的认定类型"):
+            seen.setdefault(e.value)
+    return list(seen)
 
 
 def _picked(plan: ImportPlan) -> list[tuple[str, int]]:

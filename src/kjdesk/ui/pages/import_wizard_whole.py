@@ -232,3 +232,58 @@ class NameResolver(QWidget):
             else:
                 out[q.key] = NameAnswer("unit", unit_id=int(data))
         return out
+
+
+TYPE_LEVELS = (("", "（按名单或认定类型）"), ("国家", "国家级"), ("自治区", "自治区级"), ("市级", "市级"))
+
+
+class TitleResolver(QWidget):
+    """One line per 认定类型 wording the vocabulary does not know: which type (and level) it means."""
+
+    sig_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.wordings: list[str] = []
+        self.types: list[QComboBox] = []
+        self.levels: list[QComboBox] = []
+
+    def set_wordings(self, wordings: list[str]) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.wordings, self.types, self.levels = list(wordings), [], []
+        if not wordings:
+            return
+        for col, head in enumerate((self.tr("名单中的认定类型写法"), self.tr("即认定类型"), self.tr("级别"))):
+            self.grid.addWidget(QLabel(f"<b>{head}</b>"), 0, col)
+        names = sorted(builtin_titles().types.values(), key=lambda t: t.name)
+        for r, wording in enumerate(self.wordings, start=1):
+            type_combo = QComboBox()
+            type_combo.addItem(self.tr(PICK_HINT), None)
+            for t in names:
+                type_combo.addItem(t.name, t.id)
+            level = QComboBox()
+            for value, label in TYPE_LEVELS:
+                level.addItem(self.tr(label), value)
+            type_combo.currentIndexChanged.connect(self.sig_changed)
+            level.currentIndexChanged.connect(self.sig_changed)
+            self.grid.addWidget(QLabel(f"“{wording}”"), r, 0)
+            self.grid.addWidget(type_combo, r, 1)
+            self.grid.addWidget(level, r, 2)
+            self.types.append(type_combo)
+            self.levels.append(level)
+
+    def choose(self, index: int, type_id: str, level: str = "") -> None:
+        self.types[index].setCurrentIndex(self.types[index].findData(type_id))
+        self.levels[index].setCurrentIndex(self.levels[index].findData(level))
+
+    def answers(self) -> dict[str, tuple[str, str]] | None:
+        out: dict[str, tuple[str, str]] = {}
+        for wording, type_combo, level in zip(self.wordings, self.types, self.levels, strict=True):
+            if type_combo.currentData() is None:
+                return None
+            out[wording] = (type_combo.currentData(), level.currentData())
+        return out
