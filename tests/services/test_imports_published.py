@@ -12,6 +12,7 @@ from kjdesk.services import import_answers as answers
 from kjdesk.services.app import ServiceError
 from kjdesk.services.imports import NameAnswer, WholeList, commit, inspect_roster, preview
 from kjdesk.store.models import AuditEvent, ImportAnswer, Platform, Recognition, Unit
+from kjdesk.services.tables import recognition_table
 from tests.conftest import make_credit_code
 from tests.rosters import csv_file, snapshot, xlsx
 
@@ -85,6 +86,13 @@ def test_a_published_hte_list_imports_with_values_for_the_whole_list(app, tmp_pa
     ]
     with app.db.session() as s:  # 高企 are valid three years from the date
         assert {r.valid_until for r in s.scalars(select(Recognition))} == {date(2027, 11, 8)}
+        event = s.scalars(select(AuditEvent).where(AuditEvent.entity == "imports")).all()[-1]
+    assert (
+        '"whole_list": {"date": "2024-11-08", "doc_number": "内科高企字〔2024〕8号", "title": "高新技术企业"}'
+        in (event.after)
+    )
+    # the 认定记录 table shows the certificate number
+    assert sorted(row[10] for row in recognition_table(app)) == ["GR202415000101", "GR202415000102"]
 
 
 def test_a_tsme_csv_without_title_with_registration_numbers_and_region(app, tmp_path):
@@ -326,3 +334,22 @@ def test_a_title_row_over_sequence_and_names_only_is_read(app, tmp_path):
     layout = inspect_roster(path, kind="recognitions")
     assert layout.header_row == 2 and layout.mapping == {"subject_name": 1}
     assert layout.guess.title == "科技型中小企业"
+
+
+def test_a_register_changed_between_check_and_commit_is_matched_again_by_name(app, tmp_path):
+    ids = _register(app, tmp_path)
+    path = _published(
+        tmp_path, ["包头市金山磁材有限责任公司", "包头市北方稀土永磁有限公司", "包头市外地有限公司"], "名单"
+    )
+    plan = preview(app, path, kind="recognitions", whole=HTE)
+    given = {
+        plan.questions[0].key: NameAnswer("unit", unit_id=ids["包头市金山磁材有限公司"]),
+        plan.questions[1].key: NameAnswer("skip"),
+    }
+    plan = preview(app, path, kind="recognitions", whole=HTE, answers=given)
+    assert plan.ok
+    answers.add_title_answer(app, "高企（重新认定）", "hte")  # the register moves on meanwhile
+    result = commit(app, plan)
+    assert (result.added, result.unchanged) == (2, 0)
+    assert [r[0] for r in _recs(app)] == ["包头市北方稀土永磁有限公司", "包头市金山磁材有限公司"]
+    assert [a.shown for a in answers.list_answers(app, answers.UNIT_NAME)] == ["包头市金山磁材有限责任公司"]

@@ -444,6 +444,10 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
             "added": written.added,
             "updated": written.updated,
         }
+        if not plan.whole.empty:  # the values given for the whole list, as the officer gave them
+            summary["whole_list"] = {k: str(v) for k, v in plan.whole.values().items()}
+        if plan.skipped:
+            summary["skipped_rows"] = sorted(r for q in plan.skipped for r in q.rows)
         import_id = record.id
         record_audit(s, app.actor, import_id, summary, written)
         picked = _picked(plan)
