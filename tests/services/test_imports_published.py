@@ -11,8 +11,8 @@ from sqlalchemy import select
 from kjdesk.services import import_answers as answers
 from kjdesk.services.app import ServiceError
 from kjdesk.services.imports import NameAnswer, WholeList, commit, inspect_roster, preview
-from kjdesk.store.models import AuditEvent, ImportAnswer, Platform, Recognition, Unit
 from kjdesk.services.tables import recognition_table
+from kjdesk.store.models import AuditEvent, ImportAnswer, Platform, Recognition, Unit
 from tests.conftest import make_credit_code
 from tests.rosters import csv_file, snapshot, xlsx
 
