@@ -26,8 +26,8 @@ def test_the_page_lists_changes_and_deletes_remembered_answers(
     page = open_page(window, qtbot, "import_answers")
     assert sorted(_model_rows(page)) == sorted(
         [
-            ("单位名称", "包头市甲稀土有限责任公司", f"包头市甲稀土有限公司（{CODE_A}）", ""),
-            ("认定类型措辞", "国家级高企", "国家高新技术企业", ""),
+            ("单位名称", "包头市甲稀土有限责任公司", f"包头市甲稀土有限公司（{CODE_A}）", "（手工添加）"),
+            ("认定类型措辞", "国家级高企", "国家高新技术企业", "（手工添加）"),
         ]
     )
     assert page.count_label.text() == "共 2 条对照"

@@ -44,7 +44,15 @@ LEVELS = (("", "（按认定类型）"), ("国家", "国家级"), ("自治区", 
 
 def _rows(items: list[answers.AnswerRow]) -> list[tuple]:
     return [
-        (a.id, a.kind_label, a.shown, a.meaning, a.source, a.answered_by, f"{a.updated_at:%Y-%m-%d %H:%M}")
+        (
+            a.id,
+            a.kind_label,
+            a.shown,
+            a.meaning,
+            a.source or "（手工添加）",
+            a.answered_by,
+            f"{a.updated_at:%Y-%m-%d %H:%M}",
+        )
         for a in items
     ]
 
