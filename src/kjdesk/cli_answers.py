@@ -34,6 +34,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     at.add_argument("--wording", required=True, help="名单中的写法")
     at.add_argument("--type", required=True, dest="type_name", help="认定类型（名称或编号）")
     at.add_argument("--level", default="", help="级别：国家、自治区、市级（可省略）")
+    ac = ans_sub.add_parser("change", help="修改一条对照：名称改对应另一单位，或措辞改对应另一认定类型/级别")
+    ac.add_argument("id", type=int, help="对照编号（见 answers list）")
+    ac.add_argument("--unit", metavar="统一社会信用代码", help="名称对应的单位")
+    ac.add_argument("--type", dest="type_name", help="措辞对应的认定类型")
+    ac.add_argument("--level", help="措辞对应的级别：国家、自治区、市级")
     ad = ans_sub.add_parser("delete", help="删除一条对照（下次导入时重新询问）")
     ad.add_argument("id", type=int, help="对照编号（见 answers list）")
 
@@ -51,6 +56,25 @@ def _type_id(text: str) -> str:
             if t.name == text or text in t.aliases:
                 return t.id
         raise UserError(f"未知认定类型“{text}”") from None
+
+
+def _change(app, args: argparse.Namespace) -> None:  # noqa: ANN001 - App
+    from kjdesk.cli_core import UserError
+    from kjdesk.services import import_answers as answers
+    from kjdesk.services.tables import unit_choices
+
+    if args.unit:
+        code = args.unit.strip().upper()
+        found = [u[0] for u in unit_choices(app) if u[2] == code]
+        if not found:
+            raise UserError(f"统一社会信用代码 {code} 的单位未登记")
+        answers.change_answer(app, args.id, unit_id=found[0])
+    elif args.type_name or args.level is not None:
+        type_id = _type_id(args.type_name) if args.type_name else None
+        level = args.level.removesuffix("级") if args.level is not None else None
+        answers.change_answer(app, args.id, type_id=type_id, level=level)
+    else:
+        raise UserError("请用 --unit（名称）或 --type/--level（认定类型措辞）指定新的对应")
 
 
 @command("answers")
@@ -74,6 +98,9 @@ def cmd_answers(args: argparse.Namespace) -> int:
             level = args.level.removesuffix("级")
             n = answers.add_title_answer(app, args.wording, _type_id(args.type_name), level)
             print(f"已记住对照（编号 {n}）：“{args.wording}”")
+        elif args.action == "change":
+            _change(app, args)
+            print(f"已修改对照 {args.id}")
         else:
             answers.delete_answer(app, args.id)
             print(f"已删除对照 {args.id}")

@@ -90,6 +90,11 @@ def test_a_name_taught_with_answers_add_name_goes_through_next_time(tmp_path, ca
     assert [(a["kind_label"], a["shown"], a["meaning"]) for a in listed] == [
         ("单位名称", "包头市乙机械有限责任公司", f"包头市乙机械有限公司（{CODE_B}）")
     ]
+    assert main(["--db", db, "answers", "change", str(listed[0]["id"]), "--unit", CODE_A]) == 0
+    assert main(["--db", db, "answers", "change", str(listed[0]["id"]), "--unit", CODE_B]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "answers", "change", str(listed[0]["id"]), "--unit", "91150200MA0N0ZZZ99"]) == 1
+    assert "未登记" in capsys.readouterr().err
     assert main(["--db", db, "import", path, *WHOLE]) == 0
     assert "其中按记住的对照 1 行" in capsys.readouterr().out
     assert [r[0] for r in _recognitions(db)] == ["包头市乙机械有限公司"]
