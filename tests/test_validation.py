@@ -3,11 +3,10 @@ import pytest
 from kjdesk.validation import (
     FieldError,
     check_credit_code,
-    check_district,
     check_id_number,
-    check_size_class,
     mask_id_number,
 )
+from kjdesk.vocab import check_district, check_size_class
 from tests.conftest import make_credit_code, make_id_number
 
 

@@ -2,13 +2,15 @@
 
 import pytest
 
-from kjdesk.validation import FieldError, check_district, check_size_class
+from kjdesk.validation import FieldError
 from kjdesk.vocab import (
     LEVELS,
     ROLES,
     SIZES,
     STATUSES,
     UNIT_KIND_VOCAB,
+    check_district,
+    check_size_class,
     districts,
     level_wording,
     title_wording,

@@ -192,20 +192,6 @@ def districts_of(city: str) -> tuple[str, ...]:
     return CITIES[city]["districts"]  # type: ignore[return-value]
 
 
-def check_district(text: str, city: str) -> str:
-    """A 旗县区 of the city, in any of the ways officers write it (see ``vocab.py``)."""
-    from kjdesk.vocab import districts
-
-    return districts(city).read(text)
-
-
-def check_size_class(text: str) -> str:
-    """小微企业 / 其他企业 (中型企业, 规上企业 … are 其他企业); blank stays blank."""
-    from kjdesk.vocab import SIZES
-
-    return SIZES.read(text) if normalize_text(text) else ""
-
-
 def check_name(text: str, what: str = "名称", max_len: int = 200) -> str:
     value = normalize_text(text)
     if not value:

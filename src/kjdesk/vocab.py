@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from kjdesk.io.roster_schema import LEVEL_CHOICES, STATUS_CHOICES
-from kjdesk.validation import CITIES, PERSON_ROLES, SIZE_CLASSES, UNIT_KINDS, FieldError
+from kjdesk.validation import CITIES, PERSON_ROLES, SIZE_CLASSES, UNIT_KINDS, FieldError, normalize_text
 
 Remembered = Mapping[str, Mapping[str, str]]  # vocabulary key → {wording_key(text): choice}
 
@@ -365,3 +365,14 @@ def title_wording(text: str, remembered: Mapping[str, str] | None = None) -> str
     if remembered:
         return remembered.get(wording_key(text), text)
     return text
+
+
+# The form checks of a 旗县区 and a size class (validation.py's other checks take plain values).
+def check_district(text: str, city: str) -> str:
+    """A 旗县区 of the city, in any of the ways officers write it (see ``vocab.py``)."""
+    return districts(city).read(text)
+
+
+def check_size_class(text: str) -> str:
+    """小微企业 / 其他企业 (中型企业, 规上企业 … are 其他企业); blank stays blank."""
+    return SIZES.read(text) if normalize_text(text) else ""

@@ -120,6 +120,7 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
         ("kjdesk.cli.safety", "add_parsers"),
         ("kjdesk.cli.db", "add_parsers"),
         ("kjdesk.cli.conditions", "add_parsers"),
+        ("kjdesk.cli.answers", "add_parsers"),
     ):
         try:
             found.append(getattr(importlib.import_module(module), name))

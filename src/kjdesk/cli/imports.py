@@ -63,6 +63,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--verbose", action="store_true", help="列出每一行的处理结果")
     imp.add_argument("--history", action="store_true", help="列出导入历史（不导入）")
     imp.add_argument("--format", choices=["table", "csv", "json"], default="table", help="导入历史的输出格式")
+    whole = imp.add_argument_group("整份名单的取值（名单中没有这一列时使用，不覆盖名单已有的列）")
+    whole.add_argument("--type", dest="whole_type", metavar="认定类型", help="如 高新技术企业")
+    whole.add_argument("--level", dest="whole_level", metavar="级别", help="如 国家级、自治区级、市级")
+    whole.add_argument("--date", dest="whole_date", metavar="YYYY-MM-DD", help="认定日期（发文日期）")
+    whole.add_argument("--doc", dest="whole_doc", metavar="文号", help="如 内科高企字〔2024〕8号")
+    imp.add_argument(
+        "--skip-unmatched",
+        action="store_true",
+        help="名称无法对应到已登记单位的行不导入（列出跳过的行），其余照常导入",
+    )
 
     imps = sub.add_parser("imports", help="导入历史")
     imps_sub = imps.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)
@@ -132,12 +142,18 @@ def cmd_import(args: argparse.Namespace) -> int:
             mapping=mapping,
             progress=progress,
             header_row=args.header_row,
+            whole=whole_list(args),
+            skip_unmatched=args.skip_unmatched,
         )
         print(plan.summary())
-        for warning in plan.warnings():
+        for warning in [*plan.warnings(), *plan.whole_notes]:
             sys.stderr.write(f"提示：{warning}\n")
         for note in plan.notes:
             sys.stderr.write(f"提示：{note.line()}\n")
+        report_names(plan)
+        if plan.questions and not plan.errors:
+            sys.stderr.write("未导入任何数据。\n")
+            return EXIT_USER
         if not plan.ok:
             sys.stderr.write(f"发现 {len(plan.errors)} 处错误，未导入任何数据：\n")
             for e in plan.errors:
@@ -156,6 +172,36 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         app.close()
     return EXIT_OK
+
+
+def whole_list(args: argparse.Namespace):  # noqa: ANN201 - WholeList
+    """--type / --level / --date / --doc as the values of the whole list."""
+    from kjdesk.services.imports import CellError, WholeList, parse_date
+
+    day = None
+    if args.whole_date:
+        try:
+            day = parse_date(args.whole_date)
+        except CellError as exc:
+            raise UserError(f"--date：{exc}") from exc
+    return WholeList(args.whole_type or "", args.whole_level or "", day, args.whole_doc or "")
+
+
+def report_names(plan) -> None:  # noqa: ANN001 - ImportPlan
+    """Names that refuse the import (each with its rows and closest units), and the skipped ones."""
+    if plan.questions:
+        sys.stderr.write(f"以下 {len(plan.questions)} 个名称未能对应到已登记单位：\n")
+        for q in plan.questions:
+            sys.stderr.write(f"  {q.line()}\n")
+        sys.stderr.write(
+            "请在“导入名录”窗口中逐个确认，或用 kjdesk answers add-name 记住对应关系，"
+            "或加 --skip-unmatched 只导入能对应的行\n"
+        )
+    if plan.skipped:
+        rows = sum(len(q.rows) for q in plan.skipped)
+        sys.stderr.write(f"已跳过 {rows} 行（名称未能对应到已登记单位）：\n")
+        for q in plan.skipped:
+            sys.stderr.write(f"  {q.line()}\n")
 
 
 def custom_mapping(layout, pairs: list[str]) -> dict[str, int | None]:  # noqa: ANN001 - RosterLayout

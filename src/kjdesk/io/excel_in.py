@@ -22,6 +22,7 @@ import python_calamine as calamine
 
 from kjdesk.io.docx_in import DocxError, DocxTable, read_docx_tables
 from kjdesk.io.roster_schema import header_score
+from kjdesk.io.roster_title import numbered_header
 
 MAX_ROWS = 200_000
 HEADER_SCAN_ROWS = 30
@@ -390,6 +391,10 @@ def _with_header(table: RosterTable, name: str, header_row: int | None = None) -
         score = header_score(row)
         if score > best_score:
             best, best_score = i, score
+    if best_score < 2:  # a published list: a title, then 序号 and the names only
+        numbered = numbered_header(rows, HEADER_SCAN_ROWS, header_score)
+        if numbered is not None:
+            best, best_score = numbered, 2
     if best_score < 2:
         raise RosterFileError(
             f"工作表“{name}”前 {HEADER_SCAN_ROWS} 行中找不到表头（应有“单位名称”“统一社会信用代码”等列名）。"

@@ -78,6 +78,9 @@ def _condition_columns(of: str) -> tuple[Column, ...]:
     )
 
 
+# 高企 证书编号 GR2024150001xx; 科技型中小企业 入库登记编号 2024150203A0001234
+CERT_NAMES = ("入库登记编号", "登记编号", "证书号", "证书编号号码", "入库编号", "登记号", "入库登记号")
+
 UNITS = RosterKind(
     "units",
     "单位名录",
@@ -218,6 +221,7 @@ RECOGNITIONS = RosterKind(
         Column("district", "旗县区", _DISTRICT, False, "", "districts", 14),
         _NOTE,
         *_condition_columns("recognition"),
+        Column("cert_number", "证书编号", CERT_NAMES, width=22),
     ),
     signature=(
         (

@@ -151,6 +151,8 @@ class Recognition(Timestamped, SubjectColumns, Base):
     title: Mapped[str] = mapped_column(String(100), default="")  # the title as written on the document
     date: Mapped[date] = mapped_column(Date)
     doc_number: Mapped[str] = mapped_column(String(80), default="")  # 文号
+    # 证书编号 (高企 GR…) or 入库登记编号 (科技型中小企业): one number, one recognition
+    cert_number: Mapped[str] = mapped_column(String(60), default="", server_default="", index=True)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(10), default="有效")  # 有效 / 撤销 / 过期 / 迁出
     status_date: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -373,6 +375,27 @@ class ImportRecord(Base):
     added: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportAnswer(Timestamped, Base):
+    """A remembered answer of an import: a published wording and what the officer said it means.
+
+    ``kind`` is ``unit_name`` (a unit's name as a list writes it → ``unit_id``) or ``title``
+    (a wording of a recognition type → ``type_id``, with its level when the wording implies one).
+    ``wording`` is the normalized key the import looks up; ``shown`` the text as first met."""
+
+    __tablename__ = "import_answers"
+    __table_args__ = (UniqueConstraint("kind", "wording", name="uq_import_answer"),)
+    kind: Mapped[str] = mapped_column(String(20))
+    wording: Mapped[str] = mapped_column(String(200))
+    shown: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    type_id: Mapped[str] = mapped_column(String(40), default="")
+    level: Mapped[str] = mapped_column(String(10), default="")
+    source: Mapped[str] = mapped_column(String(260), default="")  # the file it was first answered for
+    answered_by: Mapped[str] = mapped_column(String(40), default="")
 
 
 class ClosedYear(Base):

@@ -31,6 +31,7 @@ from kjdesk.services.imports.match import (
     diff_fields,
     level_rank,
     recognition_key,
+    subject_of,
     unit_names,
 )
 from kjdesk.services.imports.rows import PROGRESS_EVERY, ParseContext, ParsedRow
@@ -254,10 +255,15 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
     label = f"{who} {v['title']} {day.isoformat()}"
     key = recognition_key(subject, v["type_id"], v["level"], v["stage"], day)
     existing = m.reg.recognitions.get(key)
+    cert = v.get("cert_number")
+    if existing is None and cert:  # the same 证书编号 is the same recognition, whatever its date
+        existing = m.reg.by_cert.get(str(cert))
     merged = _conditions(m, row, existing)
     if merged is not None:
         v["conditions"] = merged
     given = {k: v[k] for k in REC_FIELDS if k in v}
+    if cert and _cert_clash(m, row, str(cert), subject):
+        return
     if m.duplicate(row, key, given, "认定", label, "title"):
         return
     if existing is None:
@@ -280,6 +286,7 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
                 "first_year": None,
                 "note": v.get("note", ""),
                 **({"conditions": v["conditions"]} if "conditions" in v else {}),
+                **({"cert_number": v.get("cert_number", "")} if "cert_number" in m.ctx.mapping else {}),
             }
         )
         m.ops.touched.add(subject)
@@ -292,6 +299,20 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
         m.item(row, UPDATE, "认定", label, describe_change(change, LABELS))
     else:
         m.item(row, SAME, "认定", label)
+
+
+def _cert_clash(m: Matcher, row: ParsedRow, cert: str, subject: tuple[str, Any]) -> bool:
+    """A 证书编号 names one recognition: twice in the list for two subjects, or registered for
+    another subject, is an error on the row."""
+    first = m.certs.setdefault(cert, (row.row, subject))
+    if first[0] != row.row and first[1] != subject:
+        m.error(row, "cert_number", f"证书编号 {cert} 在第 {first[0]} 行已用于另一单位，请核对")
+        return True
+    known = m.reg.by_cert.get(cert)
+    if known is not None and isinstance(subject[1], int) and subject_of(known) != subject:
+        m.error(row, "cert_number", f"证书编号 {cert} 已登记在另一对象的认定记录上，请核对")
+        return True
+    return False
 
 
 def _fact(m: Matcher, row: ParsedRow) -> None:

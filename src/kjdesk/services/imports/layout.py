@@ -19,8 +19,10 @@ from kjdesk.io.excel_in import (
     read_roster,
 )
 from kjdesk.io.roster_schema import KINDS, RosterKind, detect_kind, match_headers
+from kjdesk.io.roster_title import title_text
 from kjdesk.services.core.app import ServiceError
 from kjdesk.services.core.progress import NullProgress, Progress
+from kjdesk.services.imports.whole import TitleGuess, guess_from_title, missing_whole
 
 SAMPLE_ROWS = 5
 
@@ -38,6 +40,8 @@ class RosterLayout:
     fields: list[tuple[str, str, bool]]  # (key, label, required) of the kind
     samples: list[list[str]] = field(default_factory=list)  # the first data rows, as text
     title: str = ""  # the list's title above its header (“2024年第一批高新技术企业名单”), "" when none
+    guess: TitleGuess = field(default_factory=TitleGuess)  # type, level, year the title suggests
+    whole: list[str] = field(default_factory=list)  # whole-list fields with no column (认定名单)
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -71,8 +75,10 @@ def read_layout(
     except RosterFileError as exc:
         raise ServiceError(str(exc)) from exc
     headers = table.headers
+    title = table.title or title_text(table.rows, table.header_row)  # a Word table's title paragraph first
+    guess = guess_from_title(title)
     if kind is None:
-        roster = detect_kind(headers)
+        roster = detect_kind(headers) or _published_list(headers, guess)
         if roster is None:
             raise ServiceError(
                 "无法判断名单类型：表头既不像单位、平台、人员名录，也不像认定名单或年度数据。"
@@ -83,6 +89,7 @@ def read_layout(
     else:
         raise ServiceError(f"未知名单类型“{kind}”，可选：{'、'.join(KINDS)}")
     first = table.first_data
+    mapping = match_headers(roster, headers)
     samples = [[text_of(c) for c in row] for row in table.rows[first : first + SAMPLE_ROWS]]
     layout = RosterLayout(
         path=path,
@@ -92,12 +99,22 @@ def read_layout(
         sheets=table.sheets,
         header_row=table.header_row + 1,
         headers=[f"{column_letter(i)} {text_of(h)}".strip() for i, h in enumerate(headers)],
-        mapping=match_headers(roster, headers),
+        mapping=mapping,
         fields=[(c.key, c.label, c.required) for c in roster.columns],
         samples=samples,
-        title=table.title,
+        title=title,
+        guess=guess,
+        whole=missing_whole(roster.key, mapping),
     )
     return roster, table, layout
+
+
+def _published_list(headers: list[object], guess: TitleGuess) -> RosterKind | None:
+    """A list of names under a title naming a recognition type, or with certificate numbers."""
+    found = match_headers(KINDS["recognitions"], headers)
+    if "subject_name" in found and (guess.title or "cert_number" in found):
+        return KINDS["recognitions"]
+    return None
 
 
 def inspect_roster(

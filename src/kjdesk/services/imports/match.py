@@ -50,7 +50,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "moved_out": None,
 }
 SUGGEST_LIMIT = 200  # distinct names per import for which the closest registered name is searched
-REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note", "conditions")
+REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note", "conditions", "cert_number")
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ class Register:
     recognitions: dict[tuple, dict[str, Any]]
     facts: dict[tuple, dict[str, Any]]
     platform_types: dict[tuple[int, str], list[dict[str, Any]]] = field(default_factory=dict)
+    by_cert: dict[str, dict[str, Any]] = field(default_factory=dict)  # 证书编号 → recognition
 
     @classmethod
     def load(cls, session: Session, kind: str) -> Register:
@@ -104,6 +105,7 @@ class Register:
         if kind in ("platforms", "recognitions"):
             platforms = {(r["host_unit_id"], r["name"]): r for r in _dicts(session, Platform.__table__.c)}
         recognitions: dict[tuple, dict[str, Any]] = {}
+        by_cert: dict[str, dict[str, Any]] = {}
         if kind == "recognitions":
             cols = _cols(
                 Recognition,
@@ -121,6 +123,8 @@ class Register:
                 recognitions[
                     recognition_key(subject_of(r), r["type_id"], r["level"], r["stage"], r["date"])
                 ] = r
+                if r["cert_number"]:
+                    by_cert[r["cert_number"]] = r
         facts: dict[tuple, dict[str, Any]] = {}
         if kind == "facts":
             for r in _dicts(session, Fact.__table__.c):
@@ -128,7 +132,7 @@ class Register:
         by_type: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for p in platforms.values():
             by_type.setdefault((p["host_unit_id"], p["type_id"]), []).append(p)
-        return cls(units, people, platforms, recognitions, facts, by_type)
+        return cls(units, people, platforms, recognitions, facts, by_type, by_cert)
 
 
 def _cols(model: type, *names: str) -> list[Any]:
@@ -202,6 +206,7 @@ LABELS = {
     "reference": "来源",
     "former_names": "曾用名",
     "conditions": "登记条件",
+    "cert_number": "证书编号",
 }
 
 
@@ -216,6 +221,7 @@ class Matcher:
         self._closest: dict[str, str] = {}
         self._all_names: list[str] | None = None
         self._codes_by_name: dict[str, str] | None = None
+        self.certs: dict[str, tuple[int, tuple[str, Any]]] = {}  # file-level: 证书编号 → (first row, subject)
 
     def error(self, row: ParsedRow, key: str, reason: str, suggestion: str = "") -> None:
         self.ctx.error(row.row, key, row.values.get(key, ""), reason, suggestion)

@@ -55,6 +55,7 @@ from kjdesk.policy.titles import (
     builtin_titles,
     resolve_title,
 )
+from kjdesk.policy.titles import normalize as normalize_title
 from kjdesk.validation import (
     FieldError,
     check_credit_code,
@@ -105,6 +106,10 @@ class ParseContext:
     memo: dict[str, dict[object, object]] = field(default_factory=dict)  # per field: raw cell → outcome
     remembered: Remembered = field(default_factory=dict)  # wordings the bureau has answered (vocab.py)
     notes: list[RowError] = field(default_factory=list)  # accepted, but the officer should know
+    # values given once for the whole list (认定类型, 级别, 认定日期, 文号) where it has no such column
+    defaults: dict[str, object] = field(default_factory=dict)
+    # remembered wordings of recognition types: normalized wording → (type_id, level)
+    title_answers: dict[str, tuple[str, str]] = field(default_factory=dict)
     _titles: dict[tuple[str, str], ResolvedTitle | UnknownTitle] = field(default_factory=dict)
     _readers: dict[str, Callable[[object], object]] = field(default_factory=dict, repr=False)
     _fields: dict[tuple[str, ...], list[tuple[str, dict, Callable]]] = field(default_factory=dict, repr=False)
@@ -140,7 +145,7 @@ class ParseContext:
         got = self._fields.get(keys)
         if got is None:
             got = self._fields[keys] = [
-                (k, self.memo_of(k), self.reader(k)) for k in keys if k in self.mapping
+                (k, self.memo_of(k), self.reader(k)) for k in keys if k in self.mapping or k in self.defaults
             ]
         return got
 
@@ -162,8 +167,26 @@ class ParseContext:
                 hit = resolve_title(text, level_text)
             except UnknownTitle as exc:
                 hit = exc
+                answered = self.title_answers.get(normalize_title(text)) if self.title_answers else None
+                if answered is not None:  # a wording the officer explained on an earlier list
+                    hit = _answered_title(answered, level_text, exc)
             self._titles[key] = hit
         return hit
+
+
+def _answered_title(
+    answer: tuple[str, str], level_text: str, refused: UnknownTitle
+) -> ResolvedTitle | UnknownTitle:
+    type_id, level = answer
+    rtype = builtin_titles().types.get(type_id)
+    if rtype is None:
+        return refused
+    try:
+        return resolve_title(
+            rtype.name, level_text or (level + ("级" if level in ("国家", "自治区") else ""))
+        )
+    except UnknownTitle as exc:
+        return exc
 
 
 _SKIP = object()  # the outcome of a blank cell: the row says nothing of this field
@@ -243,6 +266,14 @@ def _required(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], *keys
 def _credit(raw: object) -> str:
     code = parse_code(raw, "统一社会信用代码")
     return code if credit_code_ok(code) else check_credit_code(code)
+
+
+def _cert(raw: object) -> str:
+    """证书编号 / 入库登记编号: letters and digits, as a code is read (no spaces, upper case)."""
+    text = parse_code(raw, "证书编号")
+    if len(text) > 60:
+        raise CellError("证书编号过长（超过 60 个字符）")
+    return text
 
 
 def _idno(raw: object) -> str:
@@ -347,6 +378,7 @@ def field_readers(
         status=_choice("status", city, remembered),
         status_date=_date_in_range(today),
         year=lambda r: parse_year(r, today),
+        cert_number=_cert,
     )
     for a in ATTRIBUTES:  # D14: recorded conditions, one of the attribute's choices
         out[f"{CONDITION_PREFIX}{a.key}"] = _one_of(a.choices, a.label)
@@ -388,6 +420,7 @@ RECOGNITION_READ = (
     "note",
     "district",
     *(f"{CONDITION_PREFIX}{a.key}" for a in RECOGNITION_ATTRIBUTES),
+    "cert_number",
 )
 
 
@@ -612,6 +645,8 @@ def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], k
         _take(ctx, out, cells, "id_number")
         return
     if not has_code:
+        if kind in (SubjectKind.UNIT, SubjectKind.PLATFORM) and not is_blank(cells.get("subject_name")):
+            return  # a published list names its units: matched to the register by name (import_names)
         ctx.error(
             out.row,
             "credit_code",
@@ -720,6 +755,9 @@ def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress
         cells = {k: row[j] for k, j in items if j < width}
         if set(cells.values()) <= _BLANK or is_example(row):
             continue
+        if ctx.defaults:  # whole-list values, only where the list has no column of its own
+            for key, value in ctx.defaults.items():
+                cells.setdefault(key, value)
         if ctx.wide:
             out.extend(_wide_row(ctx, i + 1, row, cells))
             continue

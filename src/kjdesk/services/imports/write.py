@@ -168,6 +168,8 @@ def write_ops(session: Session, ops: Ops, check) -> Written:  # noqa: ANN001
     if ops.person_inserts:
         r.refresh_people()
     check()
+    for rec in ops.recognition_inserts:  # a list without 证书编号: every column is written (bulk path)
+        rec.setdefault("cert_number", "")
     added["recognitions"] = _bulk_insert(session, Recognition, ops.recognition_inserts, check, r)
     _bulk_update(session, Recognition, ops.recognition_updates)
     note_updates("recognitions", ops.recognition_updates)

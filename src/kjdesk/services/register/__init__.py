@@ -24,15 +24,13 @@ from kjdesk.validation import (
     UNIT_KINDS,
     FieldError,
     check_credit_code,
-    check_district,
     check_id_number,
     check_name,
     check_phone,
-    check_size_class,
     mask_id_number,
     normalize_text,
 )
-from kjdesk.vocab import ROLES, UNIT_KIND_VOCAB
+from kjdesk.vocab import ROLES, UNIT_KIND_VOCAB, check_district, check_size_class
 
 # --- Units ---------------------------------------------------------------------------------
 

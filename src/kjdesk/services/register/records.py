@@ -45,6 +45,7 @@ class RecognitionInput:
     first_year: int | None = None
     note: str = ""
     conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
+    cert_number: str = ""  # 证书编号 / 入库登记编号
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class RecognitionRow:
     first_year: int | None
     note: str
     conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
+    cert_number: str = ""
 
 
 def validate_recognition(
@@ -109,6 +111,7 @@ def validate_recognition(
         title=normalize_text(data.title),
         evidence=normalize_text(data.evidence),
         note=normalize_text(data.note),
+        cert_number="".join(normalize_text(data.cert_number).split()).upper(),
         valid_until=valid_until,
         conditions=conditions.encode(recorded),
     )
@@ -166,6 +169,7 @@ def _recognition_row(
         r.first_year,
         r.note,
         r.conditions or "",
+        r.cert_number,
     )
 
 

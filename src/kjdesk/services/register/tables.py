@@ -155,6 +155,7 @@ RECOGNITION_COLUMNS = (
     "valid_until",
     "status",
     "district",
+    "cert_number",  # 证书编号 / 入库登记编号
 )
 
 
@@ -198,6 +199,7 @@ def recognition_table(app: App, unit_id: int | None = None, limit: int | None = 
             Recognition.doc_number,
             Recognition.valid_until,
             Recognition.status,
+            Recognition.cert_number,
         )
         .outerjoin(unit, Recognition.unit_id == unit.id)
         .outerjoin(Platform, Recognition.platform_id == Platform.id)
@@ -229,7 +231,7 @@ def recognition_table(app: App, unit_id: int | None = None, limit: int | None = 
             else:
                 kind, name, code, district = "人员", r[9], mask_id_number(r[10] or ""), r[11] or ""
             title = recognition_title(namer(r[12]), r[13], r[14])
-            rows.append((r[0], kind, name, code, title, r[16], r[17], r[18], r[19], district))
+            rows.append((r[0], kind, name, code, title, r[16], r[17], r[18], r[19], district, r[20]))
     return rows
 
 
@@ -314,6 +316,7 @@ class RecognitionFormValues:
     first_year: int | None
     note: str
     conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
+    cert_number: str = ""
 
 
 def recognition_record(app: App, rec_id: int) -> RecognitionFormValues:
@@ -344,4 +347,5 @@ def recognition_record(app: App, rec_id: int) -> RecognitionFormValues:
             r.first_year,
             r.note,
             r.conditions or "",
+            r.cert_number,
         )

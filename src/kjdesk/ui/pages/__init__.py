@@ -108,6 +108,13 @@ PAGES: list[Page] = [
         tip="签发、打印、作废资金支持通知书",
     ),
     Page(
+        "import_answers",
+        "导入对照",
+        "import_answers",
+        "kjdesk.ui.pages.import_answers:ImportAnswersPage",
+        tip="导入名单时确认过的对应关系：名单中的单位名称、认定类型的写法",
+    ),
+    Page(
         "audit",
         "审计日志",
         "audit",

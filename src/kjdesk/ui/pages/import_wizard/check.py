@@ -172,6 +172,7 @@ class CheckPage(WorkPage):
         self.tabs.addTab(self.errors_view, self.tr("错误"))
         self.tabs.addTab(self.items_view, self.tr("将导入"))
         self.tabs.addTab(self.notes_view, self.tr("提示"))
+        self._names_tab()
         self.save_errors = QPushButton(self.tr("保存错误表…"))
         self.save_errors.clicked.connect(self.ask_save_errors)
         self.save_errors.setEnabled(False)
@@ -200,13 +201,78 @@ class CheckPage(WorkPage):
         self.save_errors.setEnabled(False)
         mapping = self.wiz.mapping_page.mapping()
         app, header_row = self.wiz.app, self.wiz.sheet_page.header_row()
+        whole = self.wiz.whole_page.whole()
+        if self._answers_for != (layout.path, layout.sheet):
+            self.answers, self.type_answers = {}, {}
+            self._answers_for = (layout.path, layout.sheet)
+        answers, type_answers = dict(self.answers), dict(self.type_answers)
 
         def call(progress):  # noqa: ANN001, ANN202
             return preview(
-                app, layout.path, layout.kind, layout.sheet, mapping, progress, header_row=header_row
+                app,
+                layout.path,
+                layout.kind,
+                layout.sheet,
+                mapping,
+                progress,
+                header_row=header_row,
+                whole=whole,
+                answers=answers,
+                type_answers=type_answers,
             )
 
         self.run(call, self._show)
+
+    def _names_tab(self) -> None:
+        from kjdesk.ui.pages.import_wizard.whole import NameResolver, TitleResolver
+
+        self.answers: dict = {}
+        self.type_answers: dict = {}
+        self._answers_for: tuple | None = None
+        self.resolver = NameResolver(())
+        self.title_resolver = TitleResolver()
+        self.recheck = QPushButton(self.tr("按所选重新检查"))
+        self.recheck.setEnabled(False)
+        self.recheck.clicked.connect(self.apply_answers)
+        self.resolver.sig_changed.connect(self._answerable)
+        self.title_resolver.sig_changed.connect(self._answerable)
+        host = QWidget()
+        box = QVBoxLayout(host)
+        note = QLabel(
+            self.tr(
+                "以下认定类型的写法无法识别，或名称在单位名录中找不到、有重名。请选择它对应的认定类型；"
+                "对每个名称选择对应的单位、新登记单位（须填信用代码和旗县区）或跳过这些行。"
+                "导入后这些对应关系会记住，下次同样的写法不再询问（可在“导入对照”页修改）。"
+            )
+        )
+        note.setWordWrap(True)
+        inner = QWidget()
+        inner_box = QVBoxLayout(inner)
+        inner_box.addWidget(self.title_resolver)
+        inner_box.addWidget(self.resolver, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        box.addWidget(note)
+        box.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.recheck)
+        box.addLayout(row)
+        self.names_index = self.tabs.addTab(host, self.tr("待确认"))
+
+    def _answerable(self) -> None:
+        ready = self.resolver.answers() is not None and self.title_resolver.answers() is not None
+        self.recheck.setEnabled(ready)
+
+    def apply_answers(self) -> None:
+        """Check the list again with the officer's answers (nothing is written until 导入)."""
+        answers, type_answers = self.resolver.answers(), self.title_resolver.answers()
+        if answers is None or type_answers is None:
+            return
+        self.answers.update(answers)
+        self.type_answers.update(type_answers)
+        self.initializePage()
 
     def _show(self, plan: ImportPlan) -> None:
         self.wiz.plan = plan
@@ -224,9 +290,23 @@ class CheckPage(WorkPage):
                 if i.action != "不变"
             ]
         )
+        if plan.questions and not self.resolver.districts:
+            from kjdesk.services.core.settings import require_bureau
+            from kjdesk.validation import districts_of
+
+            self.resolver.districts = districts_of(require_bureau(self.wiz.app).city)
+        self.resolver.set_questions(plan.questions)
+        self.title_resolver.set_wordings(plan.unknown_titles)
+        self.recheck.setEnabled(False)
+        asked = len(plan.questions) + len(plan.unknown_titles)
+        self.tabs.setTabText(self.names_index, self.tr("待确认（{n}）").format(n=asked))
+        self.tabs.setTabVisible(self.names_index, bool(asked))
+        if plan.whole_notes:
+            self.warning.setText("\n".join([*plan.warnings(), *plan.whole_notes]))
         self.tabs.setTabText(0, self.tr("错误（{n}）").format(n=len(plan.errors)))
         self.tabs.setTabText(1, self.tr("将新增或更新（{n}）").format(n=plan.added + plan.updated))
-        self.tabs.setCurrentIndex(0 if plan.errors else 1)
+        first = self.names_index if asked else 0 if plan.errors else 1
+        self.tabs.setCurrentIndex(first)
         self.save_errors.setEnabled(bool(plan.errors))
         self.wiz.setButtonText(
             QWizard.WizardButton.NextButton, self.tr("导入") if plan.ok else self.tr("下一步 >")

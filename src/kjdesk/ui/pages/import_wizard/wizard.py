@@ -172,6 +172,7 @@ class ImportWizard(PreserveGeometry, QWizard):
     def __init__(self, app: App, parent: QWidget | None = None, ops: Operations | None = None) -> None:
         super().__init__(parent)
         from kjdesk.ui.pages.import_wizard.check import CheckPage, CommitPage, MappingPage
+        from kjdesk.ui.pages.import_wizard.whole import WholeListPage
 
         self.app = app
         hub = getattr(parent, "hub", None)
@@ -191,15 +192,30 @@ class ImportWizard(PreserveGeometry, QWizard):
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.mapping_page = MappingPage(self)
+        self.whole_page = WholeListPage(self)
         self.check_page = CheckPage(self)
         self.commit_page = CommitPage(self)
-        for page in (self.file_page, self.sheet_page, self.mapping_page, self.check_page, self.commit_page):
+        pages = (self.file_page, self.sheet_page, self.mapping_page, self.whole_page, self.check_page)
+        for page in (*pages, self.commit_page):
             self.addPage(page)
         self.resize(900, 620)
         self.restore_geometry()
 
     def work_pages(self) -> list[WorkPage]:
-        return [self.file_page, self.sheet_page, self.mapping_page, self.check_page, self.commit_page]
+        return [
+            self.file_page,
+            self.sheet_page,
+            self.mapping_page,
+            self.whole_page,
+            self.check_page,
+            self.commit_page,
+        ]
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        """整份名单的取值 only for a recognitions list without 认定类型 or 认定日期 columns."""
+        if self.currentPage() is self.mapping_page and not self.whole_page.needed():
+            return self.pageIds()[self.pageIds().index(self.currentId()) + 2]
+        return super().nextId()
 
     def busy(self) -> bool:
         return any(not p.idle() for p in self.work_pages())

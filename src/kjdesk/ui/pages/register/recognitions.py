@@ -72,6 +72,9 @@ class RecognitionForm(FormDialog):
         self.doc_number = self.add_row(
             "doc_number", "文号", QLineEdit(), tip="认定文件的文号，如 内科发〔2023〕12号"
         )
+        self.cert_number = self.add_row(
+            "cert_number", "证书编号", QLineEdit(), tip="高新技术企业证书编号、科技型中小企业入库登记编号等"
+        )
         self.valid_until = self.add_row(
             "valid_until",
             "有效期至",
@@ -116,6 +119,7 @@ class RecognitionForm(FormDialog):
         self.stage.setCurrentIndex(max(self.stage.findData(r.stage), 0))
         self.date.set_value(r.date)
         self.doc_number.setText(r.doc_number)
+        self.cert_number.setText(r.cert_number)
         self.valid_until.set_value(r.valid_until)
         self.status.setCurrentText(r.status)
         self.status_date.set_value(r.status_date)
@@ -183,6 +187,7 @@ class RecognitionForm(FormDialog):
             note=self.note.toPlainText(),
             title=self.record.title if self.record is not None else "",  # as on the document (D14 reads it)
             conditions=self.conditions.text(),
+            cert_number=self.cert_number.text(),
         )
 
     def check(self) -> dict[str, str]:
@@ -205,7 +210,7 @@ class RecognitionsPage(RegisterPage):
     noun = "认定记录"
     watches = ("units", "platforms", "people", "recognitions")
     first_page = FIRST_PAGE  # many years of 科技型中小企业: 100,000 records and more
-    filter_hint = "筛选：对象名称、信用代码、认定类型、文号或旗县区"
+    filter_hint = "筛选：对象名称、信用代码、认定类型、文号、旗县区或证书编号"
     empty_text = (
         "还没有认定记录。\n\n每条记录是一个单位、平台或人员获得的认定（如国家高新技术企业），"
         "应享资金据此计算。可以导入认定名单，也可以逐条新增。"
@@ -226,6 +231,9 @@ class RecognitionsPage(RegisterPage):
         Column(7, "有效期至", width=90),
         Column(8, "状态", "有效、撤销、过期或迁出", width=50),
         Column(9, "旗县区", width=90, searchable=True),
+        Column(
+            10, "证书编号", "高新技术企业证书编号、科技型中小企业入库登记编号等", width=150, searchable=True
+        ),
     ]
 
     def empty_actions(self) -> list[tuple[str, Callable[[], None]]]:

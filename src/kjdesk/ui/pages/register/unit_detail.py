@@ -33,6 +33,7 @@ RECOGNITION_COLUMNS = [
     Column(5, "日期", width=90),
     Column(8, "状态", width=50),
     Column(6, "文号", width=160),
+    Column(10, "证书编号", width=140),
 ]
 ENTITLEMENT_COLUMNS = [
     Column(1, "条款", width=150),
