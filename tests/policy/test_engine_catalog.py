@@ -380,7 +380,11 @@ CASES: dict[str, Check] = {
         "regional_sci_award",
         R,
         stage="二等奖",
-        attributes=[("award_category", "科学技术进步奖"), ("city_nominated", "是"), ("first_completer", "是")],
+        attributes=[
+            ("award_category", "科学技术进步奖"),
+            ("city_nominated", "是"),
+            ("first_completer", "是"),
+        ],
     ),
     "WH-20-regional-match": regional_match(),
 }
