@@ -197,6 +197,7 @@ LABELS = {
     "reference": "来源",
     "former_names": "曾用名",
     "conditions": "登记条件",
+    "to_verify": "须核实",
 }
 
 
