@@ -5,7 +5,10 @@ changes of the services or the demo cannot move them): the bench register at 3,0
 the 包头 and 乌海 demo bureaus, and random subjects that touch every clause and setting.
 ``write`` computes every entitlement (and the 可享政策 view of the demo and random
 subjects) and writes one ``repr`` per value; ``check`` does the same and compares the
-dump byte for byte with the written one, naming the first difference.
+dump byte for byte with the written one, naming the first difference. The pickled policies
+only carry each section's settings: ``write`` and ``check`` read the clauses from the current
+catalogs, so a change of a catalog shows in the dump (and facts renamed since the inputs were
+built are read under their new names).
 
     python -m tests.golden.engine_golden build   # once, on the code before the change
     python -m tests.golden.engine_golden write   # the golden dump, on the code before the change

@@ -361,3 +361,16 @@ def test_a_file_of_the_wrong_shape_is_reported_not_crashed(tmp_path):
     problems = check_file(path)
     assert problems and all(CJK.search(p.message) for p in problems)
     assert any("[[clause]]" in p.message for p in problems)
+
+
+def test_an_unknown_recorded_condition_is_reported(tmp_path):
+    """D14: a clause's ``conditions`` name attributes of policy/conditions.py, nothing else."""
+
+    def edit(lines):
+        i = next(n for n, line in enumerate(lines) if '"tax_seat_in_city"' in line)
+        lines[i] = lines[i].replace('"tax_seat_in_city"', '"tax_seat"')
+        return lines
+
+    path, _ = _copy(tmp_path, edit)
+    problems = check_file(path)
+    assert problems and all("未知的登记条件“tax_seat”" in p.message for p in problems)

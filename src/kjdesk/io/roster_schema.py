@@ -72,7 +72,7 @@ CONDITION_PREFIX = "cond_"  # field key of a D14 condition column: cond_<attribu
 def _condition_columns(of: str) -> tuple[Column, ...]:
     """D14: one column per recorded condition the policy text attaches (policy/conditions.py)."""
     return tuple(
-        Column(f"{CONDITION_PREFIX}{a.key}", a.label, (), False, "", width=12)
+        Column(f"{CONDITION_PREFIX}{a.key}", a.label, (), False, "", f"{CONDITION_PREFIX}{a.key}", 12)
         for a in ATTRIBUTES
         if a.of == of
     )

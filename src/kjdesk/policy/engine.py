@@ -38,6 +38,7 @@ from datetime import date
 from enum import StrEnum
 
 from kjdesk.policy import entered, exclusion, explain, forms, rates
+from kjdesk.policy.conditions import BY_KEY as ATTRIBUTES_BY_KEY
 from kjdesk.policy.conditions import Outcome, judge
 from kjdesk.policy.model import (
     Clause,
@@ -176,6 +177,12 @@ def requirements(policy: Policy, clause: Clause) -> list[str]:
         clause.entered and clause.form in NON_CASH_FORMS
     ):
         out.append("经办人录入金额及依据（文号或会议纪要）")
+    for cond in clause.conditions:  # D14: recorded, never assumed
+        label = (
+            ATTRIBUTES_BY_KEY[cond.attribute].label if cond.attribute in ATTRIBUTES_BY_KEY else cond.attribute
+        )
+        source = {"industry": "所属行业写明，或", "title": "认定名称写明，或"}.get(cond.infer_from, "")
+        out.append(f"{cond.text}（{source}登记“{label}”：{'、'.join(cond.met)}）")
     return list(dict.fromkeys(out))
 
 

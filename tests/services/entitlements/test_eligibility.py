@@ -22,7 +22,10 @@ def by(rows, group, label=None):
 
 @pytest.fixture
 def unit(app):
-    u = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE, district="稀土高新区"))
+    # 所属领域 生物医药: one the text names for BT-06-hte-priority (D14)
+    u = add_unit(
+        app, UnitInput(name="包头稀土科技公司", credit_code=CODE, district="稀土高新区", industry="生物医药")
+    )
     add_recognition(
         app, RecognitionInput(SubjectKind.UNIT, u.id, "hte", "国家", date(2022, 12, 1), "国科火字〔2022〕1号")
     )
@@ -46,6 +49,21 @@ def test_owed_clause_with_its_amount_and_held_non_cash_measure(app, unit):
     assert [r.group for r in rows] == sorted(
         (r.group for r in rows), key=["已享受", "不符合", "可争取"].index
     )
+
+
+def test_a_non_cash_measure_whose_condition_is_unrecorded_is_held_as_to_verify(app, unit):
+    """“电子新材料、生物医药、医疗器械等高技术产业领域的国家高新技术企业给予优先培育重点支持”:
+    a 高企 of a field the text does not name is 须核实 until the officer records 高技术产业领域."""
+    from dataclasses import replace
+
+    from kjdesk.services.register import get_unit, update_unit
+
+    row = get_unit(app, unit.id)
+    fields = {k: v for k, v in row.__dict__.items() if k in UnitInput.__dataclass_fields__}
+    update_unit(app, unit.id, replace(UnitInput(**fields), industry="新能源"))
+    priority = by(unit_eligibility(app, unit.id), "已享受", "本单位")["BT-06-hte-priority"]
+    assert (priority.availability, priority.cash, priority.amount_fen) == ("须核实", False, 0)
+    assert "须核实：电子新材料、生物医药、医疗器械等高技术产业领域" in priority.note
 
 
 def test_refused_clause_says_why(app, unit):

@@ -208,7 +208,10 @@ def test_template_filled_in_and_imported(app, tmp_path):
     lists = wb["选项"]
     assert lists.sheet_state == "hidden"
     formulas = {str(dv.sqref)[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert set(formulas) == {"E", "F", "K", "M"}  # 认定类型, 级别, 状态, 旗县区
+    # 认定类型, 级别, 状态, 旗县区, and the D14 conditions 奖励类别, 第一完成单位, 经我市提名, 工程中心类别
+    assert set(formulas) == {"E", "F", "K", "M", "O", "P", "Q", "R"}
+    first_completer = formulas["P"].split("$")[1]
+    assert [c.value for c in lists[first_completer][1:] if c.value] == ["是", "否"]
     district_col = formulas["M"].split("$")[1]
     districts = [c.value for c in lists[district_col][1:] if c.value]
     assert districts[0] == "昆都仑区" and "稀土高新区" in districts

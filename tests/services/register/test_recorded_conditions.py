@@ -187,3 +187,21 @@ def test_wuhai_platform_target_counts_every_regional_platform_type(wuhai_app, tm
         add_recognition(app, RecognitionInput(SubjectKind.PLATFORM, p.id, type_id, level, date(2023, 3, n)))
     target = next(t for t in target_progress(app, date(2025, 6, 30)) if t.id == "WH-T-07-r-platforms")
     assert target.current == 3
+
+
+def test_importing_a_figure_again_confirms_it(app, tmp_path):
+    """D6: a figure marked 须核实 that the officer imports again (same value or corrected) is confirmed."""
+    from sqlalchemy import update
+
+    from kjdesk.store.models import Fact
+
+    _import(app, xlsx(tmp_path / "units.xlsx", UNITS))
+    rows = [PURCHASES[0], ["包头市甲稀土有限公司", CODE_A, 2023, "加计扣除研发费用", "356.78", "万元", ""]]
+    _import(app, xlsx(tmp_path / "f.xlsx", rows))
+    with app.db.session() as s:
+        s.execute(update(Fact).values(to_verify="原指标名已更名，请核对"))
+    plan = preview(app, xlsx(tmp_path / "f2.xlsx", rows))
+    assert [(i.action, i.detail) for i in plan.items] == [("更新", "须核实：原指标名已更名，请核对 → （空）")]
+    commit(app, plan)
+    with app.db.session() as s:
+        assert [f.to_verify for f in s.scalars(select(Fact))] == [""]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kjdesk.policy.engine import Availability, ClauseStatus, eligibility
+from kjdesk.policy.engine import Availability, ClauseStatus, eligibility, is_cash
 from kjdesk.policy.model import FORM_LABELS, Clause, Policy, SubjectKind, SubjectRef
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.core.app import App, ServiceError
@@ -131,7 +131,7 @@ def _rows(
                 title=st.title,
                 form_label=FORM_LABELS.get(st.form, str(st.form)),
                 availability=st.availability.value,
-                cash=st.availability != Availability.NON_CASH,
+                cash=is_cash(clause),  # a non-cash measure stays non-cash while 须核实 (D14)
                 amount_fen=st.amount_fen if st.availability == Availability.OWED else 0,
                 reasons=st.reasons,
                 missing=st.missing,

@@ -14,6 +14,7 @@ from datetime import date
 
 from kjdesk.money import format_wan_short
 from kjdesk.policy.catalog import builtin_policies
+from kjdesk.policy.conditions import BY_KEY
 from kjdesk.policy.explain import percent, type_label, yuan_value
 from kjdesk.policy.model import FORM_LABELS, Clause, Form, Policy
 from kjdesk.validation import CITIES
@@ -109,6 +110,10 @@ def _terms(policy: Policy, c: Clause) -> list[tuple[str, str]]:
         out.append(("阶梯", f"每 {size} 给予 {format_wan_short(c.step_amount_fen)}"))
     if c.condition is not None:
         out.append(("条件", f"“{c.condition.fact}” {c.condition.op} {yuan_value(c.condition.value)}"))
+    for cond in c.conditions:  # D14: recorded, never assumed
+        label = BY_KEY[cond.attribute].label if cond.attribute in BY_KEY else cond.attribute
+        met = "、".join(cond.met)
+        out.append(("须登记条件", f"{cond.text}（登记“{label}”为{met}；未登记的须核实，不能审批）"))
     if c.match_ratio_min is not None:
         ratio = percent(c.match_ratio_min)
         if c.match_ratio_max is not None and c.match_ratio_max != c.match_ratio_min:

@@ -370,7 +370,9 @@ def _fact(m: Matcher, row: ParsedRow) -> None:
         m.ops.touched.add(subject)
         m.item(row, ADD, "年度数据", label)
         return
-    change = diff_fields(existing, wanted, ("value", "text", "unit_label", "reference"))
+    if existing.get("to_verify"):  # D6: the officer supplies the figure again: confirmed
+        wanted = {**wanted, "to_verify": ""}
+    change = diff_fields(existing, wanted, ("value", "text", "unit_label", "reference", "to_verify"))
     if change[1]:
         m.ops.fact_updates[existing["id"]] = change
         m.ops.touched.add(subject)

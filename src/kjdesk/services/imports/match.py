@@ -207,6 +207,7 @@ LABELS = {
     "former_names": "曾用名",
     "conditions": "登记条件",
     "cert_number": "证书编号",
+    "to_verify": "须核实",
 }
 
 

@@ -8,6 +8,7 @@ from stdnum.cn import ric, uscc
 
 from kjdesk.io.excel_in import RosterFileError, read_roster
 from kjdesk.io.roster_schema import (
+    CONDITION_PREFIX,
     FACT_INDICATORS,
     KINDS,
     LEVEL_CHOICES,
@@ -15,6 +16,7 @@ from kjdesk.io.roster_schema import (
     STATUS_CHOICES,
 )
 from kjdesk.io.roster_templates import write_error_workbook, write_template_workbook
+from kjdesk.policy.conditions import ATTRIBUTES
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.core.app import App, ServiceError
@@ -41,6 +43,8 @@ def template_choices(city: str) -> dict[str, list[str]]:
         "statuses": list(STATUS_CHOICES),
         "indicators": list(FACT_INDICATORS),
         "money_units": list(MONEY_UNITS),
+        # D14: each recorded condition's choices (是 / 否, or the award category)
+        **{f"{CONDITION_PREFIX}{a.key}": list(a.choices) for a in ATTRIBUTES},
     }
 
 

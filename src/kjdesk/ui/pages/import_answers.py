@@ -180,7 +180,7 @@ class ImportAnswersPage(QWidget):
             self.notice.setText(done_text)
             self.load()
 
-        self.ops.write(call, done, changes=Changes())
+        self.ops.write(call, done)
 
     def change_selected(self) -> None:
         row = self.selected()

@@ -77,3 +77,37 @@ def test_unit_form_records_the_tax_seat_and_the_item_follows(app, make_window, q
     qtbot.waitUntil(lambda: page.findChild(UnitForm) is None, timeout=5000)
     assert get_unit(app, unit.id).conditions == '{"tax_seat_in_city": "是"}'
     assert status() == ("应享", 50_000_000)
+
+
+def test_the_officer_confirms_a_renamed_figure_in_the_window(app, make_window, qtbot):
+    """D6: a figure marked 须核实 (as the migration marks 研发费用加计扣除额) holds its BT-05 item back
+    until the officer confirms it under 应享资金 → 核实数据…."""
+    from sqlalchemy import update
+
+    from kjdesk.services.entitlements import recompute_all
+    from kjdesk.store.models import Fact
+    from kjdesk.ui.pages.entitlements.verify_facts_dialog import VerifyFactsDialog
+
+    unit = add_unit(app, UnitInput(name="包头示例材料有限公司", credit_code=CODE, district="青山区"))
+    upsert_fact(app, FactInput(SubjectKind.UNIT, unit.id, 2023, "加计扣除研发费用", Decimal("1000000")))
+    with app.db.session() as s:
+        s.execute(update(Fact).values(to_verify="原指标名已更名，请核对"))
+    recompute_all(app, force=True)
+
+    def status() -> str:
+        with app.db.session() as s:
+            return (
+                s.scalars(select(Entitlement).where(Entitlement.clause_id == "BT-05-rd-expense")).one().status
+            )
+
+    assert status() == "须核实"
+    page = open_page(make_window(), qtbot, "entitlements")
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(VerifyFactsDialog) is not None, timeout=5000)
+    dialog = page.findChild(VerifyFactsDialog)
+    assert dialog.model.index(0, 3).data() == "加计扣除研发费用"
+    assert dialog.model.index(0, 4).data() == "1,000,000.00"
+    assert not dialog.confirm_button.isEnabled()
+    dialog.view.selectRow(0)
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status() == "应享", timeout=5000)

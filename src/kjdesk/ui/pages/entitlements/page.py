@@ -34,6 +34,7 @@ from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import RecomputeSummary, recompute_all, recompute_message
 from kjdesk.services.entitlements.entry_context import enterable_clause_ids, entry_context, standard_clauses
 from kjdesk.services.entitlements.listing import EntitlementLine, list_entitlements
+from kjdesk.services.register.records import facts_to_verify
 from kjdesk.ui.pages.entitlements.dialogs import EnterAmountDialog, StandardDialog
 from kjdesk.ui.pages.entitlements.table import (
     COLUMNS,
@@ -98,6 +99,12 @@ class EntitlementsPage(QWidget):
         self.recompute_button.setMenu(everything)
         self.enter_button = self._button("enter", "录入金额…", "为一事一议、配套或“不低于”条款录入金额及依据")
         self.standard_button = self._button("standard", "年度标准…", "设置条款的年度标准金额，录入时预填")
+        self.verify_button = self._button(
+            "verify",
+            "核实数据…",
+            "须核实的年度数据（如由“研发费用加计扣除额”更名的加计扣除研发费用）：核对后确认（D6）",
+        )
+        self.verify_button.clicked.connect(self.verify_facts)
         self.recompute_button.clicked.connect(lambda: self.recompute())
         self.enter_button.clicked.connect(self.enter_amount)
         self.standard_button.clicked.connect(self.edit_standard)
@@ -121,7 +128,7 @@ class EntitlementsPage(QWidget):
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("color:#2e6b3a;")
         actions.addWidget(self.notice)
-        for button in (self.recompute_button, self.enter_button, self.standard_button):
+        for button in (self.recompute_button, self.enter_button, self.standard_button, self.verify_button):
             actions.addWidget(button)
 
         self.detail = QTextBrowser(self)
@@ -357,6 +364,17 @@ class EntitlementsPage(QWidget):
 
     def _open_entry(self, ctx) -> None:  # noqa: ANN001 - EntryContext
         dialog = EnterAmountDialog(self.app, self.ops, ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def verify_facts(self) -> None:
+        """须核实的年度数据 (D6): list them; the officer confirms the checked ones."""
+        self.ops.read(lambda _p: facts_to_verify(self.app), self._open_verify)
+
+    def _open_verify(self, facts: list) -> None:
+        from kjdesk.ui.pages.entitlements.verify_facts_dialog import VerifyFactsDialog
+
+        dialog = VerifyFactsDialog(self.app, self.ops, facts, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App
+from kjdesk.services.register.conditions import describe as describe_conditions
 from kjdesk.services.register.tables import UnitDetail, unit_detail
 from kjdesk.ui.pages.register.eligibility_view import EligibilityView
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
@@ -136,6 +137,7 @@ class UnitDetailPanel(QWidget):
             ("落户", u.registered_from.isoformat() if u.registered_from else ""),
             ("迁出", u.moved_out.isoformat() if u.moved_out else ""),
             ("曾用名", "、".join(u.former_names.splitlines())),
+            ("登记条件", describe_conditions(u.conditions)),  # D14: e.g. 纳税地在本市：是
         ]
         rows = "".join(
             f"<tr><td style='color:#666;padding-right:8px'>{escape(k)}</td><td>{escape(v)}</td></tr>"
