@@ -21,6 +21,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from kjdesk.io.roster_schema import header_score
+from kjdesk.io.sheet_limits import MAX_FILE_BYTES, SheetLimitError, check_workbook
 
 MAX_ROWS = 200_000
 HEADER_SCAN_ROWS = 30
@@ -122,14 +123,20 @@ def list_sheets(path: Path) -> list[str]:
     kind = sniff_type(path)
     if kind == "csv":
         return [path.stem]
-    wb = _open_workbook(path)
+    wb = _open_workbook(path, kind)
     try:
         return _visible_sheets(wb)
     finally:
         wb.close()
 
 
-def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
+def _open_workbook(path: Path, kind: str) -> calamine.CalamineWorkbook:
+    try:
+        check_workbook(path, kind, MAX_ROWS, HEADER_SCAN_ROWS)  # before calamine allocates anything
+    except SheetLimitError as exc:
+        raise RosterFileError(str(exc)) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise RosterFileError(f"文件“{path.name}”已损坏或格式不受支持，无法打开（{type(exc).__name__}）") from exc
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -162,7 +169,7 @@ def read_roster(
     if kind == "csv":
         rows = _read_csv(path, check)
         return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem, header_row)
-    wb = _open_workbook(path)
+    wb = _open_workbook(path, kind)
     try:
         sheets = _visible_sheets(wb)
         if sheet is not None and sheet not in wb.sheet_names:
@@ -280,6 +287,11 @@ def _decode(raw: bytes) -> str:
 
 
 def _read_csv(path: Path, check: Callable[[], None] | None) -> list[list[object]]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RosterFileError(
+            f"文件“{path.name}”有 {size / 1048576:.0f} MB，超过 {MAX_FILE_BYTES // 1048576} MB 的上限，请拆分后分批导入"
+        )
     text = _decode(path.read_bytes())
     if not text.strip():
         raise RosterFileError("文件是空的，没有可导入的内容")
@@ -289,12 +301,22 @@ def _read_csv(path: Path, check: Callable[[], None] | None) -> list[list[object]
     except csv.Error:
         dialect = csv.excel
     rows: list[list[object]] = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if check is not None and i % CHECK_EVERY == 0:
-            check()
-        rows.append(list(row))
-        if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
-            raise RosterFileError(f"文件超过 {MAX_ROWS} 行的上限，请拆分后分批导入")
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for i, row in enumerate(reader):
+            if check is not None and i % CHECK_EVERY == 0:
+                check()
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise RosterFileError(f"文件超过 {MAX_ROWS} 行的上限，请拆分后分批导入")
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, an unclosed quote
+        limit = csv.field_size_limit()
+        why = (
+            f"有一个单元格超过 {limit:,} 个字符的上限（可能是引号未配对，使后面的内容都并进了一格）"
+            if "field larger" in str(exc)
+            else "格式无法解析（可能含有空字符或引号未配对）"
+        )
+        raise RosterFileError(f"CSV 文件第 {reader.line_num} 行{why}，请检查后另存再导入") from None
     return rows
 
 
