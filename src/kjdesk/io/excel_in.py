@@ -136,7 +136,9 @@ def _open_workbook(path: Path, kind: str) -> calamine.CalamineWorkbook:
     except SheetLimitError as exc:
         raise RosterFileError(str(exc)) from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise RosterFileError(f"文件“{path.name}”已损坏或格式不受支持，无法打开（{type(exc).__name__}）") from exc
+        raise RosterFileError(
+            f"文件“{path.name}”已损坏或格式不受支持，无法打开（{type(exc).__name__}）"
+        ) from exc
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:

@@ -46,6 +46,7 @@ from kjdesk.io.roster_schema import (
 )
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import ResolvedTitle, UnknownTitle, builtin_titles, resolve_title
+from kjdesk.safe_text import control_message, excerpt, safe_cell, safe_message
 from kjdesk.validation import (
     PERSON_ROLES,
     UNIT_KINDS,
@@ -56,8 +57,10 @@ from kjdesk.validation import (
     check_name,
     check_phone,
     check_size_class,
+    mask_id_number,
 )
 
+ID_KEYS = frozenset({"id_number"})
 PROGRESS_EVERY = 2000
 MEMO_LIMIT = 20_000
 _BLANK = frozenset(("", None))
@@ -106,7 +109,13 @@ class ParseContext:
         return f"{column_letter(idx)} {head}".strip()
 
     def error(self, row: int, key: str, value: object, reason: str) -> None:
-        self.errors.append(RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1)))
+        # an error list never carries a whole 身份证号, a control character or a whole long cell
+        shown = safe_cell(text_of(value))
+        if key in ID_KEYS and shown:
+            shown = mask_id_number(shown) if len(shown) <= 18 else excerpt(shown, 6)
+        self.errors.append(
+            RowError(row, self.column(key), shown, safe_message(reason), self.mapping.get(key, -1))
+        )
 
     def reader(self, key: str) -> Callable[[object], object]:
         if not self._readers:
@@ -157,6 +166,8 @@ def _outcome(raw: object, read: Callable[[object], object]) -> object:
     """What a cell gives: ``_SKIP``, ``(True, value)`` or ``(False, reason)``."""
     if is_blank(raw):
         return _SKIP
+    if raw.__class__ is str and (bad := control_message(raw)) is not None:  # type: ignore[arg-type]
+        return (False, bad)
     try:
         return (True, read(raw))
     except (CellError, FieldError) as exc:
