@@ -60,7 +60,9 @@ def _xlsx(path: Path, rows: str, shared: tuple[int, bytes] | None = None) -> Pat
         if shared is not None:
             megabytes, block = shared
             with zf.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:  # streamed, 1 MB at a time
-                fh.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/')
+                fh.write(
+                    b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+                )
                 fh.write(b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
                 chunk = block * ((1 << 20) // len(block))
                 for _ in range(megabytes):

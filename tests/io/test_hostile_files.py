@@ -1,0 +1,134 @@
+"""Hostile rosters (issue 17, item 4): each tiny bomb is refused within seconds, under 1 GB,
+with a Chinese message — measured in a child process whose address space is capped, so a
+regression aborts the child, never the test run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kjdesk.io.excel_in import RosterFileError, read_roster
+from kjdesk.io.sheet_limits import MAX_COLUMNS, check_workbook
+from tests import hostile_files as bombs
+from tests.rosters import csv_file, xlsx
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+ONE_GB_KB = 1024 * 1024
+
+_CHILD = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # a regression fails here, not the machine
+    from kjdesk.io.excel_in import RosterFileError, read_roster
+    t = time.perf_counter()
+    try:
+        read_roster(__import__("pathlib").Path(sys.argv[1]))
+        message = None
+    except RosterFileError as exc:
+        message = str(exc)
+    print(json.dumps({"message": message, "seconds": time.perf_counter() - t,
+                      "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    """
+)
+
+
+def _read_in_child(path: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (bombs.far_corner_xlsx, ["第 1048576 行", "超过 200000 行的上限"]),
+        (bombs.huge_shared_string_xlsx, ["共享字符串表", "超过 32767 个字符"]),
+        (bombs.shared_string_everywhere_xlsx, ["文字合计超过 256 MB"]),
+        (bombs.repeated_columns_ods, ["工作表“名单”", "超过 200000 行的上限"]),
+    ],
+    ids=["cell-at-XFD1048576", "one-300MB-shared-string", "long-string-in-every-cell", "ods-repeats"],
+)
+def test_a_tiny_bomb_is_refused_quickly_in_bounded_memory(tmp_path, make, words):
+    suffix = ".ods" if make is bombs.repeated_columns_ods else ".xlsx"
+    path = make(tmp_path / f"bomb{suffix}")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    got = _read_in_child(path)
+    assert got["message"] is not None
+    for w in words:
+        assert w in got["message"]
+    assert got["seconds"] < 5
+    assert got["peak_kb"] < ONE_GB_KB
+
+
+def test_the_shared_string_bomb_is_refused_without_inflating_it(tmp_path):
+    path = bombs.huge_shared_string_xlsx(tmp_path / "b.xlsx", megabytes=300)
+    with pytest.raises(RosterFileError, match="已拒绝读取"):
+        read_roster(path)
+
+
+def test_repeated_columns_alone_hit_the_column_limit(tmp_path):
+    path = bombs.repeated_columns_ods(tmp_path / "wide.ods", columns=1_000_000, rows=1)
+    with pytest.raises(RosterFileError, match=f"超过 {MAX_COLUMNS} 列的上限"):
+        read_roster(path)
+
+
+def test_libreoffice_trailing_repeats_are_not_counted():
+    # the committed .ods ends its rows with 16,378 empty repeated columns and 1,048,570 empty rows
+    check_workbook(FIXTURES / "hte_2022.ods", "ods", 200_000)
+    table = read_roster(FIXTURES / "hte_2022.ods")
+    assert len(table.rows) < 100
+
+
+def test_styled_empty_cells_far_away_do_not_count(tmp_path):
+    path = xlsx(tmp_path / "u.xlsx", [["单位名称", "统一社会信用代码"], ["甲公司", "x"]])
+    check_workbook(path, "xlsx", 200_000)  # an ordinary workbook passes
+    assert read_roster(path).rows[1][0] == "甲公司"
+
+
+def test_a_csv_field_over_the_csv_limit_is_a_chinese_error(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("单位名称,统一社会信用代码\n" + '"' + "长" * 140_000 + '",x\n', encoding="utf-8")
+    with pytest.raises(RosterFileError) as err:
+        read_roster(path)
+    assert "CSV 文件第 2 行有一个单元格超过 131,072 个字符的上限" in str(err.value)
+
+
+def test_the_cli_refuses_a_bomb_with_exit_1_and_no_traceback(tmp_path):
+    db = tmp_path / "k.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def kjdesk(*args: str) -> subprocess.CompletedProcess:
+        code = (
+            "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30));"
+            "from kjdesk.cli import main; sys.exit(main(sys.argv[1:]))"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", code, "--db", str(db), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+
+    assert kjdesk("init", "--city", "baotou").returncode == 0
+    for path in (bombs.far_corner_xlsx(tmp_path / "a.xlsx"), bombs.repeated_columns_ods(tmp_path / "b.ods")):
+        done = kjdesk("import", str(path), "--dry-run")
+        assert done.returncode == 1, done.stderr
+        assert "超过 200000 行的上限" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_csv_with_a_control_character_in_a_name_is_refused_with_its_code(tmp_path):
+    path = csv_file(tmp_path / "u.csv", [["单位名称", "统一社会信用代码"], ["甲\u202e公司", "x"]])
+    assert read_roster(path).rows[1][0] == "甲\u202e公司"  # the reader keeps it; the import refuses it
