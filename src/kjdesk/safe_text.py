@@ -52,6 +52,11 @@ def control_message(text: str) -> str | None:
     return f"含不可见控制字符 {code_point(m.group(0))}（第 {m.start() + 1} 个字符），请删除后重新输入"
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without its control characters (for file names; never for stored data)."""
+    return "".join(ch for ch in _CONTROL.sub("", text) if ch >= " ")
+
+
 def show_controls(text: str) -> str:
     """Each control character written as ``⟨U+202E⟩`` so that it neither acts nor hides."""
     return _CONTROL.sub(lambda m: f"⟨{code_point(m.group(0))}⟩", text)
@@ -97,8 +102,7 @@ def formula_safe(value: object) -> object:
 def safe_filename(name: str, fallback: str = "未命名", max_chars: int = 120) -> str:
     """``name`` as a file name every Windows accepts: no control or ``<>:"/\\|?*`` characters,
     no trailing dot or space, not a reserved device name (CON, PRN, AUX, NUL, COM1 …)."""
-    name = _CONTROL.sub("", name)
-    name = "".join(ch for ch in name if ch >= " ")
+    name = strip_controls(name)
     name = _WINDOWS_ILLEGAL.sub("_", name).strip()
     if len(name) > max_chars:
         name = name[:max_chars]

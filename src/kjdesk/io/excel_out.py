@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from kjdesk.io.xlsx_safe import cell_value, text_cell
 from kjdesk.money import FEN_PER_WAN
 
 FONT_NAME = "宋体"
@@ -145,8 +146,8 @@ class _Styler:
             value = values[i] if i < len(values) else None
             if col.kind == "money" and isinstance(value, int) and kind != HEADER:
                 value = wan(value)
-            cell.value = value
-            out.append(cell)
+            cell.value = cell_value(value)
+            out.append(text_cell(cell))
         return out
 
 
@@ -161,7 +162,7 @@ def _cells_to_row(cells: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterat
 
 
 def _plain_cell(ws, value: object, size: int = 10, bold: bool = False, align: str = "left") -> WriteOnlyCell:  # noqa: ANN001
-    c = WriteOnlyCell(ws, value=value)
+    c = text_cell(WriteOnlyCell(ws, value=cell_value(value)))
     c.font = Font(name=FONT_NAME, size=size, bold=bold)
     c.alignment = Alignment(horizontal=align, vertical="center")
     return c

@@ -18,6 +18,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from kjdesk.safe_text import safe_filename, strip_controls
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.letter_rows import LetterRow
 from kjdesk.services.progress import NullProgress, Progress
@@ -40,8 +41,9 @@ class ExportResult:
 
 
 def file_name(row: LetterRow) -> str:
-    """``包科字〔2026〕1号_某某公司.pdf``: safe on Windows, sorted by number."""
-    return _UNSAFE.sub("_", f"{row.number}_{row.addressee}")[:120] + ".pdf"
+    """``包科字〔2026〕1号_某某公司.pdf``: safe on Windows (no control characters, no reserved
+    name, no trailing dot), sorted by number."""
+    return safe_filename(_UNSAFE.sub("_", strip_controls(f"{row.number}_{row.addressee}")), "通知书", 120) + ".pdf"
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

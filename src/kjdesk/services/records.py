@@ -20,7 +20,7 @@ from kjdesk.services.settings import require_bureau
 from kjdesk.services.subject_names import SubjectNames
 from kjdesk.store import audit
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
-from kjdesk.validation import mask_id_number, normalize_text
+from kjdesk.validation import control_errors, mask_id_number, normalize_text
 
 EARLIEST_DATE = date(2000, 1, 1)
 STATUSES = tuple(s.value for s in RecognitionStatus)
@@ -102,6 +102,9 @@ def validate_recognition(
         evidence=normalize_text(data.evidence),
         note=normalize_text(data.note),
         valid_until=valid_until,
+    )
+    errors.update(
+        control_errors(data, {"doc_number": "文号", "title": "名称", "evidence": "证明材料", "note": "备注"})
     )
     return clean, errors
 
@@ -314,6 +317,7 @@ def validate_fact(data: FactInput, today: date | None = None) -> dict[str, str]:
             errors["value"] = "请填写数值"
         elif data.value < 0:
             errors["value"] = "数值不能为负"
+    errors.update(control_errors(data, {"text": "内容", "item_ref": "项目编号", "reference": "依据"}))
     return errors
 
 
