@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from kjdesk.io.atomic import replacing
 from kjdesk.io.xlsx_safe import cell_value, text_cell
 from kjdesk.money import FEN_PER_WAN
 
@@ -258,7 +259,6 @@ def write_workbook(path: str | Path, sheets: Sequence[TableSheet], progress=None
     wb = new_workbook()
     for sheet in sheets:
         write_sheet(wb, sheet, progress)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    with replacing(path) as part:
+        wb.save(part)
     return path

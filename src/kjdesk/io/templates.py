@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kjdesk.io.atomic import replacing
 from kjdesk.io.roster_schema import EXAMPLE_MARK, RosterKind
 from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 
@@ -86,7 +87,8 @@ def write_template_workbook(
     first.comment = Comment("这一行是填写示例，导入时会被跳过；可以删除或直接在下面填写。", "科技兑现台")
     ws.freeze_panes = "A2"
     defuse_workbook(wb)
-    wb.save(path)
+    with replacing(path) as part:
+        wb.save(part)
 
 
 def _reasons_by_row(errors: Sequence[tuple[int, int, str]]) -> dict[int, list[tuple[int, str]]]:
@@ -145,7 +147,8 @@ def write_error_workbook(
             width = max(width, len(r))
     _mark(ws, header_row, width, errors)
     defuse_workbook(wb)
-    wb.save(out)
+    with replacing(out) as part:
+        wb.save(part)
 
 
 def _plain(value: object) -> object:

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import func, select
 
+from kjdesk.io.atomic import replacing
 from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.privacy import mask_in_text
@@ -259,5 +260,6 @@ def export_audit(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     defuse_workbook(wb)
-    wb.save(path)
+    with replacing(path) as part:
+        wb.save(part)
     return len(rows)

@@ -9,10 +9,12 @@ swaps the file in atomically and records an audit event in the restored database
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from kjdesk.faults import UNCHANGED, describe
 from kjdesk.services.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.progress import NullProgress, Progress
 from kjdesk.services.settings import write_setting
@@ -39,6 +41,7 @@ class RestoreResult:
     changes: Changes
 
 
+REASON_STEPS = {"import": "导入", "restore": "恢复", "migration": "升级"}
 ALL_CHANGED = Changes(**{f: True for f in Changes.__dataclass_fields__})
 
 
@@ -76,7 +79,16 @@ def backup_before(app: App, reason: str) -> Path | None:
     """The automatic backup before a risky step (``"import"``, …); None for PostgreSQL."""
     if app.db.path is None:
         return None
-    return files.make_backup(app.db.path, reason)
+    try:
+        return files.make_backup(app.db.path, reason)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a backups folder that cannot be written
+        what = REASON_STEPS.get(reason, "该操作")
+        told = describe(exc, "自动备份") or str(exc)
+        raise ServiceError(
+            f"{what}须先自动备份数据库，但备份失败：{told.removesuffix(UNCHANGED)}"
+            f"{what}未进行，数据库未改动。备份文件夹：{files.backups_dir(app.db.path)}"
+            "（可删除其中较旧的备份，或在“备份”中减少保留份数）"
+        ) from exc
 
 
 def daily_backup(app: App, today: date | None = None) -> Path | None:

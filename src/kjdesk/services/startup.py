@@ -86,6 +86,7 @@ def open_checked(
         lock.release()
         raise
     lock.on_lost = lambda _holder: make_read_only(app)
+    _clean_leftovers(path)
     if heartbeat:
         lock.start_heartbeat()
     if backup_daily:
@@ -94,6 +95,15 @@ def open_checked(
         except (OSError, sqlite3.Error, files.BadDatabaseFile) as exc:  # start anyway, and say so
             app.extra["backup_warning"] = f"今日自动备份失败：{exc}"
     return app
+
+
+def _clean_leftovers(path: Path) -> None:
+    """The ``.part`` files of killed runs (exports, backups, restores), now that no other writer runs."""
+    from kjdesk.io import atomic
+
+    with contextlib.suppress(OSError):
+        files.clean_leftovers(path)
+    atomic.clean_leftovers()
 
 
 def make_read_only(app: App) -> None:
