@@ -153,6 +153,8 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
         app.db.engine.dispose()
         files.checkpoint(db)
         app.db.engine.dispose()
+        if app.writer_lock is not None:
+            app.writer_lock.let_go_of_file()  # held again on the new file below
         try:
             files.swap_in(db, staged)
         except OSError as exc:  # Windows: another program still has the file open
@@ -166,6 +168,8 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
     # A reader on another thread may have connected to the old file meanwhile: drop every
     # pooled connection so nothing keeps reading (or writing) the replaced file.
     app.db.engine.dispose()
+    if app.writer_lock is not None:
+        app.writer_lock.hold_file()
     upgrade(app.db.engine)
     revision = current_revision(app.db.engine) or ""
     with app.db.session() as s:

@@ -81,7 +81,13 @@ def open_checked(
         return App(database, actor=actor, role=role, read_only=True)
     lock = WriterLock(path, officer=actor if actor != "系统" else "", stale_after=stale_after).acquire()
     try:
-        app = App(Database.open(path), actor=actor, role=role, writer_lock=lock)
+        database = Database.open(path)
+        try:
+            lock.hold_file()  # a database created just now is held from now on
+        except DatabaseLocked:
+            database.close()
+            raise
+        app = App(database, actor=actor, role=role, writer_lock=lock)
     except BaseException:
         lock.release()
         raise
@@ -129,7 +135,8 @@ def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> 
         raise ServiceError("只有 SQLite 数据库文件可以从备份恢复")
     check_backup(backup)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with WriterLock(path):  # never under a program that still has the file open
+    with WriterLock(path) as lock:  # never under a program that still has the file open
+        lock.let_go_of_file()  # the damaged file is renamed aside below (Windows refuses an open file)
         staged = files.stage_copy(path, backup)
         try:
             aside = files.set_aside(path) if path.exists() else path
