@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from kjdesk.io.atomic import replacing
+from kjdesk.io.atomic import check_folder, replacing
 from kjdesk.io.xlsx_safe import cell_value, text_cell
 from kjdesk.money import FEN_PER_WAN
 
@@ -256,6 +256,7 @@ def new_workbook() -> Workbook:
 def write_workbook(path: str | Path, sheets: Sequence[TableSheet], progress=None) -> Path:  # noqa: ANN001
     """Write the sheets to ``path`` (.xlsx) and return it. The file is replaced only when complete."""
     path = Path(path)
+    check_folder(path)  # before any row is laid out
     wb = new_workbook()
     for sheet in sheets:
         write_sheet(wb, sheet, progress)
