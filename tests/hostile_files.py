@@ -132,3 +132,40 @@ def repeated_columns_ods(path: Path, columns: int = 16_384, rows: int = 1_000_00
         zf.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
         zf.writestr("content.xml", content)
     return path
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="名单">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>单位名称</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>统一社会信用代码</text:p></table:table-cell>'
+        f"</table:table-row>{rows_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        zf.writestr("content.xml", content)
+    return path
+
+
+def repeated_spaces_ods(path: Path, spaces: int = 1_500_000_000) -> Path:
+    """Under 1 KB: one cell whose text holds ``<text:s text:c="1500000000"/>`` (1.5 billion spaces)."""
+    return _ods(
+        path,
+        '<table:table-row><table:table-cell office:value-type="string">'
+        f'<text:p>a<text:s text:c="{spaces}"/>b</text:p></table:table-cell></table:table-row>',
+    )
+
+
+def repeated_long_text_ods(path: Path) -> Path:
+    """A 30,000-character cell repeated 500 columns across in 2,000 rows (30 GB once expanded)."""
+    return _ods(
+        path,
+        '<table:table-row table:number-rows-repeated="2000">'
+        '<table:table-cell table:number-columns-repeated="500" office:value-type="string">'
+        f"<text:p>{'长' * 30_000}</text:p></table:table-cell></table:table-row>",
+    )

@@ -56,11 +56,20 @@ def _read_in_child(path: Path) -> dict:
         (bombs.huge_shared_string_xlsx, ["共享字符串表", "超过 32767 个字符"]),
         (bombs.shared_string_everywhere_xlsx, ["文字合计超过 256 MB"]),
         (bombs.repeated_columns_ods, ["工作表“名单”", "超过 200000 行的上限"]),
+        (bombs.repeated_spaces_ods, ["工作表“名单”", "超过 32767 个字符"]),
+        (bombs.repeated_long_text_ods, ["工作表“名单”", "文字合计超过 256 MB"]),
     ],
-    ids=["cell-at-XFD1048576", "one-300MB-shared-string", "long-string-in-every-cell", "ods-repeats"],
+    ids=[
+        "cell-at-XFD1048576",
+        "one-300MB-shared-string",
+        "long-string-in-every-cell",
+        "ods-repeats",
+        "ods-repeated-spaces",
+        "ods-repeated-long-text",
+    ],
 )
 def test_a_tiny_bomb_is_refused_quickly_in_bounded_memory(tmp_path, make, words):
-    suffix = ".ods" if make is bombs.repeated_columns_ods else ".xlsx"
+    suffix = ".ods" if "ods" in make.__name__ else ".xlsx"
     path = make(tmp_path / f"bomb{suffix}")
     assert path.stat().st_size < 2 * 1024 * 1024
     got = _read_in_child(path)
@@ -132,3 +141,9 @@ def test_the_cli_refuses_a_bomb_with_exit_1_and_no_traceback(tmp_path):
 def test_csv_with_a_control_character_in_a_name_is_refused_with_its_code(tmp_path):
     path = csv_file(tmp_path / "u.csv", [["单位名称", "统一社会信用代码"], ["甲\u202e公司", "x"]])
     assert read_roster(path).rows[1][0] == "甲\u202e公司"  # the reader keeps it; the import refuses it
+
+
+def test_modest_repeats_pass_and_read_as_calamine_expands_them(tmp_path):
+    path = bombs.repeated_columns_ods(tmp_path / "ok.ods", columns=3, rows=4)
+    table = read_roster(path)
+    assert table.rows[1:] == [["x", "x", "x"]] * 4

@@ -354,9 +354,12 @@ def _check_extent(label: str, rows: int, cols: int, max_rows: int) -> None:
 
 # --- .ods --------------------------------------------------------------------------------------
 
-_ODS_TAG = re.compile(rb"<(/?)table:(table-cell|covered-table-cell|table-row|table)(?=[\s/>])([^>]*?)(/?)>")
+_ODS_TAG = re.compile(
+    rb"<(/?)(table:table-cell|table:covered-table-cell|table:table-row|table:table|text:s)(?=[\s/>])([^>]*?)(/?)>"
+)
 _COLS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d{1,12})"')
 _ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d{1,12})"')
+_SPACES = re.compile(rb'text:c="(\d{1,12})"')
 _VALUE_TYPE = re.compile(rb"office:value-type=")
 
 
@@ -369,53 +372,103 @@ def _check_ods(path: Path, max_rows: int) -> None:
         _check_ods_content(fh, info, max_rows)
 
 
-def _check_ods_content(fh: BinaryIO, info: ZipInfo, max_rows: int) -> None:
-    """Walk the tables' rows and cells, counting repeats; only cells with a value extend the block
-    (LibreOffice writes its trailing empty columns and rows as one huge repeat)."""
-    label = "工作表"
-    row = 0  # rows before the current one, in the current table
-    row_repeat = 1
-    col = 0  # columns before the current cell, in the current row
-    row_width = 0  # columns up to the last valued cell of the current row
-    cell_open: tuple[int, int] | None = None  # (repeat, col before) of a cell whose content follows
-    max_row = max_col = 0
-    for piece in _tags(member_chunks(fh, info), label):
-        for closing, tag, attrs, empty in _ODS_TAG.findall(piece):
-            if tag == b"table":
+class _OdsWalk:
+    """Rows and cells of content.xml with their repeats, as calamine expands them. Only cells with
+    a value extend the block (LibreOffice writes its trailing empty columns and rows as one huge
+    repeat); the text of a cell, its ``<text:s text:c="N"/>`` spaces included, counts once per copy."""
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self.label = "工作表"
+        self.row = 0  # rows before the current one, in the current table
+        self.row_repeat = 1
+        self.col = 0  # columns before the next cell, in the current row
+        self.row_width = 0  # columns up to the last valued cell of the current row
+        self.row_text = 0  # text bytes of one copy of the current row
+        self.cell: tuple[int, int, int] | None = None  # (repeat, col before, text start) of an open cell
+        self.cell_spaces = 0
+        self.max_row = self.max_col = 0
+        self.text = 0  # text bytes of the whole sheet as expanded
+
+    def piece(self, piece: bytes, base: int) -> None:
+        for m in _ODS_TAG.finditer(piece):
+            closing, tag, attrs, empty = m.groups()
+            if tag == b"text:s":
+                if self.cell is not None:
+                    n = _SPACES.search(attrs)
+                    self.cell_spaces += int(n.group(1)) if n else 1
+                    if self.cell_spaces > MAX_TEXT_BYTES:
+                        raise SheetLimitError(_long_text(self.label))
+            elif tag == b"table:table":
                 if not closing:
-                    row = 0
+                    self.row = 0
                     name = re.search(rb'table:name="([^"]*)"', attrs)
-                    label = f"工作表“{name.group(1).decode('utf-8', 'replace')[:30]}”" if name else "工作表"
-                continue
-            if tag == b"table-row":
-                if closing:
-                    if row_width:
-                        max_row = max(max_row, row + row_repeat)
-                        max_col = max(max_col, row_width)
-                        _check_extent(label, max_row, max_col, max_rows)
-                    row += row_repeat
-                    continue
-                m = _ROWS_REPEATED.search(attrs)
-                row_repeat = int(m.group(1)) if m else 1
-                col = row_width = 0
-                if empty:
-                    row += row_repeat
-                continue
-            # a cell
-            if closing:
-                if cell_open is not None:
-                    repeat, before = cell_open
-                    row_width = max(row_width, before + repeat)
-                    cell_open = None
-                continue
-            m = _COLS_REPEATED.search(attrs)
-            repeat = int(m.group(1)) if m else 1
-            before = col
-            col += repeat
-            if empty:
-                if _VALUE_TYPE.search(attrs):
-                    row_width = max(row_width, col)
+                    text = html.unescape(name.group(1).decode("utf-8", "replace"))[:31] if name else ""
+                    self.label = f"工作表“{text}”" if text else "工作表"
+            elif tag == b"table:table-row":
+                self._row(closing, attrs, empty)
+            elif closing:
+                self._close_cell(base + m.start())
             else:
-                cell_open = (repeat, before)
-            if col > MAX_COLUMNS and row_width > MAX_COLUMNS:
-                _check_extent(label, row + row_repeat, row_width, max_rows)
+                self._open_cell(attrs, empty, base + m.end())
+
+    def _row(self, closing: bytes, attrs: bytes, empty: bytes) -> None:
+        if closing:
+            if self.row_width:
+                self.max_row = max(self.max_row, self.row + self.row_repeat)
+                self.max_col = max(self.max_col, self.row_width)
+                _check_extent(self.label, self.max_row, self.max_col, self.max_rows)
+                self.text += self.row_text * self.row_repeat
+                if self.text > MAX_TOTAL_TEXT:
+                    raise SheetLimitError(_too_much_text(self.label))
+            self.row += self.row_repeat
+            return
+        m = _ROWS_REPEATED.search(attrs)
+        self.row_repeat = int(m.group(1)) if m else 1
+        self.col = self.row_width = self.row_text = 0
+        if empty:
+            self.row += self.row_repeat
+
+    def _open_cell(self, attrs: bytes, empty: bytes, at: int) -> None:
+        m = _COLS_REPEATED.search(attrs)
+        repeat = int(m.group(1)) if m else 1
+        before = self.col
+        self.col += repeat
+        if empty:
+            if _VALUE_TYPE.search(attrs):
+                self.row_width = max(self.row_width, self.col)
+                self.row_text += len(attrs) * repeat
+        else:
+            self.cell = (repeat, before, at)
+            self.cell_spaces = 0
+        if self.row_width > MAX_COLUMNS:
+            _check_extent(self.label, self.row + self.row_repeat, self.row_width, self.max_rows)
+
+    def _close_cell(self, at: int) -> None:
+        if self.cell is None:
+            return
+        repeat, before, start = self.cell
+        self.cell = None
+        self.row_width = max(self.row_width, before + repeat)
+        size = at - start + self.cell_spaces  # markup included: an upper bound of the text
+        if size > MAX_TEXT_BYTES + 4096:
+            raise SheetLimitError(_long_text(self.label))
+        self.row_text += size * repeat
+        _check_extent(self.label, self.row + self.row_repeat, self.row_width, self.max_rows)
+        if self.row_text * self.row_repeat > MAX_TOTAL_TEXT:
+            raise SheetLimitError(_too_much_text(self.label))
+
+
+def _too_much_text(label: str) -> str:
+    return (
+        f"{label}中的文字合计超过 {MAX_TOTAL_TEXT // 1048576} MB 的上限"
+        "（同一段长文字被大量单元格重复），文件可能为恶意构造，已拒绝读取"
+    )
+
+
+def _check_ods_content(fh: BinaryIO, info: ZipInfo, max_rows: int) -> None:
+    walk = _OdsWalk(max_rows)
+    base = 0
+    for piece in _tags(member_chunks(fh, info), "工作表"):
+        walk.piece(piece, base)
+        base += len(piece)
