@@ -169,3 +169,70 @@ def repeated_long_text_ods(path: Path) -> Path:
         '<table:table-cell table:number-columns-repeated="500" office:value-type="string">'
         f"<text:p>{'长' * 30_000}</text:p></table:table-cell></table:table-row>",
     )
+
+
+# --- .xls: the committed BIFF8 roster, re-packed in a compound file built here ---------------
+
+FIXTURE_XLS = Path(__file__).resolve().parent / "fixtures" / "units_wps.xls"
+
+
+def xls_workbook_stream() -> bytes:
+    from kjdesk.io.xls_limits import _workbook_stream
+
+    return _workbook_stream(FIXTURE_XLS.read_bytes())
+
+
+def far_corner_stream(stream: bytes) -> bytes:
+    """The first LABELSST cell moved to IV65536 (the last cell an .xls can hold)."""
+    import struct
+
+    data = bytearray(stream)
+    pos = 0
+    while pos + 4 <= len(data):
+        rtype, rlen = struct.unpack_from("<HH", data, pos)
+        if rtype == 0x00FD:
+            struct.pack_into("<HH", data, pos + 4, 0xFFFF, 0x00FF)
+            return bytes(data)
+        pos += 4 + rlen
+    raise AssertionError("no LABELSST record")
+
+
+def compound_file(path: Path, stream: bytes, pad_to: int = 6000) -> Path:
+    """A minimal OLE compound file (512-byte sectors) holding ``stream`` as “Workbook”, padded with
+    empty records after its last EOF so that it lives in regular sectors, not the mini stream."""
+    import struct
+
+    while len(stream) < pad_to:
+        stream += struct.pack("<HH", 0x0000, 96) + b"\0" * 96
+    sectors = -(-len(stream) // 512)
+    assert sectors + 2 <= 128
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    fat = [0xFFFFFFFD, end] + [3 + i for i in range(sectors - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", free, free, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = entry("Root Entry", 5, end, 0, child=1) + entry("Workbook", 2, 2, len(stream))
+    directory = directory.ljust(512, b"\0")
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *([free] * 108))
+    )
+    assert len(header) == 512
+    body = struct.pack("<128I", *fat) + directory + stream.ljust(sectors * 512, b"\0")
+    path.write_bytes(header + body)
+    return path

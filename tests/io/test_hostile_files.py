@@ -147,3 +147,36 @@ def test_modest_repeats_pass_and_read_as_calamine_expands_them(tmp_path):
     path = bombs.repeated_columns_ods(tmp_path / "ok.ods", columns=3, rows=4)
     table = read_roster(path)
     assert table.rows[1:] == [["x", "x", "x"]] * 4
+
+
+def _xls_far_corner_small(path: Path) -> Path:
+    """The committed .xls with one cell moved to IV65536, in place (its stream is in the mini stream)."""
+    import struct
+
+    data = bytearray(bombs.FIXTURE_XLS.read_bytes())
+    at = data.find(b"\xfd\x00\x0a\x00")  # the first LABELSST record
+    struct.pack_into("<HH", data, at + 4, 0xFFFF, 0x00FF)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("where", ["mini-stream", "regular-sectors"])
+def test_an_xls_with_a_cell_at_iv65536_is_refused_in_bounded_memory(tmp_path, where):
+    # calamine alone builds 65,536 × 256 cells for it: 1.7 GB from a 7 KB file
+    if where == "mini-stream":
+        path = _xls_far_corner_small(tmp_path / "bomb.xls")
+    else:
+        path = bombs.compound_file(
+            tmp_path / "bomb.xls", bombs.far_corner_stream(bombs.xls_workbook_stream())
+        )
+    assert path.stat().st_size < 10_000
+    got = _read_in_child(path)
+    assert got["message"] is not None
+    assert "工作表“企业名录”的数据区域为 65536 行 × 256 列，超过 6000000 个单元格的上限" in got["message"]
+    assert got["seconds"] < 5 and got["peak_kb"] < ONE_GB_KB
+
+
+def test_an_ordinary_xls_passes_the_check_from_either_place(tmp_path):
+    repacked = bombs.compound_file(tmp_path / "ok.xls", bombs.xls_workbook_stream())
+    assert read_roster(repacked).rows == read_roster(bombs.FIXTURE_XLS).rows
+    assert read_roster(repacked).rows[2][1] == "包头市稀宝新材料有限公司"

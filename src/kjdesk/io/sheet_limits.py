@@ -15,8 +15,8 @@ trusting the sizes the zip declares) and refuses, with a Chinese message naming 
   most 32,767 characters in a cell), or more text in all cells together than ``MAX_TOTAL_TEXT``.
 
 The check of a file is remembered by its path, size and modification time, so listing the
-sheets and reading one does not stream the file twice. .xls (BIFF, at most 65,536 × 256
-cells by its format) is bounded by ``MAX_FILE_BYTES`` alone.
+sheets and reading one does not stream the file twice. An .xls is walked record by record
+in ``xls_limits``.
 """
 
 from __future__ import annotations
@@ -76,6 +76,10 @@ def check_workbook(path: Path, kind: str, max_rows: int, spare_rows: int = 0) ->
         _check_xlsx(path, _Rows(max_rows, spare_rows))
     elif kind == "ods":
         _check_ods(path, _Rows(max_rows, spare_rows))
+    elif kind == "xls":
+        from kjdesk.io.xls_limits import check_xls
+
+        check_xls(path, _Rows(max_rows, spare_rows))
     if len(_checked) > 64:
         _checked.clear()
     _checked[key] = None
