@@ -180,3 +180,15 @@ def test_an_ordinary_xls_passes_the_check_from_either_place(tmp_path):
     repacked = bombs.compound_file(tmp_path / "ok.xls", bombs.xls_workbook_stream())
     assert read_roster(repacked).rows == read_roster(bombs.FIXTURE_XLS).rows
     assert read_roster(repacked).rows[2][1] == "包头市稀宝新材料有限公司"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".csv"])
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, suffix):
+    from kjdesk.io.sheet_limits import MAX_FILE_BYTES
+
+    path = tmp_path / f"big{suffix}"
+    with path.open("wb") as fh:  # sparse: no disk is used
+        fh.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" if suffix == ".xls" else b"PK\x03\x04")
+        fh.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(RosterFileError, match="超过 200 MB 的上限"):
+        read_roster(path)

@@ -62,7 +62,13 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def sniff_type(path: Path) -> str:
     """What the file really is, by its bytes (a .docx renamed .xlsx is still a Word document)."""
     try:
-        head = path.read_bytes()[:4096] if path.stat().st_size < 4096 else _head(path)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # before anything is read whole
+            raise RosterFileError(
+                f"文件“{path.name}”有 {size / 1048576:.0f} MB，超过 {MAX_FILE_BYTES // 1048576} MB 的上限，"
+                "请拆分后分批导入"
+            )
+        head = path.read_bytes()[:4096] if size < 4096 else _head(path)
     except FileNotFoundError:
         raise
     except OSError as exc:
