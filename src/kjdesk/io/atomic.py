@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kjdesk.faults import Fault, describe_os_error
@@ -95,10 +95,9 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
-def clean_leftovers() -> list[Path]:
-    """Remove the parts left by killed runs (their process is gone); returns what was removed."""
-    from kjdesk.store.lock import pid_alive
-
+def clean_leftovers(pid_alive: Callable[[int], bool]) -> list[Path]:
+    """Remove the parts left by killed runs (``pid_alive`` says their process is gone); returns
+    what was removed."""
     removed: list[Path] = []
     try:
         notes = list(registry_dir().glob("*.txt"))

@@ -22,7 +22,7 @@ from kjdesk.services.backups import check_backup, daily_backup
 from kjdesk.store import audit
 from kjdesk.store import backup as files
 from kjdesk.store.db import Database, current_revision, database_url, head_revision
-from kjdesk.store.lock import STALE_AFTER_SECONDS, DatabaseLocked, WriterLock
+from kjdesk.store.lock import STALE_AFTER_SECONDS, DatabaseLocked, WriterLock, pid_alive
 
 __all__ = ["DatabaseDamaged", "DatabaseLocked", "open_checked", "recover_from_backup", "sign_lock"]
 
@@ -109,7 +109,7 @@ def _clean_leftovers(path: Path) -> None:
 
     with contextlib.suppress(OSError):
         files.clean_leftovers(path)
-    atomic.clean_leftovers()
+    atomic.clean_leftovers(pid_alive)
 
 
 def make_read_only(app: App) -> None:
