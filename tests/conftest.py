@@ -26,9 +26,9 @@ def make_id_number(body: str) -> str:
 @pytest.fixture(autouse=True)
 def _pending_parts_in_tmp(tmp_path_factory, monkeypatch):
     """The record of ``.part`` files being written stays out of the user's data folder."""
-    import kjdesk.io.atomic
+    import kjdesk.atomic
 
-    monkeypatch.setattr(kjdesk.io.atomic, "REGISTRY", tmp_path_factory.mktemp("pending-parts"))
+    monkeypatch.setattr(kjdesk.atomic, "REGISTRY", tmp_path_factory.mktemp("pending-parts"))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import kjdesk.io.atomic as atomic
+import kjdesk.atomic as atomic
 from kjdesk.services.app import App
 from kjdesk.services.backups import backup
 from kjdesk.services.settings import initialize

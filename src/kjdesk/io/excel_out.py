@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from kjdesk.io.atomic import check_folder, replacing
+from kjdesk.atomic import check_folder, replacing
 from kjdesk.io.xlsx_safe import cell_value, text_cell
 from kjdesk.money import FEN_PER_WAN
 

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kjdesk.io.atomic import replacing
+from kjdesk.atomic import replacing
 from kjdesk.io.roster_schema import EXAMPLE_MARK, RosterKind
 from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 

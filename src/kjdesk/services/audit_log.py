@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import func, select
 
-from kjdesk.io.atomic import replacing
+from kjdesk.atomic import replacing
 from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.privacy import mask_in_text

@@ -17,7 +17,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from kjdesk.io import atomic
+from kjdesk import atomic
 from kjdesk.safe_text import safe_filename, strip_controls
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.letter_rows import LetterRow

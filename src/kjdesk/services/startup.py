@@ -105,7 +105,7 @@ def open_checked(
 
 def _clean_leftovers(path: Path) -> None:
     """The ``.part`` files of killed runs (exports, backups, restores), now that no other writer runs."""
-    from kjdesk.io import atomic
+    from kjdesk import atomic
 
     with contextlib.suppress(OSError):
         files.clean_leftovers(path)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kjdesk.io import atomic
+from kjdesk import atomic
 from kjdesk.store.db import alembic_config
 
 SQLITE_HEADER = b"SQLite format 3\x00"
