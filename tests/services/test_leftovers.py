@@ -101,3 +101,17 @@ def test_a_restored_database_keeps_its_own_permissions(db, tmp_path):
     finally:
         app.close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o640
+
+
+def test_a_full_disk_at_the_daily_backup_starts_anyway_and_says_why(db, monkeypatch):
+    def full(*_args, **_kw):  # noqa: ANN002, ANN003
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "copy_database", full)
+    app = open_checked(db, heartbeat=False)
+    try:
+        warning = app.extra["backup_warning"]
+    finally:
+        app.close()
+    assert warning.startswith("今日自动备份失败：磁盘空间已满") and "请清理磁盘空间" in warning
+    assert not list(files.backups_dir(db).glob("*.part"))

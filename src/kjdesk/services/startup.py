@@ -17,6 +17,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+from kjdesk.faults import describe
 from kjdesk.services.app import App, ServiceError, default_db_path, refuse_writes
 from kjdesk.services.backups import check_backup, daily_backup
 from kjdesk.store import audit
@@ -99,7 +100,8 @@ def open_checked(
         try:
             daily_backup(app)
         except (OSError, sqlite3.Error, files.BadDatabaseFile) as exc:  # start anyway, and say so
-            app.extra["backup_warning"] = f"今日自动备份失败：{exc}"
+            told = describe(exc, "今日自动备份") if not isinstance(exc, files.BadDatabaseFile) else None
+            app.extra["backup_warning"] = told or f"今日自动备份失败：{exc}"
     return app
 
 
