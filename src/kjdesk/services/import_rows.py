@@ -111,7 +111,7 @@ class ParseContext:
     def error(self, row: int, key: str, value: object, reason: str) -> None:
         # an error list never carries a whole 身份证号, a control character or a whole long cell
         shown = safe_cell(text_of(value))
-        if key in ID_KEYS and shown:
+        if key in ID_KEYS and len(shown) >= 10:  # shorter text (#VALUE!, 1.5e+17) is no ID number
             shown = mask_id_number(shown) if len(shown) <= 18 else excerpt(shown, 6)
         self.errors.append(
             RowError(row, self.column(key), shown, safe_message(reason), self.mapping.get(key, -1))
