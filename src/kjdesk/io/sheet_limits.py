@@ -276,7 +276,7 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
     state = [0, 0, 0, 0, 0]  # max row, max column, current row, current column, shared text bytes
     for piece in _tags(member_chunks(fh, info), label):
         refs = _VALUED_REF.findall(piece)
-        plain = len(refs) + len(_EMPTY_REF.findall(piece)) == len(_ANY_CELL.findall(piece))
+        plain = _all_cells_placed(piece, len(refs))
         shared = _SHARED_REF.findall(piece) if lengths else []
         known = not shared or _all_known(shared, len(lengths))
         if plain and known and len(shared) == piece.count(b't="s"'):
@@ -284,9 +284,9 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
             if refs:
                 state[0] = max(state[0], max(map(int, {r for _, r in refs})))
                 state[1] = max(state[1], max(map(_column_number, {c for c, _ in refs})))
-            rows = _ROW_REF.findall(piece)
-            if rows:
-                state[2] = int(rows[-1])
+            last_row = _ROW_REF.search(piece, max(0, piece.rfind(b"<row ")))
+            if last_row is not None:
+                state[2] = int(last_row.group(1))
             if shared:
                 state[4] += sum(map(lengths.__getitem__, map(int, shared)))
         else:
@@ -297,6 +297,17 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
                 "（同一段长文字被大量单元格引用），文件可能为恶意构造，已拒绝读取"
             )
         _check_extent(label, state[0], state[1], max_rows)
+
+
+def _all_cells_placed(piece: bytes, valued: int) -> bool:
+    """Whether every cell of ``piece`` is a ``<c r="…">`` with a value or an empty ``<c r="…"/>``
+    (cheap counts first; the regular expressions only when a namespace prefix or an empty cell
+    makes the counts differ)."""
+    plain_cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+    if plain_cells == valued and b":c " not in piece:
+        return True
+    empty = len(_EMPTY_REF.findall(piece))
+    return valued + empty == len(_ANY_CELL.findall(piece))
 
 
 def _all_known(numbers: list[bytes], n: int) -> bool:
