@@ -81,9 +81,11 @@ def replacing(path: str | Path, *, unique: bool = False, doing: str = "保存文
             raise Fault(
                 describe_os_error(PermissionError(exc.errno, exc.strerror, str(path)), doing)
             ) from exc
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             part.unlink()
+        if isinstance(exc, OSError) and exc.filename is not None and Path(exc.filename) == part:
+            exc.filename = str(path)  # the officer chose this name; the part is ours
         raise
     finally:
         _forget(note)

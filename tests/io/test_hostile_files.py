@@ -192,3 +192,18 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, suffi
         fh.truncate(MAX_FILE_BYTES + 1)
     with pytest.raises(RosterFileError, match="超过 200 MB 的上限"):
         read_roster(path)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>',  # a cell placed by its row alone
+        '<row r="2">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 1001 + "</row>",  # by counting along
+        '<row r="2"><c s="1" r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>',  # r not the first attribute
+    ],
+    ids=["row-only", "counted-columns", "attribute-order"],
+)
+def test_cells_without_a_plain_reference_are_placed_as_calamine_places_them(tmp_path, rows):
+    path = bombs._xlsx(tmp_path / "b.xlsx", rows)
+    with pytest.raises(RosterFileError, match="的上限"):
+        read_roster(path)

@@ -67,6 +67,8 @@ def open_checked(
     db = db or default_db_path()
     path = _sqlite_path(db)
     if path is None:  # PostgreSQL: no file to check or lock
+        if not read_only:
+            _clean_leftovers(None)
         return App(Database.open(db), actor=actor, role=role, read_only=read_only)
     if path.exists():
         reason = files.damage(path)
@@ -105,12 +107,13 @@ def open_checked(
     return app
 
 
-def _clean_leftovers(path: Path) -> None:
+def _clean_leftovers(path: Path | None) -> None:
     """The ``.part`` files of killed runs (exports, backups, restores), now that no other writer runs."""
     from kjdesk import atomic
 
-    with contextlib.suppress(OSError):
-        files.clean_leftovers(path)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            files.clean_leftovers(path)
     atomic.clean_leftovers(pid_alive)
 
 
