@@ -207,3 +207,20 @@ def test_cells_without_a_plain_reference_are_placed_as_calamine_places_them(tmp_
     path = bombs._xlsx(tmp_path / "b.xlsx", rows)
     with pytest.raises(RosterFileError, match="的上限"):
         read_roster(path)
+
+
+def test_a_roster_locked_by_another_program_says_what_to_do(tmp_path, monkeypatch):
+    import errno
+
+    path = xlsx(tmp_path / "u.xlsx", [["单位名称", "统一社会信用代码"], ["甲公司", "x"]])
+    real_stat = Path.stat
+
+    def locked(self, *a, **kw):  # noqa: ANN001, ANN002, ANN003 - as Excel holds it on Windows
+        if self == path:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+        return real_stat(self, *a, **kw)
+
+    monkeypatch.setattr(Path, "stat", locked)
+    with pytest.raises(RosterFileError) as err:
+        read_roster(path)
+    assert "读取名单文件失败：文件“" in str(err.value) and "正被其他程序占用" in str(err.value)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from kjdesk.faults import describe_os_error
 from kjdesk.io.roster_schema import header_score
 from kjdesk.io.sheet_limits import MAX_FILE_BYTES, SheetLimitError, check_workbook
 
@@ -71,8 +72,8 @@ def sniff_type(path: Path) -> str:
         head = path.read_bytes()[:4096] if size < 4096 else _head(path)
     except FileNotFoundError:
         raise
-    except OSError as exc:
-        raise RosterFileError(f"无法读取文件：{exc.strerror or exc}") from exc
+    except OSError as exc:  # locked by Excel, a share gone, no permission: what to do, in Chinese
+        raise RosterFileError(describe_os_error(exc, "读取名单文件")) from exc
     if not head:
         raise RosterFileError("文件是空的（0 字节），没有可导入的内容")
     if head.startswith(b"PK\x03\x04"):
