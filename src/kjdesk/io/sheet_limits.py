@@ -15,8 +15,8 @@ trusting the sizes the zip declares) and refuses, with a Chinese message naming 
   most 32,767 characters in a cell), or more text in all cells together than ``MAX_TOTAL_TEXT``.
 
 The check of a file is remembered by its path, size and modification time, so listing the
-sheets and reading one does not stream the file twice. An .xls is walked record by record
-in ``xls_limits``.
+sheets and reading one does not stream the file twice. An .ods is walked in ``ods_limits``,
+an .xls record by record in ``xls_limits``.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ def check_workbook(path: Path, kind: str, max_rows: int, spare_rows: int = 0) ->
     if kind == "xlsx":
         _check_xlsx(path, _Rows(max_rows, spare_rows))
     elif kind == "ods":
-        _check_ods(path, _Rows(max_rows, spare_rows))
+        from kjdesk.io.ods_limits import check_ods
+
+        check_ods(path, _Rows(max_rows, spare_rows))
     elif kind == "xls":
         from kjdesk.io.xls_limits import check_xls
 
@@ -150,7 +152,7 @@ def _too_big(name: str, size: int, limit: int) -> str:
     )
 
 
-def _tags(chunks: Iterator[bytes], what: str) -> Iterator[bytes]:
+def tag_pieces(chunks: Iterator[bytes], what: str) -> Iterator[bytes]:
     """The stream cut at tag boundaries: every piece ends just after a ``>`` (text runs are
     measured on the way: one longer than ``MAX_TEXT_BYTES`` raises)."""
     carry = b""
@@ -162,18 +164,18 @@ def _tags(chunks: Iterator[bytes], what: str) -> Iterator[bytes]:
         else:
             first = block.find(b"<")
             if run + first > MAX_TEXT_BYTES:
-                raise SheetLimitError(_long_text(what))
+                raise SheetLimitError(long_text_message(what))
             run = len(block) - lt - 1
             if _longest_run(block) > MAX_TEXT_BYTES:
-                raise SheetLimitError(_long_text(what))
+                raise SheetLimitError(long_text_message(what))
         if run > MAX_TEXT_BYTES:
-            raise SheetLimitError(_long_text(what))
+            raise SheetLimitError(long_text_message(what))
         data = carry + block
         cut = data.rfind(b">") + 1
         if cut == 0:
             carry = data
             if len(carry) > 2 * MAX_TEXT_BYTES:
-                raise SheetLimitError(_long_text(what))
+                raise SheetLimitError(long_text_message(what))
             continue
         carry = data[cut:]
         yield data[:cut]
@@ -189,7 +191,7 @@ def _longest_run(block: bytes) -> int:
     return len(m.group(0)) - 1 if m else 0
 
 
-def _long_text(what: str) -> str:
+def long_text_message(what: str) -> str:
     return f"{what}中有一段文字超过 32767 个字符（Excel 单元格的上限），文件可能为恶意构造，已拒绝读取"
 
 
@@ -251,7 +253,7 @@ def _shared_string_lengths(fh: BinaryIO, info: ZipInfo) -> list[int]:
     """The byte length of every shared string (markup included: an upper bound of its text)."""
     lengths: list[int] = []
     current = -1  # bytes of the string in progress, -1 before the first
-    for piece in _tags(member_chunks(fh, info), "共享字符串表"):
+    for piece in tag_pieces(member_chunks(fh, info), "共享字符串表"):
         starts = [m.start() for m in _SI.finditer(piece)]
         if not starts:
             if current >= 0:
@@ -264,7 +266,7 @@ def _shared_string_lengths(fh: BinaryIO, info: ZipInfo) -> list[int]:
         if current > MAX_TEXT_BYTES + 4096 or any(
             n > MAX_TEXT_BYTES + 4096 for n in lengths[-len(starts) - 1 :]
         ):
-            raise SheetLimitError(_long_text("共享字符串表"))
+            raise SheetLimitError(long_text_message("共享字符串表"))
     if current >= 0:
         lengths.append(current)
     return lengths
@@ -274,7 +276,7 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
     """Where the last value of the sheet lies (cells as calamine places them: by their ``r``, or
     after the previous cell of the row), and how much shared text its cells copy."""
     state = [0, 0, 0, 0, 0]  # max row, max column, current row, current column, shared text bytes
-    for piece in _tags(member_chunks(fh, info), label):
+    for piece in tag_pieces(member_chunks(fh, info), label):
         refs = _VALUED_REF.findall(piece)
         plain = _all_cells_placed(piece, len(refs))
         shared = _SHARED_REF.findall(piece) if lengths else []
@@ -296,7 +298,7 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
                 f"{label}中的文字合计超过 {MAX_TOTAL_TEXT // 1048576} MB 的上限"
                 "（同一段长文字被大量单元格引用），文件可能为恶意构造，已拒绝读取"
             )
-        _check_extent(label, state[0], state[1], max_rows)
+        check_extent(label, state[0], state[1], max_rows)
 
 
 def _all_cells_placed(piece: bytes, valued: int) -> bool:
@@ -349,7 +351,7 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _check_extent(label: str, rows: int, cols: int, max_rows: int) -> None:
+def check_extent(label: str, rows: int, cols: int, max_rows: int) -> None:
     if rows > max_rows:
         named = getattr(max_rows, "named", max_rows)
         raise SheetLimitError(
@@ -365,125 +367,3 @@ def _check_extent(label: str, rows: int, cols: int, max_rows: int) -> None:
             f"{label}的数据区域为 {rows} 行 × {cols} 列，超过 {MAX_CELLS} 个单元格的上限。"
             "请删除多余的行列或拆分后分批导入"
         )
-
-
-# --- .ods --------------------------------------------------------------------------------------
-
-_ODS_TAG = re.compile(
-    rb"<(/?)(table:table-cell|table:covered-table-cell|table:table-row|table:table|text:s)(?=[\s/>])([^>]*?)(/?)>"
-)
-_COLS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d{1,12})"')
-_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d{1,12})"')
-_SPACES = re.compile(rb'text:c="(\d{1,12})"')
-_VALUE_TYPE = re.compile(rb"office:value-type=")
-
-
-def _check_ods(path: Path, max_rows: int) -> None:
-    with path.open("rb") as fh, ZipFile(fh) as zf:
-        try:
-            info = zf.getinfo("content.xml")
-        except KeyError:
-            return  # calamine says what is wrong
-        _check_ods_content(fh, info, max_rows)
-
-
-class _OdsWalk:
-    """Rows and cells of content.xml with their repeats, as calamine expands them. Only cells with
-    a value extend the block (LibreOffice writes its trailing empty columns and rows as one huge
-    repeat); the text of a cell, its ``<text:s text:c="N"/>`` spaces included, counts once per copy."""
-
-    def __init__(self, max_rows: int) -> None:
-        self.max_rows = max_rows
-        self.label = "工作表"
-        self.row = 0  # rows before the current one, in the current table
-        self.row_repeat = 1
-        self.col = 0  # columns before the next cell, in the current row
-        self.row_width = 0  # columns up to the last valued cell of the current row
-        self.row_text = 0  # text bytes of one copy of the current row
-        self.cell: tuple[int, int, int] | None = None  # (repeat, col before, text start) of an open cell
-        self.cell_spaces = 0
-        self.max_row = self.max_col = 0
-        self.text = 0  # text bytes of the whole sheet as expanded
-
-    def piece(self, piece: bytes, base: int) -> None:
-        for m in _ODS_TAG.finditer(piece):
-            closing, tag, attrs, empty = m.groups()
-            if tag == b"text:s":
-                if self.cell is not None:
-                    n = _SPACES.search(attrs)
-                    self.cell_spaces += int(n.group(1)) if n else 1
-                    if self.cell_spaces > MAX_TEXT_BYTES:
-                        raise SheetLimitError(_long_text(self.label))
-            elif tag == b"table:table":
-                if not closing:
-                    self.row = 0
-                    name = re.search(rb'table:name="([^"]*)"', attrs)
-                    text = html.unescape(name.group(1).decode("utf-8", "replace"))[:31] if name else ""
-                    self.label = f"工作表“{text}”" if text else "工作表"
-            elif tag == b"table:table-row":
-                self._row(closing, attrs, empty)
-            elif closing:
-                self._close_cell(base + m.start())
-            else:
-                self._open_cell(attrs, empty, base + m.end())
-
-    def _row(self, closing: bytes, attrs: bytes, empty: bytes) -> None:
-        if closing:
-            if self.row_width:
-                self.max_row = max(self.max_row, self.row + self.row_repeat)
-                self.max_col = max(self.max_col, self.row_width)
-                _check_extent(self.label, self.max_row, self.max_col, self.max_rows)
-                self.text += self.row_text * self.row_repeat
-                if self.text > MAX_TOTAL_TEXT:
-                    raise SheetLimitError(_too_much_text(self.label))
-            self.row += self.row_repeat
-            return
-        m = _ROWS_REPEATED.search(attrs)
-        self.row_repeat = int(m.group(1)) if m else 1
-        self.col = self.row_width = self.row_text = 0
-        if empty:
-            self.row += self.row_repeat
-
-    def _open_cell(self, attrs: bytes, empty: bytes, at: int) -> None:
-        m = _COLS_REPEATED.search(attrs)
-        repeat = int(m.group(1)) if m else 1
-        before = self.col
-        self.col += repeat
-        if empty:
-            if _VALUE_TYPE.search(attrs):
-                self.row_width = max(self.row_width, self.col)
-                self.row_text += len(attrs) * repeat
-        else:
-            self.cell = (repeat, before, at)
-            self.cell_spaces = 0
-        if self.row_width > MAX_COLUMNS:
-            _check_extent(self.label, self.row + self.row_repeat, self.row_width, self.max_rows)
-
-    def _close_cell(self, at: int) -> None:
-        if self.cell is None:
-            return
-        repeat, before, start = self.cell
-        self.cell = None
-        self.row_width = max(self.row_width, before + repeat)
-        size = at - start + self.cell_spaces  # markup included: an upper bound of the text
-        if size > MAX_TEXT_BYTES + 4096:
-            raise SheetLimitError(_long_text(self.label))
-        self.row_text += size * repeat
-        _check_extent(self.label, self.row + self.row_repeat, self.row_width, self.max_rows)
-        if self.row_text * self.row_repeat > MAX_TOTAL_TEXT:
-            raise SheetLimitError(_too_much_text(self.label))
-
-
-def _too_much_text(label: str) -> str:
-    return (
-        f"{label}中的文字合计超过 {MAX_TOTAL_TEXT // 1048576} MB 的上限"
-        "（同一段长文字被大量单元格重复），文件可能为恶意构造，已拒绝读取"
-    )
-
-
-def _check_ods_content(fh: BinaryIO, info: ZipInfo, max_rows: int) -> None:
-    walk = _OdsWalk(max_rows)
-    base = 0
-    for piece in _tags(member_chunks(fh, info), "工作表"):
-        walk.piece(piece, base)
-        base += len(piece)

@@ -16,7 +16,7 @@ from pathlib import Path
 from kjdesk.io.sheet_limits import (
     MAX_TOTAL_TEXT,
     SheetLimitError,
-    _check_extent,
+    check_extent,
 )
 
 _END = 0xFFFFFFFE
@@ -153,7 +153,7 @@ def _walk(stream: bytes, max_rows: int) -> None:
             continue
         if rtype in _CELL_RECORDS or rtype == _MULRK:
             label = f"工作表“{names[sheet_no - 2]}”" if 0 < sheet_no - 1 <= len(names) else "工作表"
-            _check_extent(label, max_row, max_col, max_rows)
+            check_extent(label, max_row, max_col, max_rows)
             if text > MAX_TOTAL_TEXT:
                 raise SheetLimitError(
                     f"{label}中的文字合计超过 {MAX_TOTAL_TEXT // 1048576} MB 的上限"
