@@ -224,3 +224,10 @@ def test_a_roster_locked_by_another_program_says_what_to_do(tmp_path, monkeypatc
     with pytest.raises(RosterFileError) as err:
         read_roster(path)
     assert "读取名单文件失败：文件“" in str(err.value) and "正被其他程序占用" in str(err.value)
+
+
+def test_a_sheet_that_inflates_too_many_times_its_size_is_refused(tmp_path):
+    path = bombs._xlsx(tmp_path / "z.xlsx", "<x/>" * 5_000_000)  # 20 MB of markup, about 20 KB deflated
+    assert path.stat().st_size < 200_000
+    with pytest.raises(RosterFileError, match="解压后超过压缩大小的 200 倍"):
+        read_roster(path)
