@@ -23,6 +23,14 @@ def make_id_number(body: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+@pytest.fixture(autouse=True)
+def _pending_parts_in_tmp(tmp_path_factory, monkeypatch):
+    """The record of ``.part`` files being written stays out of the user's data folder."""
+    import kjdesk.atomic
+
+    monkeypatch.setattr(kjdesk.atomic, "REGISTRY", tmp_path_factory.mktemp("pending-parts"))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "kjdesk.sqlite"

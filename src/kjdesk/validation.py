@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields, is_dataclass
 from datetime import date
 
 from stdnum.cn import ric
+
+from kjdesk.safe_text import control_message
 
 CITIES: dict[str, dict[str, object]] = {
     "baotou": {
@@ -192,7 +195,26 @@ def districts_of(city: str) -> tuple[str, ...]:
     return CITIES[city]["districts"]  # type: ignore[return-value]
 
 
+def check_no_control(text: object, what: str = "") -> None:
+    """Refuse an invisible control character (bidi override, zero-width, C0/C1), naming its code."""
+    if isinstance(text, str) and (reason := control_message(text)) is not None:
+        raise FieldError(f"{what}{reason}")
+
+
+def control_errors(data: object, labels: dict[str, str] | None = None) -> dict[str, str]:
+    """field → reason for every text field of the dataclass ``data`` that holds a control character."""
+    out: dict[str, str] = {}
+    if not is_dataclass(data):
+        return out
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if isinstance(value, str) and (reason := control_message(value)) is not None:
+            out[f.name] = f"{(labels or {}).get(f.name, '')}{reason}"
+    return out
+
+
 def check_name(text: str, what: str = "名称", max_len: int = 200) -> str:
+    check_no_control(text, what)
     value = normalize_text(text)
     if not value:
         raise FieldError(f"{what}不能为空")

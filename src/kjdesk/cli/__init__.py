@@ -333,8 +333,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(window)
 
-    from sqlalchemy.exc import OperationalError
+    import sqlite3
+    from pathlib import Path
 
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from kjdesk.faults import Fault, describe_db_error, describe_os_error
     from kjdesk.services.core.app import ServiceError
     from kjdesk.services.safety.startup import DatabaseLocked, NotAKjdeskDatabase, SchemaTooNew
 
@@ -349,24 +353,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, ServiceError, SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked) as exc:
         sys.stderr.write(f"错误：{exc}\n")
         return EXIT_USER
-    except FileNotFoundError as exc:
-        sys.stderr.write(f"错误：找不到文件 {exc.filename or exc}\n")
-        return EXIT_USER
-    except OperationalError as exc:  # a PostgreSQL server that cannot be reached, a locked file
-        sys.stderr.write(
-            f"错误：无法打开数据库（{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}）。"
-            "请检查数据库地址、网络和账号。\n"
-        )
-        return EXIT_USER
     except BrokenPipeError:  # the output went to `head` or a closed pager: not an error
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Fault as exc:  # a fault of the machine, already told in Chinese
+        sys.stderr.write(f"错误：{exc}\n")
+        return EXIT_USER
+    except FileNotFoundError as exc:
+        folder = Path(exc.filename).parent if isinstance(exc.filename, str) else None
+        if folder is not None and str(folder) not in ("", ".") and not folder.exists():
+            sys.stderr.write(f"错误：{describe_os_error(exc)}\n")
+        else:
+            sys.stderr.write(f"错误：找不到文件 {exc.filename or exc}\n")
+        return EXIT_USER
+    except OSError as exc:  # a full disk, a read-only or locked file, a network share gone
+        sys.stderr.write(f"错误：{describe_os_error(exc)}\n")
+        return EXIT_USER
+    except (DBAPIError, sqlite3.Error) as exc:  # a full disk under the database, a server gone away
+        told = describe_db_error(exc)
+        if told is None and isinstance(exc, OperationalError):  # cannot reach the server, a locked file
+            told = (
+                f"无法打开数据库（{str(exc.orig).strip().splitlines()[0] if exc.orig else exc}）。"
+                "请检查数据库地址、网络和账号。"
+            )
+        if told is None:
+            return _internal_error()
+        sys.stderr.write(f"错误：{told}\n")
+        return EXIT_USER
     except KeyboardInterrupt:
         sys.stderr.write("已中断\n")
         return EXIT_USER
     except Exception:  # the last line of defence: report, never a silent failure
-        sys.stderr.write("内部错误（请把以下信息发给维护人员）：\n")
-        traceback.print_exc()
-        return EXIT_INTERNAL
+        return _internal_error()
+
+
+def _internal_error() -> int:
+    sys.stderr.write("内部错误（请把以下信息发给维护人员）：\n")
+    traceback.print_exc()
+    return EXIT_INTERNAL

@@ -90,9 +90,11 @@ def emit(rows: Sequence[Any], fmt: str, columns: Sequence[tuple[str, str]], out=
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
+        from kjdesk.safe_text import formula_safe  # a cell a spreadsheet would run gets a leading '
+
         writer.writerow([label for _, label in columns])
         for d in dicts:
-            writer.writerow([_plain(d[k]) for k, _ in columns])
+            writer.writerow([formula_safe(_plain(d[k])) for k, _ in columns])
         out.write(buf.getvalue())
         return
     table = [[label for _, label in columns]] + [[str(_plain(d[k])) for k, _ in columns] for d in dicts]

@@ -20,9 +20,12 @@ from pathlib import Path
 
 import python_calamine as calamine
 
+from kjdesk.faults import describe_os_error
 from kjdesk.io.docx_in import DocxError, DocxTable, read_docx_tables
 from kjdesk.io.roster_schema import header_score
 from kjdesk.io.roster_title import numbered_header
+from kjdesk.io.sheet_limits import MAX_FILE_BYTES, SheetLimitError
+from kjdesk.io.workbook_limits import check_workbook
 
 MAX_ROWS = 200_000
 HEADER_SCAN_ROWS = 30
@@ -64,11 +67,17 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def sniff_type(path: Path) -> str:
     """What the file really is, by its bytes (a .docx renamed .xlsx is still a Word document)."""
     try:
-        head = path.read_bytes()[:4096] if path.stat().st_size < 4096 else _head(path)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # before anything is read whole
+            raise RosterFileError(
+                f"文件“{path.name}”有 {size / 1048576:.0f} MB，超过 {MAX_FILE_BYTES // 1048576} MB 的上限，"
+                "请拆分后分批导入"
+            )
+        head = path.read_bytes()[:4096] if size < 4096 else _head(path)
     except FileNotFoundError:
         raise
-    except OSError as exc:
-        raise RosterFileError(f"无法读取文件：{exc.strerror or exc}") from exc
+    except OSError as exc:  # locked by Excel, a share gone, no permission: what to do, in Chinese
+        raise RosterFileError(describe_os_error(exc, "读取名单文件")) from exc
     if not head:
         raise RosterFileError("文件是空的（0 字节），没有可导入的内容")
     if head.startswith(b"PK\x03\x04"):
@@ -135,7 +144,7 @@ def list_sheets(path: Path) -> list[str]:
         return [path.stem]
     if kind == "docx":
         return [t.name for t in _docx_tables(path)]
-    wb = _open_workbook(path)
+    wb = _open_workbook(path, kind)
     try:
         return _visible_sheets(wb)
     finally:
@@ -150,7 +159,15 @@ def preferred_sheet(path: Path) -> str | None:
     return read_roster(path).sheet
 
 
-def _open_workbook(path: Path) -> calamine.CalamineWorkbook:
+def _open_workbook(path: Path, kind: str) -> calamine.CalamineWorkbook:
+    try:
+        check_workbook(path, kind, MAX_ROWS, HEADER_SCAN_ROWS)  # before calamine allocates anything
+    except SheetLimitError as exc:
+        raise RosterFileError(str(exc)) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise RosterFileError(
+            f"文件“{path.name}”已损坏或格式不受支持，无法打开（{type(exc).__name__}）"
+        ) from exc
     try:
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -185,7 +202,7 @@ def read_roster(
         return _with_header(RosterTable(kind, path.stem, [path.stem], rows, 0), path.stem, header_row)
     if kind == "docx":
         return _read_docx(path, sheet, header_row)
-    wb = _open_workbook(path)
+    wb = _open_workbook(path, kind)
     try:
         sheets = _visible_sheets(wb)
         if sheet is not None and sheet not in wb.sheet_names:
@@ -349,6 +366,11 @@ def _decode(raw: bytes) -> str:
 
 
 def _read_csv(path: Path, check: Callable[[], None] | None) -> list[list[object]]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RosterFileError(
+            f"文件“{path.name}”有 {size / 1048576:.0f} MB，超过 {MAX_FILE_BYTES // 1048576} MB 的上限，请拆分后分批导入"
+        )
     text = _decode(path.read_bytes())
     if not text.strip():
         raise RosterFileError("文件是空的，没有可导入的内容")
@@ -358,12 +380,22 @@ def _read_csv(path: Path, check: Callable[[], None] | None) -> list[list[object]
     except csv.Error:
         dialect = csv.excel
     rows: list[list[object]] = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if check is not None and i % CHECK_EVERY == 0:
-            check()
-        rows.append(list(row))
-        if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
-            raise RosterFileError(f"文件超过 {MAX_ROWS} 行的上限，请拆分后分批导入")
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for i, row in enumerate(reader):
+            if check is not None and i % CHECK_EVERY == 0:
+                check()
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise RosterFileError(f"文件超过 {MAX_ROWS} 行的上限，请拆分后分批导入")
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, an unclosed quote
+        limit = csv.field_size_limit()
+        why = (
+            f"有一个单元格超过 {limit:,} 个字符的上限（可能是引号未配对，使后面的内容都并进了一格）"
+            if "field larger" in str(exc)
+            else "格式无法解析（可能含有空字符或引号未配对）"
+        )
+        raise RosterFileError(f"CSV 文件第 {reader.line_num} 行{why}，请检查后另存再导入") from None
     return rows
 
 

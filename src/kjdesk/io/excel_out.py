@@ -27,6 +27,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from kjdesk.atomic import check_folder, replacing
+from kjdesk.io.xlsx_safe import cell_value, text_cell
 from kjdesk.money import fen_to_wan
 
 FONT_NAME = "宋体"
@@ -139,8 +141,8 @@ class _Styler:
             value = values[i] if i < len(values) else None
             if col.kind == "money" and isinstance(value, int) and kind != HEADER:
                 value = fen_to_wan(value)
-            cell.value = value
-            out.append(cell)
+            cell.value = cell_value(value)
+            out.append(text_cell(cell))
         return out
 
 
@@ -155,7 +157,7 @@ def _cells_to_row(cells: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterat
 
 
 def _plain_cell(ws, value: object, size: int = 10, bold: bool = False, align: str = "left") -> WriteOnlyCell:  # noqa: ANN001
-    c = WriteOnlyCell(ws, value=value)
+    c = text_cell(WriteOnlyCell(ws, value=cell_value(value)))
     c.font = Font(name=FONT_NAME, size=size, bold=bold)
     c.alignment = Alignment(horizontal=align, vertical="center")
     return c
@@ -248,10 +250,10 @@ def new_workbook() -> Workbook:
 def write_workbook(path: str | Path, sheets: Sequence[TableSheet], progress=None) -> Path:  # noqa: ANN001
     """Write the sheets to ``path`` (.xlsx) and return it. The file is replaced only when complete."""
     path = Path(path)
+    check_folder(path)  # before any row is laid out
     wb = new_workbook()
     for sheet in sheets:
         write_sheet(wb, sheet, progress)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    with replacing(path) as part:
+        wb.save(part)
     return path

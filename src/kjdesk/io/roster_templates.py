@@ -22,7 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from kjdesk.atomic import replacing
 from kjdesk.io.roster_schema import EXAMPLE_MARK, RosterKind
+from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 
 TEMPLATE_ROWS = 5000  # rows that carry the drop-downs and text formats
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -86,7 +88,9 @@ def write_template_workbook(
     first.value = f"{EXAMPLE_MARK}{first.value or ''}"
     first.comment = Comment("这一行是填写示例，导入时会被跳过；可以删除或直接在下面填写。", "科技兑现台")
     ws.freeze_panes = "A2"
-    wb.save(path)
+    defuse_workbook(wb)
+    with replacing(path) as part:
+        wb.save(part)
 
 
 NOTE_HEADER = "错误说明"
@@ -147,7 +151,7 @@ def write_error_workbook(
     cells in ``rows`` are written to a new workbook.
     """
     if source is not None:
-        wb = load_workbook(source)
+        wb = load_workbook(source, data_only=True)  # the values the officer sees, never a formula
         ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.active
         width = ws.max_column
     else:
@@ -159,8 +163,10 @@ def write_error_workbook(
             ws.append([_plain(v) for v in r])
             width = max(width, len(r))
     _mark(ws, header_row, width, errors)
-    wb.save(out)
+    defuse_workbook(wb)
+    with replacing(out) as part:
+        wb.save(part)
 
 
 def _plain(value: object) -> object:
-    return value if value != "" else None
+    return cell_value(value) if value != "" else None

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kjdesk import atomic
 from kjdesk.store.alembic_setup import alembic_config
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+RESTORE_PART = ".restore"
 DEFAULT_KEEP = 30
 KEEP_SETTING = "backup_keep"
 # Tables every kjdesk database has had since its first schema.
@@ -82,23 +84,30 @@ def copy_database(source: Path, dest: Path) -> None:
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.part")
     src = _connect(source, read_only=True)
     try:
-        out = sqlite3.connect(tmp)
-        try:
-            src.backup(out)  # one step: a single consistent snapshot
-            out.execute("PRAGMA journal_mode=DELETE")
-            ok = out.execute("PRAGMA quick_check").fetchone()[0]
-            if ok != "ok":
-                raise BadDatabaseFile(f"备份副本校验未通过：{ok}")
-        finally:
-            out.close()
-        os.replace(tmp, dest)
+        with atomic.replacing(dest, unique=True, doing="备份数据库") as tmp:
+            _create_owner_only(tmp)
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)  # one step: a single consistent snapshot
+                out.execute("PRAGMA journal_mode=DELETE")
+                ok = out.execute("PRAGMA quick_check").fetchone()[0]
+                if ok != "ok":
+                    raise BadDatabaseFile(f"备份副本校验未通过：{ok}")
+            finally:
+                out.close()
     finally:
         src.close()
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only (0600 on POSIX): a backup
+    holds every 身份证号 of the register. SQLite then writes into the file as created."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    if os.name != "nt":
+        os.chmod(path, 0o600)  # whatever the umask
 
 
 def backup_name(reason: str, when: datetime | None = None) -> str:
@@ -109,7 +118,7 @@ def backup_name(reason: str, when: datetime | None = None) -> str:
 def make_backup(db_path: Path, reason: str, keep: int | None = None) -> Path:
     """A new automatic backup of ``db_path`` in its backups folder; older ones beyond ``keep`` go."""
     folder = backups_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = datetime.now().replace(microsecond=0)
     same_second = [b.seq for b in list_backup_files(folder) if b.made_at == now]
     if same_second:  # numbered after the last one of that second, so it sorts as the newest
@@ -259,9 +268,35 @@ def newest_good_backup(db_path: Path) -> BackupFile | None:
 def stage_copy(db_path: Path, source: Path) -> Path:
     """Copy ``source`` beside ``db_path`` (same folder, so the later rename is atomic)."""
     db_path = Path(db_path)
-    staged = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}.restore")
+    staged = db_path.with_name(f".{db_path.name}.{uuid.uuid4().hex[:8]}{RESTORE_PART}")
     copy_database(source, staged)
+    if db_path.exists() and os.name != "nt":  # the database keeps its own permissions, not a backup's
+        os.chmod(staged, db_path.stat().st_mode & 0o777)
     return staged
+
+
+def clean_leftovers(db_path: Path) -> list[Path]:
+    """After a killed backup or restore: remove the parts and staged copies it left (the caller holds
+    the writer lock, so none is in use), and make older backups owner-only (0600 on POSIX)."""
+    db_path = Path(db_path)
+    removed: list[Path] = []
+    folder = backups_dir(db_path)
+    leftovers = list(db_path.parent.glob(f".{db_path.name}.*{RESTORE_PART}"))
+    leftovers += list(db_path.parent.glob(f".{db_path.name}.*{atomic.PART}"))
+    if folder.is_dir():
+        leftovers += list(folder.glob(".kjdesk-*.sqlite.*" + atomic.PART))
+    for p in leftovers:
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed.append(p)
+    if os.name != "nt" and folder.is_dir():
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)
+        for b in list_backup_files(folder):
+            with contextlib.suppress(OSError):
+                if b.path.stat().st_mode & 0o077:
+                    b.path.chmod(0o600)
+    return removed
 
 
 def swap_in(db_path: Path, staged: Path) -> None:

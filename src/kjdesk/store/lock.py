@@ -14,6 +14,7 @@ take it. Not used for PostgreSQL, which has its own concurrency control.
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import json
 import os
@@ -53,14 +54,70 @@ class LockInfo:
 class DatabaseLocked(Exception):
     """Another kjdesk is writing to this database."""
 
-    def __init__(self, path: Path, holder: LockInfo | None) -> None:
+    def __init__(self, path: Path, holder: LockInfo | None, other_path: bool = False) -> None:
         self.path, self.holder = Path(path), holder
-        who = holder.describe() if holder else "另一个程序（锁文件无法读取）"
+        if other_path:
+            who = "另一个科技兑现台（通过另一路径，如快捷方式、硬链接或映射的网络盘）"
+        else:
+            who = holder.describe() if holder else "另一个程序（锁文件无法读取）"
         super().__init__(f"数据库 {self.path.name} 正由{who}打开编辑。可以只读方式打开，或待其关闭后再试。")
 
 
 def lock_path(db_path: Path) -> Path:
-    return Path(f"{db_path}.lock")
+    """``<db>.lock`` beside the database file itself (a symbolic link is followed)."""
+    return Path(f"{os.path.realpath(db_path)}.lock")
+
+
+class FileHold:
+    """An OS lock on the database file itself, so that a second path to the same file — a hard
+    link, a symbolic link, another drive letter for the same share — is locked out too.
+
+    POSIX: ``flock`` on the whole file (independent of the byte-range locks SQLite takes).
+    Windows: one byte of the lock-byte page at 1 GiB, which SQLite never reads or writes
+    (it uses the first 512 bytes of that page for its own locks).
+    """
+
+    OFFSET = 0x40000000 + 0x800
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.fd: int | None = None
+
+    def take(self) -> bool:
+        """True when held (or nothing to hold: no file yet); False when another holder has it."""
+        if self.fd is not None:
+            return True
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        except OSError:
+            return True  # no file yet (init), or not readable: the lock file alone guards it
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows only
+                import msvcrt
+
+                os.lseek(fd, self.OFFSET, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            # held by another: False; a file system without locks (some shares): the lock file guards it
+            return not (
+                isinstance(exc, BlockingIOError) or exc.errno in (errno.EACCES, errno.EAGAIN, errno.EDEADLK)
+            )
+        self.fd = fd
+        return True
+
+    def give_back(self) -> None:
+        """Release the hold. Call it after the database's connections are closed: on POSIX,
+        closing any descriptor of a file drops the process's byte-range locks on it."""
+        if self.fd is None:
+            return
+        fd, self.fd = self.fd, None
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _os_user() -> str:
@@ -138,6 +195,7 @@ class WriterLock:
             token=uuid.uuid4().hex,
         )
         self.held = False
+        self.file_hold = FileHold(self.db_path)
         self.cleared: LockInfo | None = None  # the stale lock this one replaced, if any
         # Called from the heartbeat thread when the lock turns out to be someone else's now
         # (this PC slept past ``stale_after`` and a colleague took over): stop writing.
@@ -152,6 +210,11 @@ class WriterLock:
         for _ in range(3):
             if self._create():
                 self.held = True
+                try:
+                    self.hold_file()
+                except DatabaseLocked:
+                    self.release()
+                    raise
                 return self
             holder = read_lock(self.path)
             if holder is None and self._young():
@@ -162,9 +225,20 @@ class WriterLock:
             self._clear_stale(holder)
         raise DatabaseLocked(self.db_path, read_lock(self.path))
 
+    def hold_file(self) -> None:
+        """Lock the database file itself (again after it was created or swapped); raises
+        ``DatabaseLocked`` when a kjdesk that opened it through another path holds it."""
+        if not self.file_hold.take():
+            raise DatabaseLocked(self.db_path, None, other_path=True)
+
+    def let_go_of_file(self) -> None:
+        """Release the file itself (before it is renamed or replaced: Windows refuses an open file)."""
+        self.file_hold.give_back()
+
     def release(self) -> None:
         """Stop the heartbeat and remove the lock file, if it is still ours."""
         self.stop_heartbeat()
+        self.file_hold.give_back()
         if not self.held:
             return
         self.held = False

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from kjdesk.faults import Fault, describe
 from kjdesk.services.core.app import ServiceError
 from kjdesk.services.core.changes import Changes, recording
 from kjdesk.services.core.progress import Cancelled
@@ -97,6 +98,9 @@ def error_text(exc: BaseException) -> str:
     """The Chinese message an officer reads for a failed call."""
     if isinstance(exc, ServiceError | Cancelled):
         return str(exc)
+    told = describe(exc)  # a full disk, a locked file, a server gone away: what happened, what to do
+    if told is not None and not isinstance(exc, FileNotFoundError | PermissionError):
+        return told
     if isinstance(exc, FileNotFoundError):
         return f"找不到文件：{exc.filename or exc}"
     if isinstance(exc, PermissionError):
@@ -139,7 +143,7 @@ class Task(QObject):
             else:
                 result = self.call(self.progress)
         except BaseException as exc:  # every failure is delivered to the UI thread, never lost
-            if not isinstance(exc, ServiceError | Cancelled | OSError):
+            if not isinstance(exc, ServiceError | Cancelled | OSError | Fault):
                 traceback.print_exc()
             self.sig_failed.emit(exc)
         else:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kjdesk.services.imports import commit, preview
 from kjdesk.services.imports.roster_files import save_error_workbook
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
+from kjdesk.validation import mask_id_number
 from kjdesk.vocab import wording_key
 from tests.conftest import make_id_number
 from tests.published_lists import Header, codes, docx_list, letter_first_code, xlsx_list
@@ -185,11 +186,11 @@ def test_an_id_in_a_unit_recognition_and_in_a_units_list_is_refused_naming_it(un
     ]
     plan = preview(units, xlsx_list(tmp_path / "r.xlsx", Header(rows[0]), rows[1:]), today=TODAY)
     assert [e.reason for e in plan.errors] == [
-        f"“{PERSON_A}”是身份证号，不是统一社会信用代码；该认定的对象是单位，请填写统一社会信用代码"
+        f"“{mask_id_number(PERSON_A)}”是身份证号，不是统一社会信用代码；该认定的对象是单位，请填写统一社会信用代码"
     ]
     rows = [["单位名称", "统一社会信用代码", "旗县区"], ["张三", PERSON_A, "九原区"]]
     plan = preview(units, xlsx_list(tmp_path / "u.xlsx", Header(rows[0]), rows[1:]), today=TODAY)
-    assert plan.errors[0].reason.startswith(f"“{PERSON_A}”是身份证号，不是统一社会信用代码")
+    assert plan.errors[0].reason.startswith(f"“{mask_id_number(PERSON_A)}”是身份证号，不是统一社会信用代码")
 
 
 def test_letter_first_credit_codes_register_and_match(app, tmp_path):

@@ -53,9 +53,9 @@ class App:
         return cls(Database.open(db or default_db_path()), actor=actor)
 
     def close(self) -> None:
+        self.db.close()  # first: the lock's hold on the file is given back once no connection is open
         if self.writer_lock is not None:
             self.writer_lock.release()
-        self.db.close()
 
 
 def require_writable(app: App) -> None:

@@ -16,7 +16,7 @@ from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import recompute_subjects
 from kjdesk.store import audit
 from kjdesk.store.models import ClauseStandard, EnteredAmount, Entitlement
-from kjdesk.validation import normalize_text
+from kjdesk.validation import control_errors, normalize_text
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def enter_amount(app: App, data: EnteredInput) -> int:
         errors["basis"] = "请填写依据（批复文号或会议纪要）"
     if data.amount_fen <= 0:
         errors["amount_fen"] = "金额须大于零"
+    errors.update(control_errors(data, {"basis": "依据", "item_ref": "项目编号"}))
     if errors:
         raise ValidationFailed(errors)
     cols = {"unit_id": None, "platform_id": None, "person_id": None}

@@ -56,6 +56,7 @@ from kjdesk.policy.titles import (
     resolve_title,
 )
 from kjdesk.policy.titles import normalize as normalize_title
+from kjdesk.safe_text import control_message, excerpt, safe_cell, safe_message
 from kjdesk.validation import (
     FieldError,
     check_credit_code,
@@ -64,9 +65,11 @@ from kjdesk.validation import (
     check_phone,
     id_number_ok,
     looks_like_credit_code,
+    mask_id_number,
 )
 from kjdesk.vocab import SIZES, Remembered, level_wording, title_wording, vocabulary
 
+ID_KEYS = frozenset({"id_number"})
 PROGRESS_EVERY = 2000
 MEMO_LIMIT = 20_000
 _BLANK = frozenset(("", None))
@@ -122,8 +125,14 @@ class ParseContext:
         return f"{column_letter(idx)} {head}".strip()
 
     def error(self, row: int, key: str, value: object, reason: str, suggestion: str = "") -> None:
+        # an error list never carries a whole 身份证号, a control character or a whole long cell
+        shown = safe_cell(text_of(value))
+        if key in ID_KEYS and len(shown) >= 10:  # shorter text (#VALUE!, 1.5e+17) is no ID number
+            shown = mask_id_number(shown) if len(shown) <= 18 else excerpt(shown, 6)
         self.errors.append(
-            RowError(row, self.column(key), text_of(value), reason, self.mapping.get(key, -1), suggestion)
+            RowError(
+                row, self.column(key), shown, safe_message(reason), self.mapping.get(key, -1), suggestion
+            )
         )
 
     def note(self, row: int, key: str, value: object, reason: str) -> None:
@@ -196,6 +205,8 @@ def _outcome(raw: object, read: Callable[[object], object]) -> object:
     """What a cell gives: ``_SKIP``, ``(True, value)`` or ``(False, reason)``."""
     if is_blank(raw):
         return _SKIP
+    if raw.__class__ is str and (bad := control_message(raw)) is not None:  # type: ignore[arg-type]
+        return (False, bad, "")
     try:
         return (True, read(raw))
     except (CellError, FieldError) as exc:

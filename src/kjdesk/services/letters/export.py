@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from kjdesk import atomic
+from kjdesk.safe_text import safe_filename, strip_controls
 from kjdesk.services.core.app import App, ServiceError
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.letters.rows import LetterRow
@@ -40,14 +41,16 @@ class ExportResult:
 
 
 def file_name(row: LetterRow) -> str:
-    """``包科字〔2026〕1号_某某公司.pdf``: safe on Windows, sorted by number."""
-    return _UNSAFE.sub("_", f"{row.number}_{row.addressee}")[:120] + ".pdf"
+    """``包科字〔2026〕1号_某某公司.pdf``: safe on Windows (no control characters, no reserved
+    name, no trailing dot), sorted by number."""
+    return (
+        safe_filename(_UNSAFE.sub("_", strip_controls(f"{row.number}_{row.addressee}")), "通知书", 120)
+        + ".pdf"
+    )
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic.write_bytes(path, data)
 
 
 def _stored_pdfs(app: App, rows: Sequence[LetterRow], progress: Progress):  # noqa: ANN202 - generator

@@ -27,6 +27,7 @@ from kjdesk.validation import (
     check_id_number,
     check_name,
     check_phone,
+    control_errors,
     mask_id_number,
     normalize_text,
 )
@@ -126,6 +127,7 @@ def validate_unit(data: UnitInput, city: str) -> tuple[UnitInput, dict[str, str]
             errors["kind"] = f"单位类型只能是：{'、'.join(UNIT_KINDS)}"
     if data.moved_out and data.registered_from and data.moved_out < data.registered_from:
         errors["moved_out"] = "迁出日期早于落户日期"
+    errors.update(control_errors(data, UNIT_FIELD_LABELS))
     return UnitInput(**clean), errors  # type: ignore[arg-type]
 
 
@@ -295,6 +297,7 @@ def validate_platform(data: PlatformInput) -> tuple[PlatformInput, dict[str, str
         errors["level"] = f"{kind.name}的级别只能是：{'、'.join(lv or '（无级别）' for lv in kind.levels)}"
     if not data.host_unit_id:
         errors["host_unit_id"] = "请选择依托单位"
+    errors.update(control_errors(data, {"name": "平台名称", "note": "备注"}))
     return PlatformInput(name, data.type_id, data.level, data.host_unit_id, normalize_text(data.note)), errors
 
 
@@ -395,6 +398,7 @@ def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
     except FieldError as exc:
         errors["role"] = str(exc)
     clean["note"] = normalize_text(clean["note"])
+    errors.update(control_errors(data, {"name": "姓名", "role": "身份", "note": "备注", "phone": "电话"}))
     return PersonInput(**clean), errors
 
 

@@ -22,7 +22,7 @@ from kjdesk.services.register import conditions
 from kjdesk.services.register.subject_names import SubjectNames
 from kjdesk.store import audit
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
-from kjdesk.validation import mask_id_number, normalize_text
+from kjdesk.validation import control_errors, mask_id_number, normalize_text
 
 EARLIEST_DATE = date(2000, 1, 1)
 STATUSES = tuple(s.value for s in RecognitionStatus)
@@ -114,6 +114,9 @@ def validate_recognition(
         cert_number="".join(normalize_text(data.cert_number).split()).upper(),
         valid_until=valid_until,
         conditions=conditions.encode(recorded),
+    )
+    errors.update(
+        control_errors(data, {"doc_number": "文号", "title": "名称", "evidence": "证明材料", "note": "备注"})
     )
     return clean, errors
 
@@ -331,6 +334,7 @@ def validate_fact(data: FactInput, today: date | None = None) -> dict[str, str]:
             errors["value"] = "请填写数值"
         elif data.value < 0:
             errors["value"] = "数值不能为负"
+    errors.update(control_errors(data, {"text": "内容", "item_ref": "项目编号", "reference": "依据"}))
     return errors
 
 

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import func, select
 
+from kjdesk.atomic import replacing
+from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 from kjdesk.services.core.app import App, ServiceError
 from kjdesk.services.core.privacy import mask_in_text
 from kjdesk.services.core.progress import NullProgress, Progress
@@ -253,18 +255,8 @@ def export_audit(
     ws["A1"].font = Font(bold=True, size=14)
     progress.set_total(len(rows))
     for i, r in enumerate(rows, 1):
-        ws.append(
-            [
-                r.id,
-                r.at.strftime("%Y-%m-%d %H:%M:%S"),
-                r.actor,
-                r.action,
-                r.entity_label,
-                r.entity_id,
-                r.before,
-                r.after,
-            ]
-        )
+        values = (r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.entity_label, r.entity_id)
+        ws.append([cell_value(v) for v in (*values, r.before, r.after)])
         if i % 500 == 0:
             progress.check()
             progress.set_value(i)
@@ -282,5 +274,7 @@ def export_audit(
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    defuse_workbook(wb)
+    with replacing(path) as part:
+        wb.save(part)
     return len(rows)

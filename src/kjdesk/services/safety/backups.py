@@ -9,10 +9,12 @@ swaps the file in atomically and records an audit event in the restored database
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from kjdesk.faults import UNCHANGED, describe
 from kjdesk.services.core.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.core.settings import write_setting
@@ -40,6 +42,7 @@ class RestoreResult:
     changes: Changes
 
 
+REASON_STEPS = {"import": "导入", "restore": "恢复", "migration": "升级"}
 ALL_CHANGED = Changes(**{f: True for f in Changes.__dataclass_fields__})
 
 
@@ -77,7 +80,16 @@ def backup_before(app: App, reason: str) -> Path | None:
     """The automatic backup before a risky step (``"import"``, …); None for PostgreSQL."""
     if app.db.path is None:
         return None
-    return files.make_backup(app.db.path, reason)
+    try:
+        return files.make_backup(app.db.path, reason)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a backups folder that cannot be written
+        what = REASON_STEPS.get(reason, "该操作")
+        told = describe(exc, "自动备份") or str(exc)
+        raise ServiceError(
+            f"{what}须先自动备份数据库，但备份失败：{told.removesuffix(UNCHANGED)}"
+            f"{what}未进行，数据库未改动。备份文件夹：{files.backups_dir(app.db.path)}"
+            "（可删除其中较旧的备份，或在“备份”中减少保留份数）"
+        ) from exc
 
 
 def daily_backup(app: App, today: date | None = None) -> Path | None:
@@ -142,6 +154,8 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
         app.db.engine.dispose()
         files.checkpoint(db)
         app.db.engine.dispose()
+        if app.writer_lock is not None:
+            app.writer_lock.let_go_of_file()  # held again on the new file below
         try:
             files.swap_in(db, staged)
         except OSError as exc:  # Windows: another program still has the file open
@@ -155,6 +169,8 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
     # A reader on another thread may have connected to the old file meanwhile: drop every
     # pooled connection so nothing keeps reading (or writing) the replaced file.
     app.db.engine.dispose()
+    if app.writer_lock is not None:
+        app.writer_lock.hold_file()
     upgrade(app.db.engine)
     revision = current_revision(app.db.engine) or ""
     with app.db.session() as s:

@@ -17,6 +17,7 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+from kjdesk.faults import describe
 from kjdesk.services.core.app import App, ServiceError, default_db_path, refuse_writes
 from kjdesk.services.safety.backups import check_backup, daily_backup
 from kjdesk.store import audit
@@ -27,7 +28,7 @@ from kjdesk.store.db import (
 )
 from kjdesk.store.db import SchemaTooNew as SchemaTooNew
 from kjdesk.store.db import database_url as database_url
-from kjdesk.store.lock import STALE_AFTER_SECONDS, WriterLock
+from kjdesk.store.lock import STALE_AFTER_SECONDS, WriterLock, pid_alive
 from kjdesk.store.lock import DatabaseLocked as DatabaseLocked
 
 __all__ = ["DatabaseDamaged", "DatabaseLocked", "open_checked", "recover_from_backup", "sign_lock"]
@@ -72,6 +73,8 @@ def open_checked(
     db = db or default_db_path()
     path = _sqlite_path(db)
     if path is None:  # PostgreSQL: no file to check or lock
+        if not read_only:
+            _clean_leftovers(None)
         return App(Database.open(db), actor=actor, role=role, read_only=read_only)
     if path.exists():
         reason = files.damage(path)
@@ -87,19 +90,37 @@ def open_checked(
         return App(database, actor=actor, role=role, read_only=True)
     lock = WriterLock(path, officer=actor if actor != "系统" else "", stale_after=stale_after).acquire()
     try:
-        app = App(Database.open(path), actor=actor, role=role, writer_lock=lock)
+        database = Database.open(path)
+        try:
+            lock.hold_file()  # a database created just now is held from now on
+        except DatabaseLocked:
+            database.close()
+            raise
+        app = App(database, actor=actor, role=role, writer_lock=lock)
     except BaseException:
         lock.release()
         raise
     lock.on_lost = lambda _holder: make_read_only(app)
+    _clean_leftovers(path)
     if heartbeat:
         lock.start_heartbeat()
     if backup_daily:
         try:
             daily_backup(app)
         except (OSError, sqlite3.Error, files.BadDatabaseFile) as exc:  # start anyway, and say so
-            app.extra["backup_warning"] = f"今日自动备份失败：{exc}"
+            told = describe(exc, "今日自动备份") if not isinstance(exc, files.BadDatabaseFile) else None
+            app.extra["backup_warning"] = told or f"今日自动备份失败：{exc}"
     return app
+
+
+def _clean_leftovers(path: Path | None) -> None:
+    """The ``.part`` files of killed runs (exports, backups, restores), now that no other writer runs."""
+    from kjdesk import atomic
+
+    if path is not None:
+        with contextlib.suppress(OSError):
+            files.clean_leftovers(path)
+    atomic.clean_leftovers(pid_alive)
 
 
 def make_read_only(app: App) -> None:
@@ -125,7 +146,8 @@ def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> 
         raise ServiceError("只有 SQLite 数据库文件可以从备份恢复")
     check_backup(backup)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with WriterLock(path):  # never under a program that still has the file open
+    with WriterLock(path) as lock:  # never under a program that still has the file open
+        lock.let_go_of_file()  # the damaged file is renamed aside below (Windows refuses an open file)
         staged = files.stage_copy(path, backup)
         try:
             aside = files.set_aside(path) if path.exists() else path

@@ -162,3 +162,14 @@ def test_template_button_writes_a_roster_that_the_wizard_then_imports(app, wizar
     _to_check(qtbot, wizard, out)
     _next(qtbot, wizard, lambda: wizard.plan is not None)
     assert wizard.plan.ok and wizard.plan.added == 1 and wizard.plan.rows == 1
+
+
+def test_a_hostile_workbook_is_refused_in_the_wizard_with_the_limit_named(app, wizard, qtbot, tmp_path):
+    from tests.hostile_files import far_corner_xlsx
+
+    path = far_corner_xlsx(tmp_path / "炸弹.xlsx")  # one value at XFD1048576: calamine would abort
+    wizard.file_page.path_edit.setText(str(path))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(wizard.sheet_page.message.text()), timeout=5000)
+    assert "超过 200000 行的上限" in wizard.sheet_page.message.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()

@@ -195,3 +195,18 @@ def test_the_form_dialog_remembers_its_size(app, make_window, qtbot):
     again = open_new_unit_form(page, qtbot)
     assert (again.width(), again.height()) == (700, 640)
     again.reject()
+
+
+def test_the_unit_form_refuses_an_invisible_control_character_and_names_it(app, make_window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    page = open_page(make_window(), qtbot, "units")
+    form = open_new_unit_form(page, qtbot)
+    type_text(qtbot, form.name, "包头稀土\u202e司公限有")  # a right-to-left override hides the real order
+    type_text(qtbot, form.credit_code, NEW_CODE)
+    form.district.setFocus()
+    type_text(qtbot, form.district, "稀土")
+    error = form.findChild(QLabel, "error_name")
+    qtbot.waitUntil(lambda: error.isVisible(), timeout=3000)
+    assert "单位名称含不可见控制字符 U+202E（第 5 个字符）" in error.text()
+    assert not form.ok_button.isEnabled()
