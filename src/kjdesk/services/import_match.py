@@ -45,7 +45,7 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "former_names": "",
     "moved_out": None,
 }
-REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note")
+REC_FIELDS = ("doc_number", "evidence", "valid_until", "status", "status_date", "note")
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,7 @@ LABELS = {
     "employer_unit_id": "工作单位",
     "role": "身份",
     "doc_number": "文号",
+    "evidence": "证明材料",
     "valid_until": "有效期至",
     "status": "状态",
     "status_date": "状态日期",

@@ -149,6 +149,10 @@ class RowTableModel(QAbstractTableModel):
     def row_id(self, row: int) -> int:
         return self._shown[row][0]
 
+    def shown_rows(self) -> list[tuple]:
+        """Every row the filter lets through, in the order shown (fetched or not yet)."""
+        return list(self._shown)
+
     def row_of_id(self, row_id: int) -> int:
         """The view row of a record (fetching up to it), or -1 when it is filtered out."""
         for i, r in enumerate(self._shown):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -34,8 +35,10 @@ from kjdesk.money import format_yuan
 from kjdesk.services import approval, payments
 from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
+from kjdesk.services.evidence import MissingItem, missing_items
 from kjdesk.services.plan import YearPlan, year_plan
 from kjdesk.services.reports import REPORTS, write_report
+from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
 from kjdesk.ui.workers import Hub, QtProgress
@@ -67,7 +70,7 @@ INSTALMENT_COLUMNS = [
     Column(I_DISTRICT, "旗县区", width=90, searchable=True),
     Column(I_UNIT, "单位", "受款单位", width=210, searchable=True),
     Column(I_CLAUSE, "条款", width=230, searchable=True),
-    Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批（D11）", width=76),
+    Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批", width=76),
     Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
     Column(I_PAID, "已拨（元）", width=110, align_right=True),
     Column(I_OPEN, "未拨（元）", width=110, align_right=True),
@@ -164,6 +167,12 @@ class PlanPage(QWidget):
                 self.propose_selected,
             ),
             ("propose_all", "全部报批", "把本年度全部“计划”状态的拨付编为一个批次", self.propose_all),
+            (
+                "evidence",
+                "登记佐证材料…",
+                "为缺少证明材料或认定文号的后补助登记同一份证明材料（所选的，未选时为本年度全部待审批的）",
+                self.register_evidence,
+            ),
             ("approve", "审批批次", "复核人审批下方所选批次（不能审批本人报批的批次）", self.approve),
             ("return", "退回批次…", "复核人退回所选批次，须写原因", self.return_batch),
             ("pay", "登记拨付…", "登记财政拨付：日期、凭证号、金额（可部分拨付）", self.pay),
@@ -307,6 +316,7 @@ class PlanPage(QWidget):
             role in MAKERS and bool(rows) and all(r[I_CODE] == "planned" for r in rows)
         )
         self.buttons["propose_all"].setEnabled(role in MAKERS and self.loaded)
+        self.buttons["evidence"].setEnabled(self.loaded and not self.app.read_only)
         self.buttons["approve"].setEnabled(role in CHECKERS and pending)
         self.buttons["return"].setEnabled(role in CHECKERS and pending)
         self.buttons["pay"].setEnabled(one is not None and one[I_CODE] == "approved")
@@ -350,8 +360,64 @@ class PlanPage(QWidget):
         self.ops.write(
             lambda _p: approval.approve_batch(app, batch[0]),
             lambda b: self.notice.setText(f"已审批批次 {b.id}：{b.count} 笔，{format_yuan(b.amount_fen)} 元"),
+            self._approve_failed,
             changes=CHANGED,
         )
+
+    def _approve_failed(self, exc: BaseException) -> None:
+        """A refusal for missing 文号/证明材料 lists them and offers to register the evidence here."""
+        if not isinstance(exc, approval.MissingForApproval) or not exc.items:
+            self.ops.show_error(exc)
+            return
+        box = QMessageBox(self)
+        box.setObjectName("missing_evidence")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("不能审批"))
+        box.setText(
+            self.tr("后补助须有认定文号和证明材料才能审批。以下 {n} 项须先补齐：").format(n=len(exc.items))
+        )
+        box.setDetailedText(str(exc))
+        lines = [f"{m.unit_name}：{m.clause}，缺少{m.lacks}" for m in exc.items[:12]]
+        if len(exc.items) > 12:
+            lines.append(f"……另有 {len(exc.items) - 12} 项")
+        box.setInformativeText("\n".join(lines))
+        fix = box.addButton(self.tr("登记佐证材料…"), QMessageBox.ButtonRole.AcceptRole)
+        fix.setObjectName("fix")
+        close = box.addButton(self.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(fix)
+        box.setEscapeButton(close)
+        items = list(exc.items)
+        fix.clicked.connect(lambda: self._open_evidence(items, "未能审批的批次中缺少材料的记录"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.refusal = box
+        box.open()
+
+    def register_evidence(self) -> None:
+        """登记佐证材料 for the selected 后补助 items lacking it, else for every such item of the year."""
+        if self.data is None:
+            return
+        chosen = {r[0] for r in self.selected_rows()}
+        rows = [r for r in self.data.plan.rows if r.state in ("planned", "proposed")]
+        if chosen:
+            rows = [r for r in self.data.plan.rows if r.instalment_id in chosen]
+        items = missing_items(rows)
+        if not items:
+            self.notice.setText(
+                self.tr("所选的拨付计划不缺证明材料和认定文号")
+                if chosen
+                else self.tr("{year} 年待审批的后补助都已有认定文号和证明材料").format(year=self.year)
+            )
+            return
+        what = "所选拨付计划中缺少材料的记录" if chosen else f"{self.year} 年待审批的后补助中缺少材料的记录"
+        self._open_evidence(items, what)
+
+    def _open_evidence(self, items: list[MissingItem], what: str) -> None:
+        ids = list(dict.fromkeys(m.recognition_id for m in items))
+        lacking_doc = len({m.recognition_id for m in items if m.lacks_doc})
+        dialog = EvidenceDialog(self.app, self.ops, ids, what, self, lacking_doc=lacking_doc)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.evidence_dialog = dialog
+        dialog.open()
 
     def return_batch(self) -> None:
         batch = self.selected_batch()

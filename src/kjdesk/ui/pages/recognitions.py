@@ -6,7 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
@@ -27,7 +36,8 @@ from kjdesk.services.tables import (
     recognition_table,
     unit_choices,
 )
-from kjdesk.ui.form import ChoicePicker, DateField, FormDialog
+from kjdesk.ui.form import ChoicePicker
+from kjdesk.ui.pages.evidence_dialog import EvidenceDialog, DateField, FormDialog
 from kjdesk.ui.pages.platforms import fill_levels
 from kjdesk.ui.register_page import FIRST_PAGE, RegisterPage
 from kjdesk.ui.table import Column
@@ -223,7 +233,45 @@ class RecognitionsPage(RegisterPage):
         Column(7, "有效期至", width=90),
         Column(8, "状态", "有效、撤销、过期或迁出", width=50),
         Column(9, "旗县区", width=90, searchable=True),
+        Column(10, "证明材料", "后补助须有认定文号和证明材料才能审批", width=200, searchable=True),
     ]
+
+    def __init__(self, app: App, hub, parent: QWidget | None = None) -> None:  # noqa: ANN001 - Hub
+        super().__init__(app, hub, parent)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+
+    def extra_buttons(self) -> list[QPushButton]:
+        self.evidence_button = QPushButton(self.tr("登记佐证材料"), self)
+        self.evidence_button.setObjectName("evidence")
+        self.evidence_button.setToolTip(
+            self.tr("为选中的认定记录（未选中时为筛选出的全部记录）登记同一份证明材料")
+        )
+        self.evidence_button.clicked.connect(self.register_evidence)
+        return [self.evidence_button]
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.model.row_id(r) for r in rows if r < self.model.rowCount()]
+
+    def register_evidence(self) -> None:
+        """One 证明材料 for the selected records, or for every record the filter shows."""
+        if self.app.read_only:
+            return
+        ids = self.selected_ids()
+        if ids:
+            chosen = set(ids)
+            rows, what = [r for r in self.model.shown_rows() if r[0] in chosen], "选中的记录"
+        else:
+            rows = self.model.shown_rows()
+            what = "筛选出的全部记录" if self.model.filtering else "全部记录"
+        if not rows:
+            return
+        lacking_doc = sum(1 for r in rows if not (r[6] or "").strip())
+        dialog = EvidenceDialog(
+            self.app, self.ops, [r[0] for r in rows], what, self, lacking_doc=lacking_doc
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def empty_actions(self) -> list[tuple[str, Callable[[], None]]]:
         return [
