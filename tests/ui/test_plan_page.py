@@ -142,11 +142,12 @@ def test_return_with_reason_and_post_subsidy_refusal_are_shown(app, world, make_
     checker = open_page(make_window(who["fh1"]), qtbot, "plans")
     set_year(checker, qtbot, 2025)
     select_batch(checker, 1)
-    shown: list[str] = []
-    checker.ops.show_error = lambda exc: shown.append(str(exc))
+    checker.refusal = None
     checker.buttons["approve"].click()
-    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
-    assert "包头钢联科技有限公司" in shown[0] and "认定文号" in shown[0]
+    qtbot.waitUntil(lambda: checker.refusal is not None, timeout=5000)
+    shown = checker.refusal.informativeText()
+    assert "包头钢联科技有限公司" in shown and "认定文号" in shown
+    checker.refusal.close()
     checker.buttons["return"].click()
     dialog = active_dialog(ReasonDialog)
     dialog.reason_edit.setPlainText("缺高企证书")
@@ -330,3 +331,60 @@ def test_checker_accepts_a_recomputed_amount_from_the_page(app, world, make_wind
     wait_reload(page, qtbot, page.buttons["accept"].click)
     row = next(r for r in rows(page) if r[0] == str(iid))
     assert (row[col(page, "本年金额（元）")], row[col(page, "备注")]) == ("250,000.00", "")
+
+
+def test_approval_refusal_offers_to_register_the_missing_evidence_in_place(app, world, make_window, qtbot):
+    from kjdesk.store.models import Recognition
+    from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
+
+    data, who = world
+    maker = open_page(make_window(who["jb1"]), qtbot, "plans")
+    set_year(maker, qtbot, 2025)
+    select_ids(maker, {data.instalment_ids["a/2025"], data.instalment_ids["b/2025"]})
+    wait_reload(maker, qtbot, maker.buttons["propose"].click)
+    checker = open_page(make_window(who["fh1"]), qtbot, "plans")
+    set_year(checker, qtbot, 2025)
+    select_batch(checker, 1)
+    checker.refusal = None
+    checker.buttons["approve"].click()
+    qtbot.waitUntil(lambda: checker.refusal is not None, timeout=5000)
+    box = checker.refusal
+    assert "以下 1 项须先补齐" in box.text()
+    assert box.informativeText() == "包头钢联科技有限公司：（六）国家高新技术企业认定，缺少认定文号和证明材料"
+    assert "D11" not in box.text() + box.informativeText()
+    fix = [b for b in box.buttons() if b.objectName() == "fix"][0]
+    assert box.defaultButton() is fix
+    fix.click()
+    dialog = active_dialog(EvidenceDialog)
+    assert dialog.ids == [data.recognition_ids["b-hte"]]
+    assert not dialog.ok.isEnabled()
+    type_text(qtbot, dialog.text, "认定文件及证书复印件已存档")
+    dialog.doc.setText("内科发〔2025〕20号")
+    wait_reload(checker, qtbot, dialog.ok.click)
+    with app.db.session() as s:
+        rec = s.get(Recognition, data.recognition_ids["b-hte"])
+        assert (rec.evidence, rec.doc_number) == ("认定文件及证书复印件已存档", "内科发〔2025〕20号")
+    select_batch(checker, 1)
+    wait_reload(checker, qtbot, checker.buttons["approve"].click)
+    assert checker.batch_model.row_tuple(0)[1] == "已审批"
+
+
+def test_plan_page_registers_evidence_for_the_years_missing_items(app, world, make_window, qtbot):
+    from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
+
+    data, who = world
+    page = open_page(make_window(who["jb1"]), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    page.buttons["evidence"].click()
+    dialog = active_dialog(EvidenceDialog)
+    assert dialog.ids == [data.recognition_ids["b-hte"]]
+    assert "其中 1 条还没有认定文号" == dialog.doc.placeholderText()
+    dialog.text.setPlainText("存档盒 7")
+    wait_reload(page, qtbot, dialog.ok.click)
+    page.buttons["evidence"].click()  # the 文号 is still missing: the dialog again, for it alone
+    dialog = active_dialog(EvidenceDialog)
+    assert "其中 1 条还没有认定文号" == dialog.doc.placeholderText()
+    dialog.doc.setText("内科发〔2025〕20号")
+    wait_reload(page, qtbot, dialog.ok.click)
+    page.buttons["evidence"].click()
+    assert page.notice.text() == "2025 年待审批的后补助都已有认定文号和证明材料"

@@ -36,8 +36,8 @@ from kjdesk.services.tables import (
     recognition_table,
     unit_choices,
 )
-from kjdesk.ui.form import ChoicePicker
-from kjdesk.ui.pages.evidence_dialog import EvidenceDialog, DateField, FormDialog
+from kjdesk.ui.form import ChoicePicker, DateField, FormDialog
+from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.platforms import fill_levels
 from kjdesk.ui.register_page import FIRST_PAGE, RegisterPage
 from kjdesk.ui.table import Column
