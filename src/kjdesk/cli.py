@@ -29,7 +29,7 @@ from kjdesk.cli_core import (  # noqa: F401 - re-exported for callers of kjdesk.
 
 def add_global_options(p: argparse.ArgumentParser) -> None:
     """The options before any sub-command; with none of the sub-commands they open the window."""
-    p.add_argument("--version", action="version", version=f"kjdesk {__version__}")
+    p.add_argument("--version", action="version", version=f"kjdesk {__version__}", help="显示版本号并退出")
     p.add_argument("--db", help="数据库文件（默认在用户数据目录）或 postgresql:// 地址")
     p.add_argument("--user", default="", help="以哪个账号执行（审计记录使用）")
     p.add_argument("--demo", action="store_true", help="打开演示数据库（不影响正式数据）")
@@ -66,7 +66,7 @@ def window_args(argv: Sequence[str]) -> argparse.Namespace | None:
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="kjdesk", description=f"{APP_TITLE}（kjdesk）：科技兴蒙政策资金兑现")
     add_global_options(p)
-    sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+    sub = p.add_subparsers(dest="command", metavar="命令", title="命令", parser_class=ChineseArgumentParser)
 
     init = sub.add_parser("init", help="初始化数据库：选择所服务的城市")
     init.add_argument("--city", required=True, choices=["baotou", "wuhai"])
@@ -349,7 +349,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"错误：{exc}\n")
         return EXIT_USER
     except FileNotFoundError as exc:
-        sys.stderr.write(f"错误：找不到文件 {exc.filename or exc}\n")
+        name = str(exc.filename or exc).removesuffix(".part")
+        sys.stderr.write(f"错误：找不到文件或文件夹 {name}\n")
+        return EXIT_USER
+    except PermissionError as exc:  # the sheet is open in Excel/WPS, or a folder without write access
+        name = str(exc.filename or "").removesuffix(".part")
+        sys.stderr.write(
+            f"错误：无法写入或读取 {name or '该文件'}：文件可能正在 Excel 或 WPS 中打开，或没有该文件夹的权限；"
+            "请关闭该文件（或换一个位置）后重试\n"
+        )
+        return EXIT_USER
+    except IsADirectoryError as exc:
+        sys.stderr.write(f"错误：{exc.filename or exc} 是一个文件夹，请写出文件名\n")
         return EXIT_USER
     except OperationalError as exc:  # a PostgreSQL server that cannot be reached, a locked file
         sys.stderr.write(

@@ -1,8 +1,8 @@
 """Command line for 证明材料 in bulk: what 后补助 lacks before approval, and one description for many.
 
-    kjdesk recognitions missing --year 2024
-    kjdesk recognitions evidence --ids 1,2,3 --text "认定文件及证书复印件已存档"
-    kjdesk recognitions evidence --all-missing --year 2024 --text "…" [--doc 文号] [--replace]
+kjdesk recognitions missing --year 2024
+kjdesk recognitions evidence --ids 1,2,3 --text "认定文件及证书复印件已存档"
+kjdesk recognitions evidence --all-missing --year 2024 --text "…" [--doc 文号] [--replace]
 """
 
 from __future__ import annotations

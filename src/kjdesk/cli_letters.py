@@ -14,7 +14,16 @@ import argparse
 import sys
 from datetime import date
 
-from kjdesk.cli_core import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
+from kjdesk.cli_core import (
+    EXIT_OK,
+    ChineseArgumentParser,
+    UserError,
+    command,
+    emit,
+    open_app,
+    output_arg,
+    path_arg,
+)
 from kjdesk.money import format_yuan
 
 LIST_COLUMNS = [
@@ -66,13 +75,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     lv.add_argument("--date", type=_date_arg, default=argparse.SUPPRESS, help="新通知书的成文日期")
     lv.add_argument("--font", default=argparse.SUPPRESS, help="正文字体文件")
     lv.add_argument(
-        "-o", "--output", type=path_arg, default=argparse.SUPPRESS, help="把新通知书另存为此 .pdf"
+        "-o", "--output", type=output_arg, default=argparse.SUPPRESS, help="把新通知书另存为此 .pdf"
     )
 
     lr = let_sub.add_parser("reprint", help="按存档原样导出一份通知书（与签发时逐字节相同）")
     lr.add_argument("number", help="发文字号")
     lr.add_argument(
-        "-o", "--output", type=path_arg, required=True, default=argparse.SUPPRESS, help=".pdf 文件"
+        "-o", "--output", type=output_arg, required=True, default=argparse.SUPPRESS, help=".pdf 文件"
     )
 
 

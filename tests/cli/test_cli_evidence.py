@@ -63,7 +63,9 @@ def test_evidence_by_ids_and_its_mistakes_in_chinese(tmp_path, capsys):
     data = seed_plan(app)
     app.close()
     a, b = data.recognition_ids["a-hte"], data.recognition_ids["b-hte"]
-    code, out, err = run(capsys, "--db", db, "recognitions", "evidence", "--ids", f"{a},{b}", "--text", "存档盒 7")
+    code, out, err = run(
+        capsys, "--db", db, "recognitions", "evidence", "--ids", f"{a},{b}", "--text", "存档盒 7"
+    )
     assert code == 0, err
     assert "已为 1 条认定记录登记证明材料，1 条已有证明材料未改动" in out
     code, out, err = run(capsys, "--db", db, "recognitions", "evidence", "--ids", "x", "--text", "t")

@@ -33,7 +33,9 @@ def test_missing_lists_the_post_subsidy_recognitions_without_doc_or_evidence(app
 def test_one_description_for_many_records_is_registered_and_audited_per_record(app, world):
     data, who = world
     a, b = data.recognition_ids["a-hte"], data.recognition_ids["b-hte"]
-    result = register_evidence(who["jb1"], [a, b], "  认定文件及证书复印件已存档（2025 年档案盒 3）", doc_number="内科发〔2025〕20号")
+    result = register_evidence(
+        who["jb1"], [a, b], "  认定文件及证书复印件已存档（2025 年档案盒 3）", doc_number="内科发〔2025〕20号"
+    )
     assert (result.updated, result.unchanged) == (1, 1)  # a already had its own evidence and 文号
     with app.db.session() as s:
         ra, rb = s.get(Recognition, a), s.get(Recognition, b)
@@ -72,7 +74,9 @@ def test_the_refusal_carries_the_missing_items_and_words_not_codes(app, world):
     assert [m.instalment_id for m in missing_for_approval(app, batch_id=batch.id)] == [
         data.instalment_ids["b/2025"]
     ]
-    register_evidence(who["jb1"], [m.recognition_id for m in err.value.items], "存档", doc_number="内科发〔2025〕20号")
+    register_evidence(
+        who["jb1"], [m.recognition_id for m in err.value.items], "存档", doc_number="内科发〔2025〕20号"
+    )
     approve_batch(who["fh1"], batch.id)
     states = {r.instalment_id: r.state for r in year_plan(app, 2025).rows}
     assert states[data.instalment_ids["b/2025"]] == "approved"

@@ -47,9 +47,9 @@ class EvidenceDialog(BaseDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            self.tr("为{what}（共 {n} 条认定记录）登记同一份证明材料。后补助须有认定文号和证明材料才能审批。").format(
-                what=what, n=len(self.ids)
-            ),
+            self.tr(
+                "为{what}（共 {n} 条认定记录）登记同一份证明材料。后补助须有认定文号和证明材料才能审批。"
+            ).format(what=what, n=len(self.ids)),
             self,
         )
         intro.setObjectName("intro")
@@ -99,7 +99,9 @@ class EvidenceDialog(BaseDialog):
             self.text.setPlainText(path)
 
     def _check(self) -> None:
-        self.ok.setEnabled(bool(self.text.toPlainText().strip() or self.doc.text().strip()) and bool(self.ids))
+        self.ok.setEnabled(
+            bool(self.text.toPlainText().strip() or self.doc.text().strip()) and bool(self.ids)
+        )
 
     def _save(self) -> None:
         text, doc, replace = self.text.toPlainText(), self.doc.text(), self.replace.isChecked()
@@ -115,7 +117,11 @@ class EvidenceDialog(BaseDialog):
         self.result_value = result
         self.accept()
         kept = f"，{result.unchanged} 条已有证明材料未改动" if result.unchanged else ""
-        inform(self.parentWidget(), self.tr("登记佐证材料"), f"已为 {result.updated} 条认定记录登记证明材料{kept}。")
+        inform(
+            self.parentWidget(),
+            self.tr("登记佐证材料"),
+            f"已为 {result.updated} 条认定记录登记证明材料{kept}。",
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.problem.setText(str(exc))

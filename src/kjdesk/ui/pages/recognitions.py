@@ -267,9 +267,7 @@ class RecognitionsPage(RegisterPage):
         if not rows:
             return
         lacking_doc = sum(1 for r in rows if not (r[6] or "").strip())
-        dialog = EvidenceDialog(
-            self.app, self.ops, [r[0] for r in rows], what, self, lacking_doc=lacking_doc
-        )
+        dialog = EvidenceDialog(self.app, self.ops, [r[0] for r in rows], what, self, lacking_doc=lacking_doc)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
