@@ -153,8 +153,10 @@ def test_register_evidence_for_the_selected_recognitions(app, make_window, qtbot
     page.loaded = False
     dialog.ok.click()
     qtbot.waitUntil(
-        lambda: {page.model.index(r, ev_col).data() for r in range(page.model.rowCount())}
-        == {"2025 年高企认定文件存档盒 3"},
+        lambda: (
+            {page.model.index(r, ev_col).data() for r in range(page.model.rowCount())}
+            == {"2025 年高企认定文件存档盒 3"}
+        ),
         timeout=5000,
     )
     with app.db.session() as s:

@@ -56,11 +56,22 @@ def make_qapplication(argv: list[str] | None = None):  # noqa: ANN201 - QApplica
     QApplication.setApplicationDisplayName(APP_TITLE)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if not getattr(qapp, "_kjdesk_translator", None):
+        import PySide6
+
         translator = QTranslator(qapp)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load("qtbase_zh_CN", folder):
+        folders = (  # Qt's own path, else the copy PySide6 ships (a frozen bundle may report another)
+            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            str(Path(PySide6.__file__).parent / "Qt" / "translations"),
+            str(Path(sys.executable).parent / "PySide6" / "Qt" / "translations"),
+        )
+        if any(translator.load("qtbase_zh_CN", folder) for folder in folders):
             qapp.installTranslator(translator)
             qapp._kjdesk_translator = translator  # keep it alive
+        from kjdesk.ui.qt_chinese import MissingQtWords
+
+        words = MissingQtWords(qapp)  # what qtbase_zh_CN lacks (Qt 6 added mnemonics to these)
+        qapp.installTranslator(words)
+        qapp._kjdesk_words = words
     from PySide6.QtGui import QIcon
 
     from kjdesk.resources import resource_path
@@ -245,7 +256,9 @@ class Startup:
             from kjdesk.services.startup import sign_lock
 
             window.show_progress(window.tr("请登录"))
-            signed = sign_in.sign_in_at_start(app, window)  # 经办人 / 复核人 / 管理员: every action records who
+            signed = sign_in.sign_in_at_start(
+                app, window
+            )  # 经办人 / 复核人 / 管理员: every action records who
             if signed is None:
                 return EXIT_OK
             self.app = app = signed
