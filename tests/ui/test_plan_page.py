@@ -378,12 +378,12 @@ def test_plan_page_registers_evidence_for_the_years_missing_items(app, world, ma
     page.buttons["evidence"].click()
     dialog = active_dialog(EvidenceDialog)
     assert dialog.ids == [data.recognition_ids["b-hte"]]
-    assert "其中 1 条还没有认定文号" == dialog.doc.placeholderText()
+    assert dialog.doc.placeholderText() == "其中 1 条还没有认定文号"
     dialog.text.setPlainText("存档盒 7")
     wait_reload(page, qtbot, dialog.ok.click)
     page.buttons["evidence"].click()  # the 文号 is still missing: the dialog again, for it alone
     dialog = active_dialog(EvidenceDialog)
-    assert "其中 1 条还没有认定文号" == dialog.doc.placeholderText()
+    assert dialog.doc.placeholderText() == "其中 1 条还没有认定文号"
     dialog.doc.setText("内科发〔2025〕20号")
     wait_reload(page, qtbot, dialog.ok.click)
     page.buttons["evidence"].click()
