@@ -227,9 +227,22 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
         emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
         total = sum(line.amount_fen for line in lines if line.state != "已取消")
         print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
-    else:
+    elif args.format == "csv":  # money in 元 (a spreadsheet reads 分 as 元, 100× off)
+        rows = [{**asdict(line), "amount_yuan": yuan_plain(line.amount_fen)} for line in lines]
+        emit(
+            rows,
+            "csv",
+            [("amount_yuan", "金额（元）") if k == "amount_fen" else (k, t) for k, t in ENTITLEMENT_COLUMNS],
+        )
+    else:  # json keeps 分, named so
         emit(lines, args.format, ENTITLEMENT_COLUMNS)
     return EXIT_OK
+
+
+def yuan_plain(fen: int) -> str:
+    """元 with two decimals and no separators, as a spreadsheet reads a number: 300000.00."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
 @command("policy")

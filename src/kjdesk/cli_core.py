@@ -184,8 +184,9 @@ def emit(rows: Sequence[Any], fmt: str, columns: Sequence[tuple[str, str]], out=
         )
         out.write("\n")
         return
-    if fmt == "csv":
+    if fmt == "csv":  # UTF-8 with a BOM: Excel opens it with the Chinese intact on a double-click
         buf = io.StringIO()
+        buf.write("\ufeff")
         writer = csv.writer(buf)
         writer.writerow([label for _, label in columns])
         for d in dicts:

@@ -100,3 +100,26 @@ def test_a_sheet_open_in_excel_is_said_plainly(db, capsys, tmp_path, monkeypatch
     assert code == 1
     assert f"无法写入或读取 {target}：文件可能正在 Excel 或 WPS 中打开" in err
     assert "Traceback" not in err and ".part" not in err
+
+
+def test_entitlements_csv_has_a_bom_and_money_in_yuan_json_keeps_fen(tmp_path, capsys):
+    from tests.services.disbursement_data import seed_plan
+
+    path = str(tmp_path / "k.sqlite")
+    app = App.open(path)
+    initialize(app, "baotou")
+    seed_plan(app)
+    app.close()
+    code, out, err = run(capsys, "--db", path, "entitlements", "--year", "2025", "--format", "csv")
+    assert code == 0, err
+    assert out.startswith("\ufeff单位名称,")
+    header = out.lstrip("\ufeff").splitlines()[0].split(",")
+    assert "金额（元）" in header and "金额（分）" not in header
+    col = header.index("金额（元）")
+    amounts = sorted(line.split(",")[col] for line in out.splitlines()[1:] if line.count(",") >= col)
+    assert "300000.00" in amounts and "12345.67" in amounts
+    code, out, err = run(capsys, "--db", path, "entitlements", "--year", "2025", "--format", "json")
+    import json
+
+    rows = json.loads(out)
+    assert {r["amount_fen"] for r in rows} >= {30_000_000, 1_234_567}

@@ -60,6 +60,13 @@ COLUMNS = [
 class EntitlementModel(RowTableModel):
     """The register table model with money shown in 元 and words behind 状态 and 支持方式."""
 
+    money_fields = (F_AMOUNT,)
+
+    def export_value(self, row: tuple, column: int) -> object:
+        if self.columns[column].field == F_AMOUNT and row[F_STATUS] == AWAITING and not row[F_AMOUNT]:
+            return "待录入"
+        return super().export_value(row, column)
+
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:

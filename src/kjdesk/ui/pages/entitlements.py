@@ -45,6 +45,7 @@ from kjdesk.ui.pages.entitlement_table import (
     line_row,
 )
 from kjdesk.ui.table import make_table_view
+from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 from kjdesk.validation import districts_of
 
@@ -121,7 +122,12 @@ class EntitlementsPage(QWidget):
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("color:#2e6b3a;")
         actions.addWidget(self.notice)
-        for button in (self.recompute_button, self.enter_button, self.standard_button):
+        self.export_button = self._button(
+            "export", "导出 Excel…", "把表格中显示的行和列（按当前筛选和排序）导出为 Excel 文件"
+        )
+        self.export_button.clicked.connect(lambda: self.export())
+        install_export(self.view, self.ops, lambda: self.export_title, self)
+        for button in (self.recompute_button, self.enter_button, self.standard_button, self.export_button):
             actions.addWidget(button)
 
         self.detail = QTextBrowser(self)
@@ -152,6 +158,15 @@ class EntitlementsPage(QWidget):
         self.addAction(find)
         self._selection_changed()
         self.reload()
+
+    @property
+    def export_title(self) -> str:
+        year = self.year_box.currentText().strip()
+        return f"应享资金（{year}）" if year and year[0].isdigit() else "应享资金"
+
+    def export(self, path: str | None = None) -> None:
+        """导出 Excel: the lines on show, in their filter and order, money in 元."""
+        export_view(self, self.ops, self.view, self.export_title, path)
 
     # --- building -------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from kjdesk.services.reports import REPORTS, write_report
 from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 
 CHANGED = Changes(instalments=True)
@@ -96,6 +97,7 @@ class MoneyModel(RowTableModel):
     def __init__(self, columns: list[Column], money: tuple[int, ...], parent=None) -> None:  # noqa: ANN001
         super().__init__(columns, parent)
         self.money = money
+        self.money_fields = money
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -199,6 +201,12 @@ class PlanPage(QWidget):
         menu = QMenu(self.export_button)
         for kind, title in REPORTS.items():
             menu.addAction(title, lambda k=kind: self.export(k))
+        menu.addSeparator()
+        menu.addAction(
+            self.tr("当前表格（按筛选和排序）"),
+            lambda: export_view(self, self.ops, self.view, f"{self.year}年拨付计划"),
+        )
+        install_export(self.view, self.ops, lambda: f"{self.year}年拨付计划", self)
         self.export_button.setMenu(menu)
         actions.addWidget(self.export_button)
 
