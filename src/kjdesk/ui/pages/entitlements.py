@@ -41,6 +41,7 @@ from kjdesk.ui.pages.entitlement_table import (
     F_REVIEW,
     STATUS_TIPS,
     EntitlementModel,
+    clause_words,
     line_html,
     line_row,
 )
@@ -235,7 +236,7 @@ class EntitlementsPage(QWidget):
             return
         self.lines, self.enterable = data.lines, data.enterable
         years = sorted({ln.year for ln in self.lines if ln.year is not None}, reverse=True)
-        clauses = sorted({(ln.clause_id, ln.clause_title) for ln in self.lines})
+        clauses = sorted({(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in self.lines})
         present = {ln.district for ln in self.lines if ln.district}
         districts = [d for d in data.districts if d in present] + sorted(present - set(data.districts))
         statuses = sorted(
@@ -243,7 +244,7 @@ class EntitlementsPage(QWidget):
             key=lambda s: list(STATUS_TIPS).index(s) if s in STATUS_TIPS else 99,
         )
         self._fill(self.year_box, "全部年度", [(f"{y} 年", y) for y in years])
-        self._fill(self.clause_box, "全部条款", [(f"{cid} {title}", cid) for cid, title in clauses])
+        self._fill(self.clause_box, "全部条款", [(words, cid) for cid, words in clauses])
         self._fill(self.district_box, "全部旗县区", [(d, d) for d in districts])
         self._fill(self.status_box, "全部状态", [(s, s) for s in statuses])
         self.loaded = True
