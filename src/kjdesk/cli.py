@@ -219,24 +219,30 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
         lines = list_entitlements(app, year=args.year, clause_id=args.clause, district=args.district)
     finally:
         app.close()
+    # tables and csv name a clause as the policy does; json keeps the catalog id (clause_id)
+    words = [("clause", "条款") if k == "clause_id" else (k, t) for k, t in ENTITLEMENT_COLUMNS]
     if args.format == "table":
-        cols = [
-            c for c in ENTITLEMENT_COLUMNS if c[0] not in ("explanation", "amount_fen", "person_id_masked")
+        cols = [c for c in words if c[0] not in ("explanation", "amount_fen", "person_id_masked")]
+        rows = [
+            {**asdict(line), "amount": format_yuan(line.amount_fen), "clause": _clause_words(line)}
+            for line in lines
         ]
-        rows = [{**asdict(line), "amount": format_yuan(line.amount_fen)} for line in lines]
         emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
         total = sum(line.amount_fen for line in lines if line.state != "已取消")
         print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
     elif args.format == "csv":  # money in 元 (a spreadsheet reads 分 as 元, 100× off)
-        rows = [{**asdict(line), "amount_yuan": yuan_plain(line.amount_fen)} for line in lines]
-        emit(
-            rows,
-            "csv",
-            [("amount_yuan", "金额（元）") if k == "amount_fen" else (k, t) for k, t in ENTITLEMENT_COLUMNS],
-        )
+        rows = [
+            {**asdict(line), "amount_yuan": yuan_plain(line.amount_fen), "clause": _clause_words(line)}
+            for line in lines
+        ]
+        emit(rows, "csv", [("amount_yuan", "金额（元）") if k == "amount_fen" else (k, t) for k, t in words])
     else:  # json keeps 分, named so
         emit(lines, args.format, ENTITLEMENT_COLUMNS)
     return EXIT_OK
+
+
+def _clause_words(line: Any) -> str:
+    return f"{line.article}{line.clause_title}" if line.clause_title else line.clause_id
 
 
 def yuan_plain(fen: int) -> str:
