@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import func, select
 
 from kjdesk.services.app import App, ServiceError
+from kjdesk.services.audit_words import Namer, change_words
 from kjdesk.services.privacy import mask_in_text
 from kjdesk.services.progress import NullProgress, Progress
 from kjdesk.store import audit
@@ -83,8 +84,11 @@ class AuditRow:
     entity: str
     entity_label: str
     entity_id: str
-    before: str  # JSON, 身份证号 masked
+    before: str  # JSON, 身份证号 masked (技术详情)
     after: str
+    object_name: str = ""  # the unit, year, instalment … by its name
+    words: str = ""  # what changed, in words: field names in Chinese, money in 元
+    actor_name: str = ""  # the officer's name (the login name when the account has none)
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,8 @@ def _utc_bound(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone().astimezone(UTC).replace(tzinfo=None)
 
 
-def _row(ev: AuditEvent) -> AuditRow:
+def _row(ev: AuditEvent, namer: Namer | None = None, actors: dict[str, str] | None = None) -> AuditRow:
+    before, after = mask_in_text(ev.before), mask_in_text(ev.after)
     return AuditRow(
         ev.id,
         _local(ev.at),
@@ -111,9 +116,21 @@ def _row(ev: AuditEvent) -> AuditRow:
         ev.entity,
         entity_label(ev.entity),
         ev.entity_id,
-        mask_in_text(ev.before),
-        mask_in_text(ev.after),
+        before,
+        after,
+        namer.name(ev.entity, ev.entity_id) if namer is not None else "",
+        change_words(ev.entity, ev.entity_id, before, after),
+        (actors or {}).get(ev.actor, ev.actor),
     )
+
+
+def _readable_rows(s, events: list[AuditEvent]) -> list[AuditRow]:  # noqa: ANN001 - Session
+    from kjdesk.store.models import Officer, Setting
+
+    city = s.scalar(select(Setting.value).where(Setting.key == "city"))
+    namer = Namer(s, ((ev.entity, ev.entity_id) for ev in events), city or None)
+    actors = {u: n for u, n in s.execute(select(Officer.username, Officer.display_name)) if n}
+    return [_row(ev, namer, actors) for ev in events]
 
 
 def audit_events(
@@ -142,7 +159,7 @@ def audit_events(
     if limit:
         q = q.limit(limit)
     with app.db.session() as s:
-        return [_row(ev) for ev in s.scalars(q)]
+        return _readable_rows(s, list(s.scalars(q)))
 
 
 def filtered(app: App, f: AuditFilter, limit: int | None = None) -> list[AuditRow]:
@@ -210,8 +227,8 @@ def _anchor(db_path: Path, since: datetime | None) -> tuple[str, dict[int, str]]
     return None
 
 
-COLUMNS = ("编号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后")
-WIDTHS = (8, 20, 14, 14, 14, 12, 60, 60)
+COLUMNS = ("编号", "时间", "操作人", "操作", "对象", "名称", "内容", "技术详情：对象编号", "技术详情：修改前", "技术详情：修改后")
+WIDTHS = (8, 20, 14, 14, 12, 36, 60, 12, 40, 40)
 
 
 def export_audit(
@@ -242,9 +259,11 @@ def export_audit(
             [
                 r.id,
                 r.at.strftime("%Y-%m-%d %H:%M:%S"),
-                r.actor,
+                r.actor_name or r.actor,
                 r.action,
                 r.entity_label,
+                r.object_name,
+                r.words,
                 r.entity_id,
                 r.before,
                 r.after,
@@ -256,7 +275,7 @@ def export_audit(
     progress.set_value(len(rows))
     for i, w in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = w
-    for row in ws.iter_rows(min_row=4, min_col=7, max_col=8):
+    for row in ws.iter_rows(min_row=4, min_col=6, max_col=10):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A4"
