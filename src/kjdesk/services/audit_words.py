@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -125,6 +126,14 @@ SUBJECT_KIND_WORDS = {"unit": "单位", "platform": "平台", "person": "人员"
 EMPTY = "（空）"
 
 
+@cache
+def clause_names() -> dict[str, str]:
+    """Every clause of both catalogs as its policy names it (catalog ids are unique across cities)."""
+    from kjdesk.policy.catalog import builtin_policies
+
+    return {c.id: f"{c.article}{c.title}" for p in builtin_policies() for c in p.clauses}
+
+
 def field_label(key: str) -> str:
     return FIELD_LABELS.get(key, key)
 
@@ -139,6 +148,8 @@ def value_words(key: str, value: Any) -> str:
         return "是" if value else "否"
     if key == "state" and isinstance(value, str):
         return STATE_WORDS.get(value, value)
+    if key == "clause_id" and isinstance(value, str):
+        return clause_names().get(value, value)
     if key == "subject_kind" and isinstance(value, str):
         return SUBJECT_KIND_WORDS.get(value, value)
     if key == "instalments" and isinstance(value, list):
@@ -161,7 +172,8 @@ def _parse(text: str) -> Any:
         return text
 
 
-SKIPPED = ("id", "subject_id", "host_unit_id", "employer_unit_id", "type_id")  # shown by name beside
+# shown by name beside, or technical (behind 技术详情)
+SKIPPED = ("id", "subject_id", "host_unit_id", "employer_unit_id", "type_id", "entitlement_id", "sha256")
 
 
 def change_lines(entity: str, entity_id: str, before: str, after: str) -> list[str]:
@@ -228,6 +240,7 @@ class Namer:
                 self.names[("entitlements", entity_id)] = f"{who[int(sid)]}的应享资金"
         self._recognitions(s, _ints(wanted["recognition"]))
         self._facts(s, _ints(wanted["fact"]))
+        self._entered(s, _ints(wanted["entered_amount"]))
         self._instalments(s, _ints(wanted["instalment"]))
         self._payments(s, _ints(wanted["payment"]))
         self._batches(s, _ints(wanted["approval_batch"]))
@@ -289,6 +302,14 @@ class Namer:
         for f in s.scalars(select(Fact).where(Fact.id.in_(ids))) if ids else ():
             who = self._subject(s, f.unit_id, f.platform_id, f.person_id)
             self.names[("fact", str(f.id))] = f"{who} {f.year} 年{f.indicator}"
+
+    def _entered(self, s: Session, ids: list[int]) -> None:
+        from kjdesk.store.models import EnteredAmount
+
+        for e in s.scalars(select(EnteredAmount).where(EnteredAmount.id.in_(ids))) if ids else ():
+            who = self._subject(s, e.unit_id, e.platform_id, e.person_id)
+            clause = self.clauses.get(e.clause_id, clause_names().get(e.clause_id, e.clause_id))
+            self.names[("entered_amount", str(e.id))] = f"{who} {e.year} 年（{clause}）"
 
     def _entitlement_words(self, s: Session, e: Entitlement) -> tuple[str, str]:
         who = self._subject(s, e.payee_unit_id or e.unit_id, e.platform_id, e.person_id)
