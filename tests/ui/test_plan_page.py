@@ -36,6 +36,8 @@ def col(page, title: str) -> int:
 
 def set_year(page, qtbot, year: int) -> None:
     page.loaded = False
+    if page.year == year:  # the page may have opened on it (the earliest year with open items)
+        page.reload()
     page.year_box.setValue(year)
     qtbot.waitUntil(lambda: page.loaded and page.data.plan.year == year, timeout=5000)
 
@@ -388,3 +390,12 @@ def test_plan_page_registers_evidence_for_the_years_missing_items(app, world, ma
     wait_reload(page, qtbot, dialog.ok.click)
     page.buttons["evidence"].click()
     assert page.notice.text() == "2025 年待审批的后补助都已有认定文号和证明材料"
+
+
+def test_the_page_opens_on_the_earliest_year_with_items_not_yet_approved(app, world, make_window, qtbot):
+    page = open_page(make_window(world[1]["jb1"]), qtbot, "plans")
+    assert page.year == 2025 and page.data.plan.year == 2025  # not this year: the seeded money lies in 2025…
+    assert page.model.rowCount() > 0
+    where = page.where.text()
+    assert where.startswith("尚未审批的拨付计划在：2025 年 4 笔 662,345.67 元；2026 年 2 笔 59,876.54 元")
+    assert "2026 年" in where  # …and the years after it are named

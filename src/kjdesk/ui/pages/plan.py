@@ -8,7 +8,7 @@ computes nothing itself and refreshes when the services report changed instalmen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
 from kjdesk.services.evidence import MissingItem, missing_items
 from kjdesk.services.plan import YearPlan, year_plan
+from kjdesk.services.plan_years import OpenYear, describe_open_years, open_years
 from kjdesk.services.reports import REPORTS, write_report
 from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
@@ -117,6 +118,7 @@ class MoneyModel(RowTableModel):
 class PlanData:
     plan: YearPlan
     batches: list[BatchRow]
+    open_years: list[OpenYear] = field(default_factory=list)
 
 
 class PlanPage(QWidget):
@@ -210,6 +212,11 @@ class PlanPage(QWidget):
         self.export_button.setMenu(menu)
         actions.addWidget(self.export_button)
 
+        self.where = QLabel(self)
+        self.where.setObjectName("open_years")
+        self.where.setWordWrap(True)
+        self.where.setStyleSheet("color:#8a5a00;")
+        self._opened = False  # the first load moves to where the work is
         self.totals = QLabel(self.tr("正在载入…"), self)
         self.totals.setObjectName("totals")
         self.totals.setTextFormat(Qt.TextFormat.RichText)
@@ -233,6 +240,7 @@ class PlanPage(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(bar)
         layout.addWidget(self.totals)
+        layout.addWidget(self.where)
         layout.addLayout(actions)
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
@@ -251,15 +259,32 @@ class PlanPage(QWidget):
 
     def reload(self) -> None:
         app, year = self.app, self.year
+        first = not self._opened
 
         def fetch(_p: QtProgress) -> PlanData:
-            return PlanData(year_plan(app, year, include_cancelled=True), list_batches(app, year))
+            years = open_years(app)
+            if first and years and years[0].year != year:
+                # the page opens where the work is: the earliest year with items not yet approved
+                return PlanData(
+                    year_plan(app, years[0].year, include_cancelled=True),
+                    list_batches(app, years[0].year),
+                    years,
+                )
+            return PlanData(year_plan(app, year, include_cancelled=True), list_batches(app, year), years)
 
         self.ops.read(fetch, self._loaded)
 
     def _loaded(self, data: PlanData) -> None:
+        if not self._opened:
+            self._opened = True
+            if data.plan.year != self.year:
+                self.year_box.blockSignals(True)
+                self.year_box.setValue(data.plan.year)
+                self.year_box.blockSignals(False)
         if data.plan.year != self.year:  # the officer moved on to another year meanwhile
             return
+        self.where.setText(describe_open_years(data.open_years))
+        self.where.setVisible(bool(data.open_years))
         self.data = data
         self._fill()
         self.batch_model.set_rows(
