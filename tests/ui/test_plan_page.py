@@ -399,3 +399,24 @@ def test_the_page_opens_on_the_earliest_year_with_items_not_yet_approved(app, wo
     where = page.where.text()
     assert where.startswith("尚未审批的拨付计划在：2025 年 4 笔 662,345.67 元；2026 年 2 笔 59,876.54 元")
     assert "2026 年" in where  # …and the years after it are named
+
+
+def test_propose_all_asks_first_with_count_and_total(app, world, make_window, qtbot, monkeypatch):
+    import kjdesk.ui.pages.plan as plan_mod
+
+    page = open_page(make_window(world[1]["jb1"]), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(plan_mod, "confirm", lambda _p, title, text, yes="": asked.append((text, yes)) or False)
+    page.buttons["propose_all"].click()
+    assert asked == [
+        (
+            "把 2025 年全部“计划”状态的拨付编为一个报批批次：\n共 4 笔，合计 662,345.67 元（66.23 万元）。\n"
+            "报批后金额不再随重算改变，交复核人审批。",
+            "报批 4 笔",
+        )
+    ]
+    assert not page.ops.busy and {r.state for r in year_plan(app, 2025).rows} == {"planned"}  # refused: nothing sent
+    monkeypatch.setattr(plan_mod, "confirm", lambda *a, **k: True)
+    wait_reload(page, qtbot, page.buttons["propose_all"].click)
+    assert {r.state for r in year_plan(app, 2025).rows} == {"proposed"}

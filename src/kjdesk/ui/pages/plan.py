@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.money import format_yuan
+from kjdesk.money import format_wan, format_yuan
+from kjdesk.ui.dialogs import confirm
 from kjdesk.services import approval, payments
 from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
@@ -376,7 +377,21 @@ class PlanPage(QWidget):
         )
 
     def propose_all(self) -> None:
+        """报批 every 计划 of the year, after saying how many and how much."""
+        if self.data is None:
+            return
         app, year = self.app, self.year
+        planned = [r for r in self.data.plan.rows if r.state == "planned"]
+        if not planned:
+            self.notice.setText(self.tr("{year} 年没有“计划”状态的拨付可以报批").format(year=year))
+            return
+        total = sum(r.amount_fen for r in planned)
+        text = self.tr(
+            "把 {year} 年全部“计划”状态的拨付编为一个报批批次：\n共 {n} 笔，合计 {yuan} 元（{wan} 万元）。\n"
+            "报批后金额不再随重算改变，交复核人审批。"
+        ).format(year=year, n=len(planned), yuan=format_yuan(total), wan=format_wan(total, places=2))
+        if not confirm(self, self.tr("全部报批"), text, yes=self.tr("报批 {n} 笔").format(n=len(planned))):
+            return
         self.ops.write(
             lambda _p: approval.propose_batch(app, year, None),
             lambda b: self.notice.setText(
