@@ -11,12 +11,18 @@ from tests.services.disbursement_data import officers, seed_plan
 
 
 def test_change_words_say_fields_in_chinese_and_money_in_yuan():
-    assert change_words("approval_batch", "3", "", '{"amount_fen": 133411340, "instalments": [35, 36], "year": 2025}') == (
-        "金额：1,334,113.40 元；拨付计划：2 笔（编号 35、36）；年度：2025"
-    )
+    assert change_words(
+        "approval_batch", "3", "", '{"amount_fen": 133411340, "instalments": [35, 36], "year": 2025}'
+    ) == ("金额：1,334,113.40 元；拨付计划：2 笔（编号 35、36）；年度：2025")
     assert change_words("settings", "city", "", '"baotou"') == "所服务的城市：包头市"
-    assert change_words("settings", "letter_pattern", "", '"包科字〔{year}〕{seq}号"') == "发文字号格式：包科字〔{year}〕{seq}号"
-    assert change_words("approval_batch", "3", '{"state": "proposed"}', '{"state": "approved"}') == "状态：已报批 → 已审批"
+    assert (
+        change_words("settings", "letter_pattern", "", '"包科字〔{year}〕{seq}号"')
+        == "发文字号格式：包科字〔{year}〕{seq}号"
+    )
+    assert (
+        change_words("approval_batch", "3", '{"state": "proposed"}', '{"state": "approved"}')
+        == "状态：已报批 → 已审批"
+    )
 
 
 def test_audit_rows_name_their_objects_and_read_without_codes(app):

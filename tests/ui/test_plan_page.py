@@ -196,6 +196,17 @@ def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbo
     expected = {y: sum(r.amount_fen for r in year_plan(app, y).rows) for y in per_year}
     assert per_year == expected
     assert page.chart.series()[0].barSets()[0].count() == 5
+    # 万元 with two decimals on the cards; the axis in whole ticks with separators
+    planned = year_plan(app, THIS_YEAR)
+    from kjdesk.money import format_wan
+
+    assert page.values["planned"][0].text() == format_wan(planned.total_fen, places=2)
+    assert all(len(page.values[k][0].text().rsplit(".", 1)[-1]) == 2 for k in ("planned", "approved", "paid"))
+    [y_axis] = [a for a in page.chart.axes() if a.orientation() == Qt.Orientation.Vertical]
+    labels = y_axis.categoriesLabels()
+    assert labels[0] == "0" and all(label.replace(",", "").isdigit() for label in labels)
+    steps = {int(b.replace(",", "")) - int(a.replace(",", "")) for a, b in zip(labels, labels[1:])}
+    assert len(steps) == 1 and steps.pop() >= 1
     assert not page.targets_box.isVisibleTo(page)
 
 
@@ -407,7 +418,9 @@ def test_propose_all_asks_first_with_count_and_total(app, world, make_window, qt
     page = open_page(make_window(world[1]["jb1"]), qtbot, "plans")
     set_year(page, qtbot, 2025)
     asked: list[tuple[str, str]] = []
-    monkeypatch.setattr(plan_mod, "confirm", lambda _p, title, text, yes="": asked.append((text, yes)) or False)
+    monkeypatch.setattr(
+        plan_mod, "confirm", lambda _p, title, text, yes="": asked.append((text, yes)) or False
+    )
     page.buttons["propose_all"].click()
     assert asked == [
         (
@@ -416,7 +429,9 @@ def test_propose_all_asks_first_with_count_and_total(app, world, make_window, qt
             "报批 4 笔",
         )
     ]
-    assert not page.ops.busy and {r.state for r in year_plan(app, 2025).rows} == {"planned"}  # refused: nothing sent
+    assert not page.ops.busy and {r.state for r in year_plan(app, 2025).rows} == {
+        "planned"
+    }  # refused: nothing sent
     monkeypatch.setattr(plan_mod, "confirm", lambda *a, **k: True)
     wait_reload(page, qtbot, page.buttons["propose_all"].click)
     assert {r.state for r in year_plan(app, 2025).rows} == {"proposed"}

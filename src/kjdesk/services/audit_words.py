@@ -186,7 +186,9 @@ def change_lines(entity: str, entity_id: str, before: str, after: str) -> list[s
         return [f"{label}：{value_words(entity_id, old)} → {value_words(entity_id, new)}"]
     if isinstance(old, dict) and isinstance(new, dict):
         keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k) and k not in SKIPPED]
-        return [f"{field_label(k)}：{value_words(k, old.get(k))} → {value_words(k, new.get(k))}" for k in keys]
+        return [
+            f"{field_label(k)}：{value_words(k, old.get(k))} → {value_words(k, new.get(k))}" for k in keys
+        ]
     one = new if isinstance(new, dict) else old if isinstance(old, dict) else None
     if one is not None:
         prefix = "" if new is not None else "删除前："
@@ -275,7 +277,9 @@ class Namer:
                 out.update({c.id: f"{c.article}{c.title}" for c in p.clauses})
         return out
 
-    def _subject(self, s: Session, unit_id: int | None, platform_id: int | None, person_id: int | None) -> str:
+    def _subject(
+        self, s: Session, unit_id: int | None, platform_id: int | None, person_id: int | None
+    ) -> str:
         for ident, table, model in (
             (unit_id, self.units, Unit),
             (platform_id, self.platforms, Platform),

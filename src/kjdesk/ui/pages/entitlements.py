@@ -236,7 +236,9 @@ class EntitlementsPage(QWidget):
             return
         self.lines, self.enterable = data.lines, data.enterable
         years = sorted({ln.year for ln in self.lines if ln.year is not None}, reverse=True)
-        clauses = sorted({(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in self.lines})
+        clauses = sorted(
+            {(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in self.lines}
+        )
         present = {ln.district for ln in self.lines if ln.district}
         districts = [d for d in data.districts if d in present] + sorted(present - set(data.districts))
         statuses = sorted(

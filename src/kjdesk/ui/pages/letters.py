@@ -83,7 +83,9 @@ def fonts_by_name(fonts) -> tuple[str, str]:  # noqa: ANN001 - LetterFonts
     )
     if body.style != "仿宋":
         names += "。提示：本机没有仿宋字体，正文暂用其他字体；公文正文应为仿宋（可用“选择字体”指定）"
-    files = "\n".join(f"{role}：{face.path}" for role, face in (("正文", body), ("标题", title), ("页码", number)))
+    files = "\n".join(
+        f"{role}：{face.path}" for role, face in (("正文", body), ("标题", title), ("页码", number))
+    )
     return names, files
 
 
@@ -253,7 +255,10 @@ class LettersPage(LetterOutputActions):
                 (fonts, files), ok = fonts_by_name(find_letter_fonts(font or None)), True
             except NoFontFound as exc:
                 fonts, ok = str(exc), False
-            names = {cid: clause_label(info, cid) for cid, info in clause_infos(require_bureau(self.app).city).items()}
+            names = {
+                cid: clause_label(info, cid)
+                for cid, info in clause_infos(require_bureau(self.app).city).items()
+            }
             return PageData(list_letters(self.app), pending_letters(self.app, None), fonts, ok, names, files)
 
         self.ops.read(fetch, self._loaded)
