@@ -205,7 +205,9 @@ def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbo
     [y_axis] = [a for a in page.chart.axes() if a.orientation() == Qt.Orientation.Vertical]
     labels = y_axis.categoriesLabels()
     assert labels[0] == "0" and all(label.replace(",", "").isdigit() for label in labels)
-    steps = {int(b.replace(",", "")) - int(a.replace(",", "")) for a, b in zip(labels, labels[1:])}
+    steps = {
+        int(b.replace(",", "")) - int(a.replace(",", "")) for a, b in zip(labels, labels[1:], strict=False)
+    }
     assert len(steps) == 1 and steps.pop() >= 1
     assert not page.targets_box.isVisibleTo(page)
 

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.money import format_wan, format_yuan
-from kjdesk.ui.dialogs import confirm
 from kjdesk.services import approval, payments
 from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
@@ -40,6 +39,7 @@ from kjdesk.services.evidence import MissingItem, missing_items
 from kjdesk.services.plan import YearPlan, year_plan
 from kjdesk.services.plan_years import OpenYear, describe_open_years, open_years
 from kjdesk.services.reports import REPORTS, write_report
+from kjdesk.ui.dialogs import confirm
 from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
