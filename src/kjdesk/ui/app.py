@@ -103,7 +103,7 @@ def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN20
     from PySide6.QtWidgets import QMessageBox
 
     from kjdesk.services.app import ServiceError
-    from kjdesk.services.startup import DatabaseDamaged, DatabaseLocked, open_checked, recover_from_backup
+    from kjdesk.services.startup import DatabaseDamaged, DatabaseLocked, open_checked
     from kjdesk.store.db import NotAKjdeskDatabase, SchemaTooNew
 
     db = args.db
@@ -136,16 +136,13 @@ def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN20
                 return None
             return open_checked(db, actor=actor, read_only=True)
         except DatabaseDamaged as exc:
-            if exc.backup is None or args.smoke_test:
+            if args.smoke_test:
                 raise
-            answer = QMessageBox.question(
-                parent, title, f"{exc}\n\n现在从这个备份恢复？损坏的文件会保留在原文件夹中。"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
-            aside = recover_from_backup(exc.path, exc.backup.path)
-            QMessageBox.information(parent, APP_TITLE, f"已从备份恢复。损坏的文件已改名保存为：{aside}")
-            return open_checked(db, actor=actor)
+            from kjdesk.ui.open_database import recover_interactively
+
+            return recover_interactively(parent, exc, db, actor)  # 退出 is the default choice
+    except DatabaseDamaged as exc:
+        QMessageBox.critical(parent, title, exc.window_text)
     except (SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked, ServiceError) as exc:
         QMessageBox.critical(parent, title, str(exc))
     except OSError as exc:
