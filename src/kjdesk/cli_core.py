@@ -153,6 +153,7 @@ def open_app(args: argparse.Namespace, *, write: bool = True):  # noqa: ANN201 -
     """
     from kjdesk.services.startup import DatabaseLocked, open_checked
 
+    refuse_missing_database(args)
     actor = args.user or "命令行"
     try:
         return open_checked(args.db, actor=actor, heartbeat=False)
@@ -160,6 +161,23 @@ def open_app(args: argparse.Namespace, *, write: bool = True):  # noqa: ANN201 -
         if write:
             raise
         return open_checked(args.db, actor=actor, read_only=True)
+
+
+def refuse_missing_database(args: argparse.Namespace) -> None:
+    """Only ``init`` creates a database: any other command on a missing file stops (exit 1), creating nothing."""
+    from kjdesk.services.app import default_db_path
+
+    if getattr(args, "command", None) == "init":
+        return
+    db = args.db or default_db_path()
+    if "://" in str(db):
+        return  # a server: nothing to create by accident
+    path = Path(db).expanduser()
+    if not path.exists():
+        raise UserError(
+            f'数据库文件 {path} 不存在：请先用 kjdesk --db "{path}" init --city baotou（或 wuhai）初始化，'
+            "或用 --db 指定已有的数据库"
+        )
 
 
 def _plain(value: Any) -> Any:

@@ -123,3 +123,12 @@ def test_entitlements_csv_has_a_bom_and_money_in_yuan_json_keeps_fen(tmp_path, c
 
     rows = json.loads(out)
     assert {r["amount_fen"] for r in rows} >= {30_000_000, 1_234_567}
+
+
+@pytest.mark.parametrize("argv", [["units", "list"], ["entitlements"], ["plan", "--year", "2025"]])
+def test_a_database_never_initialised_is_refused_and_no_file_is_created(tmp_path, capsys, argv):
+    path = tmp_path / "never.sqlite"
+    code, out, err = run(capsys, "--db", str(path), *argv)
+    assert code == 1
+    assert f"数据库文件 {path} 不存在" in err and "init --city" in err
+    assert not path.exists() and list(tmp_path.iterdir()) == []

@@ -46,7 +46,8 @@ def what_it_is(path: Path) -> str | None:
     try:
         size = path.stat().st_size
         with open(path, "rb") as f:
-            head = f.read(16)
+            block = f.read(4096)
+        head = block[:16]
     except OSError:
         return None
     if size == 0 or head == files.SQLITE_HEADER:
@@ -54,10 +55,12 @@ def what_it_is(path: Path) -> str | None:
     for magic, what in SIGNATURES:
         if head.startswith(magic):
             return what
-    if b"\x00" in head:
-        return None  # binary and unknown: perhaps a database whose first page was damaged
+    if b"\x00" in block:
+        return None  # binary and unknown: perhaps a database whose first bytes were damaged
     try:
-        head.decode("utf-8")
+        block.decode("utf-8", errors="strict") if len(block) < 4096 else block[:4000].decode(
+            "utf-8", errors="ignore"
+        )
     except UnicodeDecodeError:
         return None
     return "是文本文件"
@@ -101,7 +104,9 @@ def backup_of(db_path: Path) -> BackupChoice:
         if own is not None and own.genesis and theirs is not None and theirs.genesis == own.genesis:
             return BackupChoice(b, "")
         good.append((b, theirs))
-    labels = sorted({t.label for _, t in good if t is not None})
-    if own is None and good and len({t.genesis if t else None for _, t in good}) == 1:
-        return BackupChoice(good[0][0], "")
+    # a backup taken before the first audit event (a blank new database) belongs to nobody yet
+    known = [(b, t) for b, t in good if t is not None and t.genesis]
+    labels = sorted({t.label for _, t in known})
+    if own is None and len({t.genesis for _, t in known}) == 1:
+        return BackupChoice(known[0][0], "")
     return BackupChoice(None, "、".join(labels))
