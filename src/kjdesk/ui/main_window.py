@@ -129,7 +129,8 @@ class MainWindow(PreserveGeometry, QMainWindow):
         self.hub.sig_request_import.connect(self.open_import)
         self.hub.sig_request_template.connect(self.save_template)
         title = f"{APP_TITLE} — {bureau.name}"
-        title += " [演示数据]" if demo else ""
+        if demo and "演示" not in bureau.name:  # one marker: the demo bureau's name already says it
+            title += "（演示数据）"
         title += "（只读）" if app.read_only else ""
         self.setWindowTitle(title)
 
@@ -275,8 +276,13 @@ class MainWindow(PreserveGeometry, QMainWindow):
         back = dialog.buttons.addButton(self.tr("改用本机数据库"), dialog.buttons.ButtonRole.ResetRole)
         back.clicked.connect(lambda: (forget_server(), dialog.reject()))
         if dialog.exec() == dialog.DialogCode.Accepted:
-            inform(self, self.tr("连接数据库服务器"),
-                   self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(url=dialog.remembered))
+            inform(
+                self,
+                self.tr("连接数据库服务器"),
+                self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(
+                    url=dialog.remembered
+                ),
+            )
 
     def open_manual(self) -> None:
         from kjdesk.ui.help import open_manual
