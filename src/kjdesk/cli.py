@@ -208,6 +208,7 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
     from kjdesk.money import format_yuan
     from kjdesk.services.entitlement_list import list_entitlements
     from kjdesk.services.entitlements import recompute_all, recompute_message
+    from kjdesk.services.rule_words import plain_rules
 
     if args.force and not args.recompute:
         raise UserError("--force 须与 --recompute 同用")
@@ -232,7 +233,12 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
         print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
     elif args.format == "csv":  # money in 元 (a spreadsheet reads 分 as 元, 100× off)
         rows = [
-            {**asdict(line), "amount_yuan": yuan_plain(line.amount_fen), "clause": _clause_words(line)}
+            {
+                **asdict(line),
+                "amount_yuan": yuan_plain(line.amount_fen),
+                "clause": _clause_words(line),
+                "explanation": "\n".join(plain_rules(x) for x in line.explanation.splitlines()),
+            }
             for line in lines
         ]
         emit(rows, "csv", [("amount_yuan", "金额（元）") if k == "amount_fen" else (k, t) for k, t in words])
@@ -328,6 +334,7 @@ def _clause_amount(c: Any) -> str:
 
 def _print_clause(policy: Any, c: Any) -> None:
     from kjdesk.policy.model import FORM_LABELS
+    from kjdesk.services.rule_words import plain_rules
 
     doc = policy.document
     print(f"{c.id}  {c.article}{c.title}")
@@ -339,7 +346,7 @@ def _print_clause(policy: Any, c: Any) -> None:
     if c.exclusion_group:
         print(f"从新从高不重复分组：{c.exclusion_group}")
     for line in c.readings:
-        print(line)
+        print(plain_rules(line))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -54,3 +54,14 @@ def test_the_tree_is_titled_at_every_level_with_ids_only_in_tooltips(app, make_w
     wuhai = page.model.item(1)
     titles = [wuhai.child(r).text() for r in range(wuhai.rowCount())]
     assert "（十一）大力培育创新型企业" in titles
+
+
+def test_rules_are_stated_in_words_without_decision_numbers(app, make_window, qtbot):
+    import re
+
+    page = open_page(make_window(), qtbot, "policy")
+    for clause_id in ("BT-06-hte-cert", "BT-01-zizhu-zone", "BT-08-nkl"):
+        assert page.select_clause(clause_id)
+        text = page.detail.toPlainText()
+        assert "按本系统口径" in text
+        assert not re.search(r"\bD\d{1,2}\b", text), text
