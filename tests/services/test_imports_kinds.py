@@ -207,8 +207,14 @@ def test_template_filled_in_and_imported(app, tmp_path):
     lists = wb["选项"]
     assert lists.sheet_state == "hidden"
     formulas = {str(dv.sqref)[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert set(formulas) == {"E", "F", "K", "M"}  # 认定类型, 级别, 状态, 旗县区
-    district_col = formulas["M"].split("$")[1]
+    assert set(formulas) == {"E", "F", "L", "N"}  # 认定类型, 级别, 状态, 旗县区 (证明材料 after 文号)
+    assert "证明材料" in headers
+    district_col = formulas["N"].split("$")[1]
+    title_col = formulas["E"].split("$")[1]
+    titles = [c.value for c in lists[title_col][1:] if c.value]
+    # the bureau's own types, one name each: no 乌海 types, no near-duplicates
+    assert "高新技术企业" in titles and "国家高新技术企业" not in titles and "高企" not in titles
+    assert len(titles) == len(set(titles)) < 60
     districts = [c.value for c in lists[district_col][1:] if c.value]
     assert districts[0] == "昆都仑区" and "稀土高新区" in districts
     plan = preview(app, path)
