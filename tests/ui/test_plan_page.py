@@ -437,3 +437,18 @@ def test_propose_all_asks_first_with_count_and_total(app, world, make_window, qt
     monkeypatch.setattr(plan_mod, "confirm", lambda *a, **k: True)
     wait_reload(page, qtbot, page.buttons["propose_all"].click)
     assert {r.state for r in year_plan(app, 2025).rows} == {"proposed"}
+
+
+def test_batches_name_the_officers_not_their_logins(app, world, make_window, qtbot):
+    from kjdesk.services.officers import create_officer, sign_in
+
+    data, who = world
+    create_officer(who["admin"], "wangjb", "王建波", "经办人", PASSWORD)
+    maker = sign_in(app, "wangjb", PASSWORD)
+    page = open_page(make_window(maker), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    select_ids(page, {data.instalment_ids["c/2025"]})
+    wait_reload(page, qtbot, page.buttons["propose"].click)
+    titles = [c.title for c in page.batch_model.columns]
+    shown = page.batch_model.index(0, titles.index("报批人")).data()
+    assert shown == "王建波"

@@ -36,6 +36,7 @@ from kjdesk.services import approval, payments
 from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
 from kjdesk.services.evidence import MissingItem, missing_items
+from kjdesk.services.officer_names import officer_names
 from kjdesk.services.plan import YearPlan, year_plan
 from kjdesk.services.plan_years import OpenYear, describe_open_years, open_years
 from kjdesk.services.reports import REPORTS, write_report
@@ -120,6 +121,7 @@ class PlanData:
     plan: YearPlan
     batches: list[BatchRow]
     open_years: list[OpenYear] = field(default_factory=list)
+    officers: dict[str, str] = field(default_factory=dict)  # login → name
 
 
 class PlanPage(QWidget):
@@ -264,14 +266,14 @@ class PlanPage(QWidget):
 
         def fetch(_p: QtProgress) -> PlanData:
             years = open_years(app)
-            if first and years and years[0].year != year:
-                # the page opens where the work is: the earliest year with items not yet approved
-                return PlanData(
-                    year_plan(app, years[0].year, include_cancelled=True),
-                    list_batches(app, years[0].year),
-                    years,
-                )
-            return PlanData(year_plan(app, year, include_cancelled=True), list_batches(app, year), years)
+            # the page opens where the work is: the earliest year with items not yet approved
+            shown = years[0].year if first and years else year
+            return PlanData(
+                year_plan(app, shown, include_cancelled=True),
+                list_batches(app, shown),
+                years,
+                officer_names(app),
+            )
 
         self.ops.read(fetch, self._loaded)
 
@@ -288,9 +290,18 @@ class PlanPage(QWidget):
         self.where.setVisible(bool(data.open_years))
         self.data = data
         self._fill()
+        who = data.officers
         self.batch_model.set_rows(
             [
-                (b.id, b.state_label, b.count, b.amount_fen, b.proposed_by, b.reviewed_by, b.return_reason)
+                (
+                    b.id,
+                    b.state_label,
+                    b.count,
+                    b.amount_fen,
+                    who.get(b.proposed_by, b.proposed_by),
+                    who.get(b.reviewed_by, b.reviewed_by),
+                    b.return_reason,
+                )
                 for b in data.batches
             ]
         )
