@@ -445,7 +445,11 @@ def test_batches_name_the_officers_not_their_logins(app, world, make_window, qtb
     data, who = world
     create_officer(who["admin"], "wangjb", "王建波", "经办人", PASSWORD)
     maker = sign_in(app, "wangjb", PASSWORD)
-    page = open_page(make_window(maker), qtbot, "plans")
+    window = make_window(maker)
+    from PySide6.QtWidgets import QLabel
+
+    assert window.findChild(QLabel, "current_user").text() == "当前用户：王建波（经办人）"
+    page = open_page(window, qtbot, "plans")
     set_year(page, qtbot, 2025)
     select_ids(page, {data.instalment_ids["c/2025"]})
     wait_reload(page, qtbot, page.buttons["propose"].click)

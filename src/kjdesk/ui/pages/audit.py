@@ -39,6 +39,7 @@ from kjdesk.services.audit_log import (
     filtered,
     verify_audit,
 )
+from kjdesk.services.officer_names import officer_names
 from kjdesk.store.audit import ChainBreak
 from kjdesk.ui import settings
 from kjdesk.ui.dialogs import inform
@@ -199,6 +200,7 @@ class AuditPage(QWidget):
         generation = self._generation
 
         def fetch(_p) -> tuple[list[AuditRow], AuditChoices]:  # noqa: ANN001
+            self._names = officer_names(self.app)
             return filtered(self.app, f), audit_choices(self.app)
 
         def done(result: tuple[list[AuditRow], AuditChoices]) -> None:
@@ -213,7 +215,8 @@ class AuditPage(QWidget):
 
     def _loaded(self, result: tuple[list[AuditRow], AuditChoices]) -> None:
         rows, choices = result
-        self._fill(self.officer_box, [(o, o) for o in choices.officers])
+        names = getattr(self, "_names", {})
+        self._fill(self.officer_box, [(names.get(o, o), o) for o in choices.officers])
         self._fill(self.entity_box, [(entity_label(e), e) for e in choices.entities])
         self._fill(self.action_box, [(a, a) for a in choices.actions])
         self.model.set_rows(
