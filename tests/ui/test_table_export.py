@@ -97,3 +97,26 @@ def test_people_export_masks_the_id_number(app, make_window, qtbot, tmp_path):
     export(page, qtbot, tmp_path / "people.xlsx")
     text = repr(sheet_rows(tmp_path / "people.xlsx"))
     assert "王五" in text and number not in text and number[-4:] in text
+
+
+def test_hidden_columns_and_widths_are_remembered_and_the_export_follows(app, make_window, qtbot, tmp_path):
+    from kjdesk.ui.table_columns import set_column_visible
+
+    add_unit(
+        app,
+        UnitInput(
+            name="包头稀土科技公司", credit_code=make_credit_code("91150203MA0N00001"), district="稀土高新区"
+        ),
+    )
+    window = make_window()
+    page = open_page(window, qtbot, "units")
+    titles = [c.title for c in page.model.columns]
+    hidden = titles.index("旗县区")
+    set_column_visible(page.view, "UnitsPage", hidden, False)
+    page.view.setColumnWidth(1, 333)
+    qtbot.wait(400)  # the width is saved once the resize settles
+    export(page, qtbot, tmp_path / "u.xlsx")
+    assert "旗县区" not in sheet_rows(tmp_path / "u.xlsx")[0]
+    # a new window (the next start) shows the table as the officer left it
+    again = open_page(make_window(), qtbot, "units")
+    assert again.view.isColumnHidden(hidden) and again.view.columnWidth(1) == 333

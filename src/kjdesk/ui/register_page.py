@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from kjdesk.services.app import App, Changes
 from kjdesk.ui.dialogs import confirm
 from kjdesk.ui.table import Column, RowTableModel, haystacks, make_table_view
+from kjdesk.ui.table_columns import install_column_chooser
 from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 
@@ -81,6 +82,7 @@ class RegisterPage(QWidget):
         self.export_button.setToolTip(self.tr("把表格中显示的行和列（按当前筛选和排序）导出为 Excel 文件"))
         self.export_button.clicked.connect(lambda: self.export())
         install_export(self.view, self.ops, lambda: self.export_title, self)
+        install_column_chooser(self.view, type(self).__name__)
         self.new_button.clicked.connect(self.add_new)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)

@@ -46,6 +46,7 @@ from kjdesk.ui.pages.entitlement_table import (
     line_row,
 )
 from kjdesk.ui.table import make_table_view
+from kjdesk.ui.table_columns import install_column_chooser
 from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 from kjdesk.validation import districts_of
@@ -128,6 +129,7 @@ class EntitlementsPage(QWidget):
         )
         self.export_button.clicked.connect(lambda: self.export())
         install_export(self.view, self.ops, lambda: self.export_title, self)
+        install_column_chooser(self.view, "EntitlementsPage")
         for button in (self.recompute_button, self.enter_button, self.standard_button, self.export_button):
             actions.addWidget(button)
 

@@ -44,6 +44,7 @@ from kjdesk.ui.dialogs import confirm
 from kjdesk.ui.pages.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.table_columns import install_column_chooser
 from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 
@@ -212,6 +213,7 @@ class PlanPage(QWidget):
             lambda: export_view(self, self.ops, self.view, f"{self.year}年拨付计划"),
         )
         install_export(self.view, self.ops, lambda: f"{self.year}年拨付计划", self)
+        install_column_chooser(self.view, "PlanPage")
         self.export_button.setMenu(menu)
         actions.addWidget(self.export_button)
 
