@@ -45,16 +45,16 @@ F_UNIT, F_SUBJECT, F_DISTRICT, F_CLAUSE, F_YEAR, F_AMOUNT, F_STATUS, F_STATE, F_
 )
 F_CLAUSE_ID = 12
 COLUMNS = [
-    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=175, searchable=True),
-    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=140, searchable=True),
+    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=235, searchable=True),
+    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=110, searchable=True),
     Column(F_DISTRICT, "旗县区", width=80, searchable=True),
     Column(F_CLAUSE, "条款", "条款序号与名称，如政策原文（条款详情见“政策”页）", width=215, searchable=True),
-    Column(F_YEAR, "年度", "拨付年度", width=56),
+    Column(F_YEAR, "年度", "拨付年度", width=50),
     Column(F_AMOUNT, "金额（元）", "该年度应拨金额，单位元", width=112, align_right=True),
     Column(F_STATUS, "状态", "应享、待录入金额、不重复享受、无适用政策、已取消、不符合条件", width=80),
     Column(F_STATE, "拨付状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=70),
     Column(F_WORDING, "支持方式", "政策原文的支持方式：后补助、资金支持、奖励等", width=70),
-    Column(F_REVIEW, "复核", "重算金额与已审批或已拨付金额不同时标记待复核", width=60),
+    Column(F_REVIEW, "复核", "重算金额与已审批或已拨付金额不同时标记待复核", width=48),
 ]
 
 
