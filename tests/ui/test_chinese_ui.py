@@ -34,3 +34,10 @@ def test_first_admin_dialog_names_no_field_in_english(app, qtbot):
     text = dialog.error.text()
     assert "8" in text and "密码" in text
     assert not re.search(r"[A-Za-z_]{4,}", text), text
+
+
+def test_field_problems_read_without_code_names(app):
+    from kjdesk.services.app import ValidationFailed
+
+    exc = ValidationFailed({"password": "密码至少 8 位", "username": "用户名不能为空"})
+    assert str(exc) == "密码至少 8 位；用户名不能为空"
