@@ -137,6 +137,8 @@ def _list(args: argparse.Namespace) -> int:
 
     app = open_app(args)
     try:
+        from kjdesk.services.audit_words import clause_names
+
         rows = list_letters(app, getattr(args, "year", None), status=args.status)
     finally:
         app.close()
@@ -146,6 +148,7 @@ def _list(args: argparse.Namespace) -> int:
                 k: getattr(r, k)
                 for k in ("number", "addressee", "district", "clause_id", "budget_year", "status")
             },
+            "clause": clause_names().get(r.clause_id, r.clause_id),
             "amount_yuan": format_yuan(r.amount_fen),
             "amount_fen": r.amount_fen,
             "issued_on": r.issued_on,
@@ -153,7 +156,10 @@ def _list(args: argparse.Namespace) -> int:
         }
         for r in rows
     ]
-    columns = LIST_COLUMNS + ([("amount_fen", "金额（分）")] if args.format == "json" else [])
+    if args.format == "json":  # json keeps the catalog id and 分, named so
+        columns = [*LIST_COLUMNS, ("clause", "clause"), ("amount_fen", "amount_fen")]
+    else:  # a clause as the policy names it
+        columns = [("clause", "条款") if k == "clause_id" else (k, t) for k, t in LIST_COLUMNS]
     emit(shown, args.format, columns)
     return EXIT_OK
 
