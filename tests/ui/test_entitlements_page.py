@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -316,7 +317,8 @@ def test_recompute_everything_from_the_button_menu(app, make_window, qtbot):
 
     unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE_A, district="稀土高新区"))
     add_recognition(
-        app, RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 6, 1), "国科火字〔2023〕2号")
+        app,
+        RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 6, 1), "国科火字〔2023〕2号"),
     )
     recompute_all(app)
     with app.db.session() as s:  # a stored amount changed behind the program's back
@@ -326,13 +328,17 @@ def test_recompute_everything_from_the_button_menu(app, make_window, qtbot):
     qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
     assert "1 个对象的记录自上次计算后未变化" in page.notice.text()
     page.notice.clear()
-    assert [a.text() for a in page.recompute_button.menu().actions()] == ["全部重新计算（每个对象都重新计算）"]
+    assert [a.text() for a in page.recompute_button.menu().actions()] == [
+        "全部重新计算（每个对象都重新计算）"
+    ]
     page.recompute_all_action.trigger()
     qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
     assert "变更 1 条" in page.notice.text() and "沿用" not in page.notice.text()
 
 
-def test_clauses_are_named_as_the_policy_names_them_with_the_id_in_the_tooltip(app, register, make_window, qtbot):
+def test_clauses_are_named_as_the_policy_names_them_with_the_id_in_the_tooltip(
+    app, register, make_window, qtbot
+):
     page = open_page(make_window(), qtbot, "entitlements")
     clauses = column(page, "条款")
     assert "（六）国家高新技术企业认定" in clauses
@@ -343,3 +349,7 @@ def test_clauses_are_named_as_the_policy_names_them_with_the_id_in_the_tooltip(a
     titles = [c.title for c in page.model.columns]
     tip = page.model.index(row, titles.index("条款")).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == "（八）国家重点实验室\n条款编号：BT-08-nkl"
+    page.view.selectRow(row)  # the explanation: words, neither catalog ids nor decision numbers
+    text = page.detail.toPlainText()
+    assert "国家重点实验室" in text and "按本系统口径" in text
+    assert "BT-" not in text and not re.search(r"\bD\d{1,2}\b", text), text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kjdesk.services.rule_words import plain_rules
+from kjdesk.services.rule_words import plain_clauses, plain_rules
 
 QUOTE_STYLE = (
     "background:#fbf6e6; border-left:4px solid #c9a227; padding:6px 10px; margin:6px 0;"
@@ -41,7 +41,8 @@ def explanation_html(lines: list[str] | str) -> str:
     for line in lines:
         if not line.strip():
             continue
-        line = line if line.startswith("原文：") else plain_rules(line)  # rules in words, not D numbers
+        if not line.startswith("原文："):  # rules and clauses in words: no D numbers, no catalog ids
+            line = plain_clauses(plain_rules(line))
         if line.startswith("原文："):
             out.append(quote_html(line.removeprefix("原文：").strip("“”")))
         elif line.startswith("按本系统口径"):
