@@ -33,6 +33,7 @@ class MissingForApproval(ServiceError):
         super().__init__(message)
         self.items = items
 
+
 CHECKERS = ("复核人", "管理员")
 CHANGED = Changes(instalments=True)
 

@@ -24,6 +24,6 @@ def article_titles() -> dict[str, dict[str, str]]:
 
 
 def article_heading(city: str, article: str) -> str:
-    """"（六）梯次培育科技创新型企业", or the bare number when its title is unknown."""
+    """ "（六）梯次培育科技创新型企业", or the bare number when its title is unknown."""
     title = article_titles().get(city, {}).get(article, "")
     return f"{article}{title}" if article else "（未分条）"

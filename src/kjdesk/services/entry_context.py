@@ -139,7 +139,9 @@ def standard_clauses(app: App) -> list[StandardClause]:
     policy = load_builtin(require_bureau(app).city)
     with app.db.session() as s:
         return [
-            StandardClause(c.id, c.title, c.cap_fen, _standards(s, c.id), c.article) for c in policy.clauses if c.entered
+            StandardClause(c.id, c.title, c.cap_fen, _standards(s, c.id), c.article)
+            for c in policy.clauses
+            if c.entered
         ]
 
 

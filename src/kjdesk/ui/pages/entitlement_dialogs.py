@@ -178,7 +178,9 @@ class StandardDialog(_AmountForm):
         self.clause = self.add_row("clause", "条款", QComboBox(), required=True)
         for c in clauses:
             self.clause.addItem(f"{c.article}{c.title}", c.clause_id)
-            self.clause.setItemData(self.clause.count() - 1, f"条款编号：{c.clause_id}", Qt.ItemDataRole.ToolTipRole)
+            self.clause.setItemData(
+                self.clause.count() - 1, f"条款编号：{c.clause_id}", Qt.ItemDataRole.ToolTipRole
+            )
         if clause_id:
             self.clause.setCurrentIndex(max(0, self.clause.findData(clause_id)))
         self.year = self.add_row("year", "年度", _year_box(year))
