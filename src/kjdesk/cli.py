@@ -208,7 +208,7 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
     from kjdesk.money import format_yuan
     from kjdesk.services.entitlement_list import list_entitlements
     from kjdesk.services.entitlements import recompute_all, recompute_message
-    from kjdesk.services.rule_words import plain_rules
+    from kjdesk.services.rule_words import plain_clauses, plain_rules
 
     if args.force and not args.recompute:
         raise UserError("--force 须与 --recompute 同用")
@@ -237,7 +237,9 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
                 **asdict(line),
                 "amount_yuan": yuan_plain(line.amount_fen),
                 "clause": _clause_words(line),
-                "explanation": "\n".join(plain_rules(x) for x in line.explanation.splitlines()),
+                "explanation": "\n".join(
+                    plain_clauses(plain_rules(x)) for x in line.explanation.splitlines()
+                ),
             }
             for line in lines
         ]

@@ -118,6 +118,9 @@ def test_entitlements_csv_has_a_bom_and_money_in_yuan_json_keeps_fen(tmp_path, c
     col = header.index("金额（元）")
     amounts = sorted(line.split(",")[col] for line in out.splitlines()[1:] if line.count(",") >= col)
     assert "300000.00" in amounts and "12345.67" in amounts
+    import re
+
+    assert "BT-" not in out.split("\n", 1)[1] and not re.search(r"\bD\d{1,2}\b", out)  # words, not codes
     code, out, err = run(capsys, "--db", path, "entitlements", "--year", "2025", "--format", "json")
     import json
 
