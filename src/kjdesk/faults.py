@@ -34,7 +34,7 @@ class Fault(Exception):
 
 
 def _where(exc: OSError) -> str:
-    name = exc.filename or ""
+    name = str(exc.filename or "").removesuffix(".part")  # the officer's file, never the working copy
     return f"“{name}”" if name else ""
 
 

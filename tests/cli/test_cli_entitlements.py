@@ -61,7 +61,8 @@ def test_entitlements_year_filter_and_table_total(tmp_path, capsys):
     capsys.readouterr()
     assert main(["--db", db, "entitlements", "--year", "2023"]) == 0
     out = capsys.readouterr().out
-    assert "BT-17-agri-commissioner" in out and "BT-06-hte-cert" not in out
+    assert "（十七）包头市优秀农业科技特派员" in out and "（六）国家高新技术企业认定" not in out
+    assert "BT-" not in out  # words, not catalog ids
     assert "金额 200,000.00 元" in out
 
 

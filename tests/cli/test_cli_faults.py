@@ -20,7 +20,10 @@ from tests.services.disbursement.disbursement_data import seed_plan
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # a bad argument is refused while the command line is read
+        code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -43,7 +46,7 @@ def test_a_report_into_a_missing_folder_says_the_folder_does_not_exist(db, tmp_p
     target = tmp_path / "nonexistent" / "dir" / "x.xlsx"
     code, _, err = run(capsys, "--db", db, "report", "disbursement", "--year", "2025", "-o", str(target))
     assert code == 1
-    assert f"文件夹“{target.parent}”不存在" in err
+    assert "文件夹不存在" in err and str(target.parent) in err
     assert ".part" not in err and "Traceback" not in err
 
 

@@ -70,6 +70,7 @@ def test_void_with_reissue_and_reprint(app, db_path, tmp_path, capsys):
     assert run(db_path, "letters", "list") == 0
     table = capsys.readouterr().out
     assert "已作废" in table and "已由包科字〔2026〕2号替代" in table and "替代包科字〔2026〕1号" in table
+    assert "（六）国家高新技术企业认定" in table and "BT-" not in table  # words, not catalog ids
 
     copy = tmp_path / "copy.pdf"
     assert run(db_path, "letters", "reprint", "包科字〔2026〕1号", "-o", str(copy)) == 0

@@ -100,3 +100,15 @@ def test_open_demo_is_separate_and_built_once(tmp_path):
 
 
 DEMO_TOTAL_FEN = 89_205_177_826
+
+
+def test_the_demo_has_a_maker_and_a_checker_and_says_so(baotou_demo):
+    from kjdesk.services.core.officers import sign_in
+    from kjdesk.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_text
+
+    app, _summary = baotou_demo
+    for login, _name, role in DEMO_ACCOUNTS:  # each account signs in with the password the page shows
+        assert sign_in(app, login, DEMO_PASSWORD).role == role
+    assert {"经办人", "复核人"} <= {role for _login, _name, role in DEMO_ACCOUNTS}
+    text = demo_accounts_text()
+    assert DEMO_PASSWORD in text and "jingban" in text and "fuhe" in text

@@ -218,7 +218,7 @@ def test_demo_flag_opens_the_demo_bureau_beside_the_database(tmp_path, qtbot, ca
     monkeypatch.setattr(main_window.MainWindow, "attach", attach)
     args = argparse.Namespace(db=str(tmp_path / "mine.sqlite"), user="", demo=True, smoke_test=True)
     assert run_gui(args) == 0
-    assert titles == ["科技兑现台 — 包头市科学技术局（演示） [演示数据]"]
+    assert titles == ["科技兑现台 — 包头市科学技术局（演示）"]  # one demo marker, not two
     assert (tmp_path / "kjdesk-demo.sqlite").exists() and not (tmp_path / "mine.sqlite").exists()
     assert "窗口自检通过" in capsys.readouterr().out
 

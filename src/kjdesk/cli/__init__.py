@@ -29,7 +29,7 @@ from kjdesk.cli.core import (  # noqa: F401 - re-exported for callers of kjdesk.
 
 def add_global_options(p: argparse.ArgumentParser) -> None:
     """The options before any sub-command; with none of the sub-commands they open the window."""
-    p.add_argument("--version", action="version", version=f"kjdesk {__version__}")
+    p.add_argument("--version", action="version", version=f"kjdesk {__version__}", help="显示版本号并退出")
     p.add_argument("--db", help="数据库文件（默认在用户数据目录）或 postgresql:// 地址")
     p.add_argument("--user", default="", help="以哪个账号执行（审计记录使用）")
     p.add_argument("--demo", action="store_true", help="打开演示数据库（不影响正式数据）")
@@ -66,7 +66,7 @@ def window_args(argv: Sequence[str]) -> argparse.Namespace | None:
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="kjdesk", description=f"{APP_TITLE}（kjdesk）：科技兴蒙政策资金兑现")
     add_global_options(p)
-    sub = p.add_subparsers(dest="command", parser_class=ChineseArgumentParser)
+    sub = p.add_subparsers(dest="command", metavar="命令", title="命令", parser_class=ChineseArgumentParser)
 
     init = sub.add_parser("init", help="初始化数据库：选择所服务的城市")
     init.add_argument("--city", required=True, choices=["baotou", "wuhai"])
@@ -121,6 +121,7 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
         ("kjdesk.cli.db", "add_parsers"),
         ("kjdesk.cli.conditions", "add_parsers"),
         ("kjdesk.cli.answers", "add_parsers"),
+        ("kjdesk.cli.evidence", "add_parsers"),
     ):
         try:
             found.append(getattr(importlib.import_module(module), name))
@@ -210,6 +211,7 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
     from kjdesk.money import format_yuan
     from kjdesk.services.entitlements import recompute_all, recompute_message
     from kjdesk.services.entitlements.listing import list_entitlements
+    from kjdesk.services.entitlements.rule_words import plain_clauses, plain_rules
 
     if args.force and not args.recompute:
         raise UserError("--force 须与 --recompute 同用")
@@ -221,17 +223,43 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
         lines = list_entitlements(app, year=args.year, clause_id=args.clause, district=args.district)
     finally:
         app.close()
+    # tables and csv name a clause as the policy does; json keeps the catalog id (clause_id)
+    words = [("clause", "条款") if k == "clause_id" else (k, t) for k, t in ENTITLEMENT_COLUMNS]
     if args.format == "table":
-        cols = [
-            c for c in ENTITLEMENT_COLUMNS if c[0] not in ("explanation", "amount_fen", "person_id_masked")
+        cols = [c for c in words if c[0] not in ("explanation", "amount_fen", "person_id_masked")]
+        rows = [
+            {**asdict(line), "amount": format_yuan(line.amount_fen), "clause": _clause_words(line)}
+            for line in lines
         ]
-        rows = [{**asdict(line), "amount": format_yuan(line.amount_fen)} for line in lines]
         emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
         total = sum(line.amount_fen for line in lines if line.state != "已取消")
         print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
-    else:
+    elif args.format == "csv":  # money in 元 (a spreadsheet reads 分 as 元, 100× off)
+        rows = [
+            {
+                **asdict(line),
+                "amount_yuan": yuan_plain(line.amount_fen),
+                "clause": _clause_words(line),
+                "explanation": "\n".join(
+                    plain_clauses(plain_rules(x)) for x in line.explanation.splitlines()
+                ),
+            }
+            for line in lines
+        ]
+        emit(rows, "csv", [("amount_yuan", "金额（元）") if k == "amount_fen" else (k, t) for k, t in words])
+    else:  # json keeps 分, named so
         emit(lines, args.format, ENTITLEMENT_COLUMNS)
     return EXIT_OK
+
+
+def _clause_words(line: Any) -> str:
+    return f"{line.article}{line.clause_title}" if line.clause_title else line.clause_id
+
+
+def yuan_plain(fen: int) -> str:
+    """元 with two decimals and no separators, as a spreadsheet reads a number: 300000.00."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
 @command("policy")
@@ -311,6 +339,7 @@ def _clause_amount(c: Any) -> str:
 
 def _print_clause(policy: Any, c: Any) -> None:
     from kjdesk.policy.model import FORM_LABELS
+    from kjdesk.services.entitlements.rule_words import plain_rules
 
     doc = policy.document
     print(f"{c.id}  {c.article}{c.title}")
@@ -322,7 +351,7 @@ def _print_clause(policy: Any, c: Any) -> None:
     if c.exclusion_group:
         print(f"从新从高不重复分组：{c.exclusion_group}")
     for line in c.readings:
-        print(line)
+        print(plain_rules(line))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -352,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (UserError, ServiceError, SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked) as exc:
         sys.stderr.write(f"错误：{exc}\n")
+        return EXIT_USER
+    except IsADirectoryError as exc:
+        sys.stderr.write(f"错误：{exc.filename or exc} 是一个文件夹，请写出文件名\n")
         return EXIT_USER
     except BrokenPipeError:  # the output went to `head` or a closed pager: not an error
         import os

@@ -20,6 +20,7 @@ from kjdesk.cli.core import (
     command,
     emit,
     open_app,
+    output_arg,
     path_arg,
 )
 from kjdesk.services.imports import KINDS
@@ -81,7 +82,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     tpl = sub.add_parser("template", help="生成空白名单模板（含下拉选项和示例行）")
     tpl.add_argument("kind", choices=list(KINDS), help="名单类型")
-    tpl.add_argument("-o", "--output", required=True, type=path_arg, help="保存为 .xlsx 文件")
+    tpl.add_argument("-o", "--output", required=True, type=output_arg, help="保存为 .xlsx 文件")
 
 
 def _print_history(args: argparse.Namespace) -> int:

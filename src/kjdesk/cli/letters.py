@@ -14,7 +14,16 @@ import argparse
 import sys
 from datetime import date
 
-from kjdesk.cli.core import EXIT_OK, ChineseArgumentParser, UserError, command, emit, open_app, path_arg
+from kjdesk.cli.core import (
+    EXIT_OK,
+    ChineseArgumentParser,
+    UserError,
+    command,
+    emit,
+    open_app,
+    output_arg,
+    path_arg,
+)
 from kjdesk.money import format_yuan
 
 LIST_COLUMNS = [
@@ -66,13 +75,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     lv.add_argument("--date", type=_date_arg, default=argparse.SUPPRESS, help="新通知书的成文日期")
     lv.add_argument("--font", default=argparse.SUPPRESS, help="正文字体文件")
     lv.add_argument(
-        "-o", "--output", type=path_arg, default=argparse.SUPPRESS, help="把新通知书另存为此 .pdf"
+        "-o", "--output", type=output_arg, default=argparse.SUPPRESS, help="把新通知书另存为此 .pdf"
     )
 
     lr = let_sub.add_parser("reprint", help="按存档原样导出一份通知书（与签发时逐字节相同）")
     lr.add_argument("number", help="发文字号")
     lr.add_argument(
-        "-o", "--output", type=path_arg, required=True, default=argparse.SUPPRESS, help=".pdf 文件"
+        "-o", "--output", type=output_arg, required=True, default=argparse.SUPPRESS, help=".pdf 文件"
     )
 
 
@@ -128,6 +137,8 @@ def _list(args: argparse.Namespace) -> int:
 
     app = open_app(args)
     try:
+        from kjdesk.services.safety.audit_words import clause_names
+
         rows = list_letters(app, getattr(args, "year", None), status=args.status)
     finally:
         app.close()
@@ -137,6 +148,7 @@ def _list(args: argparse.Namespace) -> int:
                 k: getattr(r, k)
                 for k in ("number", "addressee", "district", "clause_id", "budget_year", "status")
             },
+            "clause": clause_names().get(r.clause_id, r.clause_id),
             "amount_yuan": format_yuan(r.amount_fen),
             "amount_fen": r.amount_fen,
             "issued_on": r.issued_on,
@@ -144,7 +156,10 @@ def _list(args: argparse.Namespace) -> int:
         }
         for r in rows
     ]
-    columns = LIST_COLUMNS + ([("amount_fen", "金额（分）")] if args.format == "json" else [])
+    if args.format == "json":  # json keeps the catalog id and 分, named so
+        columns = [*LIST_COLUMNS, ("clause", "clause"), ("amount_fen", "amount_fen")]
+    else:  # a clause as the policy names it
+        columns = [("clause", "条款") if k == "clause_id" else (k, t) for k, t in LIST_COLUMNS]
     emit(shown, args.format, columns)
     return EXIT_OK
 

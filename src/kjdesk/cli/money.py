@@ -13,7 +13,7 @@ import os
 import sys
 from datetime import date
 
-from kjdesk.cli.core import EXIT_OK, UserError, command, emit, open_app, path_arg
+from kjdesk.cli.core import EXIT_OK, UserError, command, emit, open_app, output_arg
 from kjdesk.money import AmountError, format_wan, format_yuan, parse_amount_fen
 
 PASSWORD_ENV = "KJDESK_PASSWORD"
@@ -151,7 +151,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     rep = sub.add_parser("report", help="导出财务报表（Excel，可直接打印）")
     rep.add_argument("kind", choices=["disbursement", "summary", "commitments", "indicators", "targets"])
     rep.add_argument("--year", type=int, required=True)
-    rep.add_argument("-o", "--output", type=path_arg, required=True, help="输出文件 .xlsx")
+    rep.add_argument("-o", "--output", type=output_arg, required=True, help="输出文件 .xlsx")
 
 
 def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App

@@ -14,7 +14,16 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kjdesk.cli.core import EXIT_OK, EXIT_USER, ChineseArgumentParser, UserError, command, emit, path_arg
+from kjdesk.cli.core import (
+    EXIT_OK,
+    EXIT_USER,
+    ChineseArgumentParser,
+    UserError,
+    command,
+    emit,
+    output_arg,
+    path_arg,
+)
 
 
 def _date(text: str) -> date:
@@ -52,7 +61,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
             p.add_argument("--format", choices=["table", "csv", "json"], default="table")
             p.add_argument("--limit", type=int, help="最多列出多少条")
         else:
-            p.add_argument("-o", "--output", required=True, type=path_arg, help="保存为 .xlsx 文件")
+            p.add_argument("-o", "--output", required=True, type=output_arg, help="保存为 .xlsx 文件")
 
     y = sub.add_parser("year", help="年度结账（关闭后该年度的拨付记录和通知书只读）")
     y_sub = y.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)

@@ -42,7 +42,8 @@ DATA, SUBTOTAL, TOTAL, SECTION, HEADER = "data", "subtotal", "total", "section",
 class Column:
     label: str
     width: float
-    kind: str = "text"  # text | wrap | center | money (int 分 → 万元) | int | percent
+    # text | wrap | center | money (int 分 → 万元) | int | percent | yuan (Decimal 元) | date
+    kind: str = "text"
 
 
 @dataclass
@@ -72,8 +73,16 @@ _ALIGN = {
     "money": Alignment(horizontal="right", vertical="center"),
     "int": Alignment(horizontal="right", vertical="center"),
     "percent": Alignment(horizontal="right", vertical="center"),
+    "yuan": Alignment(horizontal="right", vertical="center"),
+    "date": Alignment(horizontal="center", vertical="center"),
 }
-_FORMATS = {"money": WAN_FORMAT, "int": INT_FORMAT, "percent": "0.0%"}
+_FORMATS = {
+    "money": WAN_FORMAT,
+    "int": INT_FORMAT,
+    "percent": "0.0%",
+    "yuan": "#,##0.00",
+    "date": "yyyy-mm-dd",
+}
 
 
 class _TemplateCell(Cell):

@@ -33,7 +33,7 @@ class Form(StrEnum):
 
 FORM_LABELS: dict[Form, str] = {
     Form.ONE_TIME: "一次性",
-    Form.ONE_TIME_STAR: "单次（未写一次性）",
+    Form.ONE_TIME_STAR: "单次",
     Form.ANNUAL_N_YEARS: "每年，连续支持",
     Form.RATE_WITH_CAP: "比例（封顶）",
     Form.TIERED_RATE: "分档比例（封顶）",

@@ -105,6 +105,23 @@ _COUNTY = {
 
 
 DEMO_PASSWORD = "kjdesk-demo"  # the demo's accounts: 演示管理员 admin, 经办人 jingban, 复核人 fuhe
+DEMO_ACCOUNTS = (  # (login, name, role): the two-person approval can be tried with the first two
+    ("jingban", "演示经办人", "经办人"),
+    ("fuhe", "演示复核人", "复核人"),
+    ("admin", "演示管理员", "管理员"),
+)
+
+
+def demo_accounts_text() -> str:
+    """What the demo's first page says about its accounts, so the two-person flow can be tried."""
+    lines = [f"{role}：用户名 {login}（{name}）" for login, name, role in DEMO_ACCOUNTS]
+    return (
+        "演示数据库中的账号（密码都是 "
+        + DEMO_PASSWORD
+        + "）：\n"
+        + "\n".join(lines)
+        + "\n\n经办人报批、复核人审批、经办人登记拨付：用两个账号轮流登录即可试用两人审批。"
+    )
 
 
 @dataclass
@@ -575,8 +592,9 @@ def _money_flow(app: App, summary: DemoSummary) -> None:
 
     ensure_first_admin(app, "admin", DEMO_PASSWORD, "演示管理员")
     admin = sign_in(app, "admin", DEMO_PASSWORD)
-    create_officer(admin, "jingban", "演示经办人", "经办人", DEMO_PASSWORD)
-    create_officer(admin, "fuhe", "演示复核人", "复核人", DEMO_PASSWORD)
+    for login, name, role in DEMO_ACCOUNTS:
+        if role != "管理员":
+            create_officer(admin, login, name, role, DEMO_PASSWORD)
     maker, checker = sign_in(app, "jingban", DEMO_PASSWORD), sign_in(app, "fuhe", DEMO_PASSWORD)
     for year in (2022, 2023):
         try:

@@ -56,11 +56,22 @@ def make_qapplication(argv: list[str] | None = None):  # noqa: ANN201 - QApplica
     QApplication.setApplicationDisplayName(APP_TITLE)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if not getattr(qapp, "_kjdesk_translator", None):
+        import PySide6
+
         translator = QTranslator(qapp)
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if translator.load("qtbase_zh_CN", folder):
+        folders = (  # Qt's own path, else the copy PySide6 ships (a frozen bundle may report another)
+            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            str(Path(PySide6.__file__).parent / "Qt" / "translations"),
+            str(Path(sys.executable).parent / "PySide6" / "Qt" / "translations"),
+        )
+        if any(translator.load("qtbase_zh_CN", folder) for folder in folders):
             qapp.installTranslator(translator)
             qapp._kjdesk_translator = translator  # keep it alive
+        from kjdesk.ui.qt_chinese import MissingQtWords
+
+        words = MissingQtWords(qapp)  # what qtbase_zh_CN lacks (Qt 6 added mnemonics to these)
+        qapp.installTranslator(words)
+        qapp._kjdesk_words = words
     from PySide6.QtGui import QIcon
 
     from kjdesk.resources import resource_path
@@ -98,7 +109,6 @@ def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN20
         NotAKjdeskDatabase,
         SchemaTooNew,
         open_checked,
-        recover_from_backup,
     )
 
     db = args.db
@@ -131,16 +141,13 @@ def open_database(args: argparse.Namespace, parent=None):  # noqa: ANN001, ANN20
                 return None
             return open_checked(db, actor=actor, read_only=True)
         except DatabaseDamaged as exc:
-            if exc.backup is None or args.smoke_test:
+            if args.smoke_test:
                 raise
-            answer = QMessageBox.question(
-                parent, title, f"{exc}\n\n现在从这个备份恢复？损坏的文件会保留在原文件夹中。"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
-            aside = recover_from_backup(exc.path, exc.backup.path)
-            QMessageBox.information(parent, APP_TITLE, f"已从备份恢复。损坏的文件已改名保存为：{aside}")
-            return open_checked(db, actor=actor)
+            from kjdesk.ui.start.open_database import recover_interactively
+
+            return recover_interactively(parent, exc, db, actor)  # 退出 is the default choice
+    except DatabaseDamaged as exc:
+        QMessageBox.critical(parent, title, exc.window_text)
     except (SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked, ServiceError) as exc:
         QMessageBox.critical(parent, title, str(exc))
     except OSError as exc:

@@ -129,7 +129,8 @@ class MainWindow(PreserveGeometry, QMainWindow):
         self.hub.sig_request_import.connect(self.open_import)
         self.hub.sig_request_template.connect(self.save_template)
         title = f"{APP_TITLE} — {bureau.name}"
-        title += " [演示数据]" if demo else ""
+        if demo and "演示" not in bureau.name:  # one marker: the demo bureau's name already says it
+            title += "（演示数据）"
         title += "（只读）" if app.read_only else ""
         self.setWindowTitle(title)
 
@@ -293,7 +294,14 @@ class MainWindow(PreserveGeometry, QMainWindow):
         path = self.app.db.path
         where = QLabel(self.tr("数据库：") + (str(path) if path else self.app.db.url), self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        who = QLabel(self.tr("当前用户：") + f"{self.app.actor}（{self.app.role}）", self)
+        from kjdesk.services.core.officer_names import officer_names
+
+        name = officer_names(self.app).get(
+            self.app.actor, self.app.actor
+        )  # the officer's name, not the login
+        who = QLabel(self.tr("当前用户：") + f"{name}（{self.app.role}）", self)
+        who.setObjectName("current_user")
+        who.setToolTip(self.tr("登录名：") + self.app.actor)
         self.statusBar().addWidget(where, 1)
         if self.demo:
             self.statusBar().addPermanentWidget(QLabel("<b style='color:#b03a48'>演示数据</b>", self))

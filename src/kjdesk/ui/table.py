@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from operator import itemgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -59,6 +60,8 @@ def haystacks(columns: list[Column], rows: list[tuple]) -> list[str]:
 
 
 class RowTableModel(QAbstractTableModel):
+    money_fields: tuple[int, ...] = ()  # fields holding 分, shown (and exported) as 元
+
     def __init__(self, columns: list[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = columns
@@ -148,6 +151,23 @@ class RowTableModel(QAbstractTableModel):
 
     def row_id(self, row: int) -> int:
         return self._shown[row][0]
+
+    def export_value(self, row: tuple, column: int) -> object:
+        """What the export writes for a cell of ``row``: 分 as Decimal 元, a date as a date, else the text shown.
+
+        A plain function of the row tuple (no index), so the rows not yet fetched into the view
+        export too, off the UI thread."""
+        field = self.columns[column].field
+        value = row[field]
+        if field in self.money_fields:
+            return None if value is None else Decimal(value) / 100
+        if isinstance(value, (date, int)) and not isinstance(value, bool):
+            return value
+        return display(value)
+
+    def shown_rows(self) -> list[tuple]:
+        """Every row the filter lets through, in the order shown (fetched or not yet)."""
+        return list(self._shown)
 
     def row_of_id(self, row_id: int) -> int:
         """The view row of a record (fetching up to it), or -1 when it is filtered out."""

@@ -208,11 +208,21 @@ def test_template_filled_in_and_imported(app, tmp_path):
     lists = wb["选项"]
     assert lists.sheet_state == "hidden"
     formulas = {str(dv.sqref)[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    from openpyxl.utils import get_column_letter
+
+    letter = {h: get_column_letter(i + 1) for i, h in enumerate(headers)}
     # 认定类型, 级别, 状态, 旗县区, and the D14 conditions 奖励类别, 第一完成单位, 经我市提名, 工程中心类别
-    assert set(formulas) == {"E", "F", "K", "M", "O", "P", "Q", "R"}
-    first_completer = formulas["P"].split("$")[1]
+    listed = ("认定类型", "级别", "状态", "旗县区", "奖励类别", "第一完成单位", "经我市提名", "工程中心类别")
+    assert set(formulas) == {letter[h] for h in listed}
+    assert "证明材料" in headers and headers.index("证明材料") == headers.index("文号") + 1
+    first_completer = formulas[letter["第一完成单位"]].split("$")[1]
     assert [c.value for c in lists[first_completer][1:] if c.value] == ["是", "否"]
-    district_col = formulas["M"].split("$")[1]
+    district_col = formulas[letter["旗县区"]].split("$")[1]
+    title_col = formulas[letter["认定类型"]].split("$")[1]
+    titles = [c.value for c in lists[title_col][1:] if c.value]
+    # the bureau's own types, one name each: no 乌海 types, no near-duplicates
+    assert "高新技术企业" in titles and "国家高新技术企业" not in titles and "高企" not in titles
+    assert len(titles) == len(set(titles)) < 60
     districts = [c.value for c in lists[district_col][1:] if c.value]
     assert districts[0] == "昆都仑区" and "稀土高新区" in districts
     plan = preview(app, path)

@@ -127,8 +127,11 @@ def test_id_numbers_are_masked_in_the_audit_log_and_its_export(app, tmp_path):
     ws = load_workbook(out).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert "对象：人员" in values[0][0] and "审计链校验：完整" in values[1][0]
-    assert values[2] == ["编号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后"]
-    assert values[3][2:5] == ["测试员", "新增", "人员"]
+    assert values[2] == [
+        "编号", "时间", "操作人", "操作", "对象", "名称", "内容",
+        "技术详情：对象编号", "技术详情：修改前", "技术详情：修改后",
+    ]  # fmt: skip
+    assert values[3][2:6] == ["测试员", "新增", "人员", "张三"]
     assert all(ID not in str(v) for row in values for v in row)
     assert mask_in_text(f"x {ID} y") == f"x {ID[:6]}********{ID[-4:]} y"
     assert mask_in_text("91150203MA0N00001X") == "91150203MA0N00001X"  # a credit code is left alone

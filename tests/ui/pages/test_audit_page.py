@@ -43,8 +43,9 @@ def test_audit_page_lists_and_filters_events_with_ids_masked(app, make_window, q
     page = open_page(window, qtbot, "audit")
     assert page.model.total == 5  # 3 settings at init, the unit, the person
     assert column(page, 2)[:2] == ["李复核", "测试员"]  # newest first
-    assert all(ID not in (page.model.index(r, 7).data() or "") for r in range(page.model.rowCount()))
-    assert any(ID[:6] + "********" + ID[-4:] in (v or "") for v in column(page, 7))
+    for col in (6, 8, 9):  # 内容 and, behind 技术详情, the stored values
+        assert all(ID not in (page.model.index(r, col).data() or "") for r in range(page.model.rowCount()))
+    assert any("身份证号：" + ID[:6] + "********" + ID[-4:] in (v or "") for v in column(page, 6))
 
     page.officer_box.setCurrentIndex(page.officer_box.findData("李复核"))
     wait_reload(page, qtbot, 1)
@@ -108,7 +109,9 @@ def test_export_writes_the_filtered_events_to_excel(app, tmp_path, make_window, 
     qtbot.waitUntil(lambda: "已导出 1 条" in page.count_label.text(), timeout=5000)
     ws = load_workbook(out).active
     assert ws.cell(4, 3).value == "李复核" and ws.cell(4, 5).value == "人员"
-    assert ID not in str(ws.cell(4, 8).value)
+    assert ws.cell(4, 6).value == "张三"
+    assert [ws.cell(3, c).value for c in (6, 7)] == ["名称", "内容"]
+    assert all(ID not in str(ws.cell(4, c).value) for c in range(1, 11))
 
 
 def test_backups_dialog_backs_up_and_restores_with_confirmation(app, make_window, qtbot, monkeypatch):
@@ -180,7 +183,9 @@ def test_selecting_an_event_shows_before_and_after_field_by_field(app, make_wind
     page = open_page(window, qtbot, "audit")
     page.view.selectRow(0)  # the newest: the 修改 of the unit
     text = page.detail.toPlainText()
-    assert "修改" in text and "district" in text and "昆都仑区" in text and "青山区" in text
+    assert "修改" in text and "旗县区：昆都仑区 → 青山区" in text and "district" not in text
+    page.technical.setChecked(True)  # the stored JSON, for whoever needs it
+    assert "district" in page.detail.toPlainText()
     page.view.selectRow(1)  # the person: its 身份证号 masked here too
     text = page.detail.toPlainText()
     assert "张三" in text and ID not in text and ID[-4:] in text

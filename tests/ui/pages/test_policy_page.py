@@ -37,3 +37,31 @@ def test_search_by_clause_id_and_no_match(app, make_window, qtbot):
     type_text(qtbot, page.search_box, "不存在的条款名称")
     assert page.visible_clause_ids() == []
     assert page.count_label.text() == "没有符合“不存在的条款名称”的条款"
+
+
+def test_the_tree_is_titled_at_every_level_with_ids_only_in_tooltips(app, make_window, qtbot):
+    page = open_page(make_window(), qtbot, "policy")
+    city = page.model.item(0)
+    assert city.text().startswith("包头市")
+    articles = [city.child(r).text() for r in range(city.rowCount())]
+    assert "（六）梯次培育科技创新型企业" in articles
+    assert "（八）加强创新平台培育建设力度" in articles
+    six = city.child(articles.index("（六）梯次培育科技创新型企业"))
+    clauses = [six.child(r).text() for r in range(six.rowCount())]
+    assert "国家高新技术企业认定" in clauses and not [c for c in clauses if "BT-" in c]
+    tip = six.child(clauses.index("国家高新技术企业认定")).toolTip()
+    assert tip.endswith("条款编号：BT-06-hte-cert")
+    wuhai = page.model.item(1)
+    titles = [wuhai.child(r).text() for r in range(wuhai.rowCount())]
+    assert "（十一）大力培育创新型企业" in titles
+
+
+def test_rules_are_stated_in_words_without_decision_numbers(app, make_window, qtbot):
+    import re
+
+    page = open_page(make_window(), qtbot, "policy")
+    for clause_id in ("BT-06-hte-cert", "BT-01-zizhu-zone", "BT-08-nkl"):
+        assert page.select_clause(clause_id)
+        text = page.detail.toPlainText()
+        assert "按本系统口径" in text
+        assert not re.search(r"\bD\d{1,2}\b", text), text

@@ -81,3 +81,32 @@ def test_a_database_held_by_a_colleague_opens_read_only(app, db_path, qtbot, pro
         assert od.open_checked_gui(db_path, "张经办") is None
     finally:
         holder.close()
+
+
+def test_the_damaged_dialog_defaults_to_quit_and_asks_no_command(app, db_path, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from kjdesk.services.safety.startup import DatabaseDamaged
+
+    backup_before(app, "daily")
+    app.close()
+    _damage(db_path)
+    with pytest.raises(DatabaseDamaged) as err:
+        open_checked(db_path)
+    seen = {}
+
+    def inspect() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        seen["text"] = box.text()
+        seen["default"] = box.defaultButton().text()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        box.defaultButton().click()
+
+    QTimer.singleShot(200, inspect)
+    assert od.ask_damaged(None, err.value) == od.QUIT
+    assert seen["default"] == "退出"
+    assert "恢复本数据库的这份备份" in seen["buttons"]
+    assert (
+        "kjdesk --db" not in seen["text"] and " restore " not in seen["text"] and "运行" not in seen["text"]
+    )

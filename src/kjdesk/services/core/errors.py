@@ -12,4 +12,5 @@ class ValidationFailed(ServiceError):
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-        super().__init__("；".join(f"{k}：{v}" for k, v in errors.items()))
+        # the reasons name their field in Chinese already; the code names stay out of the message
+        super().__init__("；".join(errors.values()))

@@ -1,7 +1,8 @@
 """Two-person approval (maker–checker): a 经办人 proposes a batch, a 复核人 approves or returns it.
 
 Nobody approves a batch they proposed. A 后补助 instalment is approved only when its
-recognition has a 文号 and recorded evidence (D11). Cancelling an instalment needs a reason.
+recognition has a 文号 and recorded evidence (D11); the refusal carries the missing items so
+the window can offer to register the evidence in place. Cancelling an instalment needs a reason.
 """
 
 from __future__ import annotations
@@ -17,11 +18,22 @@ from kjdesk.services.core.app import App, Changes, ServiceError
 from kjdesk.services.core.officers import require_role
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.disbursement.plan import load_rows
+from kjdesk.services.register.evidence import MissingItem, missing_items
 from kjdesk.store import audit
 from kjdesk.store.concurrency import lock_name
 from kjdesk.store.models import ApprovalBatch, Instalment, Payment, utcnow
 
 MAKERS = ("经办人", "管理员")
+
+
+class MissingForApproval(ServiceError):
+    """Approval refused: ``items`` are the 后补助 items lacking a 文号 or 证明材料."""
+
+    def __init__(self, message: str, items: list[MissingItem]):
+        super().__init__(message)
+        self.items = items
+
+
 CHECKERS = ("复核人", "管理员")
 CHANGED = Changes(instalments=True)
 
@@ -190,7 +202,11 @@ def approve_batch(app: App, batch_id: int) -> BatchRow:
                 f"重算 {format_yuan(r.pending_amount_fen or 0)} 元），请先处理"
             )
         if problems:
-            raise ServiceError("不能审批，以下各项须先补齐或核实（D11、D14）：\n" + "\n".join(problems))
+            raise MissingForApproval(
+                "不能审批：后补助须有认定文号和佐证材料才能审批，政策所附条件须先登记核实；以下各项须先补齐或核实：\n"
+                + "\n".join(problems),
+                missing_items(rows),
+            )
         now = utcnow()
         for inst in insts:
             inst.state = "approved"

@@ -47,6 +47,7 @@ class EntryContext:
     floor_fen: int | None
     current_fen: int  # what the entitlement amounts to now
     standards: tuple[Standard, ...] = field(default=())
+    article: str = ""  # （六）: with the title, the clause as the policy names it
 
     def standard_for(self, year: int) -> Standard | None:
         return next((s for s in self.standards if s.year == year), None)
@@ -58,6 +59,7 @@ class StandardClause:
     title: str
     cap_fen: int | None
     standards: tuple[Standard, ...]
+    article: str = ""
 
 
 def _standards(session, clause_id: str) -> tuple[Standard, ...]:  # noqa: ANN001 - Session
@@ -94,13 +96,14 @@ def entry_context(app: App, entitlement_id: int, year: int | None = None) -> Ent
             rec = s.get(Recognition, ent.recognition_id) if ent.recognition_id else None
             year = years[0] if years else rec.date.year if rec is not None else date.today().year
         enterable = clause.entered or clause.is_floor
-        refusal = "" if enterable else f"条款 {clause.id} 按公式计算金额，不能录入金额"
+        refusal = "" if enterable else f"{clause.article}{clause.title}按公式计算金额，不能录入金额"
         return EntryContext(
             entitlement_id=ent.id,
             subject=ref,
             subject_name=_subject_name(s, ref),
             clause_id=clause.id,
             clause_title=clause.title,
+            article=clause.article,
             form_label=FORM_LABELS.get(clause.form, clause.form.value),
             year=year,
             recognition_id=ent.recognition_id,
@@ -136,7 +139,9 @@ def standard_clauses(app: App) -> list[StandardClause]:
     policy = load_builtin(require_bureau(app).city)
     with app.db.session() as s:
         return [
-            StandardClause(c.id, c.title, c.cap_fen, _standards(s, c.id)) for c in policy.clauses if c.entered
+            StandardClause(c.id, c.title, c.cap_fen, _standards(s, c.id), c.article)
+            for c in policy.clauses
+            if c.entered
         ]
 
 

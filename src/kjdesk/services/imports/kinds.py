@@ -282,7 +282,7 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
                 "valid_until": valid_until,
                 "status": v.get("status", "有效"),
                 "status_date": v.get("status_date"),
-                "evidence": "",
+                "evidence": v.get("evidence", ""),
                 "first_year": None,
                 "note": v.get("note", ""),
                 **({"conditions": v["conditions"]} if "conditions" in v else {}),

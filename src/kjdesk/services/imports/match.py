@@ -50,7 +50,16 @@ UNIT_DEFAULTS: dict[str, Any] = {
     "moved_out": None,
 }
 SUGGEST_LIMIT = 200  # distinct names per import for which the closest registered name is searched
-REC_FIELDS = ("doc_number", "valid_until", "status", "status_date", "note", "conditions", "cert_number")
+REC_FIELDS = (
+    "doc_number",
+    "evidence",
+    "valid_until",
+    "status",
+    "status_date",
+    "note",
+    "conditions",
+    "cert_number",
+)
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,7 @@ LABELS = {
     "employer_unit_id": "工作单位",
     "role": "身份",
     "doc_number": "文号",
+    "evidence": "证明材料",
     "valid_until": "有效期至",
     "status": "状态",
     "status_date": "状态日期",

@@ -27,11 +27,27 @@ from kjdesk.validation import PERSON_ROLES, SIZE_CLASSES, UNIT_KINDS, districts_
 XLSX_COPY_LIMIT = 20_000  # larger rosters are rewritten from their cells (openpyxl is slow on them)
 
 
+def city_type_ids(city: str) -> set[str]:
+    """The recognition types the city's own policy pays for (those its clauses are triggered by)."""
+    from kjdesk.policy.catalog import load_builtin
+
+    vocab = builtin_titles()
+    return {
+        c.trigger.recognition
+        for c in load_builtin(city).clauses
+        if c.trigger is not None and c.trigger.recognition in vocab.types
+    }
+
+
 def template_choices(city: str) -> dict[str, list[str]]:
     """The drop-down lists of a template for the bureau's city."""
     vocab = builtin_titles()
-    titles = sorted({t for rt in vocab.types.values() for t in rt.titles})
-    platform_types = [rt.name for rt in vocab.types.values() if rt.subject == SubjectKind.PLATFORM]
+    own = city_type_ids(city)
+    # one entry per recognition type of the bureau's own policy (its name; synonyms are still read)
+    titles = sorted({vocab.types[i].name for i in own}, key=lambda n: (len(n), n))
+    platform_types = [
+        rt.name for rt in vocab.types.values() if rt.subject == SubjectKind.PLATFORM and rt.id in own
+    ]
     return {
         "districts": list(districts_of(city)),
         "levels": list(LEVEL_CHOICES),

@@ -371,7 +371,7 @@ def field_readers(
     """How each field of a roster kind is read from its cell (raises CellError or FieldError)."""
     remembered = remembered or {}
     text_fields = ("industry", "address", "contact", "note", "host_name", "employer_name")
-    text_fields += ("doc_number", "subject_name", "platform_name", "item_ref", "reference")
+    text_fields += ("doc_number", "evidence", "subject_name", "platform_name", "item_ref", "reference")
     out: dict[str, Callable[[object], object]] = dict.fromkeys(text_fields, _text)
     out.update(
         credit_code=_credit,
@@ -426,6 +426,7 @@ RECOGNITION_READ = (
     "status",
     "status_date",
     "doc_number",
+    "evidence",
     "subject_name",
     "platform_name",
     "note",

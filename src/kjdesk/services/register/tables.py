@@ -200,6 +200,7 @@ def recognition_table(app: App, unit_id: int | None = None, limit: int | None = 
             Recognition.valid_until,
             Recognition.status,
             Recognition.cert_number,
+            Recognition.evidence,
         )
         .outerjoin(unit, Recognition.unit_id == unit.id)
         .outerjoin(Platform, Recognition.platform_id == Platform.id)
@@ -231,7 +232,9 @@ def recognition_table(app: App, unit_id: int | None = None, limit: int | None = 
             else:
                 kind, name, code, district = "人员", r[9], mask_id_number(r[10] or ""), r[11] or ""
             title = recognition_title(namer(r[12]), r[13], r[14])
-            rows.append((r[0], kind, name, code, title, r[16], r[17], r[18], r[19], district, r[20]))
+            rows.append(
+                (r[0], kind, name, code, title, r[16], r[17], r[18], r[19], district, r[20], r[21] or "")
+            )
     return rows
 
 

@@ -20,6 +20,7 @@ from kjdesk.io.xlsx_safe import cell_value, defuse_workbook
 from kjdesk.services.core.app import App, ServiceError
 from kjdesk.services.core.privacy import mask_in_text
 from kjdesk.services.core.progress import NullProgress, Progress
+from kjdesk.services.safety.audit_words import Namer, change_words
 from kjdesk.store import audit
 from kjdesk.store.audit import ChainBreak as ChainBreak  # offered to the window
 from kjdesk.store.backup import backups_dir, list_backup_files
@@ -85,8 +86,11 @@ class AuditRow:
     entity: str
     entity_label: str
     entity_id: str
-    before: str  # JSON, 身份证号 masked
+    before: str  # JSON, 身份证号 masked (技术详情)
     after: str
+    object_name: str = ""  # the unit, year, instalment … by its name
+    words: str = ""  # what changed, in words: field names in Chinese, money in 元
+    actor_name: str = ""  # the officer's name (the login name when the account has none)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ def _utc_bound(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone().astimezone(UTC).replace(tzinfo=None)
 
 
-def _row(ev: AuditEvent) -> AuditRow:
+def _row(ev: AuditEvent, namer: Namer | None = None, actors: dict[str, str] | None = None) -> AuditRow:
+    before, after = mask_in_text(ev.before), mask_in_text(ev.after)
     return AuditRow(
         ev.id,
         _local(ev.at),
@@ -113,9 +118,21 @@ def _row(ev: AuditEvent) -> AuditRow:
         ev.entity,
         entity_label(ev.entity),
         ev.entity_id,
-        mask_in_text(ev.before),
-        mask_in_text(ev.after),
+        before,
+        after,
+        namer.name(ev.entity, ev.entity_id) if namer is not None else "",
+        change_words(ev.entity, ev.entity_id, before, after),
+        (actors or {}).get(ev.actor, ev.actor),
     )
+
+
+def _readable_rows(s, events: list[AuditEvent]) -> list[AuditRow]:  # noqa: ANN001 - Session
+    from kjdesk.store.models import Officer, Setting
+
+    city = s.scalar(select(Setting.value).where(Setting.key == "city"))
+    namer = Namer(s, ((ev.entity, ev.entity_id) for ev in events), city or None)
+    actors = {u: n for u, n in s.execute(select(Officer.username, Officer.display_name)) if n}
+    return [_row(ev, namer, actors) for ev in events]
 
 
 def audit_events(
@@ -144,7 +161,7 @@ def audit_events(
     if limit:
         q = q.limit(limit)
     with app.db.session() as s:
-        return [_row(ev) for ev in s.scalars(q)]
+        return _readable_rows(s, list(s.scalars(q)))
 
 
 def filtered(app: App, f: AuditFilter, limit: int | None = None) -> list[AuditRow]:
@@ -227,8 +244,19 @@ def _anchor(db_path: Path, since: datetime | None) -> tuple[str, dict[int, str]]
     return None
 
 
-COLUMNS = ("编号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后")
-WIDTHS = (8, 20, 14, 14, 14, 12, 60, 60)
+COLUMNS = (
+    "编号",
+    "时间",
+    "操作人",
+    "操作",
+    "对象",
+    "名称",
+    "内容",
+    "技术详情：对象编号",
+    "技术详情：修改前",
+    "技术详情：修改后",
+)
+WIDTHS = (8, 20, 14, 14, 12, 36, 60, 12, 40, 40)
 
 
 def export_audit(
@@ -255,15 +283,26 @@ def export_audit(
     ws["A1"].font = Font(bold=True, size=14)
     progress.set_total(len(rows))
     for i, r in enumerate(rows, 1):
-        values = (r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.entity_label, r.entity_id)
-        ws.append([cell_value(v) for v in (*values, r.before, r.after)])
+        values = (
+            r.id,
+            r.at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.actor_name or r.actor,
+            r.action,
+            r.entity_label,
+            r.object_name,
+            r.words,
+            r.entity_id,
+            r.before,
+            r.after,
+        )
+        ws.append([cell_value(v) for v in values])
         if i % 500 == 0:
             progress.check()
             progress.set_value(i)
     progress.set_value(len(rows))
     for i, w in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = w
-    for row in ws.iter_rows(min_row=4, min_col=7, max_col=8):
+    for row in ws.iter_rows(min_row=4, min_col=6, max_col=10):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A4"

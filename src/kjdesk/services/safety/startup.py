@@ -20,6 +20,7 @@ from pathlib import Path
 from kjdesk.faults import describe
 from kjdesk.services.core.app import App, ServiceError, default_db_path, refuse_writes
 from kjdesk.services.safety.backups import check_backup, daily_backup
+from kjdesk.services.safety.db_identity import backup_of, what_it_is
 from kjdesk.store import audit
 from kjdesk.store import backup as files
 from kjdesk.store.db import Database, current_revision, head_revision
@@ -31,23 +32,51 @@ from kjdesk.store.db import database_url as database_url
 from kjdesk.store.lock import STALE_AFTER_SECONDS, WriterLock, pid_alive
 from kjdesk.store.lock import DatabaseLocked as DatabaseLocked
 
-__all__ = ["DatabaseDamaged", "DatabaseLocked", "open_checked", "recover_from_backup", "sign_lock"]
+__all__ = [
+    "DatabaseDamaged",
+    "DatabaseLocked",
+    "WrongDatabaseFile",
+    "open_checked",
+    "recover_from_backup",
+    "sign_lock",
+]
 
 
 class DatabaseDamaged(ServiceError):
     """The database file exists but cannot be read correctly."""
 
-    def __init__(self, path: Path, reason: str, backup: files.BackupFile | None) -> None:
-        self.path, self.reason, self.backup = Path(path), reason, backup
-        text = f"数据库文件 {self.path} 已损坏（{reason}），程序不会在其位置新建空数据库。"
+    def __init__(self, path: Path, reason: str, backup: files.BackupFile | None, others: str = "") -> None:
+        self.path, self.reason, self.backup, self.others = Path(path), reason, backup, others
+        text = self.window_text
         if backup is not None:
+            text += f'（命令行：kjdesk --db "{self.path}" restore "{backup.path}"）'
+        super().__init__(text)
+
+    @property
+    def window_text(self) -> str:
+        """What the window says: no command to type."""
+        text = f"数据库文件 {self.path} 已损坏（{self.reason}），程序不会在其位置新建空数据库。"
+        if self.backup is not None:
+            b = self.backup
             text += (
-                f"最新的完好备份是 {backup.path}（{backup.made_at:%Y-%m-%d %H:%M}，{backup.reason_label}）。"
-                f'可运行 kjdesk --db "{self.path}" restore "{backup.path}" 恢复，或在程序窗口中选择恢复。'
+                f"本数据库最新的完好备份是 {b.path.name}（{b.made_at:%Y-%m-%d %H:%M}，{b.reason_label}）。"
             )
         else:
             text += f"在 {files.backups_dir(self.path)} 中没有找到完好的备份，请联系维护人员。"
-        super().__init__(text)
+            if self.others:
+                text += f"该文件夹中的备份属于：{self.others}；无法确认其中哪一份是本数据库的，不能用来恢复。"
+        return text
+
+
+class WrongDatabaseFile(ServiceError):
+    """The file given as the database is not one (a folder, a workbook …); nothing is offered."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        self.path, self.what = Path(path), what
+        super().__init__(
+            f"“{self.path}”{what}，不是科技兑现台的数据库。请选择正确的数据库文件"
+            "（通常名为 kjdesk.sqlite）；该文件未被改动。"
+        )
 
 
 def _sqlite_path(db: str | Path) -> Path | None:
@@ -77,9 +106,13 @@ def open_checked(
             _clean_leftovers(None)
         return App(Database.open(db), actor=actor, role=role, read_only=read_only)
     if path.exists():
+        what = what_it_is(path)
+        if what is not None:
+            raise WrongDatabaseFile(path, what)
         reason = files.damage(path)
         if reason is not None:
-            raise DatabaseDamaged(path, reason, files.newest_good_backup(path))
+            choice = backup_of(path)
+            raise DatabaseDamaged(path, reason, choice.backup, choice.others)
     elif read_only:
         raise ServiceError(f"数据库文件 {path} 不存在")
     if read_only:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.officer_names import officer_names
 from kjdesk.services.safety.audit_log import (
     AuditChoices,
     AuditFilter,
@@ -46,17 +47,20 @@ from kjdesk.ui.table import Column, RowTableModel, make_table_view
 from kjdesk.ui.workers import Hub
 
 ALL = ""
-# row: (id, id, time, actor, action, entity label, entity id, before, after)
+# row: (id, id, time, actor, action, entity label, object name, words, entity id, before, after)
 COLUMNS = [
     Column(1, "编号", width=64),
     Column(2, "时间", width=150),
     Column(3, "操作人", width=90, searchable=True),
     Column(4, "操作", width=100, searchable=True),
     Column(5, "对象", width=90, searchable=True),
-    Column(6, "对象编号", width=90, searchable=True),
-    Column(7, "修改前", "JSON；身份证号已遮盖", width=320, searchable=True),
-    Column(8, "修改后", "JSON；身份证号已遮盖", width=320, searchable=True),
+    Column(6, "名称", "单位、年度、拨付计划等，按名称", width=260, searchable=True),
+    Column(7, "内容", "修改了什么：字段名为中文，金额为元；身份证号已遮盖", width=420, searchable=True),
+    Column(8, "对象编号", "技术详情：数据库中的编号", width=90, searchable=True),
+    Column(9, "修改前", "技术详情：存档的 JSON；身份证号已遮盖", width=320, searchable=True),
+    Column(10, "修改后", "技术详情：存档的 JSON；身份证号已遮盖", width=320, searchable=True),
 ]
+TECHNICAL = (7, 8, 9)  # the view columns shown only with 技术详情
 
 
 def _qdate(d: QDate) -> date:
@@ -104,6 +108,10 @@ class AuditPage(QWidget):
         self.export_button = self._button(
             "export", "导出 Excel…", "把当前筛选的审计事件导出为 .xlsx", self.export
         )
+        self.technical = QCheckBox(self.tr("技术详情"), self)
+        self.technical.setObjectName("technical")
+        self.technical.setToolTip(self.tr("显示对象编号和存档的原始数据（JSON），供技术人员核对"))
+        self.technical.toggled.connect(self._technical_toggled)
         self.backups_button = self._button(
             "backups", "备份与恢复…", "立即备份、查看自动备份、从备份恢复", self.open_backups
         )
@@ -113,6 +121,7 @@ class AuditPage(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.count_label)
         actions.addWidget(self.chain_label, 1)
+        actions.addWidget(self.technical)
         for b in (self.verify_button, self.export_button, self.backups_button, self.years_button):
             actions.addWidget(b)
 
@@ -123,6 +132,7 @@ class AuditPage(QWidget):
         self.detail = QTextBrowser(self)
         self.detail.setObjectName("detail")
         self.detail.setPlaceholderText(self.tr("选择一条事件，查看修改前后逐项对照"))
+        self._technical_toggled(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("audit_splitter")
         self.splitter.addWidget(self.view)
@@ -190,6 +200,7 @@ class AuditPage(QWidget):
         generation = self._generation
 
         def fetch(_p) -> tuple[list[AuditRow], AuditChoices]:  # noqa: ANN001
+            self._names = officer_names(self.app)
             return filtered(self.app, f), audit_choices(self.app)
 
         def done(result: tuple[list[AuditRow], AuditChoices]) -> None:
@@ -204,7 +215,8 @@ class AuditPage(QWidget):
 
     def _loaded(self, result: tuple[list[AuditRow], AuditChoices]) -> None:
         rows, choices = result
-        self._fill(self.officer_box, [(o, o) for o in choices.officers])
+        names = getattr(self, "_names", {})
+        self._fill(self.officer_box, [(names.get(o, o), o) for o in choices.officers])
         self._fill(self.entity_box, [(entity_label(e), e) for e in choices.entities])
         self._fill(self.action_box, [(a, a) for a in choices.actions])
         self.model.set_rows(
@@ -213,9 +225,11 @@ class AuditPage(QWidget):
                     r.id,
                     r.id,
                     f"{r.at:%Y-%m-%d %H:%M:%S}",
-                    r.actor,
+                    r.actor_name or r.actor,
                     r.action,
                     r.entity_label,
+                    r.object_name,
+                    r.words,
                     r.entity_id,
                     r.before,
                     r.after,
@@ -243,8 +257,17 @@ class AuditPage(QWidget):
             self.detail.clear()
             return
         r = self.model.row_tuple(index.row())
-        head = f"<p><b>#{r[1]}</b>　{escape(r[2])}　{escape(r[3])}　{escape(r[4])}　{escape(r[5])} {escape(r[6])}</p>"
-        self.detail.setHtml(head + changes_html(r[7], r[8]))
+        name = r[6] or r[8]
+        head = f"<p><b>#{r[1]}</b>　{escape(r[2])}　{escape(r[3])}　{escape(r[4])}　{escape(r[5])}：{escape(name)}</p>"
+        body = words_html(r[5], r[7])
+        if self.technical.isChecked():
+            body += f"<p style='color:#666'>技术详情：对象编号 {escape(r[8])}</p>" + changes_html(r[9], r[10])
+        self.detail.setHtml(head + body)
+
+    def _technical_toggled(self, on: bool) -> None:
+        for column in TECHNICAL:
+            self.view.setColumnHidden(column, not on)
+        self._show_detail()
 
     # --- actions --------------------------------------------------------------------------
 
@@ -296,6 +319,13 @@ class AuditPage(QWidget):
 
         dialog = BackupsDialog(self.app, self.hub, self)
         dialog.open()
+
+
+def words_html(entity: str, words: str) -> str:
+    """What changed, one line per field, as the 内容 column says it."""
+    if not words:
+        return "<p>（无字段变化）</p>"
+    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in words.split("；")) + "</ul>"
 
 
 def _parse(text: str) -> object:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.entitlements.articles import article_heading
 from kjdesk.services.entitlements.policy_view import ClauseInfo, matches, policy_catalog
 from kjdesk.ui.pages.entitlements.explanation import quote_html, reading_html
 from kjdesk.ui.workers import Hub, QtProgress
@@ -127,12 +128,13 @@ class PolicyPage(QWidget):
                 self.model.appendRow(city)
             article = articles.get((doc.city, c.article))
             if article is None:
-                article = QStandardItem(c.article or self.tr("（未分条）"))
+                article = QStandardItem(article_heading(doc.city, c.article))
+                article.setToolTip(article.text())
                 articles[(doc.city, c.article)] = article
                 city.appendRow(article)
-            item = QStandardItem(f"{c.clause_id}　{c.title}")
+            item = QStandardItem(c.title)
             item.setData(i, CLAUSE_ROLE)
-            item.setToolTip(f"{c.form_label}：{c.quote}")
+            item.setToolTip(f"{c.form_label}：{c.quote}\n条款编号：{c.clause_id}")
             if not c.cash:
                 item.setForeground(QBrush(QColor(NON_CASH_COLOUR)))
             article.appendRow(item)

@@ -60,4 +60,24 @@ def open_demo_database(args: argparse.Namespace, city: str | None = None) -> App
     if "error" in outcome:
         QMessageBox.warning(None, f"{APP_TITLE}：演示数据", error_text(outcome["error"]))  # type: ignore[arg-type]
         return None
+    if not args.smoke_test:
+        show_demo_accounts()
     return outcome["app"]  # type: ignore[return-value]
+
+
+def show_demo_accounts(parent=None) -> QMessageBox:  # noqa: ANN001 - QWidget
+    """The demo's first words: its accounts and their password (not modal: the window opens behind)."""
+    from kjdesk.services.demo import demo_accounts_text
+
+    box = QMessageBox(
+        QMessageBox.Icon.Information, f"{APP_TITLE}：演示数据", demo_accounts_text(), parent=parent
+    )
+    box.setObjectName("demo_accounts")
+    box.setModal(False)
+    box.show()
+    global _shown  # keep it alive until the officer closes it
+    _shown = box
+    return box
+
+
+_shown: QMessageBox | None = None

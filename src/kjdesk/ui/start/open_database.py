@@ -32,10 +32,10 @@ def ask_damaged(parent: QWidget | None, exc: DatabaseDamaged) -> str:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(f"{APP_TITLE}：数据库已损坏")
-    box.setText(str(exc))
+    box.setText(exc.window_text)  # no command to type: the choices are the buttons
     buttons = {}
     if exc.backup is not None:
-        buttons[box.addButton("恢复此备份", QMessageBox.ButtonRole.AcceptRole)] = RESTORE
+        buttons[box.addButton("恢复本数据库的这份备份", QMessageBox.ButtonRole.AcceptRole)] = RESTORE
     buttons[box.addButton("选择其他备份…", QMessageBox.ButtonRole.ActionRole)] = CHOOSE
     quit_button = box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
     buttons[quit_button] = QUIT
@@ -62,6 +62,21 @@ def choose_backup(parent: QWidget | None, folder: Path) -> Path | None:
         parent, "选择备份文件", str(folder), "科技兑现台数据库 (*.sqlite *.db);;所有文件 (*)"
     )
     return Path(name) if name else None
+
+
+def recover_interactively(parent: QWidget | None, exc: DatabaseDamaged, db, actor: str) -> App | None:  # noqa: ANN001
+    """Ask what to do with a damaged database (退出 is the default); restore only when asked."""
+    choice = ask_damaged(parent, exc)
+    source = exc.backup.path if choice == RESTORE and exc.backup else None
+    if choice == CHOOSE:
+        source = choose_backup(parent, exc.path.parent / "backups")
+    if source is None:
+        return None
+    aside = recover_from_backup(exc.path, source, actor)
+    QMessageBox.information(
+        parent, APP_TITLE, f"已用 {source.name} 恢复数据库。\n损坏的文件已保留为 {aside.name}，未删除。"
+    )
+    return open_checked(db, actor=actor)
 
 
 def open_checked_gui(db: str | Path | None, actor: str, parent: QWidget | None = None) -> App | None:

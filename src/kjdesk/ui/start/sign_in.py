@@ -108,7 +108,7 @@ class FirstAdminDialog(BaseDialog):
 
     def create(self) -> None:
         from kjdesk.services.core import officers
-        from kjdesk.services.core.app import ServiceError
+        from kjdesk.services.core.app import ServiceError, ValidationFailed
 
         username, password = self.user_edit.text().strip(), self.password_edit.text()
         if password != self.again_edit.text():
@@ -117,6 +117,9 @@ class FirstAdminDialog(BaseDialog):
         try:
             officers.ensure_first_admin(self.app, username, password, self.name_edit.text())
             self.signed_in = officers.sign_in(self.app, username, password)
+        except ValidationFailed as exc:  # field by field: the reasons, not the field names
+            self.error.setText("；".join(exc.errors.values()))
+            return
         except ServiceError as exc:
             self.error.setText(str(exc))
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -70,12 +71,12 @@ def test_year_total_explanation_and_clause_filter(app, register, make_window, qt
     assert set(column(page, "年度")) == {"2022"}
     assert page.totals.text().startswith("共 3 条，合计 <b>10,337,037.04</b> 元")
 
-    row = column(page, "条款").index("BT-08-nkl 国家重点实验室")
+    row = column(page, "条款").index("（八）国家重点实验室")
     assert rows(page)[row][:4] == [
         "包头稀土科技公司",
         "平台：稀土重点实验室",
         "稀土高新区",
-        "BT-08-nkl 国家重点实验室",
+        "（八）国家重点实验室",
     ]
     qtbot.mouseClick(
         page.view.viewport(),
@@ -96,7 +97,7 @@ def test_year_total_explanation_and_clause_filter(app, register, make_window, qt
     )
     assert "按本系统口径" in text
 
-    choose(page.clause_box, "BT-06-hte-cert 国家高新技术企业认定")
+    choose(page.clause_box, "（六）国家高新技术企业认定")
     assert column(page, "单位") == ["包头稀土科技公司"]
     assert page.totals.text().startswith("共 1 条，合计 <b>300,000.00</b> 元")
     choose(page.year_box, "全部年度")
@@ -137,7 +138,7 @@ def test_enter_amount_for_a_wuhai_discretionary_entitlement(wuhai_app, make_wind
         RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 11, 1), "内科发〔2023〕2号"),
     )
     page = open_page(make_window(wuhai_app), qtbot, "entitlements")
-    r = column(page, "条款").index("WH-11-hte 新认定高新技术企业")
+    r = column(page, "条款").index("（十一）新认定高新技术企业")
     assert rows(page)[r][4:7] == ["", "待录入", "待录入金额"]
     assert page.totals.text().startswith("共 1 条，合计 <b>0.00</b> 元")
     page.view.selectRow(r)
@@ -154,7 +155,7 @@ def test_enter_amount_for_a_wuhai_discretionary_entitlement(wuhai_app, make_wind
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     qtbot.waitUntil(lambda: "应享" in column(page, "状态"), timeout=5000)
-    r = column(page, "条款").index("WH-11-hte 新认定高新技术企业")
+    r = column(page, "条款").index("（十一）新认定高新技术企业")
     assert rows(page)[r][4:7] == ["2023", "120,000.00", "应享"]
     assert page.selected_line() is not None and page.selected_line().clause_id == "WH-11-hte"
     assert "乌海市科技局党组会议纪要〔2023〕12号" in page.detail.toPlainText()
@@ -169,7 +170,7 @@ def test_yearly_standard_prefills_the_entered_amount(wuhai_app, make_window, qtb
         RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 11, 1), "内科发〔2023〕2号"),
     )
     page = open_page(make_window(wuhai_app), qtbot, "entitlements")
-    page.view.selectRow(column(page, "条款").index("WH-11-hte 新认定高新技术企业"))
+    page.view.selectRow(column(page, "条款").index("（十一）新认定高新技术企业"))
     qtbot.mouseClick(page.standard_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.findChild(StandardDialog) is not None)
     dialog = page.findChild(StandardDialog)
@@ -208,7 +209,7 @@ def test_refused_amount_is_shown_beside_the_field_and_nothing_changes(app, make_
     )
     upsert_fact(app, FactInput(SubjectKind.UNIT, institute.id, 2023, "奖金额度", Decimal("200000")))
     page = open_page(make_window(), qtbot, "entitlements")
-    r = column(page, "条款").index("BT-19-national-award 国家科学技术奖等额奖励")
+    r = column(page, "条款").index("（十九）国家科学技术奖等额奖励")
     assert column(page, "金额（元）")[r] == "200,000.00"  # 等额: the award's own amount
     page.view.selectRow(r)
     qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
@@ -238,7 +239,7 @@ def test_amount_below_a_floor_is_refused_as_typed(app, make_window, qtbot):
     )
     page = open_page(make_window(), qtbot, "entitlements")
     choose(page.year_box, "2022 年")
-    page.view.selectRow(column(page, "条款").index("BT-02-re-tic 国家稀土新材料技术创新中心"))
+    page.view.selectRow(column(page, "条款").index("（二）国家稀土新材料技术创新中心"))
     qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.findChild(EnterAmountDialog) is not None)
     dialog = page.findChild(EnterAmountDialog)
@@ -333,3 +334,22 @@ def test_recompute_everything_from_the_button_menu(app, make_window, qtbot):
     page.recompute_all_action.trigger()
     qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
     assert "变更 1 条" in page.notice.text() and "沿用" not in page.notice.text()
+
+
+def test_clauses_are_named_as_the_policy_names_them_with_the_id_in_the_tooltip(
+    app, register, make_window, qtbot
+):
+    page = open_page(make_window(), qtbot, "entitlements")
+    clauses = column(page, "条款")
+    assert "（六）国家高新技术企业认定" in clauses
+    assert not [c for c in clauses if "BT-" in c]
+    boxes = [page.clause_box.itemText(i) for i in range(page.clause_box.count())]
+    assert "（八）国家重点实验室" in boxes and not [b for b in boxes if "BT-" in b]
+    row = clauses.index("（八）国家重点实验室")
+    titles = [c.title for c in page.model.columns]
+    tip = page.model.index(row, titles.index("条款")).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "（八）国家重点实验室\n条款编号：BT-08-nkl"
+    page.view.selectRow(row)  # the explanation: words, neither catalog ids nor decision numbers
+    text = page.detail.toPlainText()
+    assert "国家重点实验室" in text and "按本系统口径" in text
+    assert "BT-" not in text and not re.search(r"\bD\d{1,2}\b", text), text

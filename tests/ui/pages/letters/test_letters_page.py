@@ -37,7 +37,13 @@ def test_issue_one_then_preview_it(app, make_window, qtbot, monkeypatch):
     monkeypatch.setattr(page_mod, "inform", lambda *a, **k: None)
     window, page = open_letters(make_window, qtbot)
     assert page.letter_model.rowCount() == 0 and page.pending_model.rowCount() == 2
-    assert "正文：" in page.font_label.text() and "ttc" in page.font_label.text()
+    # fonts by name (the files only in the tooltip); clauses as the policy names them
+    assert "正文：" in page.font_label.text() and "/" not in page.font_label.text()
+    assert ".tt" not in page.font_label.text() and ".tt" in page.font_label.toolTip()
+    clauses = {page.pending_model.index(r, 2).data() for r in range(page.pending_model.rowCount())}
+    assert clauses == {"（六）国家高新技术企业认定"}, clauses
+    boxes = [page.clause_box.itemText(i) for i in range(1, page.clause_box.count())]
+    assert boxes and all(b.startswith("（") for b in boxes)
 
     page.tabs.setCurrentIndex(1)
     page.pending_view.selectRow(0)

@@ -36,6 +36,8 @@ def col(page, title: str) -> int:
 
 def set_year(page, qtbot, year: int) -> None:
     page.loaded = False
+    if page.year == year:  # the page may have opened on it (the earliest year with open items)
+        page.reload()
     page.year_box.setValue(year)
     qtbot.waitUntil(lambda: page.loaded and page.data.plan.year == year, timeout=5000)
 
@@ -142,11 +144,12 @@ def test_return_with_reason_and_post_subsidy_refusal_are_shown(app, world, make_
     checker = open_page(make_window(who["fh1"]), qtbot, "plans")
     set_year(checker, qtbot, 2025)
     select_batch(checker, 1)
-    shown: list[str] = []
-    checker.ops.show_error = lambda exc: shown.append(str(exc))
+    checker.refusal = None
     checker.buttons["approve"].click()
-    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
-    assert "包头钢联科技有限公司" in shown[0] and "认定文号" in shown[0]
+    qtbot.waitUntil(lambda: checker.refusal is not None, timeout=5000)
+    shown = checker.refusal.informativeText()
+    assert "包头钢联科技有限公司" in shown and "认定文号" in shown
+    checker.refusal.close()
     checker.buttons["return"].click()
     dialog = active_dialog(ReasonDialog)
     dialog.reason_edit.setPlainText("缺高企证书")
@@ -193,6 +196,19 @@ def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbo
     expected = {y: sum(r.amount_fen for r in year_plan(app, y).rows) for y in per_year}
     assert per_year == expected
     assert page.chart.series()[0].barSets()[0].count() == 5
+    # 万元 with two decimals on the cards; the axis in whole ticks with separators
+    planned = year_plan(app, THIS_YEAR)
+    from kjdesk.money import format_wan
+
+    assert page.values["planned"][0].text() == format_wan(planned.total_fen, places=2)
+    assert all(len(page.values[k][0].text().rsplit(".", 1)[-1]) == 2 for k in ("planned", "approved", "paid"))
+    [y_axis] = [a for a in page.chart.axes() if a.orientation() == Qt.Orientation.Vertical]
+    labels = y_axis.categoriesLabels()
+    assert labels[0] == "0" and all(label.replace(",", "").isdigit() for label in labels)
+    steps = {
+        int(b.replace(",", "")) - int(a.replace(",", "")) for a, b in zip(labels, labels[1:], strict=False)
+    }
+    assert len(steps) == 1 and steps.pop() >= 1
     assert not page.targets_box.isVisibleTo(page)
 
 
@@ -330,3 +346,113 @@ def test_checker_accepts_a_recomputed_amount_from_the_page(app, world, make_wind
     wait_reload(page, qtbot, page.buttons["accept"].click)
     row = next(r for r in rows(page) if r[0] == str(iid))
     assert (row[col(page, "本年金额（元）")], row[col(page, "备注")]) == ("250,000.00", "")
+
+
+def test_approval_refusal_offers_to_register_the_missing_evidence_in_place(app, world, make_window, qtbot):
+    from kjdesk.store.models import Recognition
+    from kjdesk.ui.pages.register.evidence_dialog import EvidenceDialog
+
+    data, who = world
+    maker = open_page(make_window(who["jb1"]), qtbot, "plans")
+    set_year(maker, qtbot, 2025)
+    select_ids(maker, {data.instalment_ids["a/2025"], data.instalment_ids["b/2025"]})
+    wait_reload(maker, qtbot, maker.buttons["propose"].click)
+    checker = open_page(make_window(who["fh1"]), qtbot, "plans")
+    set_year(checker, qtbot, 2025)
+    select_batch(checker, 1)
+    checker.refusal = None
+    checker.buttons["approve"].click()
+    qtbot.waitUntil(lambda: checker.refusal is not None, timeout=5000)
+    box = checker.refusal
+    assert "以下 1 项须先补齐" in box.text()
+    assert box.informativeText() == "包头钢联科技有限公司：（六）国家高新技术企业认定，缺少认定文号和证明材料"
+    assert "D11" not in box.text() + box.informativeText()
+    fix = [b for b in box.buttons() if b.objectName() == "fix"][0]
+    assert box.defaultButton() is fix
+    fix.click()
+    dialog = active_dialog(EvidenceDialog)
+    assert dialog.ids == [data.recognition_ids["b-hte"]]
+    assert not dialog.ok.isEnabled()
+    type_text(qtbot, dialog.text, "认定文件及证书复印件已存档")
+    dialog.doc.setText("内科发〔2025〕20号")
+    wait_reload(checker, qtbot, dialog.ok.click)
+    with app.db.session() as s:
+        rec = s.get(Recognition, data.recognition_ids["b-hte"])
+        assert (rec.evidence, rec.doc_number) == ("认定文件及证书复印件已存档", "内科发〔2025〕20号")
+    select_batch(checker, 1)
+    wait_reload(checker, qtbot, checker.buttons["approve"].click)
+    assert checker.batch_model.row_tuple(0)[1] == "已审批"
+
+
+def test_plan_page_registers_evidence_for_the_years_missing_items(app, world, make_window, qtbot):
+    from kjdesk.ui.pages.register.evidence_dialog import EvidenceDialog
+
+    data, who = world
+    page = open_page(make_window(who["jb1"]), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    page.buttons["evidence"].click()
+    dialog = active_dialog(EvidenceDialog)
+    assert dialog.ids == [data.recognition_ids["b-hte"]]
+    assert dialog.doc.placeholderText() == "其中 1 条还没有认定文号"
+    dialog.text.setPlainText("存档盒 7")
+    wait_reload(page, qtbot, dialog.ok.click)
+    page.buttons["evidence"].click()  # the 文号 is still missing: the dialog again, for it alone
+    dialog = active_dialog(EvidenceDialog)
+    assert dialog.doc.placeholderText() == "其中 1 条还没有认定文号"
+    dialog.doc.setText("内科发〔2025〕20号")
+    wait_reload(page, qtbot, dialog.ok.click)
+    page.buttons["evidence"].click()
+    assert page.notice.text() == "2025 年待审批的后补助都已有认定文号和证明材料"
+
+
+def test_the_page_opens_on_the_earliest_year_with_items_not_yet_approved(app, world, make_window, qtbot):
+    page = open_page(make_window(world[1]["jb1"]), qtbot, "plans")
+    assert page.year == 2025 and page.data.plan.year == 2025  # not this year: the seeded money lies in 2025…
+    assert page.model.rowCount() > 0
+    where = page.where.text()
+    assert where.startswith("尚未审批的拨付计划在：2025 年 4 笔 662,345.67 元；2026 年 2 笔 59,876.54 元")
+    assert "2026 年" in where  # …and the years after it are named
+
+
+def test_propose_all_asks_first_with_count_and_total(app, world, make_window, qtbot, monkeypatch):
+    import kjdesk.ui.pages.plan.page as plan_mod
+
+    page = open_page(make_window(world[1]["jb1"]), qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        plan_mod, "confirm", lambda _p, title, text, yes="": asked.append((text, yes)) or False
+    )
+    page.buttons["propose_all"].click()
+    assert asked == [
+        (
+            "把 2025 年全部“计划”状态的拨付编为一个报批批次：\n共 4 笔，合计 662,345.67 元（66.23 万元）。\n"
+            "报批后金额不再随重算改变，交复核人审批。",
+            "报批 4 笔",
+        )
+    ]
+    assert not page.ops.busy and {r.state for r in year_plan(app, 2025).rows} == {
+        "planned"
+    }  # refused: nothing sent
+    monkeypatch.setattr(plan_mod, "confirm", lambda *a, **k: True)
+    wait_reload(page, qtbot, page.buttons["propose_all"].click)
+    assert {r.state for r in year_plan(app, 2025).rows} == {"proposed"}
+
+
+def test_batches_name_the_officers_not_their_logins(app, world, make_window, qtbot):
+    from kjdesk.services.core.officers import create_officer, sign_in
+
+    data, who = world
+    create_officer(who["admin"], "wangjb", "王建波", "经办人", PASSWORD)
+    maker = sign_in(app, "wangjb", PASSWORD)
+    window = make_window(maker)
+    from PySide6.QtWidgets import QLabel
+
+    assert window.findChild(QLabel, "current_user").text() == "当前用户：王建波（经办人）"
+    page = open_page(window, qtbot, "plans")
+    set_year(page, qtbot, 2025)
+    select_ids(page, {data.instalment_ids["c/2025"]})
+    wait_reload(page, qtbot, page.buttons["propose"].click)
+    titles = [c.title for c in page.batch_model.columns]
+    shown = page.batch_model.index(0, titles.index("报批人")).data()
+    assert shown == "王建波"

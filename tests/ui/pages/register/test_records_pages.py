@@ -120,3 +120,44 @@ def test_edit_a_platform_recognition_keeps_its_subject(app, make_window, qtbot):
         platform.id,
         "内科发〔2022〕55号",
     )
+
+
+def test_register_evidence_for_the_selected_recognitions(app, make_window, qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtWidgets import QApplication
+
+    from kjdesk.store.models import Recognition
+    from kjdesk.ui.pages.register.evidence_dialog import EvidenceDialog
+    from tests.services.disbursement.disbursement_data import seed_plan
+
+    data = seed_plan(app)
+    page = open_page(make_window(), qtbot, "recognitions")
+    titles = [c.title for c in page.model.columns]
+    assert "证明材料" in titles
+    ev_col = titles.index("证明材料")
+    shown = {page.model.row_id(r): page.model.index(r, ev_col).data() for r in range(page.model.rowCount())}
+    assert shown[data.recognition_ids["a-hte"]] == "高新技术企业证书 GR202515000123"
+    sel = page.view.selectionModel()
+    sel.clearSelection()
+    for r in range(page.model.rowCount()):
+        sel.select(
+            page.model.index(r, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    assert len(page.selected_ids()) == 2
+    page.evidence_button.click()
+    dialog = [w for w in QApplication.topLevelWidgets() if isinstance(w, EvidenceDialog) and w.isVisible()][0]
+    assert "选中的记录（共 2 条认定记录）" in dialog.findChild(type(dialog.problem), "intro").text()
+    dialog.text.setPlainText("2025 年高企认定文件存档盒 3")
+    dialog.replace.setChecked(True)
+    page.loaded = False
+    dialog.ok.click()
+    qtbot.waitUntil(
+        lambda: (
+            {page.model.index(r, ev_col).data() for r in range(page.model.rowCount())}
+            == {"2025 年高企认定文件存档盒 3"}
+        ),
+        timeout=5000,
+    )
+    with app.db.session() as s:
+        assert {r.evidence for r in s.query(Recognition)} == {"2025 年高企认定文件存档盒 3"}

@@ -7,7 +7,7 @@ save through one service call on the write thread. When ``enter_amount`` refuses
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from kjdesk.money import AmountError, format_wan_plain, format_wan_short, format_yuan, parse_amount_fen
@@ -98,7 +98,7 @@ class EnterAmountDialog(_AmountForm):
         if ctx.floor_fen is not None:
             limits.append(f"不低于 {format_wan_short(ctx.floor_fen)}")
         about = QLabel(
-            f"<b>{ctx.subject_name}</b><br>{ctx.clause_id} {ctx.clause_title}（{ctx.form_label}）"
+            f"<b>{ctx.subject_name}</b><br>{ctx.article}{ctx.clause_title}（{ctx.form_label}）"
             f"<br>现应享：{format_yuan(ctx.current_fen)} 元" + (f"<br>{'，'.join(limits)}" if limits else ""),
             self,
         )
@@ -167,7 +167,10 @@ class StandardDialog(_AmountForm):
         self.app, self.clauses = app, clauses
         self.clause = self.add_row("clause", "条款", QComboBox(), required=True)
         for c in clauses:
-            self.clause.addItem(f"{c.clause_id} {c.title}", c.clause_id)
+            self.clause.addItem(f"{c.article}{c.title}", c.clause_id)
+            self.clause.setItemData(
+                self.clause.count() - 1, f"条款编号：{c.clause_id}", Qt.ItemDataRole.ToolTipRole
+            )
         if clause_id:
             self.clause.setCurrentIndex(max(0, self.clause.findData(clause_id)))
         self.year = self.add_row("year", "年度", _year_box(year))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
+from kjdesk.services.entitlements.rule_words import plain_clauses, plain_rules
+
 QUOTE_STYLE = (
     "background:#fbf6e6; border-left:4px solid #c9a227; padding:6px 10px; margin:6px 0;"
     " font-family:'KaiTi','STKaiti','AR PL UKai CN',serif; font-size:15px; color:#3b3212;"
@@ -28,7 +30,7 @@ def quote_html(text: str) -> str:
 
 
 def reading_html(text: str) -> str:
-    return f"<p style='{READING_STYLE}'>{escape(text)}</p>"
+    return f"<p style='{READING_STYLE}'>{escape(plain_rules(text))}</p>"
 
 
 def explanation_html(lines: list[str] | str) -> str:
@@ -39,6 +41,8 @@ def explanation_html(lines: list[str] | str) -> str:
     for line in lines:
         if not line.strip():
             continue
+        if not line.startswith("原文："):  # rules and clauses in words: no D numbers, no catalog ids
+            line = plain_clauses(plain_rules(line))
         if line.startswith("原文："):
             out.append(quote_html(line.removeprefix("原文：").strip("“”")))
         elif line.startswith("按本系统口径"):

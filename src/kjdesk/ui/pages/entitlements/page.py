@@ -42,10 +42,13 @@ from kjdesk.ui.pages.entitlements.table import (
     F_REVIEW,
     STATUS_TIPS,
     EntitlementModel,
+    clause_words,
     line_html,
     line_row,
 )
 from kjdesk.ui.table import make_table_view
+from kjdesk.ui.table_columns import install_column_chooser
+from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 from kjdesk.validation import districts_of
 
@@ -128,7 +131,19 @@ class EntitlementsPage(QWidget):
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("color:#2e6b3a;")
         actions.addWidget(self.notice)
-        for button in (self.recompute_button, self.enter_button, self.standard_button, self.verify_button):
+        self.export_button = self._button(
+            "export", "导出 Excel…", "把表格中显示的行和列（按当前筛选和排序）导出为 Excel 文件"
+        )
+        self.export_button.clicked.connect(lambda: self.export())
+        install_export(self.view, self.ops, lambda: self.export_title, self)
+        install_column_chooser(self.view, "EntitlementsPage")
+        for button in (
+            self.recompute_button,
+            self.enter_button,
+            self.standard_button,
+            self.verify_button,
+            self.export_button,
+        ):
             actions.addWidget(button)
 
         self.detail = QTextBrowser(self)
@@ -159,6 +174,15 @@ class EntitlementsPage(QWidget):
         self.addAction(find)
         self._selection_changed()
         self.reload()
+
+    @property
+    def export_title(self) -> str:
+        year = self.year_box.currentText().strip()
+        return f"应享资金（{year}）" if year and year[0].isdigit() else "应享资金"
+
+    def export(self, path: str | None = None) -> None:
+        """导出 Excel: the lines on show, in their filter and order, money in 元."""
+        export_view(self, self.ops, self.view, self.export_title, path)
 
     # --- building -------------------------------------------------------------------------
 
@@ -227,7 +251,9 @@ class EntitlementsPage(QWidget):
             return
         self.lines, self.enterable = data.lines, data.enterable
         years = sorted({ln.year for ln in self.lines if ln.year is not None}, reverse=True)
-        clauses = sorted({(ln.clause_id, ln.clause_title) for ln in self.lines})
+        clauses = sorted(
+            {(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in self.lines}
+        )
         present = {ln.district for ln in self.lines if ln.district}
         districts = [d for d in data.districts if d in present] + sorted(present - set(data.districts))
         statuses = sorted(
@@ -235,7 +261,7 @@ class EntitlementsPage(QWidget):
             key=lambda s: list(STATUS_TIPS).index(s) if s in STATUS_TIPS else 99,
         )
         self._fill(self.year_box, "全部年度", [(f"{y} 年", y) for y in years])
-        self._fill(self.clause_box, "全部条款", [(f"{cid} {title}", cid) for cid, title in clauses])
+        self._fill(self.clause_box, "全部条款", [(words, cid) for cid, words in clauses])
         self._fill(self.district_box, "全部旗县区", [(d, d) for d in districts])
         self._fill(self.status_box, "全部状态", [(s, s) for s in statuses])
         self.loaded = True

@@ -40,28 +40,36 @@ REVIEW_MARK = "待复核"
 AWAITING = "待录入金额"
 
 # Row tuple: (index in page.lines, unit, subject, district, clause, year, amount_fen, status,
-#             state, wording, review mark, review note)
+#             state, wording, review mark, review note, clause id)
 F_UNIT, F_SUBJECT, F_DISTRICT, F_CLAUSE, F_YEAR, F_AMOUNT, F_STATUS, F_STATE, F_WORDING, F_REVIEW, F_NOTE = (
     range(1, 12)
 )
+F_CLAUSE_ID = 12
 COLUMNS = [
-    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=175, searchable=True),
-    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=140, searchable=True),
+    Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=235, searchable=True),
+    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=110, searchable=True),
     Column(F_DISTRICT, "旗县区", width=80, searchable=True),
-    Column(F_CLAUSE, "条款", "条款编号与名称（见“政策”页）", width=215, searchable=True),
-    Column(F_YEAR, "年度", "拨付年度", width=56),
+    Column(F_CLAUSE, "条款", "条款序号与名称，如政策原文（条款详情见“政策”页）", width=215, searchable=True),
+    Column(F_YEAR, "年度", "拨付年度", width=50),
     Column(F_AMOUNT, "金额（元）", "该年度应拨金额，单位元", width=112, align_right=True),
     Column(
         F_STATUS, "状态", "应享、待录入金额、须核实、不重复享受、无适用政策、已取消、不符合条件", width=80
     ),
     Column(F_STATE, "拨付状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=70),
     Column(F_WORDING, "支持方式", "政策原文的支持方式：后补助、资金支持、奖励等", width=70),
-    Column(F_REVIEW, "复核", "重算金额与已审批或已拨付金额不同时标记待复核", width=60),
+    Column(F_REVIEW, "复核", "重算金额与已审批或已拨付金额不同时标记待复核", width=48),
 ]
 
 
 class EntitlementModel(RowTableModel):
     """The register table model with money shown in 元 and words behind 状态 and 支持方式."""
+
+    money_fields = (F_AMOUNT,)
+
+    def export_value(self, row: tuple, column: int) -> object:
+        if self.columns[column].field == F_AMOUNT and row[F_STATUS] == AWAITING and not row[F_AMOUNT]:
+            return "待录入"
+        return super().export_value(row, column)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -81,7 +89,9 @@ class EntitlementModel(RowTableModel):
                 return PAYMENT_WORDING_TIPS.get(row[F_WORDING], "")
             if field == F_REVIEW and row[F_NOTE]:
                 return row[F_NOTE]
-            if field in (F_UNIT, F_SUBJECT, F_CLAUSE):
+            if field == F_CLAUSE:  # the whole name, and the catalog id for whoever needs it
+                return f"{row[F_CLAUSE]}\n条款编号：{row[F_CLAUSE_ID]}"
+            if field in (F_UNIT, F_SUBJECT):
                 return row[field]  # the whole text of a cell the column may cut short
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -101,7 +111,7 @@ def line_row(i: int, ln: EntitlementLine) -> tuple:
     review = (
         REVIEW_MARK if ln.pending_amount_fen is not None or ln.review_note.startswith(REVIEW_MARK) else ""
     )
-    clause = f"{ln.clause_id} {ln.clause_title}".strip()
+    clause = clause_words(ln.article, ln.clause_title, ln.clause_id)
     return (
         i,
         ln.unit_name,
@@ -115,7 +125,13 @@ def line_row(i: int, ln: EntitlementLine) -> tuple:
         ln.payment_wording,
         review,
         ln.review_note,
+        ln.clause_id,
     )
+
+
+def clause_words(article: str, title: str, clause_id: str) -> str:
+    """A clause as the policy names it: "（六）国家高新技术企业认定" (the catalog id only when it has no title)."""
+    return f"{article}{title}" if title else clause_id
 
 
 def line_html(ln: EntitlementLine) -> str:

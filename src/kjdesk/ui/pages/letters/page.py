@@ -10,7 +10,7 @@ the letters already numbered), 作废… (with the reason, optionally issuing th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.disbursement.plan import clause_infos, clause_label
 from kjdesk.services.letters import (
     BatchResult,
     NoFontFound,
@@ -66,8 +68,25 @@ WATCHES = ("letters", "instalments", "entitlements", "units", "platforms", "peop
 class PageData:
     letters: list[LetterRow]
     pending: list[PendingLetter]
-    fonts: str  # what the letters are set in, or why they cannot be
+    fonts: str  # what the letters are set in (by font name), or why they cannot be
     fonts_ok: bool
+    clause_names: dict[str, str] = field(default_factory=dict)  # id → "（六）国家高新技术企业认定"
+    font_files: str = ""  # where those fonts are (the tooltip)
+
+
+def fonts_by_name(fonts) -> tuple[str, str]:  # noqa: ANN001 - LetterFonts
+    """What the letters are set in, by the fonts' names as an office knows them; the files for the tooltip."""
+    body, title, number = fonts.faces
+    names = "；".join(
+        f"{role}：{face.family or face.path.stem}"
+        for role, face in (("正文", body), ("标题", title), ("页码", number))
+    )
+    if body.style != "仿宋":
+        names += "。提示：本机没有仿宋字体，正文暂用其他字体；公文正文应为仿宋（可用“选择字体”指定）"
+    files = "\n".join(
+        f"{role}：{face.path}" for role, face in (("正文", body), ("标题", title), ("页码", number))
+    )
+    return names, files
 
 
 class LettersPage(LetterOutputActions):
@@ -231,11 +250,16 @@ class LettersPage(LetterOutputActions):
         font = self.font_path
 
         def fetch(_p: QtProgress) -> PageData:
+            files = ""
             try:
-                fonts, ok = find_letter_fonts(font or None).describe(), True
+                (fonts, files), ok = fonts_by_name(find_letter_fonts(font or None)), True
             except NoFontFound as exc:
                 fonts, ok = str(exc), False
-            return PageData(list_letters(self.app), pending_letters(self.app, None), fonts, ok)
+            names = {
+                cid: clause_label(info, cid)
+                for cid, info in clause_infos(require_bureau(self.app).city).items()
+            }
+            return PageData(list_letters(self.app), pending_letters(self.app, None), fonts, ok, names, files)
 
         self.ops.read(fetch, self._loaded)
 
@@ -248,9 +272,10 @@ class LettersPage(LetterOutputActions):
             | {p.district for p in data.pending if p.district}
         )
         self._fill(self.year_box, "全部年度", [(f"{y} 年", y) for y in years])
-        self._fill(self.clause_box, "全部条款", [(c, c) for c in clauses])
+        self._fill(self.clause_box, "全部条款", [(data.clause_names.get(c, c), c) for c in clauses])
         self._fill(self.district_box, "全部旗县区", [(d, d) for d in districts])
         self.font_label.setText(self.tr("通知书字体：") + data.fonts)
+        self.font_label.setToolTip(data.font_files)
         self.font_label.setStyleSheet("" if data.fonts_ok else "color:#b00020;")
         self.loaded = True
         self._apply_filters()
@@ -274,6 +299,8 @@ class LettersPage(LetterOutputActions):
             self.district_box.currentData(),
         )
 
+        names = self.data.clause_names
+
         def keep(y: int, c: str, d: str) -> bool:
             return (
                 (year == ALL or y == year)
@@ -288,7 +315,7 @@ class LettersPage(LetterOutputActions):
                     LetterNumber(r.number, r.year, r.seq),
                     r.addressee,
                     r.district,
-                    r.clause_id,
+                    names.get(r.clause_id, r.clause_id),
                     r.budget_year,
                     r.amount_fen,
                     r.issued_on,
@@ -301,7 +328,7 @@ class LettersPage(LetterOutputActions):
         )
         self.pending_model.set_rows(
             [
-                (i, p.addressee, p.district, p.clause_id, p.year, p.amount_fen)
+                (i, p.addressee, p.district, names.get(p.clause_id, p.clause_id), p.year, p.amount_fen)
                 for i, p in enumerate(self.data.pending)
                 if keep(p.year, p.clause_id, p.district)
             ]
@@ -440,7 +467,7 @@ class LettersPage(LetterOutputActions):
             "将为 {y} 年度{c}{d}待签发的 {n} 个拨付计划签发通知书，成文日期 {day}。\n签发后文号即占用，通知书不能修改，只能作废后重签。"
         ).format(
             y=year,
-            c=f"、条款 {clause}" if clause else "",
+            c=f"、{self.data.clause_names.get(clause, clause)}" if clause and self.data else "",
             d=f"、{district}" if district else "",
             n=count,
             day=f"{day.year}年{day.month}月{day.day}日",

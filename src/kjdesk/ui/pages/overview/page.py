@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QCategoryAxis, QChart, QChartView
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
@@ -66,6 +66,31 @@ def _card(parent: QWidget, title: str, name: str) -> tuple[QFrame, QLabel, QLabe
     layout.addWidget(value)
     layout.addWidget(sub)
     return frame, value, sub
+
+
+def nice_step(top: float, ticks: int = 5) -> int:
+    """A whole step of 1, 2 or 5 × 10ⁿ so that ``ticks`` steps cover ``top`` (never 0.5 万元)."""
+    raw = max(top, 1.0) / ticks
+    power = 1
+    while power * 10 <= raw:
+        power *= 10
+    for m in (1, 2, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power
+
+
+def money_axis(top: float) -> QCategoryAxis:
+    """The 万元 axis: whole ticks labelled with thousands separators (0, 5,000, 10,000 …)."""
+    step = nice_step(top * 1.1)
+    count = max(1, -(-int(top * 1.1 * 100) // (step * 100)))
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(0, step * count)
+    axis.setStartValue(0)
+    for i in range(count + 1):
+        axis.append(f"{i * step:,}", i * step)
+    return axis
 
 
 class OverviewPage(QWidget):
@@ -174,11 +199,15 @@ class OverviewPage(QWidget):
         self.data = data
         plan, rem = data.plan, data.reminders
         live = [r for r in plan.rows if r.state != "cancelled"]
-        self._set("planned", format_wan(plan.total_fen), f"{len(live)} 笔")
+        self._set("planned", format_wan(plan.total_fen, places=2), f"{len(live)} 笔")
         approved = [r for r in live if r.state in ("approved", "paid")]
-        self._set("approved", format_wan(plan.approved_fen), f"{len(approved)} 笔")
-        self._set("paid", format_wan(plan.paid_fen), f"尚未拨付 {format_wan(plan.total_fen - plan.paid_fen)}")
-        self._set("waiting", f"{rem.unapproved_count} 笔", f"{format_wan(rem.unapproved_fen)} 万元")
+        self._set("approved", format_wan(plan.approved_fen, places=2), f"{len(approved)} 笔")
+        self._set(
+            "paid",
+            format_wan(plan.paid_fen, places=2),
+            f"尚未拨付 {format_wan(plan.total_fen - plan.paid_fen, places=2)} 万元",
+        )
+        self._set("waiting", f"{rem.unapproved_count} 笔", f"{format_wan(rem.unapproved_fen, places=2)} 万元")
         self._fill_deadlines(rem)
         self._fill_expiring(rem)
         self._draw_chart(data)
@@ -244,8 +273,9 @@ class OverviewPage(QWidget):
         per_year = [sum(c.by_year_fen.get(y, 0) for c in data.commitments) for y in years]
         bars = QBarSet(self.tr("已承诺"))
         bars.setColor(QColor("#3d6fa8"))
-        for fen in per_year:
-            bars.append(float(format_wan(fen).replace(",", "")))
+        values = [round(fen / 1_000_000, 2) for fen in per_year]  # 万元, two decimals
+        for value in values:
+            bars.append(value)
         series = QBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
@@ -253,10 +283,7 @@ class OverviewPage(QWidget):
         self.chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append([f"{y}年" for y in years])
-        y_axis = QValueAxis()
-        y_axis.setLabelFormat("%.0f")
-        y_axis.setRange(0, max([1.0, *(float(format_wan(f).replace(",", "")) for f in per_year)]) * 1.15)
-        y_axis.applyNiceNumbers()
+        y_axis = money_axis(max(values, default=0.0))
         self.chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x)

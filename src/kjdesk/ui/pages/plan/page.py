@@ -8,7 +8,7 @@ computes nothing itself and refreshes when the services report changed instalmen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -30,14 +31,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.money import format_yuan
+from kjdesk.money import format_wan, format_yuan
 from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.officer_names import officer_names
 from kjdesk.services.disbursement import approval, payments
 from kjdesk.services.disbursement.approval import BatchRow, list_batches
 from kjdesk.services.disbursement.plan import YearPlan, year_plan
+from kjdesk.services.disbursement.plan_years import OpenYear, describe_open_years, open_years
 from kjdesk.services.disbursement.reports import REPORTS, write_report
+from kjdesk.services.register.evidence import MissingItem, missing_items
+from kjdesk.ui.dialogs import confirm
 from kjdesk.ui.pages.plan.dialogs import PayDialog, ReasonDialog, ReverseDialog
+from kjdesk.ui.pages.register.evidence_dialog import EvidenceDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.table_columns import install_column_chooser
+from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 
 ALL = ""
@@ -66,7 +74,7 @@ INSTALMENT_COLUMNS = [
     Column(I_DISTRICT, "旗县区", width=90, searchable=True),
     Column(I_UNIT, "单位", "受款单位", width=210, searchable=True),
     Column(I_CLAUSE, "条款", width=230, searchable=True),
-    Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批（D11）", width=76),
+    Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批", width=76),
     Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
     Column(I_PAID, "已拨（元）", width=110, align_right=True),
     Column(I_OPEN, "未拨（元）", width=110, align_right=True),
@@ -92,6 +100,7 @@ class MoneyModel(RowTableModel):
     def __init__(self, columns: list[Column], money: tuple[int, ...], parent=None) -> None:  # noqa: ANN001
         super().__init__(columns, parent)
         self.money = money
+        self.money_fields = money
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -111,6 +120,8 @@ class MoneyModel(RowTableModel):
 class PlanData:
     plan: YearPlan
     batches: list[BatchRow]
+    open_years: list[OpenYear] = field(default_factory=list)
+    officers: dict[str, str] = field(default_factory=dict)  # login → name
 
 
 class PlanPage(QWidget):
@@ -163,6 +174,12 @@ class PlanPage(QWidget):
                 self.propose_selected,
             ),
             ("propose_all", "全部报批", "把本年度全部“计划”状态的拨付编为一个批次", self.propose_all),
+            (
+                "evidence",
+                "登记佐证材料…",
+                "为缺少证明材料或认定文号的后补助登记同一份证明材料（所选的，未选时为本年度全部待审批的）",
+                self.register_evidence,
+            ),
             ("approve", "审批批次", "复核人审批下方所选批次（不能审批本人报批的批次）", self.approve),
             ("return", "退回批次…", "复核人退回所选批次，须写原因", self.return_batch),
             ("pay", "登记拨付…", "登记财政拨付：日期、凭证号、金额（可部分拨付）", self.pay),
@@ -189,9 +206,21 @@ class PlanPage(QWidget):
         menu = QMenu(self.export_button)
         for kind, title in REPORTS.items():
             menu.addAction(title, lambda k=kind: self.export(k))
+        menu.addSeparator()
+        menu.addAction(
+            self.tr("当前表格（按筛选和排序）"),
+            lambda: export_view(self, self.ops, self.view, f"{self.year}年拨付计划"),
+        )
+        install_export(self.view, self.ops, lambda: f"{self.year}年拨付计划", self)
+        install_column_chooser(self.view, "PlanPage")
         self.export_button.setMenu(menu)
         actions.addWidget(self.export_button)
 
+        self.where = QLabel(self)
+        self.where.setObjectName("open_years")
+        self.where.setWordWrap(True)
+        self.where.setStyleSheet("color:#8a5a00;")
+        self._opened = False  # the first load moves to where the work is
         self.totals = QLabel(self.tr("正在载入…"), self)
         self.totals.setObjectName("totals")
         self.totals.setTextFormat(Qt.TextFormat.RichText)
@@ -215,6 +244,7 @@ class PlanPage(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(bar)
         layout.addWidget(self.totals)
+        layout.addWidget(self.where)
         layout.addLayout(actions)
         layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
@@ -233,20 +263,46 @@ class PlanPage(QWidget):
 
     def reload(self) -> None:
         app, year = self.app, self.year
+        first = not self._opened
 
         def fetch(_p: QtProgress) -> PlanData:
-            return PlanData(year_plan(app, year, include_cancelled=True), list_batches(app, year))
+            years = open_years(app)
+            # the page opens where the work is: the earliest year with items not yet approved
+            shown = years[0].year if first and years else year
+            return PlanData(
+                year_plan(app, shown, include_cancelled=True),
+                list_batches(app, shown),
+                years,
+                officer_names(app),
+            )
 
         self.ops.read(fetch, self._loaded)
 
     def _loaded(self, data: PlanData) -> None:
+        if not self._opened:
+            self._opened = True
+            if data.plan.year != self.year:
+                self.year_box.blockSignals(True)
+                self.year_box.setValue(data.plan.year)
+                self.year_box.blockSignals(False)
         if data.plan.year != self.year:  # the officer moved on to another year meanwhile
             return
+        self.where.setText(describe_open_years(data.open_years))
+        self.where.setVisible(bool(data.open_years))
         self.data = data
         self._fill()
+        who = data.officers
         self.batch_model.set_rows(
             [
-                (b.id, b.state_label, b.count, b.amount_fen, b.proposed_by, b.reviewed_by, b.return_reason)
+                (
+                    b.id,
+                    b.state_label,
+                    b.count,
+                    b.amount_fen,
+                    who.get(b.proposed_by, b.proposed_by),
+                    who.get(b.reviewed_by, b.reviewed_by),
+                    b.return_reason,
+                )
                 for b in data.batches
             ]
         )
@@ -306,6 +362,7 @@ class PlanPage(QWidget):
             role in MAKERS and bool(rows) and all(r[I_CODE] == "planned" for r in rows)
         )
         self.buttons["propose_all"].setEnabled(role in MAKERS and self.loaded)
+        self.buttons["evidence"].setEnabled(self.loaded and not self.app.read_only)
         self.buttons["approve"].setEnabled(role in CHECKERS and pending)
         self.buttons["return"].setEnabled(role in CHECKERS and pending)
         self.buttons["pay"].setEnabled(one is not None and one[I_CODE] == "approved")
@@ -331,7 +388,21 @@ class PlanPage(QWidget):
         )
 
     def propose_all(self) -> None:
+        """报批 every 计划 of the year, after saying how many and how much."""
+        if self.data is None:
+            return
         app, year = self.app, self.year
+        planned = [r for r in self.data.plan.rows if r.state == "planned"]
+        if not planned:
+            self.notice.setText(self.tr("{year} 年没有“计划”状态的拨付可以报批").format(year=year))
+            return
+        total = sum(r.amount_fen for r in planned)
+        text = self.tr(
+            "把 {year} 年全部“计划”状态的拨付编为一个报批批次：\n共 {n} 笔，合计 {yuan} 元（{wan} 万元）。\n"
+            "报批后金额不再随重算改变，交复核人审批。"
+        ).format(year=year, n=len(planned), yuan=format_yuan(total), wan=format_wan(total, places=2))
+        if not confirm(self, self.tr("全部报批"), text, yes=self.tr("报批 {n} 笔").format(n=len(planned))):
+            return
         self.ops.write(
             lambda _p: approval.propose_batch(app, year, None),
             lambda b: self.notice.setText(
@@ -347,7 +418,63 @@ class PlanPage(QWidget):
         self.ops.write(
             lambda _p: approval.approve_batch(app, batch[0]),
             lambda b: self.notice.setText(f"已审批批次 {b.id}：{b.count} 笔，{format_yuan(b.amount_fen)} 元"),
+            self._approve_failed,
         )
+
+    def _approve_failed(self, exc: BaseException) -> None:
+        """A refusal for missing 文号/证明材料 lists them and offers to register the evidence here."""
+        if not isinstance(exc, approval.MissingForApproval) or not exc.items:
+            self.ops.show_error(exc)
+            return
+        box = QMessageBox(self)
+        box.setObjectName("missing_evidence")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("不能审批"))
+        box.setText(
+            self.tr("后补助须有认定文号和证明材料才能审批。以下 {n} 项须先补齐：").format(n=len(exc.items))
+        )
+        box.setDetailedText(str(exc))
+        lines = [f"{m.unit_name}：{m.clause}，缺少{m.lacks}" for m in exc.items[:12]]
+        if len(exc.items) > 12:
+            lines.append(f"……另有 {len(exc.items) - 12} 项")
+        box.setInformativeText("\n".join(lines))
+        fix = box.addButton(self.tr("登记佐证材料…"), QMessageBox.ButtonRole.AcceptRole)
+        fix.setObjectName("fix")
+        close = box.addButton(self.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(fix)
+        box.setEscapeButton(close)
+        items = list(exc.items)
+        fix.clicked.connect(lambda: self._open_evidence(items, "未能审批的批次中缺少材料的记录"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.refusal = box
+        box.open()
+
+    def register_evidence(self) -> None:
+        """登记佐证材料 for the selected 后补助 items lacking it, else for every such item of the year."""
+        if self.data is None:
+            return
+        chosen = {r[0] for r in self.selected_rows()}
+        rows = [r for r in self.data.plan.rows if r.state in ("planned", "proposed")]
+        if chosen:
+            rows = [r for r in self.data.plan.rows if r.instalment_id in chosen]
+        items = missing_items(rows)
+        if not items:
+            self.notice.setText(
+                self.tr("所选的拨付计划不缺证明材料和认定文号")
+                if chosen
+                else self.tr("{year} 年待审批的后补助都已有认定文号和证明材料").format(year=self.year)
+            )
+            return
+        what = "所选拨付计划中缺少材料的记录" if chosen else f"{self.year} 年待审批的后补助中缺少材料的记录"
+        self._open_evidence(items, what)
+
+    def _open_evidence(self, items: list[MissingItem], what: str) -> None:
+        ids = list(dict.fromkeys(m.recognition_id for m in items))
+        lacking_doc = len({m.recognition_id for m in items if m.lacks_doc})
+        dialog = EvidenceDialog(self.app, self.ops, ids, what, self, lacking_doc=lacking_doc)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.evidence_dialog = dialog
+        dialog.open()
 
     def return_batch(self) -> None:
         batch = self.selected_batch()

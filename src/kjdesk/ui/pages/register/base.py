@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 from kjdesk.services.core.app import App, Changes
 from kjdesk.ui.dialogs import confirm
 from kjdesk.ui.table import Column, RowTableModel, haystacks, make_table_view
+from kjdesk.ui.table_columns import install_column_chooser
+from kjdesk.ui.table_export import export_view, install_export
 from kjdesk.ui.workers import Hub, QtProgress
 
 FIRST_PAGE = 200  # rows of the first screen of a large register (a screen shows about 30)
@@ -75,6 +77,12 @@ class RegisterPage(QWidget):
         self.delete_button = QPushButton(self.tr("删除"), self)
         self.delete_button.setObjectName("delete")
         self.delete_button.setToolTip("Del")
+        self.export_button = QPushButton(self.tr("导出 Excel…"), self)
+        self.export_button.setObjectName("export")
+        self.export_button.setToolTip(self.tr("把表格中显示的行和列（按当前筛选和排序）导出为 Excel 文件"))
+        self.export_button.clicked.connect(lambda: self.export())
+        install_export(self.view, self.ops, lambda: self.export_title, self)
+        install_column_chooser(self.view, type(self).__name__)
         self.new_button.clicked.connect(self.add_new)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -88,6 +96,7 @@ class RegisterPage(QWidget):
         bar.addWidget(self.new_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.delete_button)
+        bar.addWidget(self.export_button)
 
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.body())
@@ -292,6 +301,14 @@ class RegisterPage(QWidget):
             self.count_label.setText(
                 self.tr("显示 {shown} / 共 {n} 条").format(shown=self.model.shown, n=self.model.total)
             )
+
+    @property
+    def export_title(self) -> str:
+        return self.noun if self.noun.endswith(("名录", "记录")) else f"{self.noun}名录"
+
+    def export(self, path: str | None = None) -> None:
+        """导出 Excel: the rows and columns on show, in their filter and order."""
+        export_view(self, self.ops, self.view, self.export_title, path)
 
     def focus_filter(self) -> None:
         self.filter_box.setFocus()

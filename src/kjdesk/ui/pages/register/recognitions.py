@@ -6,7 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.policy.titles import builtin_titles
@@ -31,6 +40,7 @@ from kjdesk.services.register.tables import (
 from kjdesk.ui.form import ChoicePicker, DateField, FormDialog
 from kjdesk.ui.pages.register.base import FIRST_PAGE, RegisterPage
 from kjdesk.ui.pages.register.condition_fields import ConditionFields
+from kjdesk.ui.pages.register.evidence_dialog import EvidenceDialog
 from kjdesk.ui.pages.register.platforms import fill_levels
 from kjdesk.ui.table import Column
 from kjdesk.ui.workers import Operations, QtProgress
@@ -234,7 +244,43 @@ class RecognitionsPage(RegisterPage):
         Column(
             10, "证书编号", "高新技术企业证书编号、科技型中小企业入库登记编号等", width=150, searchable=True
         ),
+        Column(11, "证明材料", "后补助须有认定文号和证明材料才能审批", width=200, searchable=True),
     ]
+
+    def __init__(self, app: App, hub, parent: QWidget | None = None) -> None:  # noqa: ANN001 - Hub
+        super().__init__(app, hub, parent)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+
+    def extra_buttons(self) -> list[QPushButton]:
+        self.evidence_button = QPushButton(self.tr("登记佐证材料"), self)
+        self.evidence_button.setObjectName("evidence")
+        self.evidence_button.setToolTip(
+            self.tr("为选中的认定记录（未选中时为筛选出的全部记录）登记同一份证明材料")
+        )
+        self.evidence_button.clicked.connect(self.register_evidence)
+        return [self.evidence_button]
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.model.row_id(r) for r in rows if r < self.model.rowCount()]
+
+    def register_evidence(self) -> None:
+        """One 证明材料 for the selected records, or for every record the filter shows."""
+        if self.app.read_only:
+            return
+        ids = self.selected_ids()
+        if ids:
+            chosen = set(ids)
+            rows, what = [r for r in self.model.shown_rows() if r[0] in chosen], "选中的记录"
+        else:
+            rows = self.model.shown_rows()
+            what = "筛选出的全部记录" if self.model.filtering else "全部记录"
+        if not rows:
+            return
+        lacking_doc = sum(1 for r in rows if not (r[6] or "").strip())
+        dialog = EvidenceDialog(self.app, self.ops, [r[0] for r in rows], what, self, lacking_doc=lacking_doc)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def empty_actions(self) -> list[tuple[str, Callable[[], None]]]:
         return [
