@@ -100,8 +100,14 @@ def break_paragraph(
 
     With ``max_stretch`` (the most a justified line may open each gap between characters),
     a line that would open wider takes the next word too, set tighter by at most half that
-    per gap, when it fits so; the break moves rather than the line gaping."""
+    per gap, when it fits so; the break moves rather than the line gaping. The breaks are
+    chosen for the whole paragraph at once (``_total_fit``), so an earlier line may give
+    up a character or two to spare a later one a gaping line."""
     tokens = tokenize(text)
+    if max_stretch is not None:
+        best = _total_fit(tokens, measure, width, first_indent, max_stretch)
+        if best is not None:
+            return best
     lines: list[BrokenLine] = []
     current: list[str] = []
     i = 0
@@ -175,6 +181,53 @@ def break_paragraph(
         last = lines[-1]
         lines[-1] = BrokenLine(last.text, last.width, True)
     return lines
+
+
+def _total_fit(
+    tokens: list[str], measure: Measure, width: float, first_indent: float, max_stretch: float
+) -> list[BrokenLine] | None:
+    """Breaks for the whole paragraph at once: no justified line opens its gaps by more than
+    ``max_stretch`` (or closes them by more than half that) where any choice of breaks allows
+    it; among those, the evenest. None when a word is wider than a line (the greedy way then)."""
+    n = len(tokens)
+    inf = float("inf")
+    cost = [inf] * (n + 1)
+    prev = [-1] * (n + 1)
+    cost[0] = 0.0
+    for b in range(1, n + 1):
+        last = b == n
+        if not last and not _may_break(tokens[b - 1], tokens[b]):
+            continue
+        for a in range(b - 1, -1, -1):
+            if cost[a] == inf or (a > 0 and not _may_break(tokens[a - 1], tokens[a])):
+                continue
+            line = "".join(tokens[a:b]).strip(" ")
+            if not line:
+                continue
+            avail = width - (first_indent if a == 0 else 0.0)
+            gaps = max(len(line) - 1, 1)
+            w = measure(line)
+            if w > avail + gaps * max_stretch / 2 + 0.01:
+                break  # longer lines only get wider
+            if last and w > avail + 0.01:
+                continue  # the last line is set ragged: it must fit as it is
+            stretch = 0.0 if last else (avail - w) / gaps
+            badness = (stretch / max_stretch) ** 2
+            if stretch > max_stretch:
+                badness += 1000.0  # allowed only where nothing else is
+            if cost[a] + badness < cost[b]:
+                cost[b], prev[b] = cost[a] + badness, a
+    if cost[n] == inf:
+        return None
+    cuts = [n]
+    while cuts[-1] > 0:
+        cuts.append(prev[cuts[-1]])
+    cuts.reverse()
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        line = "".join(tokens[a:b]).strip(" ")
+        out.append(BrokenLine(line, measure(line), b == n))
+    return out
 
 
 def _too_loose(current: list[str], measure: Measure, avail: float, max_stretch: float) -> bool:
