@@ -118,6 +118,7 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
         ("kjdesk.cli_letters", "add_parsers"),
         ("kjdesk.cli_safety", "add_parsers"),
         ("kjdesk.cli_db", "add_parsers"),
+        ("kjdesk.cli_settings", "add_parsers"),
     ):
         try:
             found.append(getattr(importlib.import_module(module), name))

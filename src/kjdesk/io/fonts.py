@@ -142,7 +142,7 @@ class LetterFonts:
         return {ROLE_LABELS[r]: f.label for r, f in self.by_role.items()}
 
     def describe(self) -> str:
-        text = "；".join(f"{label}：{name}" for label, name in self.used().items())
+        text = "；".join(f"{ROLE_LABELS[r]}：{f.label}（{f.path.name}）" for r, f in self.by_role.items())
         if self.notes:
             text += "。" + "；".join(self.notes)
         return text

@@ -38,6 +38,7 @@ LEFT, TOP = 28 * mm, 37 * mm
 TEXT_W, TEXT_H = 156 * mm, 225 * mm
 LINES_PER_PAGE = 22
 PITCH = TEXT_H / LINES_PER_PAGE
+CENTRE = LEFT + TEXT_W / 2  # 居中: on the 版心's centre line
 BODY_PT, NOTE_PT = 16.0, 14.0  # 三号, 四号
 RED = (1.0, 0.0, 0.0)
 
@@ -153,7 +154,7 @@ def draw_header(canvas: Canvas, layout: LetterLayout, mark: str, number: str, fo
         width = stringWidth(mark, fonts.title, size) * scale / 100
         canvas.saveState()
         canvas.setFillColorRGB(*RED)
-        text = canvas.beginText(PAGE_W / 2 - width / 2, y_of(plan.mark_top + CJK_ASCENT * size))
+        text = canvas.beginText(CENTRE - width / 2, y_of(plan.mark_top + CJK_ASCENT * size))
         text.setFont(fonts.title, size)
         text.setHorizScale(scale)
         text.textOut(mark)
@@ -175,7 +176,7 @@ def draw_header(canvas: Canvas, layout: LetterLayout, mark: str, number: str, fo
 
 def double_line(canvas: Canvas, at: float, *, thick_first: bool) -> None:
     """A red double line whose first (upper) rule starts at ``at`` (distance from the top)."""
-    x0, x1 = (PAGE_W - DOUBLE_LEN) / 2, (PAGE_W + DOUBLE_LEN) / 2
+    x0, x1 = CENTRE - DOUBLE_LEN / 2, CENTRE + DOUBLE_LEN / 2
     first, second = (THICK, THIN) if thick_first else (THIN, THICK)
     if not thick_first:  # the lower rule sits on ``at``: 20 mm from the bottom edge
         at = at - second - DOUBLE_GAP - first
