@@ -99,15 +99,8 @@ def test_recompute_skips_unchanged_subjects_unless_forced(tmp_path, capsys):
     assert "重新计算完成：2 个对象" in captured.err and json.loads(captured.out)
     app = App.open(db)
     with app.db.session() as s:  # a stored total changed behind the program's back
-        s.execute(
-            update(Instalment)
-            .where(
-                Instalment.entitlement_id.in_(
-                    select(Entitlement.id).where(Entitlement.clause_id == "BT-06-hte-cert")
-                )
-            )
-            .values(amount_fen=1)
-        )
+        s.execute(update(Instalment).where(Instalment.entitlement_id.in_(
+            select(Entitlement.id).where(Entitlement.clause_id == "BT-06-hte-cert"))).values(amount_fen=1))
     app.close()
     assert main(["--db", db, "entitlements", "--recompute", "--format", "json"]) == 0
     assert "其中 2 个对象的记录自上次计算后未变化" in capsys.readouterr().err

@@ -461,8 +461,6 @@ def test_every_audited_entity_has_a_chinese_label():
 
     services = Path(__file__).resolve().parents[2] / "src" / "kjdesk" / "services"
     pattern = re.compile(r'audit\.record\(\s*\w+,\s*[\w.]+,\s*(?:"[^"]*"|\w+),\s*"([a-z_]+)"', re.S)
-    used = {
-        m.group(1) for f in services.glob("*.py") for m in pattern.finditer(f.read_text(encoding="utf-8"))
-    }
+    used = {m.group(1) for f in services.glob("*.py") for m in pattern.finditer(f.read_text(encoding="utf-8"))}
     assert used, "no audit.record calls found"
     assert used <= set(ENTITY_LABELS), sorted(used - set(ENTITY_LABELS))

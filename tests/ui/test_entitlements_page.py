@@ -316,8 +316,7 @@ def test_recompute_everything_from_the_button_menu(app, make_window, qtbot):
 
     unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE_A, district="稀土高新区"))
     add_recognition(
-        app,
-        RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 6, 1), "国科火字〔2023〕2号"),
+        app, RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2023, 6, 1), "国科火字〔2023〕2号")
     )
     recompute_all(app)
     with app.db.session() as s:  # a stored amount changed behind the program's back
@@ -327,9 +326,7 @@ def test_recompute_everything_from_the_button_menu(app, make_window, qtbot):
     qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
     assert "1 个对象的记录自上次计算后未变化" in page.notice.text()
     page.notice.clear()
-    assert [a.text() for a in page.recompute_button.menu().actions()] == [
-        "全部重新计算（每个对象都重新计算）"
-    ]
+    assert [a.text() for a in page.recompute_button.menu().actions()] == ["全部重新计算（每个对象都重新计算）"]
     page.recompute_all_action.trigger()
     qtbot.waitUntil(lambda: page.notice.text().startswith("重新计算完成"), timeout=10000)
     assert "变更 1 条" in page.notice.text() and "沿用" not in page.notice.text()
