@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App, Changes, ServiceError
 from kjdesk.services.letter_rows import LetterRow, PendingLetter, list_letters
-from kjdesk.services.print_settings import letter_fonts
 from kjdesk.services.letters import (
     CHANGES,
     BatchResult,
@@ -44,10 +43,10 @@ from kjdesk.services.letters import (
     pending_letters,
     void_letter,
 )
+from kjdesk.services.print_settings import letter_fonts
 from kjdesk.ui.dialogs import confirm, inform
 from kjdesk.ui.pages import letter_print
 from kjdesk.ui.pages.letter_actions import LetterOutputActions
-from kjdesk.ui.pages.print_settings_dialog import LAYOUT_CHOICES, PrintSettingsDialog
 from kjdesk.ui.pages.letter_widgets import (
     LETTER_COLUMNS,
     PENDING_COLUMNS,
@@ -56,6 +55,7 @@ from kjdesk.ui.pages.letter_widgets import (
     VoidDialog,
     note_of,
 )
+from kjdesk.ui.pages.print_settings_dialog import LAYOUT_CHOICES, PrintSettingsDialog
 from kjdesk.ui.table import make_table_view
 from kjdesk.ui.workers import Hub, QtProgress, error_text
 
