@@ -198,7 +198,8 @@ def test_multi_year_schedule_is_stated(app, tmp_path):
     text = re.sub(r"—\d+—", "", text_of(letter_pdf(app, row.id), tmp_path))  # page numbers out
     assert "10,000,000.00元（人民币壹仟万元整）" in text
     assert "连续支持5年（2025年至2029年），本次拨付第2年（2026年度）资金" in text
-    assert "你单位建设的稀土功能材料国家重点实验室" in text
+    # 获批建设 for a 国家重点实验室, the platform's name said once (it carries the title and level)
+    assert "你单位于2025年3月1日获批建设稀土功能材料国家重点实验室（国科发基〔2025〕3号）。" in text
     assert "".join(NKL_QUOTE.split()) in text
 
 

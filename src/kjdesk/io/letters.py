@@ -136,14 +136,15 @@ class Typesetter:
         return lines
 
     def centred(self, text: str, font: str, size: float, space: float) -> list[Line]:
-        """Centred lines; a ``|`` marks where to break when the text needs more than one line
-        (GB/T 9704: 回行时词意完整), and is dropped when it fits on one."""
+        """Centred lines; each ``|`` marks a place to break (GB/T 9704 7.3.1: 回行时词意完整,
+        排列对称). The pieces between the marks are grouped into the fewest lines, the evenest
+        of those groupings (梯形 or 菱形); only a piece wider than a line (a very long name)
+        is broken inside, evenly."""
         measure = lambda t: self.width(t, font, size, space)  # noqa: E731
-        whole = text.replace(SOFT_BREAK, "")
-        parts = [whole] if measure(whole) <= TEXT_W else [p for p in text.split(SOFT_BREAK) if p]
+        pieces = [p for p in text.split(SOFT_BREAK) if p]
         out = []
-        for part in parts:
-            for b in balanced(part, measure, TEXT_W, size):
+        for line in group_pieces(pieces, measure, TEXT_W):
+            for b in balanced(line, measure, TEXT_W, size):
                 out.append(Line(b.text, font, size, LEFT + (TEXT_W - b.width) / 2, space))
         return out
 
@@ -231,6 +232,28 @@ class Typesetter:
         for n, att in enumerate(letter.attachments, start=1):
             blocks.extend(self.attachment(att, n if many else None))
         return blocks
+
+
+def group_pieces(pieces: list[str], measure, width: float) -> list[str]:  # noqa: ANN001
+    """Contiguous pieces joined into lines: fewest lines first, then the least uneven."""
+    if not pieces:
+        return [""]
+    n = len(pieces)
+    best: dict[int, tuple[int, float, list[str]]] = {0: (0, 0.0, [])}
+    for end in range(1, n + 1):
+        for start in range(end):
+            if start not in best:
+                continue
+            line = "".join(pieces[start:end])
+            w = measure(line)
+            count = 1 if w <= width + 0.01 else len(break_paragraph(line, measure, width))
+            if count > 1 and end - start > 1:
+                continue  # only a single piece may be broken inside
+            lines, spread, chosen = best[start]
+            cand = (lines + count, spread + (width - min(w, width)) ** 2, [*chosen, line])
+            if end not in best or cand[:2] < best[end][:2]:
+                best[end] = cand
+    return best[n][2]
 
 
 def balanced(text: str, measure, width: float, step: float) -> list:  # noqa: ANN001

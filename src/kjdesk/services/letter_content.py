@@ -18,6 +18,7 @@ from kjdesk.io.letter_templates import LetterTemplate, fill, template_for
 from kjdesk.io.letters import LetterText, date_text
 from kjdesk.money import format_yuan, to_daxie
 from kjdesk.policy.model import Clause, Policy
+from kjdesk.policy.wording import Subject, recognition_clause, title_of, with_level
 from kjdesk.services.app import ServiceError
 from kjdesk.services.settings import Bureau
 from kjdesk.store.models import Entitlement, Instalment, Letter, Person, Platform, Recognition, Unit
@@ -89,14 +90,17 @@ def amount_text(fen: int) -> str:
 
 
 def recognition_sentence(rec: Recognition | None, clause: Clause, payee: Payee) -> tuple[str, str, str, str]:
-    """(sentence, title, date, 文号) of the recognition the support is for."""
+    """(sentence, title, date, 文号) of the recognition the support is for, worded by its kind
+    (``policy.wording``: 认定, 获批建设, 荣获, 入库 …, the level named, the platform said once)."""
     if rec is None:
         return "", "", "", ""
-    title = rec.title.strip() or clause.title.removesuffix("认定")
+    levels = clause.trigger.levels if clause.trigger else ()
+    level = rec.level or (levels[0] if levels else "")
+    title = with_level(title_of(clause), level, clause.city)
     when = date_text(rec.date)
     doc = rec.doc_number.strip()
-    who = f"{payee.you}建设的{payee.platform}" if payee.platform else payee.you
-    sentence = f"{who}于{when}被认定为{title}" + (f"（{doc}）" if doc else "") + "。"
+    subject = Subject(payee.you, payee.platform)
+    sentence = recognition_clause(clause, level, when, subject, stage=rec.stage or "", doc=doc)
     return sentence, title, when, doc
 
 
