@@ -102,3 +102,11 @@ def test_a_platform_name_without_its_level_gets_it():
         clause("BT-08-nkl"), "国家", "2025年3月1日", Subject("你单位", "稀土冶金重点实验室")
     )
     assert text == "你单位于2025年3月1日获批建设稀土冶金重点实验室（国家级）。"
+    with_doc = recognition_clause(
+        clause("BT-08-nkl"),
+        "国家",
+        "2025年3月1日",
+        Subject("你单位", "稀土冶金重点实验室"),
+        doc="国科发基〔2025〕3号",
+    )
+    assert with_doc == "你单位于2025年3月1日获批建设稀土冶金重点实验室（国家级，国科发基〔2025〕3号）。"

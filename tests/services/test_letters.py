@@ -288,3 +288,19 @@ def test_a_number_taken_meanwhile_is_retried_with_the_next(app, monkeypatch):
     monkeypatch.setattr(letters_mod, "next_seq", stale)
     assert issue_letter(app, ids[1], issued_on=DAY).seq == 2
     assert len(calls) == 2 and seqs(app) == [1, 2]
+
+
+def test_a_multi_year_support_carries_its_schedule_as_an_attachment(app, tmp_path):
+    with app.db.session() as s:
+        inst_id = add_nkl(s, add_unit(s, "包头稀土研究院", "12150200MB0000000")).id
+    row = issue_letter(app, inst_id, issued_on=DAY)
+    pdf = letter_pdf(app, row.id)
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = ["".join(p.extract_text().split()) for p in reader.pages]
+    body = "".join(pages[:-1])
+    # 附件说明 under the text (7.3.4), then the attachment on a page of its own, before the 版记
+    assert "附件：分年度拨付计划" in body
+    last = pages[-1]
+    assert last.startswith("附件分年度拨付计划") or last.startswith("附件")
+    assert "分年度拨付计划" in last and "2026年度（本次）" in last
+    assert last.count("10,000,000.00") == 5 and "50,000,000.00" in last

@@ -184,14 +184,19 @@ class Typesetter:
         blocks = [PAGE_BREAK, head]
         if not att.header:
             return blocks
+        # each column as wide as its widest cell (plus a character), the spare width shared out
         cols = len(att.header)
-        col_w = TEXT_W / cols
+        widest = [
+            max(self.body_width(r[i]) for r in (att.header, *att.rows)) + self.char_w for i in range(cols)
+        ]
+        spare = max(0.0, TEXT_W - sum(widest)) / cols
+        starts = [LEFT + sum(widest[:i]) + i * spare for i in range(cols)]
 
         def row(cells: tuple[str, ...]) -> Line:
             placed = []
             for i, text in enumerate(cells):
                 w = self.body_width(text)
-                placed.append((LEFT + i * col_w + (col_w - w) / 2, text))
+                placed.append((starts[i] + (widest[i] + spare - w) / 2, text))
             return Line(" ", self.fonts.body, BODY_PT, placed[0][0], self.body_space, cells=tuple(placed))
 
         blocks.append([row(att.header)])

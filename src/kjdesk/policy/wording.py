@@ -181,10 +181,9 @@ def recognition_clause(
                 if full in phrase
                 else f"{phrase}（{subject.platform}）"
             )
-            if not any(w in subject.platform for w in LEVEL_WORDS):
-                said = said.replace(
-                    subject.platform, f"{subject.platform}（{level_prefix(level, clause.city)}级）"
-                )
+            if not any(w in subject.platform for w in LEVEL_WORDS) and level_prefix(level, clause.city):
+                note = f"{level_prefix(level, clause.city)}级" + (f"，{doc}" if doc else "")
+                return f"{subject.you}于{when}{said}（{note}）。"
             return f"{subject.you}于{when}{said}{doc_part}。"
         return f"{subject.you}建设的{subject.platform}于{when}{phrase}{doc_part}。"
     return f"{subject.you}于{when}{phrase}{doc_part}。"

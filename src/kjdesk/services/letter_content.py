@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kjdesk.io.letter_templates import LetterTemplate, fill, template_for
-from kjdesk.io.letters import LetterText, date_text
+from kjdesk.io.letters import Attachment, LetterText, date_text
 from kjdesk.money import format_yuan, to_daxie
 from kjdesk.policy.model import Clause, Policy
 from kjdesk.policy.wording import Subject, recognition_clause, title_of, with_level
@@ -125,6 +125,23 @@ def schedule_sentence(ent: Entitlement, inst: Instalment | None) -> str:
     return f"{head}，本次拨付第{k}年（{inst.year}年度）资金。"
 
 
+def schedule_attachment(ent: Entitlement, inst: Instalment | None) -> tuple[Attachment, ...]:
+    """附件 (7.3.4) of a multi-year support: the year-by-year schedule, in 元 to the 分."""
+    from kjdesk.services.entitlements import STATE_LABELS
+
+    parts = sorted((i for i in ent.instalments if i.state != "cancelled"), key=lambda i: i.year)
+    if len(parts) < 2:
+        return ()
+    rows = []
+    for n, i in enumerate(parts, start=1):
+        mark = "（本次）" if inst is not None and i.id == inst.id else ""
+        rows.append(
+            (f"第{n}年", f"{i.year}年度{mark}", format_yuan(i.amount_fen), STATE_LABELS.get(i.state, i.state))
+        )
+    rows.append(("合计", "", format_yuan(sum(i.amount_fen for i in parts)), ""))
+    return (Attachment("分年度拨付计划", ("期次", "拨付年度", "金额（元）", "状态"), tuple(rows)),)
+
+
 def compose(
     session: Session,
     bureau: Bureau,
@@ -184,6 +201,7 @@ def compose(
         signature=bureau.name,
         issued_on=issued_on,
         subject=f"{number} {payee.addressee} {format_yuan(amount_fen)}元",
+        attachments=schedule_attachment(ent, inst),
     )
     return filled.kind, text, payee, amount_fen
 
