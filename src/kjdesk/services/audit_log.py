@@ -265,6 +265,10 @@ def export_audit(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    from kjdesk.io.excel_out import finish_plain_sheet
+    from kjdesk.services.print_settings import sheet_font
+
+    finish_plain_sheet(ws, header_row=3, font=sheet_font(app))  # A4, page numbers, CJK font
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

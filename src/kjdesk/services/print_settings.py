@@ -152,6 +152,17 @@ def print_settings(app: App) -> PrintSettings:
         return print_settings_from(read_settings(s), bureau)
 
 
+def sheet_font(app: App) -> str:
+    """The bureau's font for sheets (宋体 before the bureau is set up)."""
+    from kjdesk.services.settings import bureau
+
+    b = bureau(app)
+    if b is None:
+        return "宋体"
+    with app.db.session() as s:
+        return print_settings_from(read_settings(s), b).sheet_font
+
+
 def option_of(name: str) -> Option:
     option = BY_KEY.get(name) or BY_LABEL.get(name)
     if option is None:

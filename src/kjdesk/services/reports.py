@@ -107,15 +107,37 @@ def commitment_lines(app: App, first_year: int, years: int = 5) -> list[Commitme
     ]
 
 
-def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tuple[TableSheet, int, int]:
-    """(sheet, number of data rows, grand total in 分) for one report kind."""
+def build_sheet(
+    app: App, kind: str, year: int, today: date | None = None, *, in_wan: bool = False
+) -> tuple[TableSheet, int, int]:
+    """(sheet, number of data rows, grand total in 分) for one report kind, in the bureau's sheet font."""
+    from dataclasses import replace
+
+    from kjdesk.services.print_settings import print_settings
+
+    sheet, rows, total = _build_sheet(app, kind, year, today, in_wan)
+    return replace(sheet, font=print_settings(app).sheet_font), rows, total
+
+
+def as_of_for(year: int, today: date) -> date:
+    """The day a year's figures are counted to: today for this year (or later), else 31 December."""
+    return today if year >= today.year else date(year, 12, 31)
+
+
+def _build_sheet(
+    app: App, kind: str, year: int, today: date | None, in_wan: bool
+) -> tuple[TableSheet, int, int]:
     bureau = require_bureau(app)
     if kind == "disbursement":
         lines = disbursement_lines(app, year)
         return disbursement_sheet(year, bureau.name, lines), len(lines), sum(r.amount_fen for r in lines)
     if kind == "summary":
         slines = summary_lines(app, year)
-        return summary_sheet(year, bureau.name, slines), len(slines), sum(r.amount_fen for r in slines)
+        return (
+            summary_sheet(year, bureau.name, slines, in_wan=in_wan),
+            len(slines),
+            sum(r.amount_fen for r in slines),
+        )
     if kind == "commitments":
         clines = commitment_lines(app, year)
         return (
@@ -140,7 +162,7 @@ def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tu
         basis = "依据包党发〔2021〕24号第（二十五）条考核指标" if bureau.city == "baotou" else ""
         return indicators_sheet(year, bureau.name, plats, dists, basis), len(plats) + len(dists), 0
     if kind == "targets":
-        today = today or date.today()
+        today = as_of_for(year, today or date.today())  # --year: the figures as at the end of that year
         progress = target_progress(app, today)
         if not progress:
             raise ServiceError(
@@ -165,10 +187,14 @@ def write_report(
     path: str | Path,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    in_wan: bool = False,
 ) -> ReportResult:
     progress = progress or NullProgress()
     progress.set_status(f"正在生成{REPORTS.get(kind, kind)}…")
-    sheet, rows, total = build_sheet(app, kind, year, today)
+    if in_wan and kind != "summary":
+        raise ServiceError("万元列示只用于应享资金汇总表；明细表、承诺表按元列示到分")
+    sheet, rows, total = build_sheet(app, kind, year, today, in_wan=in_wan)
     progress.check()
     out = write_workbook(path, [sheet], progress)
     return ReportResult(out, kind, rows, total)
