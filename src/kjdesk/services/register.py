@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kjdesk.bank_accounts import check_bank_account, check_bank_name
 from kjdesk.services.app import App, Changes, ServiceError, ValidationFailed
 from kjdesk.services.settings import require_bureau
 from kjdesk.store import audit
@@ -47,6 +48,8 @@ class UnitInput:
     registered_from: date | None = None
     moved_out: date | None = None
     note: str = ""
+    bank_name: str = ""  # 开户银行
+    bank_account: str = ""  # 银行账号
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class UnitRow:
     moved_out: date | None
     former_names: str
     note: str
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 UNIT_FIELD_LABELS = {
@@ -80,6 +85,8 @@ UNIT_FIELD_LABELS = {
     "registered_from": "落户日期",
     "moved_out": "迁出日期",
     "note": "备注",
+    "bank_name": "开户银行",
+    "bank_account": "银行账号",
 }
 
 
@@ -93,6 +100,8 @@ def validate_unit(data: UnitInput, city: str) -> tuple[UnitInput, dict[str, str]
         "district": lambda v: check_district(v, city) if normalize_text(v) else "",
         "size_class": check_size_class,
         "phone": check_phone,
+        "bank_name": check_bank_name,
+        "bank_account": check_bank_account,
     }
     for f in fields(UnitInput):
         value = getattr(data, f.name)
@@ -335,6 +344,8 @@ class PersonInput:
     role: str = ""
     phone: str = ""
     note: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 @dataclass(frozen=True)
@@ -348,6 +359,8 @@ class PersonRow:
     role: str
     phone: str
     note: str
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
@@ -357,6 +370,8 @@ def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
         ("name", lambda v: check_name(v, "姓名", 60)),
         ("id_number", check_id_number),
         ("phone", check_phone),
+        ("bank_name", check_bank_name),
+        ("bank_account", check_bank_account),
     ):
         try:
             clean[key] = check(clean[key])
@@ -379,6 +394,8 @@ def _person_row(p: Person) -> PersonRow:
         p.role,
         p.phone,
         p.note,
+        p.bank_name,
+        p.bank_account,
     )
 
 

@@ -64,6 +64,7 @@ def disbursement_lines(app: App, year: int) -> list[DisbursementLine]:
             r.instalment_id,
         ),
     )
+    banks = payee_banks(app, rows)
     return [
         DisbursementLine(
             district=r.district,
@@ -75,9 +76,42 @@ def disbursement_lines(app: App, year: int) -> list[DisbursementLine]:
             paid_fen=r.entitlement_paid_fen,
             status=r.state_label,
             note=r.note,
+            bank_name=banks.get(r.entitlement_id, ("", ""))[0],
+            bank_account=banks.get(r.entitlement_id, ("", ""))[1],
         )
         for r in rows
     ]
+
+
+def payee_banks(app: App, rows: list[PlanRow]) -> dict[int, tuple[str, str]]:
+    """entitlement id → (开户银行, 账号) of whoever is paid: the person paid in person, else the unit."""
+    from sqlalchemy import select
+
+    from kjdesk.store.models import Entitlement, Person, Unit
+
+    ids = sorted({r.entitlement_id for r in rows})
+    codes = sorted({r.credit_code for r in rows if r.credit_code})
+    out: dict[int, tuple[str, str]] = {}
+    with app.db.session() as s:
+        by_code = {
+            c: (n, a)
+            for c, n, a in s.execute(
+                select(Unit.credit_code, Unit.bank_name, Unit.bank_account).where(Unit.credit_code.in_(codes))
+            )
+        }
+        people = {
+            e: (n, a)
+            for e, n, a in s.execute(
+                select(Entitlement.id, Person.bank_name, Person.bank_account)
+                .join(Person, Entitlement.person_id == Person.id)
+                .where(Entitlement.id.in_(ids), Entitlement.payee_unit_id.is_(None))
+            )
+        }
+    for r in rows:
+        bank = people.get(r.entitlement_id) or by_code.get(r.credit_code)
+        if bank and (bank[0] or bank[1]):
+            out[r.entitlement_id] = bank
+    return out
 
 
 def summary_lines(app: App, year: int) -> list[ClauseSummaryLine]:
