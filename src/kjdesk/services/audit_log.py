@@ -257,8 +257,14 @@ def export_audit(
     for i, w in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     for row in ws.iter_rows(min_row=4, min_col=7, max_col=8):
+        lines = 1
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+            # a wrapped cell is printed as tall as its text (a 汉字 is about two width units)
+            text = str(c.value or "")
+            lines = max(lines, -(-len(text.encode("gbk", errors="replace")) // (WIDTHS[6] - 2)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 13.5 * min(lines, 30) + 2
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
