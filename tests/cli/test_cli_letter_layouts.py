@@ -149,3 +149,22 @@ def test_settings_list_and_refusals(app, db_path, capsys):
     assert run(db_path, "settings", "list", "--format", "json") == 0
     values = {r["key"]: r["value"] for r in json.loads(capsys.readouterr().out)}
     assert values["letter_pattern"] == "包科发〔{year}〕{seq}号"
+
+
+def test_settings_fonts_lists_the_families_and_what_each_role_uses(
+    app, db_path, capsys, monkeypatch, tmp_path
+):
+    from kjdesk.io import fonts as fonts_mod
+    from tests.io.font_builder import build_font
+
+    build_font(tmp_path / "f" / "FS_GB2312.TTF", "FangSong_GB2312", "仿宋_GB2312")
+    office = fonts_mod.scan_dirs([tmp_path / "f"])
+    monkeypatch.setattr(fonts_mod, "system_faces", lambda: office + fonts_mod.fontconfig_faces())
+    seed(app, 0)
+    assert run(db_path, "settings", "set", "font_title", "方正小标宋简体") == 0
+    capsys.readouterr()
+    assert run(db_path, "settings", "fonts") == 0
+    out = capsys.readouterr().out
+    assert "本机中文字体：" in out and "仿宋_GB2312" in out
+    assert "正文：仿宋_GB2312（FS_GB2312.TTF）" in out
+    assert "所选标题字体“方正小标宋简体”本机未安装" in out

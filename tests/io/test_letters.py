@@ -217,3 +217,22 @@ def test_no_justified_line_opens_more_than_a_quarter_character(letter_fonts):
         for ln in setter.paragraph(body)[:-1]:
             worst = max(worst, (ln.char_space - setter.body_space) / setter.char_w)
     assert worst <= 0.25
+
+
+def test_a_title_breaks_between_its_pieces_not_inside_the_name(letter_fonts):
+    from kjdesk.io.letters import TITLE_PT
+
+    setter = Typesetter(letter_fonts)
+    title = lambda name: setter.centred(  # noqa: E731
+        f"关于给予|{name}|后补助资金支持的通知", letter_fonts.title, TITLE_PT, setter.title_space
+    )
+    assert [ln.text for ln in title("包头市北方稀土新材料科技股份有限公司")] == [
+        "关于给予",
+        "包头市北方稀土新材料科技股份有限公司",
+        "后补助资金支持的通知",
+    ]  # 菱形: the name whole on the middle line
+    assert [ln.text for ln in title("包头市测试1号科技有限公司")] == [
+        "关于给予包头市测试1号科技有限公司",
+        "后补助资金支持的通知",
+    ]
+    assert [ln.text for ln in title("包头稀土院")] == ["关于给予包头稀土院后补助资金支持的通知"]
