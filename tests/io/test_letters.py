@@ -236,3 +236,21 @@ def test_a_title_breaks_between_its_pieces_not_inside_the_name(letter_fonts):
         "后补助资金支持的通知",
     ]
     assert [ln.text for ln in title("包头稀土院")] == ["关于给予包头稀土院后补助资金支持的通知"]
+
+
+def test_a_name_longer_than_a_line_breaks_after_one_of_its_words(letter_fonts):
+    from kjdesk.io.letters import TITLE_PT
+
+    setter = Typesetter(letter_fonts)
+    lines = setter.centred(
+        "关于给予|内蒙古第一机械集团股份有限公司包头北方创业有限责任公司|奖励的通知",
+        letter_fonts.title,
+        TITLE_PT,
+        setter.title_space,
+    )
+    assert [ln.text for ln in lines] == [
+        "关于给予",
+        "内蒙古第一机械集团股份有限公司",
+        "包头北方创业有限责任公司",
+        "奖励的通知",
+    ]

@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from kjdesk.io.cjk_lines import break_paragraph
+from kjdesk.io.cjk_lines import NO_END, NO_START, BrokenLine, break_paragraph
 from kjdesk.io.fonts import LetterFonts
 from kjdesk.io.letter_layout import (
     LETTER,
@@ -144,7 +144,7 @@ class Typesetter:
         pieces = [p for p in text.split(SOFT_BREAK) if p]
         out = []
         for line in group_pieces(pieces, measure, TEXT_W):
-            for b in balanced(line, measure, TEXT_W, size):
+            for b in split_name(line, measure, TEXT_W) or balanced(line, measure, TEXT_W, size):
                 out.append(Line(b.text, font, size, LEFT + (TEXT_W - b.width) / 2, space))
         return out
 
@@ -259,6 +259,32 @@ def group_pieces(pieces: list[str], measure, width: float) -> list[str]:  # noqa
             if end not in best or cand[:2] < best[end][:2]:
                 best[end] = cand
     return best[n][2]
+
+
+NAME_ENDS = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "研究院", "研究所", "大学", "学院",
+             "中心", "委员会", "管理委员会", "科技", "市", "区", "旗", "县")  # fmt: skip
+
+
+def split_name(text: str, measure, width: float) -> list:  # noqa: ANN001
+    """Two even lines for a name too long for one, broken after a word of the name (…公司 |
+    …研究院, 包头市 | …) when such a break keeps the lines within a few characters of even."""
+    if measure(text) <= width or measure(text) > 2 * width:
+        return []
+    best = None
+    for k in range(1, len(text)):
+        head, tail = text[:k], text[k:]
+        w1, w2 = measure(head), measure(tail)
+        if w1 > width + 0.01 or w2 > width + 0.01 or tail[0] in NO_START or head[-1] in NO_END:
+            continue
+        if not (head.endswith(NAME_ENDS) or tail.startswith(("（", "("))):
+            continue
+        score = abs(w1 - w2)
+        if best is None or score < best[0]:
+            best = (score, head, tail, w1, w2)
+    if best is None or best[0] > width / 2:
+        return []
+    _, head, tail, w1, w2 = best
+    return [BrokenLine(head, w1, False), BrokenLine(tail, w2, True)]
 
 
 def balanced(text: str, measure, width: float, step: float) -> list:  # noqa: ANN001
