@@ -168,3 +168,26 @@ def test_settings_fonts_lists_the_families_and_what_each_role_uses(
     assert "本机中文字体：" in out and "仿宋_GB2312" in out
     assert "正文：仿宋_GB2312（FS_GB2312.TTF）" in out
     assert "所选标题字体“方正小标宋简体”本机未安装" in out
+
+
+def test_the_seal_is_outlined_in_the_draft_over_the_sealed_signature(app):
+    from datetime import date
+
+    from kjdesk.services.letters import draft_pdf
+
+    [iid] = seed(app, 1)
+    doc = pdfplumber.open(io.BytesIO(draft_pdf(app, iid, issued_on=date(2026, 11, 23))))
+    page = next(p for p in doc.pages if p.curves)
+    assert page.curves and "盖章位置（仅预览显示）" in page.extract_text()
+    circle = page.curves[0]
+    centre_x = (circle["x0"] + circle["x1"]) / 2 / MM
+    assert (circle["x1"] - circle["x0"]) / MM == pytest.approx(42, abs=0.5)  # a 42 mm seal
+    rows = lines_of(page)
+    day = next(r for r in rows if r[0] == "2026年11月23日")
+    signature = next(r for r in rows if r[0] == "包头市科学技术局")
+    # 7.3.5.1: the date four characters from the right edge, the name centred over it, the seal on both
+    assert 184 - day[3] == pytest.approx(4 * 156 / 28, abs=0.6)
+    assert (signature[2] + signature[3]) / 2 == pytest.approx((day[2] + day[3]) / 2, abs=0.6)
+    assert centre_x == pytest.approx((day[2] + day[3]) / 2, abs=0.6)
+    top = circle["top"] / MM
+    assert top < signature[1] and circle["bottom"] / MM > day[1] + 5  # the seal presses on both
