@@ -101,3 +101,14 @@ def test_the_disbursement_sheet_carries_the_payee_bank_in_full(app, tmp_path):
     assert rows and all((r[9], r[10]) == ("中国银行包头分行", ACCOUNT) for r in rows)
     others = [r for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int) and r[2] != name]
     assert all(r[10] is None for r in others)
+
+
+def test_the_units_template_asks_for_the_bank_and_prints_like_every_sheet(app, tmp_path):
+    from kjdesk.services.roster_files import write_roster_template
+
+    path = write_roster_template(app, "units", tmp_path / "单位模板.xlsx")
+    ws = load_workbook(path).active
+    header = [c.value for c in ws[1]]
+    assert "开户银行" in header and "银行账号" in header
+    assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows == "$1:$1"
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页" and int(ws.page_setup.fitToWidth) == 1
