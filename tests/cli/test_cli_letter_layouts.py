@@ -191,3 +191,17 @@ def test_the_seal_is_outlined_in_the_draft_over_the_sealed_signature(app):
     assert centre_x == pytest.approx((day[2] + day[3]) / 2, abs=0.6)
     top = circle["top"] / MM
     assert top < signature[1] and circle["bottom"] / MM > day[1] + 5  # the seal presses on both
+
+
+def test_the_batch_audit_event_records_layout_and_fonts(app, db_path, tmp_path, capsys):
+    from kjdesk.services.audit_log import audit_events
+
+    seed(app, 2)
+    assert run(db_path, "letters", "--year", "2026", "--layout", "信函", "-o", str(tmp_path / "a.pdf")) == 0
+    [batch] = audit_events(app, action="批量签发通知书")
+    after = json.loads(batch.after)
+    assert after["count"] == 2 and after["layout"] == "信函格式"
+    assert set(after["fonts"]) == {"标题", "正文", "小标题", "页码"}
+    assert any("仿宋" in note for note in after["font_notes"])  # this machine fell back
+    each = audit_events(app, action="签发通知书")
+    assert len(each) == 2 and all(json.loads(e.after)["layout"] == "信函格式" for e in each)
