@@ -112,3 +112,17 @@ def test_the_units_template_asks_for_the_bank_and_prints_like_every_sheet(app, t
     assert "开户银行" in header and "银行账号" in header
     assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows == "$1:$1"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页" and int(ws.page_setup.fitToWidth) == 1
+
+
+def test_the_audit_log_shows_an_account_by_its_last_four_digits(app):
+    from kjdesk.services.audit_log import audit_events
+
+    u = add_unit(app, UnitInput("包头市丁科技有限公司", CODE_B, district="昆都仑区", bank_account=ACCOUNT))
+    update_unit(
+        app,
+        u.id,
+        UnitInput("包头市丁科技有限公司", CODE_B, district="昆都仑区", bank_account="6222000011112222"),
+    )
+    shown = " ".join(e.before + e.after for e in audit_events(app, entity="unit"))
+    assert ACCOUNT not in shown and "6222000011112222" not in shown
+    assert '"bank_account": "' + "*" * 15 + "3445" + '"' in shown and "2222" in shown
