@@ -414,22 +414,21 @@ def find_letter_fonts(
     """
     choices = choices or FontChoices()
     candidates = list(system_faces() if faces is None else faces)
-    usable: list[FontFace] = []
-    rejected: list[str] = []
-    for face in candidates:
-        reason = check_face(face)
-        if reason:
-            rejected.append(f"{face.label}（{face.path.name}）：{reason}")
-        else:
-            usable.append(face)
+    rejected: dict[FontFace, str] = {}
+
+    def usable(face: FontFace) -> bool:
+        """Checked only when a role would take it (loading every CJK font of a PC is slow)."""
+        if face not in rejected:
+            rejected[face] = check_face(face) or ""
+        return not rejected[face]
+
+    def first_usable(ranked: list[tuple[object, FontFace]]) -> FontFace | None:
+        for _rank, face in sorted(ranked, key=lambda h: h[0]):  # type: ignore[arg-type, return-value]
+            if usable(face):
+                return face
+        return None
+
     user = _user_face(user_font) if user_font else None
-    if user is None and not usable:
-        detail = f"（已跳过：{'；'.join(rejected)}）" if rejected else ""
-        raise NoFontFound(
-            "找不到可嵌入 PDF 的中文 TrueType 字体，不能生成通知书（未占用任何文号）。"
-            "请安装仿宋（simfang.ttf）、宋体（simsun.ttc）或黑体（simhei.ttf），"
-            f"或在“通知书”页的“选择字体”中指定一个 .ttf/.ttc 字体文件{detail}"
-        )
     chosen: dict[str, FontFace] = {}
     notes: list[str] = []
     for role in (BODY, TITLE, HEADING, NUMBER):
@@ -449,12 +448,21 @@ def find_letter_fonts(
                 chosen[role] = face
                 continue
             notes.append(f"所选{label}字体“{family}”本机未安装")
-        ranked = [(role_rank(f, role), f) for f in usable]
-        ranked = [(r, f) for r, f in ranked if r is not None]
-        if ranked:
-            chosen[role] = min(ranked, key=lambda h: h[0])[1]
+        ranked = [(role_rank(f, role), f) for f in candidates]
+        face = first_usable([(r, f) for r, f in ranked if r is not None])
+        if face is not None:
+            chosen[role] = face
             continue
-        fallback = chosen.get(BODY) or _fallback_pick(usable)
+        pool = [f for f in candidates if usable(f)]
+        fallback = chosen.get(BODY) or (_fallback_pick(pool) if pool else None)
+        if fallback is None:
+            bad = [f"{f.label}（{f.path.name}）：{why}" for f, why in rejected.items() if why]
+            detail = f"（已跳过：{'；'.join(bad)}）" if bad else ""
+            raise NoFontFound(
+                "找不到可嵌入 PDF 的中文 TrueType 字体，不能生成通知书（未占用任何文号）。"
+                "请安装仿宋（simfang.ttf）、宋体（simsun.ttc）或黑体（simhei.ttf），"
+                f"或在“通知书”页的“选择字体”中指定一个 .ttf/.ttc 字体文件{detail}"
+            )
         chosen[role] = fallback
         notes.append(f"本机没有{ROLE_WANTED[role]}字体，{label}暂用“{fallback.label}”")
     order = (TITLE, BODY, HEADING, NUMBER)
