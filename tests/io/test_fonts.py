@@ -124,3 +124,29 @@ def test_the_fonts_are_embedded_as_truetype_subsets(office_dir, tmp_path):
     assert names == {"FZXiaoBiaoSong-B05S", "FangSong_GB2312", "SimSun"}  # title, body, page number
     for row in rows:
         assert "TrueType" in row and row.split()[-5:-3] == ["yes", "yes"], row  # embedded, subset
+
+
+def test_preprinted_letter_paper_gets_the_number_top_right_and_nothing_red(office_dir):
+    import io
+    from datetime import date
+
+    import pdfplumber
+
+    from kjdesk.io.letter_layout import LetterLayout
+    from kjdesk.io.letters import LetterText, render_letter
+
+    fonts = find_letter_fonts(faces=fonts_mod.scan_dirs([office_dir]))
+    text = LetterText(
+        "包科字〔2026〕1号",
+        "关于给予后补助资金支持的通知",
+        "包头市科学技术局：",
+        ("特此通知。",),
+        "包头市科学技术局",
+        date(2026, 1, 2),
+    )
+    layout = LetterLayout("套打", preprinted="信函", offset_x_mm=0, offset_y_mm=0)
+    page = pdfplumber.open(io.BytesIO(render_letter(text, fonts, layout=layout))).pages[0]
+    assert not page.lines and all(tuple(c["non_stroking_color"] or (0,)) != (1, 0, 0) for c in page.chars)
+    number = [c for c in page.chars if c["text"] == "号"][0]
+    assert number["x1"] * 25.4 / 72 == pytest.approx(184, abs=0.6)  # flush right, as on 信函 paper
+    assert "—1—" not in page.extract_text().replace(" ", "")  # no page number on a 信函's first page
