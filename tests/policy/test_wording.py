@@ -110,3 +110,14 @@ def test_a_platform_name_without_its_level_gets_it():
         doc="国科发基〔2025〕3号",
     )
     assert with_doc == "你单位于2025年3月1日获批建设稀土冶金重点实验室（国家级，国科发基〔2025〕3号）。"
+
+
+def test_a_platform_named_with_a_variant_of_its_title_is_still_said_once():
+    ws = recognition_clause(
+        clause("WH-17-r-academician-ws"), "自治区", "2023年4月12日", Subject("你单位", "内蒙古稀土院士工作站")
+    )
+    assert ws == "你单位于2023年4月12日获批建设内蒙古稀土院士工作站。"
+    erc = recognition_clause(
+        clause("BT-08-nerc"), "国家", "2023年4月12日", Subject("你单位", "稀土冶金工程技术研究中心")
+    )
+    assert erc == "你单位于2023年4月12日获批建设稀土冶金工程技术研究中心（国家级）。"

@@ -111,7 +111,9 @@ def _named_once(platform: str, full: str) -> bool:
     for w in LEVEL_WORDS + ("级",):
         core = core.replace(w, "")
     core = core.strip()
-    return bool(platform) and bool(core) and core in platform
+    # 院士专家工作站 and 院士工作站, 工程（技术）研究中心 and 工程技术研究中心 are one title
+    loose = [core, core.replace("专家", ""), core.replace("（", "").replace("）", "")]
+    return bool(platform) and bool(core) and any(c and c in platform for c in loose)
 
 
 def event_phrase(clause: Clause, level: Level | str, stage: str = "") -> str:
