@@ -124,10 +124,13 @@ def test_scripted_plan_approval_payment_and_report(tmp_path, capsys, monkeypatch
 
     xlsx = tmp_path / "明细.xlsx"
     code, out, err = run(capsys, "--db", db, "report", "disbursement", "--year", "2025", "-o", str(xlsx))
-    assert code == 0, err and "66.2346" in out
+    assert code == 0, err
+    assert "合计 662,345.67 元" in out
     ws = load_workbook(xlsx).active
     total = next(r for r in ws.iter_rows(values_only=True) if r[1] == "合计")
-    assert round(total[6] * 1_000_000) == 66_234_567
+    assert round(total[6] * 100) == 66_234_567  # 元 to the 分
+    texts = [c for r in ws.iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    assert "本年金额合计（大写）：人民币陆拾陆万贰仟叁佰肆拾伍元陆角柒分" in texts
 
 
 def test_receipt_due_date_and_unknown_year(tmp_path, capsys, monkeypatch):

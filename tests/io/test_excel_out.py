@@ -17,15 +17,17 @@ from tests.services.disbursement.disbursement_data import add_unit, officers, se
 HEADER_ROW = 3
 
 
-def fen(value) -> int:  # noqa: ANN001 - a cell value in 万元
-    return round(float(value) * 1_000_000)
+def fen(value) -> int:  # noqa: ANN001 - a cell value in 元 (to the 分)
+    return round(float(value) * 100)
 
 
 def table(ws):  # noqa: ANN001
     """The rows under the header, down to the last row with a 序号 / 小计 / 合计."""
     rows = []
     for row in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
-        if (row[0] is None and row[1] is None) or (isinstance(row[0], str) and row[0].startswith("注")):
+        if (row[0] is None and row[1] is None) or (
+            isinstance(row[0], str) and row[0].startswith(("注", "本年金额合计"))
+        ):
             break
         rows.append(row)
     return rows
@@ -47,7 +49,7 @@ def test_disbursement_sheet_rows_subtotals_and_total_match_the_instalments(app, 
     result = write_report(app, "disbursement", 2025, path)
     ws = load_workbook(path).active
     assert ws["A1"].value == "2025年度科技资金拨付明细表"
-    assert ws["I2"].value == "单位：万元"
+    assert ws["I2"].value == "单位：元"
     assert [c.value for c in ws[HEADER_ROW]] == [
         "序号",
         "旗县区",
@@ -101,7 +103,7 @@ def test_print_settings_are_in_the_saved_workbook(app, world, tmp_path):
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows == "$3:$3"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
-    assert ws["G4"].number_format == "#,##0.0000" and ws["A3"].font.b and ws["A3"].border.left.style == "thin"
+    assert ws["G4"].number_format == "#,##0.00" and ws["A3"].font.b and ws["A3"].border.left.style == "thin"
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "制表人：" in texts and "复核人：" in texts and any(t.startswith("日期：") for t in texts)
 
@@ -188,3 +190,54 @@ def test_wuhai_target_progress_sheet(wuhai_app, tmp_path):
     assert (platforms[3], platforms[5]) == ("10家", 3)
     assert rows["自治区级科技成果转移转化基地"][3] == "1—2家"
     assert rows["国家高新技术产业开发区创建"][5] is None
+    # --year 2022: the figures as at 31 December 2022 (the 10 of 2023 not yet, the 2 of 2021 still valid)
+    write_report(wuhai_app, "targets", 2022, path, today=date(2025, 6, 30))
+    ws = load_workbook(path).active
+    assert "2022年12月31日" in ws["A2"].value
+    assert {r[2]: r for r in table(ws)}["全市高新技术企业"][5] == 2
+
+
+def test_the_disbursement_total_is_also_in_daxie(app, world, tmp_path):
+    path = tmp_path / "明细表.xlsx"
+    write_report(app, "disbursement", 2025, path)
+    ws = load_workbook(path).active
+    notes = [r[0] for r in ws.iter_rows(values_only=True) if isinstance(r[0], str)]
+    assert "本年金额合计（大写）：人民币陆拾陆万贰仟叁佰肆拾伍元陆角柒分" in notes
+    assert ws["A1"].font.name == "宋体" and ws.oddFooter.center.font == "宋体"
+
+
+def test_a_summary_in_wan_says_so_and_keeps_two_decimals(app, world, tmp_path):
+    from kjdesk.services.core.app import ServiceError
+
+    path = tmp_path / "汇总表.xlsx"
+    write_report(app, "summary", 2025, path, in_wan=True)
+    ws = load_workbook(path).active
+    assert "单位：万元" in [c.value for c in ws[2]] and ws["E4"].number_format == "#,##0.00"
+    total = table(ws)[-1]
+    assert round(float(total[4]) * 1_000_000) == 66_234_567  # the exact 万元 value, shown 66.23
+    with pytest.raises(ServiceError, match="万元列示只用于应享资金汇总表"):
+        write_report(app, "disbursement", 2025, tmp_path / "x.xlsx", in_wan=True)
+
+
+def test_sheets_use_the_bureau_sheet_font(app, world, tmp_path):
+    from kjdesk.services.letters.print_settings import set_print_setting
+
+    set_print_setting(app, "sheet_font", "仿宋_GB2312")
+    for kind in ("disbursement", "summary", "commitments", "indicators"):
+        path = tmp_path / f"{kind}.xlsx"
+        write_report(app, kind, 2025, path)
+        ws = load_workbook(path).active
+        assert ws["A1"].font.name == "仿宋_GB2312" and ws["A4"].font.name == "仿宋_GB2312", kind
+        assert ws.oddFooter.center.font == "仿宋_GB2312" and int(ws.page_setup.paperSize) == 9, kind
+        assert ws.print_title_rows == "$3:$3" and int(ws.page_setup.fitToWidth) == 1, kind
+
+
+def test_the_audit_export_is_print_ready_with_a_cjk_font(app, world, tmp_path):
+    from kjdesk.services.safety.audit_log import export_audit
+
+    out = tmp_path / "audit.xlsx"
+    assert export_audit(app, out) > 0
+    ws = load_workbook(out).active
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页" and ws.print_title_rows == "$3:$3"
+    assert ws["A1"].font.name == "宋体" and ws["A1"].font.b and ws["D4"].font.name == "宋体"

@@ -147,11 +147,10 @@ def test_fontconfig_finds_the_chinese_font():
     assert faces and all(f.path.suffix.lower() in (".ttf", ".ttc") for f in faces)
 
 
-def test_windows_font_names_are_recognised(tmp_path):
+def test_a_file_named_like_a_font_but_not_one_is_not_found(tmp_path):
+    # fonts are found by the family names inside them, not by file names (see test_fonts.py)
     (tmp_path / "SIMFANG.TTF").write_bytes(b"x")
-    (tmp_path / "simhei.ttf").write_bytes(b"x")
-    found = {f.style: f.path.name for f in fonts_mod.scan_dirs([tmp_path])}
-    assert found == {"仿宋": "SIMFANG.TTF", "黑体": "simhei.ttf"}
+    assert fonts_mod.scan_dirs([tmp_path]) == []
 
 
 def test_shipped_templates_load_and_choose_by_wording():
@@ -184,3 +183,74 @@ def test_an_empty_paragraph_is_dropped(tmp_path):
 
 def test_text_width_is_the_type_area():
     assert round(TEXT_W / 72 * 25.4) == 156
+
+
+def test_a_doc_number_and_an_amount_with_its_unit_never_break(letter_fonts):
+    setter = Typesetter(letter_fonts)
+    docs = ["包党发〔2021〕24号", "国科火字〔2025〕112号", "乌海政发〔2021〕21号"]
+    for pad in range(0, 30):
+        text = (
+            "甲" * pad
+            + f"根据{docs[pad % 3]}文件，给予30,000,000.00 元，每年5年，合计1,415,710.59 元（{docs[(pad + 1) % 3]}）。"
+        )
+        lines = [ln.text for ln in setter.paragraph(text)]
+        joined = "\n".join(lines)
+        for doc in docs:
+            if doc in text:
+                assert doc in joined.replace("\n", "") and doc in joined, (pad, lines)
+        assert "30,000,000.00 元" in joined and "1,415,710.59 元" in joined, (pad, lines)
+        for a, b in zip(lines, lines[1:], strict=False):
+            assert not (a.rstrip()[-1].isdigit() and b[0] in "元年万"), (pad, lines)
+
+
+def test_no_justified_line_opens_more_than_a_quarter_character(letter_fonts):
+    setter = Typesetter(letter_fonts)
+    units = ["包头稀土研究院", "包头市北方稀土新材料科技股份有限公司", "内蒙古第一机械集团股份有限公司"]
+    worst = 0.0
+    for i in range(60):
+        body = (
+            f"{'你单位' if i % 2 else '你单位建设的稀土功能材料重点实验室'}于202{i % 5}年{i % 12 + 1}月{i % 28 + 1}日"
+            f"被认定为国家高新技术企业（国科火字〔202{i % 5}〕{i + 7}号）。根据《包头市落实“科技兴蒙”行动打造区域性"
+            f"创新中心二十五条政策措施》（包党发〔2021〕24号）第六条“{QUOTE}”的规定，经审核，决定给予"
+            f"{units[i % 3]}后补助资金支持{(i + 1) * 123_456.78:,.2f} 元（人民币若干元整）。"
+        )
+        for ln in setter.paragraph(body)[:-1]:
+            worst = max(worst, (ln.char_space - setter.body_space) / setter.char_w)
+    assert worst <= 0.25
+
+
+def test_a_title_breaks_between_its_pieces_not_inside_the_name(letter_fonts):
+    from kjdesk.io.letter_pdf import TITLE_PT
+
+    setter = Typesetter(letter_fonts)
+    title = lambda name: setter.centred(  # noqa: E731
+        f"关于给予|{name}|后补助资金支持的通知", letter_fonts.title, TITLE_PT, setter.title_space
+    )
+    assert [ln.text for ln in title("包头市北方稀土新材料科技股份有限公司")] == [
+        "关于给予",
+        "包头市北方稀土新材料科技股份有限公司",
+        "后补助资金支持的通知",
+    ]  # 菱形: the name whole on the middle line
+    assert [ln.text for ln in title("包头市测试1号科技有限公司")] == [
+        "关于给予包头市测试1号科技有限公司",
+        "后补助资金支持的通知",
+    ]
+    assert [ln.text for ln in title("包头稀土院")] == ["关于给予包头稀土院后补助资金支持的通知"]
+
+
+def test_a_name_longer_than_a_line_breaks_after_one_of_its_words(letter_fonts):
+    from kjdesk.io.letter_pdf import TITLE_PT
+
+    setter = Typesetter(letter_fonts)
+    lines = setter.centred(
+        "关于给予|内蒙古第一机械集团股份有限公司包头北方创业有限责任公司|奖励的通知",
+        letter_fonts.title,
+        TITLE_PT,
+        setter.title_space,
+    )
+    assert [ln.text for ln in lines] == [
+        "关于给予",
+        "内蒙古第一机械集团股份有限公司",
+        "包头北方创业有限责任公司",
+        "奖励的通知",
+    ]

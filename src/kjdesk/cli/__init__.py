@@ -122,6 +122,7 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
         ("kjdesk.cli.conditions", "add_parsers"),
         ("kjdesk.cli.answers", "add_parsers"),
         ("kjdesk.cli.evidence", "add_parsers"),
+        ("kjdesk.cli.settings", "add_parsers"),
     ):
         try:
             found.append(getattr(importlib.import_module(module), name))

@@ -25,6 +25,7 @@ from kjdesk.cli.core import (
     path_arg,
 )
 from kjdesk.money import format_yuan
+from kjdesk.services.letters.print_settings import LAYOUTS
 
 LIST_COLUMNS = [
     ("number", "发文字号"),
@@ -61,6 +62,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--font", help="正文字体文件（.ttf/.ttc；.ttc 可写 文件#序号），默认自动查找仿宋、宋体、黑体"
     )
     let.add_argument("--no-issue", action="store_true", help="只导出已签发的，不签发新的")
+    let.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="本批通知书的版式：文件、信函 或 套打（默认为本局设置，见 kjdesk settings）",
+    )
     let_sub = let.add_subparsers(dest="letters_action", parser_class=ChineseArgumentParser)
 
     ll = let_sub.add_parser("list", help="列出已签发的通知书（发文字号、单位、金额、日期、状态）")
@@ -74,9 +80,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     lv.add_argument("--reissue", action="store_true", help="同时按现有数据签发一份替代它的新通知书")
     lv.add_argument("--date", type=_date_arg, default=argparse.SUPPRESS, help="新通知书的成文日期")
     lv.add_argument("--font", default=argparse.SUPPRESS, help="正文字体文件")
+    lv.add_argument("--layout", choices=LAYOUTS, default=argparse.SUPPRESS, help="新通知书的版式")
     lv.add_argument(
         "-o", "--output", type=output_arg, default=argparse.SUPPRESS, help="把新通知书另存为此 .pdf"
     )
+
+    lt = let_sub.add_parser(
+        "test-print", help="套打测试页：按当前套打偏移生成一页，打印在预印红头纸上核对位置"
+    )
+    lt.add_argument(
+        "-o", "--output", type=path_arg, required=True, default=argparse.SUPPRESS, help=".pdf 文件"
+    )
+    lt.add_argument("--offset-x", type=float, help="向右偏移（毫米，负数向左），默认用本局设置")
+    lt.add_argument("--offset-y", type=float, help="向下偏移（毫米，负数向上），默认用本局设置")
 
     lr = let_sub.add_parser("reprint", help="按存档原样导出一份通知书（与签发时逐字节相同）")
     lr.add_argument("number", help="发文字号")
@@ -94,6 +110,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
         return _void(args)
     if action == "reprint":
         return _reprint(args)
+    if action == "test-print":
+        return _test_print(args)
     return _issue_and_export(args)
 
 
@@ -118,8 +136,13 @@ def _issue_and_export(args: argparse.Namespace) -> int:
                 issued_on=args.date,
                 font=args.font,
                 progress=TextProgress(),
+                layout=args.layout,
             )
             print(result.message)
+            if result.issued:
+                print(f"版式：{result.layout}")
+            for note in result.font_notes:
+                print(f"字体提示：{note}")
         rows = list_letters(
             app, budget_year=args.year, clause_id=args.clause, district=args.district, status="有效"
         )
@@ -187,6 +210,7 @@ def _void(args: argparse.Namespace) -> int:
             reissue=args.reissue,
             issued_on=getattr(args, "date", None),
             font=getattr(args, "font", None),
+            layout=getattr(args, "layout", None),
         )
         print(f"已作废：{result.voided.number}（{result.voided.void_reason}）")
         if result.replacement is not None:
@@ -210,4 +234,23 @@ def _reprint(args: argparse.Namespace) -> int:
         app.close()
     args.output.write_bytes(data)
     sys.stdout.write(f"已按存档原样写入 {args.output}（{len(data)} 字节）\n")
+    return EXIT_OK
+
+
+def _test_print(args: argparse.Namespace) -> int:
+    from kjdesk.services.letters.print_settings import preprinted_test_page, print_settings
+
+    app = open_app(args, write=False)
+    try:
+        data = preprinted_test_page(app, offset_x_mm=args.offset_x, offset_y_mm=args.offset_y)
+        layout = print_settings(app).layout
+    finally:
+        app.close()
+    args.output.write_bytes(data)
+    x = layout.offset_x_mm if args.offset_x is None else args.offset_x
+    y = layout.offset_y_mm if args.offset_y is None else args.offset_y
+    print(f"已写入套打测试页 {args.output}（偏移：向右 {x:g} 毫米，向下 {y:g} 毫米）")
+    print(
+        "位置合适后保存偏移：kjdesk settings set letter_offset_x_mm X；kjdesk settings set letter_offset_y_mm Y"
+    )
     return EXIT_OK

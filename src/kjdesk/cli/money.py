@@ -152,6 +152,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     rep.add_argument("kind", choices=["disbursement", "summary", "commitments", "indicators", "targets"])
     rep.add_argument("--year", type=int, required=True)
     rep.add_argument("-o", "--output", type=output_arg, required=True, help="输出文件 .xlsx")
+    rep.add_argument(
+        "--unit",
+        choices=["元", "万元"],
+        default="元",
+        help="金额单位：默认元（到分）；万元只用于 summary 汇总表",
+    )
 
 
 def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App
@@ -345,9 +351,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError("输出文件须为 .xlsx")
     app = open_app(args, write=False)
     try:
-        result = write_report(app, args.kind, args.year, args.output)
+        result = write_report(app, args.kind, args.year, args.output, in_wan=args.unit == "万元")
     finally:
         app.close()
-    total = f"，合计 {format_wan(result.total_fen)} 万元" if result.total_fen else ""
+    total = f"，合计 {format_yuan(result.total_fen)} 元" if result.total_fen else ""
     sys.stdout.write(f"已生成{REPORTS[args.kind]}：{result.path}（{result.rows} 行{total}）\n")
     return EXIT_OK

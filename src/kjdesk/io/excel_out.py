@@ -2,13 +2,16 @@
 
 A ``TableSheet`` is plain data: a title, the columns, rows of values and the kind of each
 row (data, subtotal, total, section heading). ``write_workbook`` lays every sheet out as a
-finance bureau expects a printed table: A4 landscape, the title on top, 单位：万元 at the
-right, the header row repeated on every page, fitted to the page width, 第 N 页 共 M 页 in
-the footer, and 制表人 / 复核人 / 日期 lines under the table.
+finance bureau expects a printed table: A4 (landscape or portrait), the title on top, the
+unit (单位：元) at the right, the header row repeated on every page, fitted to the page
+width, 第 N 页 共 M 页 in the footer, the bureau's sheet font, and 制表人 / 复核人 / 日期
+lines under the table.
 
-Money arrives as integer 分 and is written as an exact 万元 number (分 / 1,000,000) shown
-with 4 decimals; totals are numbers computed by the caller, never formulas alone, so a
-sheet is right even before Excel recalculates it.
+Money arrives as integer 分 and is written as an exact 元 number (分 / 100) shown with two
+decimals and thousands separators, so paper and letter agree to the 分; a summary sheet may
+show 万元 instead (kind ``money_wan``: the exact 万元 value, two decimals, the unit stated).
+Totals are numbers computed by the caller, never formulas alone, so a sheet is right even
+before Excel recalculates it.
 
 Speed: the workbook is written in openpyxl's write-only mode. Each column keeps one styled
 cell per row kind and only its value changes from row to row (write-only mode writes a row
@@ -29,10 +32,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from kjdesk.atomic import check_folder, replacing
 from kjdesk.io.xlsx_safe import cell_value, text_cell
-from kjdesk.money import fen_to_wan
+from kjdesk.money import fen_to_wan, fen_to_yuan
 
 FONT_NAME = "宋体"
-WAN_FORMAT = "#,##0.0000"
+YUAN_FORMAT = "#,##0.00"
+WAN_FORMAT = "#,##0.00"
 INT_FORMAT = "0"
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体
 DATA, SUBTOTAL, TOTAL, SECTION, HEADER = "data", "subtotal", "total", "section", "header"
@@ -42,7 +46,7 @@ DATA, SUBTOTAL, TOTAL, SECTION, HEADER = "data", "subtotal", "total", "section",
 class Column:
     label: str
     width: float
-    # text | wrap | center | money (int 分 → 万元) | int | percent | yuan (Decimal 元) | date
+    # text | wrap | center | money (int 分 → 元) | money_wan (int 分 → 万元) | int | percent | yuan (Decimal 元) | date
     kind: str = "text"
 
 
@@ -53,9 +57,11 @@ class TableSheet:
     columns: Sequence[Column]
     rows: Iterable[tuple[str, Sequence[object]]]  # (row kind, values)
     left_note: str = ""  # e.g. 编制单位：包头市科学技术局
-    unit_note: str = "单位：万元"
+    unit_note: str = "单位：元"
     notes: Sequence[str] = field(default_factory=tuple)  # lines under the table (口径 notes)
     signatures: bool = True
+    font: str = FONT_NAME  # the bureau's sheet font
+    orientation: str = "landscape"  # or "portrait"
 
 
 _THIN = Side(style="thin", color="000000")
@@ -71,6 +77,7 @@ _ALIGN = {
     "wrap": Alignment(horizontal="left", vertical="center", wrap_text=True),
     "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
     "money": Alignment(horizontal="right", vertical="center"),
+    "money_wan": Alignment(horizontal="right", vertical="center"),
     "int": Alignment(horizontal="right", vertical="center"),
     "percent": Alignment(horizontal="right", vertical="center"),
     "yuan": Alignment(horizontal="right", vertical="center"),
@@ -83,6 +90,7 @@ _FORMATS = {
     "yuan": "#,##0.00",
     "date": "yyyy-mm-dd",
 }
+_FORMATS = {"money": YUAN_FORMAT, "money_wan": WAN_FORMAT, "int": INT_FORMAT, "percent": "0.0%"}
 
 
 class _TemplateCell(Cell):
@@ -102,8 +110,9 @@ class _TemplateCell(Cell):
 class _Styler:
     """One reusable styled cell per (column, row kind) of a write-only sheet."""
 
-    def __init__(self, ws, columns: Sequence[Column]) -> None:  # noqa: ANN001 - WriteOnlyWorksheet
+    def __init__(self, ws, columns: Sequence[Column], font: str = FONT_NAME) -> None:  # noqa: ANN001
         self.ws = ws
+        self.font = font
         self.columns = columns
         self.cells: dict[str, list[_TemplateCell]] = {}
         self.wrapped = [i for i, c in enumerate(columns) if c.kind == "wrap"]
@@ -114,7 +123,7 @@ class _Styler:
         bold = kind in (SUBTOTAL, TOTAL, HEADER, SECTION)
         for col in self.columns:
             c = _TemplateCell(self.ws, row=1, column=1)
-            c.font = Font(name=FONT_NAME, size=10, bold=bold)
+            c.font = Font(name=self.font, size=10, bold=bold)
             c.border = _BOX
             if kind == HEADER:
                 c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -149,6 +158,8 @@ class _Styler:
         for i, (cell, col) in enumerate(zip(cells, self.columns, strict=True)):
             value = values[i] if i < len(values) else None
             if col.kind == "money" and isinstance(value, int) and kind != HEADER:
+                value = fen_to_yuan(value)
+            elif col.kind == "money_wan" and isinstance(value, int) and kind != HEADER:
                 value = fen_to_wan(value)
             cell.value = cell_value(value)
             out.append(text_cell(cell))
@@ -165,15 +176,20 @@ def _cells_to_row(cells: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterat
         yield cell
 
 
-def _plain_cell(ws, value: object, size: int = 10, bold: bool = False, align: str = "left") -> WriteOnlyCell:  # noqa: ANN001
+def _plain_cell(  # noqa: ANN001
+    ws, value: object, size: int = 10, bold: bool = False, align: str = "left", font: str = FONT_NAME
+) -> WriteOnlyCell:
     c = text_cell(WriteOnlyCell(ws, value=cell_value(value)))
-    c.font = Font(name=FONT_NAME, size=size, bold=bold)
+    c.font = Font(name=font, size=size, bold=bold)
     c.alignment = Alignment(horizontal=align, vertical="center")
     return c
 
 
-def _setup_page(ws, n_cols: int, header_row: int) -> None:  # noqa: ANN001
-    ws.page_setup.orientation = "landscape"
+def setup_page(  # noqa: ANN001
+    ws, n_cols: int, header_row: int, font: str = FONT_NAME, orientation: str = "landscape"
+) -> None:
+    """Paper, orientation, fit to width, repeated header row, page-number footer, frozen header."""
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -185,10 +201,20 @@ def _setup_page(ws, n_cols: int, header_row: int) -> None:  # noqa: ANN001
     ws.page_margins.footer = 0.3
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.oddFooter.center.font = FONT_NAME
+    ws.oddFooter.center.font = font
     ws.oddFooter.center.size = 9
     ws.freeze_panes = f"A{header_row + 1}"
     ws.sheet_format.defaultRowHeight = 18
+
+
+def finish_plain_sheet(ws, header_row: int, font: str = FONT_NAME, orientation: str = "landscape") -> None:  # noqa: ANN001
+    """The print setup of a sheet built cell by cell (not write-only): paper, fit to width,
+    repeated header, page numbers, and the CJK font on every cell (sizes and bold kept)."""
+    setup_page(ws, ws.max_column, header_row, font=font, orientation=orientation)
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None:
+                c.font = Font(name=font, size=c.font.sz or 10, bold=c.font.b)
 
 
 def write_sheet(wb: Workbook, sheet: TableSheet, progress=None) -> int:  # noqa: ANN001 - Progress
@@ -203,21 +229,22 @@ def write_sheet(wb: Workbook, sheet: TableSheet, progress=None) -> int:  # noqa:
     last = get_column_letter(n)
     for i, col in enumerate(cols, 1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
-    _setup_page(ws, n, header_row=3)
+    setup_page(ws, n, header_row=3, font=sheet.font, orientation=sheet.orientation)
+    font = sheet.font
     ws.row_dimensions[1].height = 32
     ws.row_dimensions[2].height = 20
     ws.row_dimensions[3].height = 30
 
     ws.merged_cells.add(f"A1:{last}1")
-    ws.append([_plain_cell(ws, sheet.title, size=16, bold=True, align="center")])
+    ws.append([_plain_cell(ws, sheet.title, size=16, bold=True, align="center", font=font)])
     split = max(1, n - 2)
     ws.merged_cells.add(f"A2:{get_column_letter(split)}2")
     ws.merged_cells.add(f"{get_column_letter(split + 1)}2:{last}2")
-    second: list[object] = [_plain_cell(ws, sheet.left_note)] + [None] * (split - 1)
-    second.append(_plain_cell(ws, sheet.unit_note, align="right"))
+    second: list[object] = [_plain_cell(ws, sheet.left_note, font=font)] + [None] * (split - 1)
+    second.append(_plain_cell(ws, sheet.unit_note, align="right", font=font))
     ws.append(second)
 
-    styler = _Styler(ws, cols)
+    styler = _Styler(ws, cols, font)
     ws.append(styler.row(HEADER, [c.label for c in cols]))
     row_no = 3
     count = 0
@@ -238,15 +265,15 @@ def write_sheet(wb: Workbook, sheet: TableSheet, progress=None) -> int:  # noqa:
     for line in sheet.notes:
         row_no += 1
         ws.merged_cells.add(f"A{row_no}:{last}{row_no}")
-        ws.append([_plain_cell(ws, line, size=9)])
+        ws.append([_plain_cell(ws, line, size=9, font=font)])
     if sheet.signatures:
         row_no += 2
         ws.append([])
         third = max(1, n // 3)
         sign: list[object] = [None] * n
-        sign[0] = _plain_cell(ws, "制表人：")
-        sign[third] = _plain_cell(ws, "复核人：")
-        sign[min(n - 1, 2 * third)] = _plain_cell(ws, "日期：      年    月    日")
+        sign[0] = _plain_cell(ws, "制表人：", font=font)
+        sign[third] = _plain_cell(ws, "复核人：", font=font)
+        sign[min(n - 1, 2 * third)] = _plain_cell(ws, "日期：      年    月    日", font=font)
         ws.row_dimensions[row_no].height = 24
         ws.append(sign)
     return count

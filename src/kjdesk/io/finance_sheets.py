@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kjdesk.io.excel_out import DATA, HEADER, SECTION, SUBTOTAL, TOTAL, Column, TableSheet
+from kjdesk.money import to_daxie
 
 # --- 年度资金拨付明细表 ----------------------------------------------------------------------
 
@@ -25,6 +26,8 @@ class DisbursementLine:
     paid_fen: int  # 累计已拨 (the whole entitlement, every year)
     status: str
     note: str = ""
+    bank_name: str = ""  # the payee's 开户银行, when the register has it
+    bank_account: str = ""  # 银行账号 (in full: finance pays from this sheet)
 
 
 DISBURSEMENT_COLUMNS = (
@@ -34,15 +37,20 @@ DISBURSEMENT_COLUMNS = (
     Column("统一社会信用代码", 21, "center"),
     Column("条款", 30, "wrap"),
     Column("支持方式", 9, "center"),
-    Column("本年金额", 13, "money"),
-    Column("累计已拨", 13, "money"),
+    Column("本年金额", 15, "money"),
+    Column("累计已拨", 15, "money"),
     Column("状态", 9, "center"),
     Column("备注", 24, "wrap"),
 )
+BANK_COLUMNS = (Column("开户银行", 22, "wrap"), Column("银行账号", 24, "center"))
 
 
-def _disbursement_rows(lines: Sequence[DisbursementLine]) -> Iterator[tuple[str, Sequence[object]]]:
-    """Data rows grouped by 旗县区 (in the order given), a 小计 after each group, a 合计 at the end."""
+def _disbursement_rows(
+    lines: Sequence[DisbursementLine], bank: bool = False
+) -> Iterator[tuple[str, Sequence[object]]]:
+    """Data rows grouped by 旗县区 (in the order given), a 小计 after each group, a 合计 at the end;
+    with ``bank`` the payee's 开户银行 and 账号 before the 备注."""
+    extra = 2 if bank else 0
     seq = 0
     total_amount = total_paid = 0
     i = 0
@@ -67,6 +75,7 @@ def _disbursement_rows(lines: Sequence[DisbursementLine]) -> Iterator[tuple[str,
                     r.amount_fen,
                     r.paid_fen,
                     r.status,
+                    *((r.bank_name, r.bank_account) if bank else ()),
                     r.note,
                 ),
             )
@@ -85,20 +94,41 @@ def _disbursement_rows(lines: Sequence[DisbursementLine]) -> Iterator[tuple[str,
                 sub_amount,
                 sub_paid,
                 None,
+                *([None] * extra),
                 None,
             ),
         )
-    yield TOTAL, (None, "合计", f"共 {seq} 项", None, None, None, total_amount, total_paid, None, None)
+    yield (
+        TOTAL,
+        (
+            None,
+            "合计",
+            f"共 {seq} 项",
+            None,
+            None,
+            None,
+            total_amount,
+            total_paid,
+            None,
+            *([None] * extra),
+            None,
+        ),
+    )
 
 
 def disbursement_sheet(year: int, bureau_name: str, lines: Sequence[DisbursementLine]) -> TableSheet:
+    """The 明细表 in 元 to the 分, its total also in 大写; bank columns when any payee has them."""
+    bank = any(r.bank_name or r.bank_account for r in lines)
+    columns = DISBURSEMENT_COLUMNS[:-1] + (BANK_COLUMNS if bank else ()) + DISBURSEMENT_COLUMNS[-1:]
+    total = sum(r.amount_fen for r in lines)
     return TableSheet(
         name=f"{year}年度资金拨付明细表",
         title=f"{year}年度科技资金拨付明细表",
-        columns=DISBURSEMENT_COLUMNS,
-        rows=_disbursement_rows(lines),
+        columns=columns,
+        rows=_disbursement_rows(lines, bank),
         left_note=f"编制单位：{bureau_name}",
         notes=(
+            f"本年金额合计（大写）：{to_daxie(total)}",
             "注：本年金额为该笔应享资金在本年度的计划拨付额；累计已拨为该笔应享资金历年已拨付合计（已扣除冲销）。",
         ),
     )
@@ -117,16 +147,20 @@ class ClauseSummaryLine:
     paid_fen: int
 
 
-def summary_sheet(year: int, bureau_name: str, lines: Sequence[ClauseSummaryLine]) -> TableSheet:
+def summary_sheet(
+    year: int, bureau_name: str, lines: Sequence[ClauseSummaryLine], *, in_wan: bool = False
+) -> TableSheet:
+    """By clause, in 元 (or, as an option of this summary only, 万元 to two decimals)."""
+    money = "money_wan" if in_wan else "money"
     columns = (
         Column("序号", 6, "center"),
         Column("条款", 44, "wrap"),
         Column("支持方式", 10, "center"),
         Column("笔数", 8, "int"),
-        Column("本年应拨", 14, "money"),
-        Column("已审批", 14, "money"),
-        Column("已拨付", 14, "money"),
-        Column("尚未拨付", 14, "money"),
+        Column("本年应拨", 16, money),
+        Column("已审批", 16, money),
+        Column("已拨付", 16, money),
+        Column("尚未拨付", 16, money),
     )
 
     def rows() -> Iterator[tuple[str, Sequence[object]]]:
@@ -143,7 +177,9 @@ def summary_sheet(year: int, bureau_name: str, lines: Sequence[ClauseSummaryLine
         columns=columns,
         rows=rows(),
         left_note=f"编制单位：{bureau_name}",
-        notes=("注：已审批含已拨付；尚未拨付 = 本年应拨 − 已拨付。",),
+        unit_note="单位：万元" if in_wan else "单位：元",
+        notes=("注：已审批含已拨付；尚未拨付 = 本年应拨 − 已拨付。",)
+        + (("注：金额以万元列示，保留两位小数，与明细表按元合计可能有尾差。",) if in_wan else ()),
     )
 
 
@@ -165,8 +201,8 @@ def commitments_sheet(
         Column("序号", 6, "center"),
         Column("条款", 44, "wrap"),
         Column("笔数", 8, "int"),
-        *(Column(f"{y}年", 13, "money") for y in span),
-        Column("合计", 14, "money"),
+        *(Column(f"{y}年", 16, "money") for y in span),
+        Column("合计", 17, "money"),
     )
 
     def rows() -> Iterator[tuple[str, Sequence[object]]]:

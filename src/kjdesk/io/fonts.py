@@ -1,12 +1,17 @@
-"""Finding the TrueType CJK fonts a letter is set in, so every character is embedded.
+"""Finding the office's own CJK fonts by their family names, so every character is embedded.
 
-A letter after GB/T 9704-2012 wants 仿宋 for the body, 小标宋 (or 黑体) for the title and
-宋体 for the page number. On the officers' Windows PCs these are ``simfang.ttf``,
-``FZXBSJW.TTF``, ``simhei.ttf`` and ``simsun.ttc`` in ``C:\\Windows\\Fonts``; on Linux
-fontconfig (``fc-list``) names what is installed. Fonts with CFF (PostScript) outlines
-cannot be embedded by reportlab and are skipped. An officer may choose a font file of
-their own (a per-PC setting); when nothing usable is found, ``NoFontFound`` says so in
-Chinese before any letter is numbered, so a letter never prints as empty boxes.
+A letter after GB/T 9704-2012 wants 小标宋 for the title, 仿宋 for the body, 黑体/楷体 for
+headings and 宋体 for the page number. Offices install these under many file names
+(``仿宋_GB2312.ttf``, ``FZFSJW.TTF``, ``STFANGSO.TTF``, ``方正小标宋简体.ttf`` …), so a
+font is recognised by the family names written in its ``name`` table (English and Chinese
+records, read with fontTools), never by its file name. The folders searched are the
+Windows font folders (system and per-user) and the Linux ones (plus what fontconfig knows).
+
+Each role is filled separately: the bureau may name a family for each (``FontChoices``);
+otherwise the best installed match of the role's preference list is taken. A role that
+finds nothing falls back (to the body font, or any Chinese TrueType font) and says so in
+``LetterFonts.notes``. Fonts with CFF (PostScript) outlines cannot be embedded as TrueType
+subsets: they are skipped when searching and refused, with the reason, when chosen.
 """
 
 from __future__ import annotations
@@ -16,61 +21,105 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-# Roles of a font in a letter, and the family names (file names on Windows) that fill them,
-# best first. A role that finds nothing falls back to the body font.
-FANGSONG, XIAOBIAOSONG, HEITI, SONGTI, OTHER = "仿宋", "小标宋", "黑体", "宋体", "其他"
+# Styles (what a font looks like) and roles (what it is used for in a letter).
+FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI, OTHER = "仿宋", "小标宋", "黑体", "楷体", "宋体", "其他"
+TITLE, BODY, HEADING, NUMBER = "title", "body", "heading", "number"
+ROLE_LABELS = {TITLE: "标题", BODY: "正文", HEADING: "小标题", NUMBER: "页码"}
+ROLE_WANTED = {TITLE: "小标宋", BODY: "仿宋", HEADING: "黑体或楷体", NUMBER: "宋体"}
 
-WINDOWS_FILES: tuple[tuple[str, str, int], ...] = (
-    # (file name, style, subfont index in a .ttc)
-    ("FZXBSJW.TTF", XIAOBIAOSONG, 0),
-    ("FZXBSK.TTF", XIAOBIAOSONG, 0),
-    ("simfang.ttf", FANGSONG, 0),
-    ("FS_GB2312.ttf", FANGSONG, 0),
-    ("FZFSK.TTF", FANGSONG, 0),
-    ("simhei.ttf", HEITI, 0),
-    ("simsun.ttc", SONGTI, 0),
-    ("simsun.ttf", SONGTI, 0),
-    ("msyh.ttc", HEITI, 0),
-    ("msyh.ttf", HEITI, 0),
-)
+# The families that fill each role, best first (compared without case, spaces, _ and -).
+ROLE_PREFERENCES: dict[str, tuple[str, ...]] = {
+    TITLE: (
+        "方正小标宋简体",
+        "方正小标宋_GBK",
+        "方正小标宋",
+        "FZXiaoBiaoSong",
+        "小标宋",
+        "XiaoBiaoSong",
+        "华文中宋",
+        "STZhongsong",
+    ),
+    BODY: (
+        "仿宋_GB2312",
+        "FangSong_GB2312",
+        "方正仿宋_GBK",
+        "方正仿宋简体",
+        "方正仿宋",
+        "FZFangSong",
+        "仿宋",
+        "FangSong",
+        "华文仿宋",
+        "STFangsong",
+    ),
+    HEADING: (
+        "黑体",
+        "SimHei",
+        "方正黑体",
+        "FZHei",
+        "楷体_GB2312",
+        "KaiTi_GB2312",
+        "楷体",
+        "KaiTi",
+        "华文楷体",
+        "STKaiti",
+    ),
+    NUMBER: ("宋体", "SimSun", "NSimSun", "方正书宋", "FZShuSong", "华文宋体", "STSong", "Songti"),
+}
 
-# Words in a family name that tell its style (fontconfig gives English and Chinese names).
+# Words in a family name that tell its style (for the fallback order and the labels).
 STYLE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (XIAOBIAOSONG, ("小标宋", "xiaobiaosong", "xbs")),
-    (FANGSONG, ("仿宋", "fangsong", "fang song", "simfang", "fs_gb2312", "fzfsk")),
-    (HEITI, ("黑体", "黑", "hei", "gothic", "msyh")),
+    (XIAOBIAOSONG, ("小标宋", "xiaobiaosong", "中宋", "zhongsong")),
+    (FANGSONG, ("仿宋", "fangsong")),
+    (KAITI, ("楷体", "kaiti")),
+    (HEITI, ("黑体", "黑", "hei", "gothic")),
     (SONGTI, ("宋体", "宋", "song", "simsun", "ming", "serif")),
 )
+FALLBACK_ORDER = (FANGSONG, SONGTI, HEITI, KAITI, XIAOBIAOSONG, OTHER)
 
-BODY_ORDER = (FANGSONG, SONGTI, HEITI, XIAOBIAOSONG, OTHER)
-TITLE_ORDER = (XIAOBIAOSONG, HEITI, SONGTI, FANGSONG, OTHER)
-NUMBER_ORDER = (SONGTI, FANGSONG, HEITI, XIAOBIAOSONG, OTHER)
-
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
 PROBE_TEXT = "通知书科技局人民币壹贰叁肆伍陆柒捌玖拾佰仟万亿元整〔〕“”（）：，。0123456789"
 
 
 class NoFontFound(Exception):
-    """No TrueType font with Chinese characters can be embedded; the message says what to do."""
+    """No usable TrueType font for the letter (or the chosen one cannot be used); says what to do."""
 
 
 @dataclass(frozen=True)
 class FontFace:
     path: Path
     subfont_index: int = 0
-    family: str = ""
+    family: str = ""  # the name shown (the Chinese family name when the font has one)
     style: str = OTHER
+    families: tuple[str, ...] = ()  # every family / full name record of the font
+    cff: bool = False  # PostScript outlines: cannot be embedded as TrueType
 
     @property
     def label(self) -> str:
-        name = self.family or self.path.name
-        return f"{name}（{self.style}，{self.path}）"
+        return self.family or self.path.name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.families or ((self.family,) if self.family else (self.path.stem,))
+
+
+@dataclass(frozen=True)
+class FontChoices:
+    """Family names the bureau chose per role ('' = find automatically)."""
+
+    title: str = ""
+    body: str = ""
+    heading: str = ""
+    number: str = ""
+
+    def of(self, role: str) -> str:
+        return str(getattr(self, role)).strip()
 
 
 @dataclass(frozen=True)
@@ -80,22 +129,104 @@ class LetterFonts:
     body: str
     title: str
     number: str
-    faces: tuple[FontFace, ...]  # body, title, number
+    heading: str = ""
+    faces: tuple[FontFace, ...] = ()  # title, body, heading, number
+    notes: tuple[str, ...] = field(default=())  # one line per role that fell back
+
+    @property
+    def by_role(self) -> dict[str, FontFace]:
+        return dict(zip((TITLE, BODY, HEADING, NUMBER), self.faces, strict=False))
+
+    def used(self) -> dict[str, str]:
+        """Role label → family name, as the audit event records it."""
+        return {ROLE_LABELS[r]: f.label for r, f in self.by_role.items()}
 
     def describe(self) -> str:
-        body, title, number = self.faces
-        text = f"正文：{body.label}；标题：{title.label}；页码：{number.label}"
-        if body.style != FANGSONG:
-            text += "。提示：本机没有仿宋字体，正文暂用其他字体；公文正文应为仿宋（可用“选择字体”指定 simfang.ttf）"
+        """The fonts by the names an office knows them by (the files are for a tooltip: ``files()``)."""
+        text = "；".join(f"{ROLE_LABELS[r]}：{f.label}" for r, f in self.by_role.items())
+        if self.notes:
+            text += "。" + "；".join(self.notes)
         return text
+
+    def files(self) -> str:
+        """One line per role: where its font is."""
+        return "\n".join(f"{ROLE_LABELS[r]}：{f.path}" for r, f in self.by_role.items())
+
+
+def normalized(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch not in " _-")
 
 
 def style_of(family: str, file_name: str = "") -> str:
-    text = f"{family} {file_name}".lower()
+    text = normalized(f"{family} {file_name}")
     for style, words in STYLE_WORDS:
-        if any(w in text for w in words):
+        if any(normalized(w) in text for w in words):
             return style
     return OTHER
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _display_name(names: list[tuple[int, str]]) -> str:
+    """The Chinese family name if there is one, else the first family name."""
+    simplified = [n for lang, n in names if lang in (0x804, 0x1004)]
+    chinese = [n for lang, n in names if lang in (0x404, 0xC04) or _has_cjk(n)]
+    return (simplified or chinese or [n for _l, n in names] or [""])[0]
+
+
+@cache
+def _read_file(
+    path: str, mtime: float, size: int
+) -> tuple[tuple[int, tuple[str, ...], str, bool, bool], ...]:
+    """(index, names, display name, cff, chinese) of each font in a file; () if unreadable."""
+    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTFont as FtFont
+
+    try:
+        if path.lower().endswith((".ttc", ".otc")):
+            fonts = list(TTCollection(path, lazy=True).fonts)
+        else:
+            fonts = [FtFont(path, lazy=True)]
+    except Exception:  # not a font, or a damaged one: it is simply not a candidate
+        return ()
+    out = []
+    for index, font in enumerate(fonts):
+        try:
+            records: list[tuple[int, str]] = []
+            for rec in font["name"].names:
+                if rec.nameID in (1, 4, 16):
+                    try:
+                        text = rec.toUnicode().strip()
+                    except Exception:  # an undecodable legacy record
+                        continue
+                    if text and text not in [t for _l, t in records]:
+                        records.append((rec.langID if rec.platformID == 3 else 0, text))
+            cff = "CFF " in font or "CFF2" in font
+            chinese = any(_has_cjk(t) for _l, t in records)
+            if not chinese and "OS/2" in font:
+                pages = getattr(font["OS/2"], "ulCodePageRange1", 0) or 0
+                chinese = bool(pages & ((1 << 18) | (1 << 20)))  # GB2312 / Big5 code pages
+        except Exception:
+            continue
+        if records:
+            out.append((index, tuple(t for _l, t in records), _display_name(records), cff, chinese))
+    return tuple(out)
+
+
+def read_faces(path: Path, *, chinese_only: bool = True) -> list[FontFace]:
+    """The faces in one font file, named by the family names written inside it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return []
+    faces = []
+    for index, names, shown, cff, chinese in _read_file(str(path), st.st_mtime, st.st_size):
+        if chinese_only and not chinese:
+            continue
+        faces.append(FontFace(path, index, shown, style_of(" ".join(names)), names, cff))
+    return faces
 
 
 def windows_font_dirs() -> list[Path]:
@@ -106,49 +237,38 @@ def windows_font_dirs() -> list[Path]:
     return dirs
 
 
-def scan_dirs(dirs: list[Path]) -> list[FontFace]:
-    """The known official-document font files in these folders (case-insensitive names)."""
+def linux_font_dirs() -> list[Path]:
+    home = Path.home()
+    data = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts", data / "fonts"]
+
+
+def scan_dirs(dirs: list[Path], *, recursive: bool = False) -> list[FontFace]:
+    """Every Chinese font in these folders, whatever its files are called."""
     found: list[FontFace] = []
     for folder in dirs:
         if not folder.is_dir():
             continue
-        names = {p.name.lower(): p for p in folder.iterdir()}
-        for file_name, style, index in WINDOWS_FILES:
-            path = names.get(file_name.lower())
-            if path is not None:
-                found.append(FontFace(path, index, Path(file_name).stem, style))
+        files = folder.rglob("*") if recursive else folder.iterdir()
+        for path in sorted(files):
+            if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
+                found.extend(read_faces(path))
     return found
 
 
 def fontconfig_faces() -> list[FontFace]:
-    """Fonts with Chinese coverage that fontconfig knows of (no fontconfig: none)."""
+    """Chinese TrueType fonts that fontconfig knows of (no fontconfig: none)."""
     exe = shutil.which("fc-list")
     if exe is None:
         return []
     try:
         out = subprocess.run(
-            [exe, ":lang=zh", "file", "index", "family"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
+            [exe, ":lang=zh", "file"], capture_output=True, text=True, timeout=20, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
-    faces: list[FontFace] = []
-    for line in sorted(out.splitlines()):
-        # /usr/share/fonts/x.ttc: WenQuanYi Micro Hei,文泉驿微米黑:index=0
-        path_text, _, rest = line.partition(": ")
-        family, _, index_text = rest.partition(":index=")
-        path = Path(path_text.strip())
-        if path.suffix.lower() not in (".ttf", ".ttc"):
-            continue  # .otf is CFF: reportlab cannot embed it
-        try:
-            index = int(index_text.strip() or 0)
-        except ValueError:
-            index = 0
-        faces.append(FontFace(path, index, family.split(",")[0].strip(), style_of(family, path.name)))
-    return faces
+    paths = sorted({Path(line.split(":")[0].strip()) for line in out.splitlines() if line.strip()})
+    return [f for p in paths if p.suffix.lower() in (".ttf", ".ttc") for f in read_faces(p)]
 
 
 def bundled_faces() -> list[FontFace]:
@@ -159,35 +279,40 @@ def bundled_faces() -> list[FontFace]:
         folder = resources_dir() / "fonts"
     except FileNotFoundError:
         return []
-    if not folder.is_dir():
-        return []
-    return [
-        FontFace(p, 0, p.stem, style_of(p.stem, p.name))
-        for p in sorted(folder.iterdir())
-        if p.suffix.lower() in (".ttf", ".ttc")
-    ]
+    return scan_dirs([folder])
 
 
 def system_faces() -> list[FontFace]:
-    """Every candidate on this machine: Windows font folders, then fontconfig, then bundled."""
+    """Every Chinese font on this machine: the Windows or Linux font folders, fontconfig, bundled."""
     faces: list[FontFace] = []
     if sys.platform == "win32":
         faces += scan_dirs(windows_font_dirs())
     else:
+        faces += scan_dirs(linux_font_dirs(), recursive=True)
         faces += fontconfig_faces()
     faces += bundled_faces()
     seen: set[tuple[Path, int]] = set()
     unique = []
     for f in faces:
-        if (f.path, f.subfont_index) not in seen:
-            seen.add((f.path, f.subfont_index))
+        key = (f.path.resolve(), f.subfont_index)
+        if key not in seen:
+            seen.add(key)
             unique.append(f)
     return unique
+
+
+def installed_families(faces: list[FontFace] | None = None) -> list[str]:
+    """The family names an officer may choose from (TrueType fonts with Chinese only)."""
+    pool = system_faces() if faces is None else faces
+    return sorted({f.label for f in pool if not f.cff})
 
 
 def font_name(face: FontFace) -> str:
     digest = hashlib.sha1(f"{face.path}|{face.subfont_index}".encode()).hexdigest()[:10]
     return f"kj-{digest}"
+
+
+CFF_REASON = "该字体是 PostScript（CFF）轮廓的 OpenType 字体，不能以 TrueType 子集嵌入 PDF，请改用该字体的 TrueType（.ttf）版本"
 
 
 @cache
@@ -199,7 +324,7 @@ def _load(path: str, index: int, mtime: float) -> TTFont | str:
     except Exception as exc:  # reportlab raises TTFError, struct errors, OSError …
         text = str(exc)
         if "postscript" in text.lower() or "cff" in text.lower():
-            return "该字体是 PostScript（CFF）轮廓，无法嵌入 PDF"
+            return CFF_REASON
         return f"无法读取该字体：{text}"
     missing = [ch for ch in PROBE_TEXT if ord(ch) not in font.face.charToGlyph]
     if len(missing) > 3:
@@ -209,6 +334,8 @@ def _load(path: str, index: int, mtime: float) -> TTFont | str:
 
 def check_face(face: FontFace) -> str | None:
     """None when the font can be embedded with Chinese text, else the reason it cannot."""
+    if face.cff:
+        return CFF_REASON
     try:
         mtime = face.path.stat().st_mtime
     except OSError:
@@ -227,62 +354,129 @@ def register(face: FontFace) -> str:
         pass
     result = _load(str(face.path), face.subfont_index, face.path.stat().st_mtime)
     if isinstance(result, str):
-        raise NoFontFound(f"字体 {face.label} 不能使用：{result}")
+        raise NoFontFound(f"字体 {face.label}（{face.path}）不能使用：{result}")
     pdfmetrics.registerFont(result)
     return name
 
 
-def _pick(faces: list[FontFace], order: tuple[str, ...]) -> FontFace:
-    def rank(f: FontFace) -> tuple[int, bool]:
-        # a monospaced cut sets Latin digits as wide as Chinese characters: the last choice
-        return (order.index(f.style) if f.style in order else len(order), "mono" in f.family.lower())
+def role_rank(face: FontFace, role: str) -> int | None:
+    """Where the face stands in the role's preference list (exact name before a name containing it)."""
+    names = [normalized(n) for n in face.names]
+    for i, pref in enumerate(ROLE_PREFERENCES[role]):
+        p = normalized(pref)
+        if p in names:
+            return 2 * i
+        if any(p in n for n in names):
+            return 2 * i + 1
+    return None
 
-    return min(faces, key=rank)
+
+def matches_family(face: FontFace, family: str) -> int | None:
+    """0 for an exact family name, 1 for a name containing it, None otherwise."""
+    want = normalized(family)
+    names = [normalized(n) for n in face.names]
+    if want in names:
+        return 0
+    return 1 if any(want in n for n in names) else None
+
+
+def _fallback_pick(usable: list[FontFace]) -> FontFace:
+    def rank(f: FontFace) -> tuple[int, bool]:
+        order = FALLBACK_ORDER
+        # a monospaced cut sets Latin digits as wide as Chinese characters: the last choice
+        return (order.index(f.style) if f.style in order else len(order), "mono" in " ".join(f.names).lower())
+
+    return min(usable, key=rank)
+
+
+def _user_face(user_font: str | Path) -> FontFace:
+    text = str(user_font)
+    path_text, _, index_text = text.partition("#")
+    path = Path(path_text)
+    index = int(index_text or 0)
+    read = [f for f in read_faces(path, chinese_only=False) if f.subfont_index == index]
+    face = read[0] if read else FontFace(path, index, path.stem, style_of(path.stem, path.name))
+    reason = check_face(face)
+    if reason:
+        raise NoFontFound(
+            f"所选字体 {face.path} 不能用于通知书：{reason}。"
+            "请改选 TrueType 中文字体（如 C:\\Windows\\Fonts\\simfang.ttf 仿宋、simsun.ttc 宋体）。"
+        )
+    return face
 
 
 def find_letter_fonts(
-    user_font: str | Path | None = None, faces: list[FontFace] | None = None
+    user_font: str | Path | None = None,
+    faces: list[FontFace] | None = None,
+    choices: FontChoices | None = None,
 ) -> LetterFonts:
     """Choose and register the fonts of a letter; ``NoFontFound`` (Chinese) when there is none.
 
-    ``user_font`` is the officer's choice (a .ttf, or .ttc with ``path#index``): it sets the
-    body, and the title too unless a 小标宋 or 黑体 is found. A chosen font that cannot be
-    embedded is refused, not silently replaced.
+    ``choices`` are the bureau's family names per role; ``user_font`` a font file chosen on
+    this PC (a .ttf, or .ttc with ``path#index``) that sets the body. A chosen font that
+    cannot be embedded (CFF outlines, no Chinese) is refused, not silently replaced; a chosen
+    family that is not installed here falls back, and the notes say so.
     """
+    choices = choices or FontChoices()
     candidates = list(system_faces() if faces is None else faces)
-    usable: list[FontFace] = []
-    rejected: list[str] = []
-    chosen: FontFace | None = None
-    if user_font:
-        text = str(user_font)
-        path_text, _, index_text = text.partition("#")
-        path = Path(path_text)
-        face = FontFace(path, int(index_text or 0), path.stem, style_of(path.stem, path.name))
-        reason = check_face(face)
-        if reason:
+    rejected: dict[FontFace, str] = {}
+
+    def usable(face: FontFace) -> bool:
+        """Checked only when a role would take it (loading every CJK font of a PC is slow)."""
+        if face not in rejected:
+            rejected[face] = check_face(face) or ""
+        return not rejected[face]
+
+    def first_usable(ranked: list[tuple[object, FontFace]]) -> FontFace | None:
+        for _rank, face in sorted(ranked, key=lambda h: h[0]):  # type: ignore[arg-type, return-value]
+            if usable(face):
+                return face
+        return None
+
+    user = _user_face(user_font) if user_font else None
+    chosen: dict[str, FontFace] = {}
+    notes: list[str] = []
+    for role in (BODY, TITLE, HEADING, NUMBER):
+        label = ROLE_LABELS[role]
+        if role == BODY and user is not None:
+            chosen[role] = user
+            continue
+        family = choices.of(role)
+        if family:
+            hits = [(matches_family(f, family), f) for f in candidates]
+            hits = [(r, f) for r, f in hits if r is not None]
+            if hits:
+                face = min(hits, key=lambda h: h[0])[1]
+                reason = check_face(face)
+                if reason:
+                    raise NoFontFound(f"{label}字体“{family}”（{face.path}）不能使用：{reason}")
+                chosen[role] = face
+                continue
+            notes.append(f"所选{label}字体“{family}”本机未安装")
+        ranked = [(role_rank(f, role), f) for f in candidates]
+        face = first_usable([(r, f) for r, f in ranked if r is not None])
+        if face is not None:
+            chosen[role] = face
+            continue
+        pool = [f for f in candidates if usable(f)]
+        fallback = chosen.get(BODY) or (_fallback_pick(pool) if pool else None)
+        if fallback is None:
+            bad = [f"{f.label}（{f.path.name}）：{why}" for f, why in rejected.items() if why]
+            detail = f"（已跳过：{'；'.join(bad)}）" if bad else ""
             raise NoFontFound(
-                f"所选字体 {face.path} 不能用于通知书：{reason}。"
-                "请改选 TrueType 中文字体（如 C:\\Windows\\Fonts\\simfang.ttf 仿宋、simsun.ttc 宋体）。"
+                "找不到可嵌入 PDF 的中文 TrueType 字体，不能生成通知书（未占用任何文号）。"
+                "请安装仿宋（simfang.ttf）、宋体（simsun.ttc）或黑体（simhei.ttf），"
+                f"或在“通知书”页的“选择字体”中指定一个 .ttf/.ttc 字体文件{detail}"
             )
-        chosen = face
-    for face in candidates:
-        reason = check_face(face)
-        if reason:
-            rejected.append(f"{face.label}：{reason}")
-        else:
-            usable.append(face)
-    if chosen is None and not usable:
-        detail = f"（已跳过：{'；'.join(rejected)}）" if rejected else ""
-        raise NoFontFound(
-            "找不到可嵌入 PDF 的中文 TrueType 字体，不能生成通知书（未占用任何文号）。"
-            "请安装仿宋（simfang.ttf）、宋体（simsun.ttc）或黑体（simhei.ttf），"
-            f"或在“通知书”页的“选择字体”中指定一个 .ttf/.ttc 字体文件{detail}"
-        )
-    body = chosen or _pick(usable, BODY_ORDER)
-    title_pool = [f for f in usable if f.style in (XIAOBIAOSONG, HEITI)]
-    title = _pick(title_pool, TITLE_ORDER) if title_pool else body
-    number_pool = [f for f in usable if f.style == SONGTI]
-    number = _pick(number_pool, NUMBER_ORDER) if number_pool else body
+        chosen[role] = fallback
+        notes.append(f"本机没有{ROLE_WANTED[role]}字体，{label}暂用“{fallback.label}”")
+    order = (TITLE, BODY, HEADING, NUMBER)
+    names = {role: register(chosen[role]) for role in order}
     return LetterFonts(
-        body=register(body), title=register(title), number=register(number), faces=(body, title, number)
+        body=names[BODY],
+        title=names[TITLE],
+        number=names[NUMBER],
+        heading=names[HEADING],
+        faces=tuple(chosen[r] for r in order),
+        notes=tuple(notes),
     )

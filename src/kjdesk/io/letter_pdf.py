@@ -3,10 +3,12 @@
 A4; 版心 156 mm × 225 mm with a 37 mm top and 28 mm left margin; 22 lines a page on a fixed
 grid, 28 characters a line (the characters are set a little closer when the font's own
 width would not allow 28); title 二号 (22 pt) in 小标宋 or 黑体, centred; 主送 flush left;
-body 仿宋 三号 (16 pt), each paragraph indented two characters and justified; 落款 and
-date on the right (不加盖印章的公文: signature two characters from the right edge, the date
-below it starting two characters further right); page numbers ``— 1 —`` in 四号 7 mm under
-the 版心, odd pages on the right and even pages on the left, one character in.
+body 仿宋 三号 (16 pt), each paragraph indented two characters and justified; the sealed
+signature of 7.3.5.1 (成文日期 four characters from the right edge, the bureau's name centred
+over it, room above for the seal, whose place the preview outlines); page numbers ``— 1 —``
+in 四号 宋体 7 mm under the 版心, odd pages on the right and even pages on the left, one
+character in. The 版头 and 版记 of the three layouts (文件, 信函, 套打) are in
+``letter_layout``.
 
 The output is deterministic: the same letter gives the same bytes (reportlab's invariant
 mode, the issue date as the creation date), so a stored letter can be checked and reprinted.
@@ -24,16 +26,40 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from kjdesk.io.cjk_lines import break_paragraph
+from kjdesk.io.cjk_lines import NO_END, NO_START, BrokenLine, break_paragraph
 from kjdesk.io.fonts import LetterFonts
+from kjdesk.io.letter_layout import (
+    LETTER,
+    LINES_PER_PAGE,
+    PITCH,
+    PREPRINTED,
+    TEXT_H,
+    TOP,
+    LetterLayout,
+    banji_rows,
+    draw_banji,
+    draw_header,
+    draw_seal_outline,
+    draw_test_marks,
+    header_plan,
+    slot_top,
+)
 
 PAGE_W, PAGE_H = A4
-LEFT, TOP = 28 * mm, 37 * mm
-TEXT_W, TEXT_H = 156 * mm, 225 * mm
-LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
-PITCH = TEXT_H / LINES_PER_PAGE
+LEFT = 28 * mm
+TEXT_W = 156 * mm
+CHARS_PER_LINE = 28
 BODY_PT, TITLE_PT, PAGE_NO_PT = 16.0, 22.0, 14.0  # 三号, 二号, 四号
 SOFT_BREAK = "|"  # in a title: the place to break it when it needs two lines
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A 附件 (7.3.4): its name, and a table set on its own page(s)."""
+
+    title: str
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,7 @@ class LetterText:
     signature: str  # the bureau's name
     issued_on: date
     subject: str = ""  # PDF metadata: what the letter is about
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,10 +85,15 @@ class Line:
     size: float = BODY_PT
     x: float = 0.0
     char_space: float = 0.0
+    cells: tuple[tuple[float, str], ...] = ()  # further pieces of a table row: (x, text)
+    seal_x: float = 0.0  # the 署名 line: the centre of the seal
 
     @property
     def blank(self) -> bool:
-        return not self.text
+        return not self.text and not self.cells
+
+
+PAGE_BREAK: list[Line] = []  # a block that starts a new page (an attachment)
 
 
 def date_text(day: date) -> str:
@@ -92,7 +124,7 @@ class Typesetter:
 
     def paragraph(self, text: str, indent_chars: int = 2) -> list[Line]:
         indent = indent_chars * self.char_w
-        broken = break_paragraph(text, self.body_width, TEXT_W, indent)
+        broken = break_paragraph(text, self.body_width, TEXT_W, indent, max_stretch=self.char_w / 4)
         lines = []
         for i, b in enumerate(broken):
             x = LEFT + (indent if i == 0 else 0.0)
@@ -104,14 +136,15 @@ class Typesetter:
         return lines
 
     def centred(self, text: str, font: str, size: float, space: float) -> list[Line]:
-        """Centred lines; a ``|`` marks where to break when the text needs more than one line
-        (GB/T 9704: 回行时词意完整), and is dropped when it fits on one."""
+        """Centred lines; each ``|`` marks a place to break (GB/T 9704 7.3.1: 回行时词意完整,
+        排列对称). The pieces between the marks are grouped into the fewest lines, the evenest
+        of those groupings (梯形 or 菱形); only a piece wider than a line (a very long name)
+        is broken inside, evenly."""
         measure = lambda t: self.width(t, font, size, space)  # noqa: E731
-        whole = text.replace(SOFT_BREAK, "")
-        parts = [whole] if measure(whole) <= TEXT_W else [p for p in text.split(SOFT_BREAK) if p]
+        pieces = [p for p in text.split(SOFT_BREAK) if p]
         out = []
-        for part in parts:
-            for b in balanced(part, measure, TEXT_W, size):
+        for line in group_pieces(pieces, measure, TEXT_W):
+            for b in split_name(line, measure, TEXT_W) or balanced(line, measure, TEXT_W, size):
                 out.append(Line(b.text, font, size, LEFT + (TEXT_W - b.width) / 2, space))
         return out
 
@@ -122,23 +155,65 @@ class Typesetter:
         )
 
     def signature(self, name: str, when: str) -> list[Line]:
-        """署名 two characters from the right; the date below, starting two characters further in."""
+        """加盖印章的公文 (7.3.5.1): the date four characters from the right, the name centred over it."""
         c = self.char_w
         name_w, date_w = self.body_width(name), self.body_width(when)
-        name_x = LEFT + TEXT_W - 2 * c - name_w
-        date_x = name_x + 2 * c
-        if date_x + date_w > LEFT + TEXT_W - 2 * c:  # the date is the longer: it sets the edge
-            date_x = LEFT + TEXT_W - 2 * c - date_w
-            name_x = date_x - 2 * c
+        date_x = LEFT + TEXT_W - 4 * c - date_w
+        centre = date_x + date_w / 2
+        name_x = min(centre - name_w / 2, LEFT + TEXT_W - name_w)
         return [
-            Line(name, self.fonts.body, BODY_PT, name_x, self.body_space),
+            Line(name, self.fonts.body, BODY_PT, name_x, self.body_space, seal_x=centre),
             Line(when, self.fonts.body, BODY_PT, date_x, self.body_space),
         ]
 
-    def blocks(self, letter: LetterText) -> list[list[Line]]:
+    def attachment_note(self, attachments: tuple[Attachment, ...]) -> list[Line]:
+        """附件说明 (7.3.4): one line under the text, two characters in, no closing stop."""
+        if len(attachments) == 1:
+            return self.paragraph(f"附件：{attachments[0].title}")
+        lines = self.paragraph(f"附件：1．{attachments[0].title}")
+        hang = LEFT + 5 * self.char_w
+        for n, att in enumerate(attachments[1:], start=2):
+            lines.append(Line(f"{n}．{att.title}", self.fonts.body, BODY_PT, hang, self.body_space))
+        return lines
+
+    def attachment(self, att: Attachment, n: int | None) -> list[list[Line]]:
+        """An attachment's page: “附件” in 黑体 top left, its title on the third line, the table."""
+        label = "附件" if n is None else f"附件{n}"
+        head = [Line(label, self.fonts.heading or self.fonts.body, BODY_PT, LEFT), Line()]
+        head += self.centred(att.title, self.fonts.title, TITLE_PT, self.title_space) + [Line()]
+        blocks = [PAGE_BREAK, head]
+        if not att.header:
+            return blocks
+        # each column as wide as its widest cell (plus a character), the spare width shared out
+        cols = len(att.header)
+        widest = [
+            max(self.body_width(r[i]) for r in (att.header, *att.rows)) + self.char_w for i in range(cols)
+        ]
+        spare = max(0.0, TEXT_W - sum(widest)) / cols
+        starts = [LEFT + sum(widest[:i]) + i * spare for i in range(cols)]
+
+        def row(cells: tuple[str, ...]) -> Line:
+            placed = []
+            for i, text in enumerate(cells):
+                w = self.body_width(text)
+                placed.append((starts[i] + (widest[i] + spare - w) / 2, text))
+            return Line(" ", self.fonts.body, BODY_PT, placed[0][0], self.body_space, cells=tuple(placed))
+
+        blocks.append([row(att.header)])
+        blocks.extend([row(r)] for r in att.rows)
+        return blocks
+
+    def blocks(self, letter: LetterText, layout: LetterLayout | None = None) -> list[list[Line]]:
         """The letter as blocks of lines that stay on one page together."""
+        layout = layout or LetterLayout()
         blank = Line()
-        head = [self.right(letter.number), blank]
+        plan = header_plan(layout)
+        head = [blank] * plan.title_slot
+        if plan.number_slot is not None:  # 文件: the 发文字号 centred under the 发文机关标志
+            w = self.body_width(letter.number)
+            head[plan.number_slot] = Line(
+                letter.number, self.fonts.body, BODY_PT, LEFT + (TEXT_W - w) / 2, self.body_space
+            )
         title = self.centred(letter.title, self.fonts.title, TITLE_PT, self.title_space)
         blocks: list[list[Line]] = [head + title + [blank]]
         addressee = self.paragraph(letter.addressee, indent_chars=0)
@@ -147,7 +222,10 @@ class Typesetter:
             body[0] = addressee + body[0]
         else:
             body = [addressee]
-        tail = [blank, *self.signature(letter.signature, date_text(letter.issued_on))]
+        if letter.attachments:
+            body.append([blank, *self.attachment_note(letter.attachments)])
+        # two lines for the seal over the 署名 and the date
+        tail = [blank, blank, *self.signature(letter.signature, date_text(letter.issued_on))]
         # the last two lines of the text go with the signature, never a signature alone on a page
         last = body.pop()
         keep = last[-2:]
@@ -155,7 +233,58 @@ class Typesetter:
             blocks.extend([ln] for ln in lines)
         blocks.extend([ln] for ln in last[: len(last) - len(keep)])
         blocks.append(keep + tail)
+        many = len(letter.attachments) > 1
+        for n, att in enumerate(letter.attachments, start=1):
+            blocks.extend(self.attachment(att, n if many else None))
         return blocks
+
+
+def group_pieces(pieces: list[str], measure, width: float) -> list[str]:  # noqa: ANN001
+    """Contiguous pieces joined into lines: fewest lines first, then the least uneven."""
+    if not pieces:
+        return [""]
+    n = len(pieces)
+    best: dict[int, tuple[int, float, list[str]]] = {0: (0, 0.0, [])}
+    for end in range(1, n + 1):
+        for start in range(end):
+            if start not in best:
+                continue
+            line = "".join(pieces[start:end])
+            w = measure(line)
+            count = 1 if w <= width + 0.01 else len(break_paragraph(line, measure, width))
+            if count > 1 and end - start > 1:
+                continue  # only a single piece may be broken inside
+            lines, spread, chosen = best[start]
+            cand = (lines + count, spread + (width - min(w, width)) ** 2, [*chosen, line])
+            if end not in best or cand[:2] < best[end][:2]:
+                best[end] = cand
+    return best[n][2]
+
+
+NAME_ENDS = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "研究院", "研究所", "大学", "学院",
+             "中心", "委员会", "管理委员会", "科技", "市", "区", "旗", "县")  # fmt: skip
+
+
+def split_name(text: str, measure, width: float) -> list:  # noqa: ANN001
+    """Two even lines for a name too long for one, broken after a word of the name (…公司 |
+    …研究院, 包头市 | …) when such a break keeps the lines within a few characters of even."""
+    if measure(text) <= width or measure(text) > 2 * width:
+        return []
+    best = None
+    for k in range(1, len(text)):
+        head, tail = text[:k], text[k:]
+        w1, w2 = measure(head), measure(tail)
+        if w1 > width + 0.01 or w2 > width + 0.01 or tail[0] in NO_START or head[-1] in NO_END:
+            continue
+        if not (head.endswith(NAME_ENDS) or tail.startswith(("（", "("))):
+            continue
+        score = abs(w1 - w2)
+        if best is None or score < best[0]:
+            best = (score, head, tail, w1, w2)
+    if best is None or best[0] > width / 2:
+        return []
+    _, head, tail, w1, w2 = best
+    return [BrokenLine(head, w1, False), BrokenLine(tail, w2, True)]
 
 
 def balanced(text: str, measure, width: float, step: float) -> list:  # noqa: ANN001
@@ -175,6 +304,10 @@ def balanced(text: str, measure, width: float, step: float) -> list:  # noqa: AN
 def paginate(blocks: Sequence[list[Line]]) -> list[list[Line]]:
     pages: list[list[Line]] = [[]]
     for block in blocks:
+        if block is PAGE_BREAK:
+            if pages[-1]:
+                pages.append([])
+            continue
         page = pages[-1]
         if len(page) + len(block) > LINES_PER_PAGE and page:
             pages.append([])
@@ -196,12 +329,27 @@ def page_number_text(n: int) -> str:
     return f"— {n} —"
 
 
-def render_letter(letter: LetterText, fonts: LetterFonts, *, draft: bool = False) -> bytes:
-    """The PDF of one letter; the same letter and fonts give the same bytes.
+def render_letter(
+    letter: LetterText,
+    fonts: LetterFonts,
+    *,
+    draft: bool = False,
+    layout: LetterLayout | None = None,
+    seal_outline: bool | None = None,
+    test_marks: bool = False,
+) -> bytes:
+    """The PDF of one letter; the same letter, fonts and layout give the same bytes.
 
-    ``draft`` marks every page “草稿 未签发” (a preview before a number is taken)."""
+    ``draft`` marks every page “草稿 未签发” (a preview before a number is taken) and, unless
+    ``seal_outline`` says otherwise, outlines where the seal goes; the outline is never in an
+    issued letter. ``test_marks`` adds the corner marks of the 套打 test page."""
+    layout = layout or LetterLayout()
+    seal_outline = draft if seal_outline is None else seal_outline
     setter = Typesetter(fonts)
-    pages = paginate(setter.blocks(letter))
+    pages = paginate(setter.blocks(letter, layout))
+    rows = banji_rows(layout, fonts.body)
+    if rows and len(pages[-1]) + rows > LINES_PER_PAGE:
+        pages.append([])  # the 版记 needs the bottom of a page of its own
     buf = io.BytesIO()
     stamp = f"D:{letter.issued_on:%Y%m%d}000000+08'00'"
     canvas = Canvas(
@@ -216,21 +364,53 @@ def render_letter(letter: LetterText, fonts: LetterFonts, *, draft: bool = False
     for page_no, lines in enumerate(pages, start=1):
         if draft:
             draw_draft_mark(canvas, fonts.title)
+        canvas.saveState()
+        if layout.kind == PREPRINTED:
+            canvas.translate(layout.offset_x_mm * mm, -layout.offset_y_mm * mm)
+        if page_no == 1:
+            draw_header(canvas, layout, layout.mark_text(letter.signature), letter.number, fonts)
         top = PAGE_H - TOP
         for i, ln in enumerate(lines):
             if ln.blank:
                 continue
             # centre the character box in the grid slot (CJK glyph centre ≈ 0.38 em above baseline)
             baseline = top - i * PITCH - PITCH / 2 - 0.38 * ln.size
-            text = canvas.beginText(ln.x, baseline)
-            text.setFont(ln.font, ln.size)
-            text.setCharSpace(ln.char_space)
-            text.textOut(ln.text)
-            canvas.drawText(text)
-        draw_page_number(canvas, fonts.number, page_no)
+            for x, piece in ln.cells or ((ln.x, ln.text),):
+                text = canvas.beginText(x, baseline)
+                text.setFont(ln.font, ln.size)
+                text.setCharSpace(ln.char_space)
+                text.textOut(piece)
+                canvas.drawText(text)
+            if ln.seal_x and seal_outline:
+                draw_seal_outline(canvas, ln.seal_x, slot_top(i) + 0.3 * PITCH, fonts.body)
+        if page_no == len(pages):
+            draw_banji(canvas, layout, fonts.body, letter.issued_on)
+        if test_marks:
+            draw_test_marks(canvas, fonts.body, layout)
+        if not (page_no == 1 and layout.header_kind == LETTER):  # 10.1: 首页不显示页码
+            draw_page_number(canvas, fonts.number, page_no)
+        canvas.restoreState()
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
+
+
+def render_test_page(layout: LetterLayout, fonts: LetterFonts, signature: str, number: str) -> bytes:
+    """One page to print on the pre-printed paper: where the 发文字号, title and text land."""
+    today = date(2000, 1, 1)
+    text = LetterText(
+        number=number,
+        title="套打测试页",
+        addressee="（主送单位）：",
+        paragraphs=(
+            "这是一页套打测试。请把它打印在本局预印的红头纸上，查看发文字号、标题和正文是否落在应在的位置；"
+            "如有偏差，在“版式设置”中调整套打偏移后再打印一页。",
+        ),
+        signature=signature,
+        issued_on=today,
+        subject="套打测试页",
+    )
+    return render_letter(text, fonts, layout=layout, seal_outline=False, test_marks=True)
 
 
 def draw_draft_mark(canvas: Canvas, font: str) -> None:

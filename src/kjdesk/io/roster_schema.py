@@ -80,6 +80,8 @@ def _condition_columns(of: str) -> tuple[Column, ...]:
 
 # 高企 证书编号 GR2024150001xx; 科技型中小企业 入库登记编号 2024150203A0001234
 CERT_NAMES = ("入库登记编号", "登记编号", "证书号", "证书编号号码", "入库编号", "登记号", "入库登记号")
+_BANK = ("开户行", "开户银行名称", "开户行名称", "收款银行")
+_ACCOUNT = ("账号", "银行帐号", "帐号", "收款账号", "银行卡号", "开户账号")
 
 UNITS = RosterKind(
     "units",
@@ -94,6 +96,8 @@ UNITS = RosterKind(
         Column("address", "地址", ("注册地址", "通讯地址", "单位地址", "详细地址"), width=30),
         Column("contact", "联系人", ("联系人姓名",)),
         Column("phone", "联系电话", ("电话", "手机", "手机号", "联系方式", "手机号码")),
+        Column("bank_name", "开户银行", _BANK, width=24),
+        Column("bank_account", "银行账号", _ACCOUNT, width=24),
         Column("registered_from", "落户日期", ("落户时间", "迁入日期", "迁入时间")),
         _NOTE,
         *_condition_columns("unit"),
@@ -159,6 +163,8 @@ PEOPLE = RosterKind(
         Column("employer_name", "工作单位", ("单位名称", "所在单位", "工作单位名称", "企业名称"), width=30),
         Column("role", "身份", ("人员类别", "类别", "人员类型", "身份类别"), False, "技术经纪人", "roles"),
         Column("phone", "联系电话", ("电话", "手机", "手机号", "联系方式")),
+        Column("bank_name", "开户银行", _BANK, width=24),
+        Column("bank_account", "银行账号", _ACCOUNT, width=24),
         _NOTE,
     ),
     signature=(("身份证号", *_IDNO), ("姓名", "名字", "人员姓名")),

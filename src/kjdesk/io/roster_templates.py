@@ -88,6 +88,9 @@ def write_template_workbook(
     first.value = f"{EXAMPLE_MARK}{first.value or ''}"
     first.comment = Comment("这一行是填写示例，导入时会被跳过；可以删除或直接在下面填写。", "科技兑现台")
     ws.freeze_panes = "A2"
+    from kjdesk.io.excel_out import setup_page
+
+    setup_page(ws, ws.max_column, header_row=1)  # A4 landscape, fit to width, header repeated, page numbers
     defuse_workbook(wb)
     with replacing(path) as part:
         wb.save(part)
@@ -163,6 +166,9 @@ def write_error_workbook(
             ws.append([_plain(v) for v in r])
             width = max(width, len(r))
     _mark(ws, header_row, width, errors)
+    from kjdesk.io.excel_out import setup_page
+
+    setup_page(ws, ws.max_column, header_row=max(1, header_row))  # printable as the officer's list
     defuse_workbook(wb)
     with replacing(out) as part:
         wb.save(part)

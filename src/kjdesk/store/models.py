@@ -94,6 +94,10 @@ class Unit(Timestamped, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # D14: recorded conditions the policy text attaches (JSON attribute → value, policy/conditions.py)
     conditions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    bank_name: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 开户银行
+    bank_account: Mapped[str] = mapped_column(
+        String(40), default="", server_default=""
+    )  # 账号, masked on screen
 
     platforms: Mapped[list[Platform]] = relationship(back_populates="host")
     people: Mapped[list[Person]] = relationship(back_populates="employer")
@@ -120,6 +124,10 @@ class Person(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(20), default="")  # 技术经纪人 / 人才 / 科技特派员
     phone: Mapped[str] = mapped_column(String(40), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    bank_name: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 开户银行
+    bank_account: Mapped[str] = mapped_column(
+        String(40), default="", server_default=""
+    )  # 账号, masked on screen
 
     employer: Mapped[Unit | None] = relationship(back_populates="people")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 from datetime import date
 
@@ -194,10 +195,11 @@ def test_multi_year_schedule_is_stated(app, tmp_path):
         inst_id = add_nkl(s, add_unit(s, "包头稀土研究院", "12150200MB0000000")).id
     row = issue_letter(app, inst_id, issued_on=DAY)
     assert row.kind == "资金支持通知书" and row.amount_fen == 1_000_000_000
-    text = text_of(letter_pdf(app, row.id), tmp_path)
+    text = re.sub(r"—\d+—", "", text_of(letter_pdf(app, row.id), tmp_path))  # page numbers out
     assert "10,000,000.00元（人民币壹仟万元整）" in text
     assert "连续支持5年（2025年至2029年），本次拨付第2年（2026年度）资金" in text
-    assert "你单位建设的稀土功能材料国家重点实验室" in text
+    # 获批建设 for a 国家重点实验室, the platform's name said once (it carries the title and level)
+    assert "你单位于2025年3月1日获批建设稀土功能材料国家重点实验室（国科发基〔2025〕3号）。" in text
     assert "".join(NKL_QUOTE.split()) in text
 
 
@@ -240,8 +242,9 @@ def test_export_one_pdf_and_one_file_each(app, tmp_path):
     rows = list_letters(app, budget_year=2026, status="有效")
     merged = export_letters(app, rows, tmp_path / "all.pdf")
     reader = PdfReader(io.BytesIO((tmp_path / "all.pdf").read_bytes()))
-    assert merged.letters == 3 and len(reader.pages) == 3
-    assert "包科字〔2026〕3号" in "".join(reader.pages[2].extract_text().split())
+    each = [len(PdfReader(io.BytesIO(letter_pdf(app, r.number))).pages) for r in rows]
+    assert merged.letters == 3 and len(reader.pages) == sum(each)
+    assert "包科字〔2026〕3号" in "".join(reader.pages[sum(each[:2])].extract_text().split())
     each = export_letters(app, rows, tmp_path / "dir")
     assert [p.name for p in each.files] == [
         f"包科字〔2026〕{i}号_包头市测试{i}号科技有限公司.pdf" for i in (1, 2, 3)
@@ -285,3 +288,19 @@ def test_a_number_taken_meanwhile_is_retried_with_the_next(app, monkeypatch):
     monkeypatch.setattr(letters_mod, "next_seq", stale)
     assert issue_letter(app, ids[1], issued_on=DAY).seq == 2
     assert len(calls) == 2 and seqs(app) == [1, 2]
+
+
+def test_a_multi_year_support_carries_its_schedule_as_an_attachment(app, tmp_path):
+    with app.db.session() as s:
+        inst_id = add_nkl(s, add_unit(s, "包头稀土研究院", "12150200MB0000000")).id
+    row = issue_letter(app, inst_id, issued_on=DAY)
+    pdf = letter_pdf(app, row.id)
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = ["".join(p.extract_text().split()) for p in reader.pages]
+    body = "".join(pages[:-1])
+    # 附件说明 under the text (7.3.4), then the attachment on a page of its own, before the 版记
+    assert "附件：分年度拨付计划" in body
+    last = pages[-1]
+    assert last.startswith("附件分年度拨付计划") or last.startswith("附件")
+    assert "分年度拨付计划" in last and "2026年度（本次）" in last
+    assert last.count("10,000,000.00") == 5 and "50,000,000.00" in last

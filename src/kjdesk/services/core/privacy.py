@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from kjdesk.bank_accounts import mask_account
 from kjdesk.services.core.app import App, ServiceError, require_writable
 from kjdesk.store import audit
 from kjdesk.store.models import Person
@@ -23,7 +24,14 @@ def mask_in_text(text: str) -> str:
             return m.group(0)
         return mask_id_number(m.group(0).upper())
 
-    return _ID_LIKE.sub(mask, text) if text else text
+    if not text:
+        return text
+    text = _ACCOUNT_IN_JSON.sub(lambda m: m.group(1) + mask_account(m.group(2)) + '"', text)
+    return _ID_LIKE.sub(mask, text)
+
+
+# "bank_account": "6222…" in an audit value: the 银行账号 shown by its last four digits
+_ACCOUNT_IN_JSON = re.compile(r'("bank_account"\s*:\s*")(\d{6,32})"')
 
 
 def reveal_id_number(app: App, person_id: int, reason: str) -> str:

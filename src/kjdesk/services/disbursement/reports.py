@@ -64,6 +64,7 @@ def disbursement_lines(app: App, year: int) -> list[DisbursementLine]:
             r.instalment_id,
         ),
     )
+    banks = payee_banks(app, rows)
     return [
         DisbursementLine(
             district=r.district,
@@ -75,9 +76,42 @@ def disbursement_lines(app: App, year: int) -> list[DisbursementLine]:
             paid_fen=r.entitlement_paid_fen,
             status=r.state_label,
             note=r.note,
+            bank_name=banks.get(r.entitlement_id, ("", ""))[0],
+            bank_account=banks.get(r.entitlement_id, ("", ""))[1],
         )
         for r in rows
     ]
+
+
+def payee_banks(app: App, rows: list[PlanRow]) -> dict[int, tuple[str, str]]:
+    """entitlement id → (开户银行, 账号) of whoever is paid: the person paid in person, else the unit."""
+    from sqlalchemy import select
+
+    from kjdesk.store.models import Entitlement, Person, Unit
+
+    ids = sorted({r.entitlement_id for r in rows})
+    codes = sorted({r.credit_code for r in rows if r.credit_code})
+    out: dict[int, tuple[str, str]] = {}
+    with app.db.session() as s:
+        by_code = {
+            c: (n, a)
+            for c, n, a in s.execute(
+                select(Unit.credit_code, Unit.bank_name, Unit.bank_account).where(Unit.credit_code.in_(codes))
+            )
+        }
+        people = {
+            e: (n, a)
+            for e, n, a in s.execute(
+                select(Entitlement.id, Person.bank_name, Person.bank_account)
+                .join(Person, Entitlement.person_id == Person.id)
+                .where(Entitlement.id.in_(ids), Entitlement.payee_unit_id.is_(None))
+            )
+        }
+    for r in rows:
+        bank = people.get(r.entitlement_id) or by_code.get(r.credit_code)
+        if bank and (bank[0] or bank[1]):
+            out[r.entitlement_id] = bank
+    return out
 
 
 def summary_lines(app: App, year: int) -> list[ClauseSummaryLine]:
@@ -107,15 +141,37 @@ def commitment_lines(app: App, first_year: int, years: int = 5) -> list[Commitme
     ]
 
 
-def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tuple[TableSheet, int, int]:
-    """(sheet, number of data rows, grand total in 分) for one report kind."""
+def build_sheet(
+    app: App, kind: str, year: int, today: date | None = None, *, in_wan: bool = False
+) -> tuple[TableSheet, int, int]:
+    """(sheet, number of data rows, grand total in 分) for one report kind, in the bureau's sheet font."""
+    from dataclasses import replace
+
+    from kjdesk.services.letters.print_settings import print_settings
+
+    sheet, rows, total = _build_sheet(app, kind, year, today, in_wan)
+    return replace(sheet, font=print_settings(app).sheet_font), rows, total
+
+
+def as_of_for(year: int, today: date) -> date:
+    """The day a year's figures are counted to: today for this year (or later), else 31 December."""
+    return today if year >= today.year else date(year, 12, 31)
+
+
+def _build_sheet(
+    app: App, kind: str, year: int, today: date | None, in_wan: bool
+) -> tuple[TableSheet, int, int]:
     bureau = require_bureau(app)
     if kind == "disbursement":
         lines = disbursement_lines(app, year)
         return disbursement_sheet(year, bureau.name, lines), len(lines), sum(r.amount_fen for r in lines)
     if kind == "summary":
         slines = summary_lines(app, year)
-        return summary_sheet(year, bureau.name, slines), len(slines), sum(r.amount_fen for r in slines)
+        return (
+            summary_sheet(year, bureau.name, slines, in_wan=in_wan),
+            len(slines),
+            sum(r.amount_fen for r in slines),
+        )
     if kind == "commitments":
         clines = commitment_lines(app, year)
         return (
@@ -140,7 +196,7 @@ def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tu
         basis = "依据包党发〔2021〕24号第（二十五）条考核指标" if bureau.city == "baotou" else ""
         return indicators_sheet(year, bureau.name, plats, dists, basis), len(plats) + len(dists), 0
     if kind == "targets":
-        today = today or date.today()
+        today = as_of_for(year, today or date.today())  # --year: the figures as at the end of that year
         progress = target_progress(app, today)
         if not progress:
             raise ServiceError(
@@ -165,10 +221,14 @@ def write_report(
     path: str | Path,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    in_wan: bool = False,
 ) -> ReportResult:
     progress = progress or NullProgress()
     progress.set_status(f"正在生成{REPORTS.get(kind, kind)}…")
-    sheet, rows, total = build_sheet(app, kind, year, today)
+    if in_wan and kind != "summary":
+        raise ServiceError("万元列示只用于应享资金汇总表；明细表、承诺表按元列示到分")
+    sheet, rows, total = build_sheet(app, kind, year, today, in_wan=in_wan)
     progress.check()
     out = write_workbook(path, [sheet], progress)
     return ReportResult(out, kind, rows, total)

@@ -171,11 +171,14 @@ def _platform(m: Matcher, row: ParsedRow) -> None:
         m.item(row, SAME, "平台", label)
 
 
+PERSON_FIELDS = ("name", "role", "phone", "bank_name", "bank_account", "note")
+
+
 def _person(m: Matcher, row: ParsedRow) -> None:
     v = row.values
     idno, name = v["id_number"], v["name"]
     label = f"{name}（{idno[:6]}********{idno[-4:]}）"
-    wanted: dict[str, Any] = {k: v[k] for k in ("name", "role", "phone", "note") if k in v}
+    wanted: dict[str, Any] = {k: v[k] for k in PERSON_FIELDS if k in v}
     if "employer_code" in v:
         unit = m.reg.units.get(v["employer_code"])
         if unit is None:
@@ -208,12 +211,14 @@ def _person(m: Matcher, row: ParsedRow) -> None:
             "employer_unit_id": None,
             "role": "",
             "phone": "",
+            "bank_name": "",
+            "bank_account": "",
             "note": "",
             **wanted,
         }
         m.item(row, ADD, "人员", label)
         return
-    change = diff_fields(person, wanted, ("name", "employer_unit_id", "role", "phone", "note"))
+    change = diff_fields(person, wanted, ("name", "employer_unit_id", *PERSON_FIELDS[1:]))
     if change[1]:
         m.ops.person_updates[person["id"]] = change
         m.ops.touched.add(("person", person["id"]))

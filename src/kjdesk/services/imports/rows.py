@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from kjdesk.bank_accounts import check_bank_account, check_bank_name
 from kjdesk.io.cells import (
     CellError,
     check_date_range,
@@ -382,6 +383,8 @@ def field_readers(
         kind=_choice("unit_kind", city, remembered),
         size_class=_size(remembered),
         phone=lambda r: check_phone(_text(r)),
+        bank_name=lambda r: check_bank_name(_text(r)),
+        bank_account=lambda r: check_bank_account(_text(r)),
         registered_from=parse_date,
         role=_choice("role", city, remembered),
         date=_date_in_range(today),
@@ -415,11 +418,23 @@ UNIT_READ = (
     "contact",
     "note",
     "phone",
+    "bank_name",
+    "bank_account",
     "registered_from",
     *(f"{CONDITION_PREFIX}{a.key}" for a in UNIT_ATTRIBUTES),
 )
 PLATFORM_READ = ("name", "host_code", "host_name", "note")
-PERSON_READ = ("name", "id_number", "employer_code", "employer_name", "role", "phone", "note")
+PERSON_READ = (
+    "name",
+    "id_number",
+    "employer_code",
+    "employer_name",
+    "role",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "note",
+)
 RECOGNITION_READ = (
     "date",
     "valid_until",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from kjdesk.io.fonts import LetterFonts
 from kjdesk.io.fonts import NoFontFound as NoFontFound  # offered to the window
 from kjdesk.io.fonts import find_letter_fonts as find_letter_fonts
+from kjdesk.io.letter_layout import LetterLayout
 from kjdesk.io.letter_pdf import render_letter
 from kjdesk.io.letter_templates import LetterTemplate, TemplateError, load_templates
 from kjdesk.io.pdf_render import PageImage as PageImage
@@ -32,6 +33,7 @@ from kjdesk.services.core.app import App, Changes, ServiceError
 from kjdesk.services.core.progress import Cancelled, NullProgress, Progress
 from kjdesk.services.core.settings import Bureau, require_bureau
 from kjdesk.services.letters import content as letter_content
+from kjdesk.services.letters.print_settings import layout_for, letter_fonts, number_of
 from kjdesk.services.letters.rows import LetterRow, PendingLetter, letter_row, pending_rows
 from kjdesk.store import audit
 from kjdesk.store.concurrency import is_unique_violation, lock_name
@@ -47,6 +49,8 @@ class BatchResult:
     issued: tuple[LetterRow, ...]
     cancelled: bool
     remaining: int  # letters of the batch not issued (after a cancel)
+    font_notes: tuple[str, ...] = ()  # the roles that fell back to another font
+    layout: str = ""
 
     @property
     def message(self) -> str:
@@ -72,30 +76,30 @@ class Issuer:
     fonts: LetterFonts
     templates: list[LetterTemplate]
     policy: object  # kjdesk.policy.model.Policy
+    layout: LetterLayout = LetterLayout()
+
+    def audit_values(self) -> dict[str, object]:
+        """What the audit event of a letter (and of a batch) records of its print."""
+        return {
+            "layout": self.layout.describe(),
+            "fonts": self.fonts.used(),
+            "font_notes": list(self.fonts.notes),
+        }
 
 
-def prepare(app: App, font: str | Path | None = None) -> Issuer:
-    """Check everything a letter needs before any number is taken; refuse in Chinese."""
+def prepare(app: App, font: str | Path | None = None, layout: str | None = None) -> Issuer:
+    """Check everything a letter needs before any number is taken; refuse in Chinese.
+
+    ``layout`` (文件, 信函 or 套打) overrides the bureau's layout for this call."""
     bureau = require_bureau(app)
-    try:
-        fonts = find_letter_fonts(font)
-    except NoFontFound as exc:
-        raise ServiceError(str(exc)) from exc
+    fonts = letter_fonts(app, font)
+    chosen_layout = layout_for(app, layout)
     try:
         templates = load_templates(letter_content.override_dir(app.db.path))
     except TemplateError as exc:
         raise ServiceError(str(exc)) from exc
     policy = letter_content.load_policy(bureau.city)
-    return Issuer(bureau, fonts, templates, policy)
-
-
-def number_of(pattern: str, year: int, seq: int) -> str:
-    try:
-        return pattern.format(year=year, seq=seq)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ServiceError(
-            f"发文字号格式“{pattern}”有误（{exc}）：只能使用 {{year}} 和 {{seq}}，例如 包科字〔{{year}}〕{{seq}}号"
-        ) from exc
+    return Issuer(bureau, fonts, templates, policy, chosen_layout)
 
 
 def next_seq(session: Session, year: int) -> int:
@@ -147,7 +151,7 @@ def _issue_in(
     kind, text, payee, amount_fen = letter_content.compose(
         session, issuer.bureau, issuer.policy, issuer.templates, ent, inst, number, issued_on, replaces
     )
-    pdf = render_letter(text, issuer.fonts)
+    pdf = render_letter(text, issuer.fonts, layout=issuer.layout)
     letter = Letter(
         number=number,
         year=issued_on.year,
@@ -184,6 +188,7 @@ def _issue_in(
             "issued_on": issued_on,
             "sha256": letter.sha256,
             "replaces": replaces.number if replaces else None,
+            **issuer.audit_values(),
         },
     )
     return letter
@@ -210,9 +215,10 @@ def issue_letter(
     issued_on: date | None = None,
     font: str | Path | None = None,
     issuer: Issuer | None = None,
+    layout: str | None = None,
 ) -> LetterRow:
     """Issue the letter of one approved instalment; it is numbered now and never changes."""
-    issuer = issuer or prepare(app, font)
+    issuer = issuer or prepare(app, font, layout)
     day = issued_on or date.today()
 
     def work(s: Session) -> LetterRow:
@@ -226,10 +232,15 @@ def issue_letter(
 
 
 def issue_entitlement_letter(
-    app: App, entitlement_id: int, *, issued_on: date | None = None, font: str | Path | None = None
+    app: App,
+    entitlement_id: int,
+    *,
+    issued_on: date | None = None,
+    font: str | Path | None = None,
+    layout: str | None = None,
 ) -> LetterRow:
     """Issue one letter for a whole entitlement (its total and every year of its schedule)."""
-    issuer = prepare(app, font)
+    issuer = prepare(app, font, layout)
     day = issued_on or date.today()
 
     def work(s: Session) -> LetterRow:
@@ -247,10 +258,15 @@ DRAFT_NUMBER = "〔签发时编号〕"
 
 
 def draft_pdf(
-    app: App, instalment_id: int, *, issued_on: date | None = None, font: str | Path | None = None
+    app: App,
+    instalment_id: int,
+    *,
+    issued_on: date | None = None,
+    font: str | Path | None = None,
+    layout: str | None = None,
 ) -> bytes:
     """The letter an instalment would get, marked 草稿 and without a number; nothing is written."""
-    issuer = prepare(app, font)
+    issuer = prepare(app, font, layout)
     day = issued_on or date.today()
     with app.db.session() as s:
         inst = s.get(Instalment, instalment_id)
@@ -260,7 +276,7 @@ def draft_pdf(
             s, issuer.bureau, issuer.policy, issuer.templates, inst.entitlement, inst, DRAFT_NUMBER, day
         )
         s.rollback()
-    return render_letter(text, issuer.fonts, draft=True)
+    return render_letter(text, issuer.fonts, draft=True, layout=issuer.layout)
 
 
 def pending_letters(
@@ -280,6 +296,7 @@ def issue_letters(
     issued_on: date | None = None,
     font: str | Path | None = None,
     progress: Progress | None = None,
+    layout: str | None = None,
 ) -> BatchResult:
     """Issue the letters of every approved instalment of a year (a clause, a 旗县区).
 
@@ -287,7 +304,7 @@ def issue_letters(
     without a gap) and the result says how many remain.
     """
     progress = progress or NullProgress()
-    issuer = prepare(app, font)  # refuses before any number is taken
+    issuer = prepare(app, font, layout)  # refuses before any number is taken
     todo = pending_letters(app, year, clause_id=clause_id, district=district)
     progress.set_total(len(todo))
     progress.set_status("正在签发通知书")
@@ -299,8 +316,35 @@ def issue_letters(
             progress.set_value(i + 1)
         progress.check()
     except Cancelled:
-        return BatchResult(tuple(issued), True, len(todo) - len(issued))
-    return BatchResult(tuple(issued), False, 0)
+        _record_batch(app, issuer, year, issued, cancelled=True)
+        return BatchResult(
+            tuple(issued), True, len(todo) - len(issued), issuer.fonts.notes, issuer.layout.describe()
+        )
+    _record_batch(app, issuer, year, issued, cancelled=False)
+    return BatchResult(tuple(issued), False, 0, issuer.fonts.notes, issuer.layout.describe())
+
+
+def _record_batch(app: App, issuer: Issuer, year: int, issued: list[LetterRow], *, cancelled: bool) -> None:
+    """One audit event for the batch: which letters, in which layout and fonts."""
+    if not issued:
+        return
+    with app.db.session() as s:
+        audit.record(
+            s,
+            app.actor,
+            "批量签发通知书",
+            "letter",
+            issued[0].id,
+            None,
+            {
+                "year": year,
+                "count": len(issued),
+                "first": issued[0].number,
+                "last": issued[-1].number,
+                "cancelled": cancelled,
+                **issuer.audit_values(),
+            },
+        )
 
 
 def _find(s: Session, number_or_id: str | int) -> Letter:
@@ -321,12 +365,13 @@ def void_letter(
     reissue: bool = False,
     issued_on: date | None = None,
     font: str | Path | None = None,
+    layout: str | None = None,
 ) -> VoidResult:
     """Mark a letter 已作废 with a reason; with ``reissue`` issue its correction in the same transaction."""
     reason = reason.strip()
     if not reason:
         raise ServiceError("作废通知书必须写明原因")
-    issuer = prepare(app, font) if reissue else None
+    issuer = prepare(app, font, layout) if reissue else None
     day = issued_on or date.today()
 
     def work(s: Session) -> VoidResult:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from kjdesk.io.letter_pdf import LetterText, date_text
+from kjdesk.io.letter_pdf import Attachment, LetterText, date_text
 from kjdesk.io.letter_templates import LetterTemplate, fill, template_for
 from kjdesk.money import format_yuan, to_daxie
 from kjdesk.policy.model import Clause, Policy
+from kjdesk.policy.wording import Subject, recognition_clause, title_of, with_level
 from kjdesk.services.core.app import ServiceError
 from kjdesk.services.core.settings import Bureau
 from kjdesk.store.models import Entitlement, Instalment, Letter, Person, Platform, Recognition, Unit
@@ -89,14 +90,17 @@ def amount_text(fen: int) -> str:
 
 
 def recognition_sentence(rec: Recognition | None, clause: Clause, payee: Payee) -> tuple[str, str, str, str]:
-    """(sentence, title, date, 文号) of the recognition the support is for."""
+    """(sentence, title, date, 文号) of the recognition the support is for, worded by its kind
+    (``policy.wording``: 认定, 获批建设, 荣获, 入库 …, the level named, the platform said once)."""
     if rec is None:
         return "", "", "", ""
-    title = rec.title.strip() or clause.title.removesuffix("认定")
+    levels = clause.trigger.levels if clause.trigger else ()
+    level = rec.level or (levels[0] if levels else "")
+    title = with_level(title_of(clause), level, clause.city)
     when = date_text(rec.date)
     doc = rec.doc_number.strip()
-    who = f"{payee.you}建设的{payee.platform}" if payee.platform else payee.you
-    sentence = f"{who}于{when}被认定为{title}" + (f"（{doc}）" if doc else "") + "。"
+    subject = Subject(payee.you, payee.platform)
+    sentence = recognition_clause(clause, level, when, subject, stage=rec.stage or "", doc=doc)
     return sentence, title, when, doc
 
 
@@ -119,6 +123,23 @@ def schedule_sentence(ent: Entitlement, inst: Instalment | None) -> str:
     if k is None:
         return f"{head}。"
     return f"{head}，本次拨付第{k}年（{inst.year}年度）资金。"
+
+
+def schedule_attachment(ent: Entitlement, inst: Instalment | None) -> tuple[Attachment, ...]:
+    """附件 (7.3.4) of a multi-year support: the year-by-year schedule, in 元 to the 分."""
+    from kjdesk.services.entitlements import STATE_LABELS
+
+    parts = sorted((i for i in ent.instalments if i.state != "cancelled"), key=lambda i: i.year)
+    if len(parts) < 2:
+        return ()
+    rows = []
+    for n, i in enumerate(parts, start=1):
+        mark = "（本次）" if inst is not None and i.id == inst.id else ""
+        rows.append(
+            (f"第{n}年", f"{i.year}年度{mark}", format_yuan(i.amount_fen), STATE_LABELS.get(i.state, i.state))
+        )
+    rows.append(("合计", "", format_yuan(sum(i.amount_fen for i in parts)), ""))
+    return (Attachment("分年度拨付计划", ("期次", "拨付年度", "金额（元）", "状态"), tuple(rows)),)
 
 
 def compose(
@@ -180,6 +201,7 @@ def compose(
         signature=bureau.name,
         issued_on=issued_on,
         subject=f"{number} {payee.addressee} {format_yuan(amount_fen)}元",
+        attachments=schedule_attachment(ent, inst),
     )
     return filled.kind, text, payee, amount_fen
 

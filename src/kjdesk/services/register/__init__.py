@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kjdesk.bank_accounts import check_bank_account, check_bank_name
 from kjdesk.policy.model import SubjectKind, SubjectRef
 from kjdesk.services.core.app import App, Changes, ServiceError, ValidationFailed
 from kjdesk.services.core.settings import require_bureau
@@ -51,6 +52,8 @@ class UnitInput:
     moved_out: date | None = None
     note: str = ""
     conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
+    bank_name: str = ""  # 开户银行
+    bank_account: str = ""  # 银行账号
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class UnitRow:
     note: str
     conditions: str = ""  # D14: recorded conditions, JSON (services/register/conditions.py)
     size_written: str = ""  # the size as written (中型企业) when it is not the class itself
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 UNIT_FIELD_LABELS = {
@@ -87,6 +92,8 @@ UNIT_FIELD_LABELS = {
     "moved_out": "迁出日期",
     "note": "备注",
     "conditions": "登记条件",
+    "bank_name": "开户银行",
+    "bank_account": "银行账号",
 }
 
 
@@ -100,6 +107,8 @@ def validate_unit(data: UnitInput, city: str) -> tuple[UnitInput, dict[str, str]
         "district": lambda v: check_district(v, city) if normalize_text(v) else "",
         "size_class": check_size_class,
         "phone": check_phone,
+        "bank_name": check_bank_name,
+        "bank_account": check_bank_account,
     }
     for f in fields(UnitInput):
         value = getattr(data, f.name)
@@ -366,6 +375,8 @@ class PersonInput:
     role: str = ""
     phone: str = ""
     note: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 @dataclass(frozen=True)
@@ -379,6 +390,8 @@ class PersonRow:
     role: str
     phone: str
     note: str
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
@@ -388,6 +401,8 @@ def validate_person(data: PersonInput) -> tuple[PersonInput, dict[str, str]]:
         ("name", lambda v: check_name(v, "姓名", 60)),
         ("id_number", check_id_number),
         ("phone", check_phone),
+        ("bank_name", check_bank_name),
+        ("bank_account", check_bank_account),
     ):
         try:
             clean[key] = check(clean[key])
@@ -414,6 +429,8 @@ def _person_row(p: Person) -> PersonRow:
         p.role,
         p.phone,
         p.note,
+        p.bank_name,
+        p.bank_account,
     )
 
 

@@ -15,6 +15,7 @@ from importlib.util import find_spec
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
+from kjdesk.bank_accounts import mask_account
 from kjdesk.services.core.app import App, ServiceError
 from kjdesk.services.register import (
     PersonInput,
@@ -27,9 +28,29 @@ from kjdesk.services.register import (
 from kjdesk.store.models import Person, Platform, Recognition, Unit
 from kjdesk.validation import mask_id_number
 
-UNIT_COLUMNS = ("id", "name", "credit_code", "district", "kind", "size_class", "industry", "contact", "phone")
+UNIT_COLUMNS = (
+    "id",
+    "name",
+    "credit_code",
+    "district",
+    "kind",
+    "size_class",
+    "industry",
+    "contact",
+    "phone",
+    "bank_account_masked",
+)
 PLATFORM_COLUMNS = ("id", "name", "type_name", "level", "host_name", "host_credit_code", "district", "note")
-PERSON_COLUMNS = ("id", "name", "id_masked", "employer_name", "district", "role", "phone")
+PERSON_COLUMNS = (
+    "id",
+    "name",
+    "id_masked",
+    "employer_name",
+    "district",
+    "role",
+    "phone",
+    "bank_account_masked",
+)
 CHOICE_COLUMNS = ("id", "name", "credit_code")
 
 
@@ -54,10 +75,12 @@ def unit_table(app: App, limit: int | None = None) -> list[tuple]:
         Unit.industry,
         Unit.contact,
         Unit.phone,
+        Unit.bank_account,
     ).order_by(Unit.id)
     if limit is not None:
         q = q.limit(limit)
-    return _plain_rows(app, q)
+    # the 银行账号 only by its last four digits on screen
+    return [(*r[:-1], mask_account(r[-1])) for r in _plain_rows(app, q)]
 
 
 def _plain_rows(app: App, query: Select) -> list[tuple]:
@@ -125,6 +148,7 @@ def person_table(app: App, employer_unit_id: int | None = None, limit: int | Non
             employer.district,
             Person.role,
             Person.phone,
+            Person.bank_account,
         )
         .outerjoin(employer, Person.employer_unit_id == employer.id)
         .order_by(Person.id)
@@ -134,7 +158,10 @@ def person_table(app: App, employer_unit_id: int | None = None, limit: int | Non
     if limit is not None:
         q = q.limit(limit)
     with app.db.session() as s:
-        return [(r[0], r[1], mask_id_number(r[2]), r[3] or "", r[4] or "", r[5], r[6]) for r in s.execute(q)]
+        return [
+            (r[0], r[1], mask_id_number(r[2]), r[3] or "", r[4] or "", r[5], r[6], mask_account(r[7]))
+            for r in s.execute(q)
+        ]
 
 
 def person_choices(app: App) -> list[tuple[int, str, str]]:
@@ -276,6 +303,8 @@ class PersonRecord:
     role: str
     phone: str
     note: str
+    bank_name: str = ""
+    bank_account: str = ""
 
 
 def person_record(app: App, person_id: int) -> PersonRecord:
@@ -284,7 +313,15 @@ def person_record(app: App, person_id: int) -> PersonRecord:
         if p is None:
             raise ServiceError(f"人员（编号 {person_id}）不存在，可能已被删除")
         return PersonRecord(
-            p.id, p.name, mask_id_number(p.id_number), p.employer_unit_id, p.role, p.phone, p.note
+            p.id,
+            p.name,
+            mask_id_number(p.id_number),
+            p.employer_unit_id,
+            p.role,
+            p.phone,
+            p.note,
+            p.bank_name,
+            p.bank_account,
         )
 
 

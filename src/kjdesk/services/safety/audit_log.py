@@ -303,14 +303,24 @@ def export_audit(
     for i, w in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     for row in ws.iter_rows(min_row=4, min_col=6, max_col=10):
+        lines = 1
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
+            # a wrapped cell is printed as tall as its text (a 汉字 is about two width units)
+            text = str(c.value or "")
+            lines = max(lines, -(-len(text.encode("gbk", errors="replace")) // (WIDTHS[6] - 2)))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 13.5 * min(lines, 30) + 2
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    from kjdesk.io.excel_out import finish_plain_sheet
+    from kjdesk.services.letters.print_settings import sheet_font
+
+    finish_plain_sheet(ws, header_row=3, font=sheet_font(app))  # A4, page numbers, CJK font
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     defuse_workbook(wb)

@@ -166,7 +166,16 @@ def test_export_writes_the_disbursement_sheet(app, world, make_window, qtbot, tm
     page.export("disbursement", str(target))
     qtbot.waitUntil(lambda: "已导出" in page.notice.text(), timeout=10000)
     total = next(r for r in load_workbook(target).active.iter_rows(values_only=True) if r[1] == "合计")
-    assert round(total[6] * 1_000_000) == 66_234_567
+    assert round(total[6] * 100) == 66_234_567  # 元 to the 分
+    # the summary may be had in 万元, from the same menu
+    titles = [a.text() for a in page.export_button.menu().actions()]
+    assert "应享资金汇总表（万元）" in titles
+    summary = tmp_path / "汇总.xlsx"
+    page.notice.setText("")
+    page.export("summary", str(summary), in_wan=True)
+    qtbot.waitUntil(lambda: "已导出" in page.notice.text(), timeout=10000)
+    ws = load_workbook(summary).active
+    assert "单位：万元" in [c.value for c in ws[2]]
 
 
 def test_overview_shows_totals_chart_and_reminders(app, world, make_window, qtbot):

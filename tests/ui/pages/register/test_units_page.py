@@ -210,3 +210,22 @@ def test_the_unit_form_refuses_an_invisible_control_character_and_names_it(app, 
     qtbot.waitUntil(lambda: error.isVisible(), timeout=3000)
     assert "单位名称含不可见控制字符 U+202E（第 5 个字符）" in error.text()
     assert not form.ok_button.isEnabled()
+
+
+def test_the_bank_account_is_typed_in_the_form_and_listed_by_its_last_four(app, make_window, qtbot):
+    window = make_window()
+    page = open_page(window, qtbot, "units")
+    form = open_new_unit_form(page, qtbot)
+    type_text(qtbot, form.name, "包头银行测试有限公司")
+    type_text(qtbot, form.credit_code, NEW_CODE)
+    form.district.setCurrentText("青山区")
+    type_text(qtbot, form.bank_name, "中国建设银行包头青山支行")
+    type_text(qtbot, form.bank_account, "6217 0000 1234 5678 901")
+    qtbot.waitUntil(lambda: form.ok_button.isEnabled())
+    qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10000)
+    stored = list_units(app)[0]
+    assert (stored.bank_name, stored.bank_account) == ("中国建设银行包头青山支行", "6217000012345678901")
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())]
+    shown = page.model.index(0, headers.index("银行账号")).data()
+    assert shown == "*" * 15 + "8901"

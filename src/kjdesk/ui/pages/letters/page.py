@@ -31,24 +31,24 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.money import format_yuan
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App, Changes, ServiceError
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.disbursement.plan import clause_infos, clause_label
 from kjdesk.services.letters import (
     BatchResult,
-    NoFontFound,
     draft_pdf,
-    find_letter_fonts,
     issue_letter,
     issue_letters,
     letter_pdf,
     pending_letters,
     void_letter,
 )
+from kjdesk.services.letters.print_settings import letter_fonts
 from kjdesk.services.letters.rows import LetterRow, PendingLetter, list_letters
 from kjdesk.ui.dialogs import confirm, inform
 from kjdesk.ui.pages.letters import printing as letter_print
 from kjdesk.ui.pages.letters.actions import LetterOutputActions
+from kjdesk.ui.pages.letters.print_settings_dialog import LAYOUT_CHOICES, PrintSettingsDialog
 from kjdesk.ui.pages.letters.widgets import (
     LETTER_COLUMNS,
     PENDING_COLUMNS,
@@ -72,21 +72,7 @@ class PageData:
     fonts_ok: bool
     clause_names: dict[str, str] = field(default_factory=dict)  # id → "（六）国家高新技术企业认定"
     font_files: str = ""  # where those fonts are (the tooltip)
-
-
-def fonts_by_name(fonts) -> tuple[str, str]:  # noqa: ANN001 - LetterFonts
-    """What the letters are set in, by the fonts' names as an office knows them; the files for the tooltip."""
-    body, title, number = fonts.faces
-    names = "；".join(
-        f"{role}：{face.family or face.path.stem}"
-        for role, face in (("正文", body), ("标题", title), ("页码", number))
-    )
-    if body.style != "仿宋":
-        names += "。提示：本机没有仿宋字体，正文暂用其他字体；公文正文应为仿宋（可用“选择字体”指定）"
-    files = "\n".join(
-        f"{role}：{face.path}" for role, face in (("正文", body), ("标题", title), ("页码", number))
-    )
-    return names, files
+    font_notes: tuple[str, ...] = ()  # roles that fell back to another font
 
 
 class LettersPage(LetterOutputActions):
@@ -111,12 +97,19 @@ class LettersPage(LetterOutputActions):
         self.date_edit.setDisplayFormat("yyyy年M月d日")
         self.date_edit.setToolTip(self.tr("新签发通知书的成文日期"))
         self.date_edit.dateChanged.connect(lambda _d: self._selection_changed())
+        self.layout_box = QComboBox(self)
+        self.layout_box.setObjectName("layout")
+        self.layout_box.setToolTip(self.tr("本批通知书的版式（默认按本局设置）"))
+        for text, kind in LAYOUT_CHOICES:
+            self.layout_box.addItem(self.tr(text), kind)
+        self.layout_box.currentIndexChanged.connect(lambda _i: self._selection_changed())
         bar = QHBoxLayout()
         for label, w in (
             (self.tr("年度"), self.year_box),
             (self.tr("条款"), self.clause_box),
             (self.tr("旗县区"), self.district_box),
             (self.tr("成文日期"), self.date_edit),
+            (self.tr("版式"), self.layout_box),
         ):
             bar.addWidget(QLabel(label, self))
             bar.addWidget(w)
@@ -195,6 +188,12 @@ class LettersPage(LetterOutputActions):
         self.font_button = self._button(
             "font", "选择字体…", "指定通知书正文字体（.ttf/.ttc），仅对本机有效", self.choose_font
         )
+        self.settings_button = self._button(
+            "print_settings",
+            "版式与字体…",
+            "本局的通知书版式、红头文字、抄送、印发机关、套打偏移和各部分字体",
+            self.edit_print_settings,
+        )
         actions = QHBoxLayout()
         self.totals = QLabel(self.tr("正在载入…"), self)
         self.totals.setObjectName("totals")
@@ -208,6 +207,7 @@ class LettersPage(LetterOutputActions):
             self.open_button,
             self.export_button,
             self.font_button,
+            self.settings_button,
         ):
             actions.addWidget(b)
 
@@ -250,16 +250,21 @@ class LettersPage(LetterOutputActions):
         font = self.font_path
 
         def fetch(_p: QtProgress) -> PageData:
+            notes: tuple[str, ...] = ()
             files = ""
             try:
-                (fonts, files), ok = fonts_by_name(find_letter_fonts(font or None)), True
-            except NoFontFound as exc:
+                found = letter_fonts(self.app, font or None)
+                fonts, ok, notes = found.describe(), True, found.notes
+                files = found.files()
+            except ServiceError as exc:
                 fonts, ok = str(exc), False
             names = {
                 cid: clause_label(info, cid)
                 for cid, info in clause_infos(require_bureau(self.app).city).items()
             }
-            return PageData(list_letters(self.app), pending_letters(self.app, None), fonts, ok, names, files)
+            return PageData(
+                list_letters(self.app), pending_letters(self.app, None), fonts, ok, names, files, notes
+            )
 
         self.ops.read(fetch, self._loaded)
 
@@ -276,7 +281,9 @@ class LettersPage(LetterOutputActions):
         self._fill(self.district_box, "全部旗县区", [(d, d) for d in districts])
         self.font_label.setText(self.tr("通知书字体：") + data.fonts)
         self.font_label.setToolTip(data.font_files)
-        self.font_label.setStyleSheet("" if data.fonts_ok else "color:#b00020;")
+        self.font_label.setStyleSheet(
+            "color:#b00020;" if not data.fonts_ok else ("color:#9a5b00;" if data.font_notes else "")
+        )
         self.loaded = True
         self._apply_filters()
 
@@ -386,7 +393,7 @@ class LettersPage(LetterOutputActions):
         key = (
             ("letter", letter.id)
             if letter is not None
-            else ("draft", pending.instalment_id, self.issue_date())
+            else ("draft", pending.instalment_id, self.issue_date(), self.layout_box.currentData())
         )
         if self.preview_for == key:
             return
@@ -397,10 +404,13 @@ class LettersPage(LetterOutputActions):
             note = ""
         else:  # what the letter will say, marked 草稿 and without a number: nothing is written
             day, font, iid = self.issue_date(), self.font_path or None, pending.instalment_id
+            kind = self.layout_box.currentData()
             call = lambda _p: letter_print.render_pages(  # noqa: E731
-                draft_pdf(self.app, iid, issued_on=day, font=font), dpi
+                draft_pdf(self.app, iid, issued_on=day, font=font, layout=kind), dpi
             )
-            note = self.tr("草稿预览：尚未签发，签发时编号")
+            note = self.tr("草稿预览：尚未签发，签发时编号；虚线圆为盖章位置，不会打印")
+            if self.data.font_notes:
+                note += "\n" + self.tr("字体提示：") + "；".join(self.data.font_notes)
         self.ops.read(
             call,
             lambda pages: self._preview_ready(key, pages, note),
@@ -441,7 +451,13 @@ class LettersPage(LetterOutputActions):
             return
         day, font = self.issue_date(), self.font_path or None
         self.ops.write(
-            lambda _p: issue_letter(self.app, pending.instalment_id, issued_on=day, font=font),
+            lambda _p: issue_letter(
+                self.app,
+                pending.instalment_id,
+                issued_on=day,
+                font=font,
+                layout=self.layout_box.currentData(),
+            ),
             lambda row: self._issued_one(row),
             label=self.tr("正在签发通知书"),
         )
@@ -462,7 +478,7 @@ class LettersPage(LetterOutputActions):
         clause = self.clause_box.currentData() or None
         district = self.district_box.currentData() or None
         count = self.pending_model.total
-        day, font = self.issue_date(), self.font_path or None
+        day, font, kind = self.issue_date(), self.font_path or None, self.layout_box.currentData()
         text = self.tr(
             "将为 {y} 年度{c}{d}待签发的 {n} 个拨付计划签发通知书，成文日期 {day}。\n签发后文号即占用，通知书不能修改，只能作废后重签。"
         ).format(
@@ -476,14 +492,26 @@ class LettersPage(LetterOutputActions):
             return
         self.ops.write(
             lambda p: issue_letters(
-                self.app, year, clause_id=clause, district=district, issued_on=day, font=font, progress=p
+                self.app,
+                year,
+                clause_id=clause,
+                district=district,
+                issued_on=day,
+                font=font,
+                progress=p,
+                layout=kind,
             ),
             self._batch_done,
             label=self.tr("正在签发通知书"),
         )
 
     def _batch_done(self, result: BatchResult) -> None:
-        inform(self, self.tr("签发通知书"), result.message, warning=result.cancelled)
+        text = result.message
+        if result.issued:
+            text += "\n" + self.tr("版式：") + result.layout
+        if result.font_notes:
+            text += "\n" + self.tr("字体提示：") + "；".join(result.font_notes)
+        inform(self, self.tr("签发通知书"), text, warning=result.cancelled)
 
     def void_selected(self) -> None:
         letter = self.selected_letter()
@@ -493,9 +521,11 @@ class LettersPage(LetterOutputActions):
         if not dialog.exec():
             return
         reason, reissue = dialog.reason.text(), dialog.reissue.isChecked()
-        day, font = self.issue_date(), self.font_path or None
+        day, font, kind = self.issue_date(), self.font_path or None, self.layout_box.currentData()
         self.ops.write(
-            lambda _p: void_letter(self.app, letter.id, reason, reissue=reissue, issued_on=day, font=font),
+            lambda _p: void_letter(
+                self.app, letter.id, reason, reissue=reissue, issued_on=day, font=font, layout=kind
+            ),
             lambda r: inform(
                 self,
                 self.tr("作废通知书"),
@@ -504,3 +534,7 @@ class LettersPage(LetterOutputActions):
             ),
             label=self.tr("正在作废通知书"),
         )
+
+    def edit_print_settings(self) -> None:
+        dialog = PrintSettingsDialog(self.app, self.ops, self)
+        dialog.exec()

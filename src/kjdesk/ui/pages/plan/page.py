@@ -206,6 +206,8 @@ class PlanPage(QWidget):
         menu = QMenu(self.export_button)
         for kind, title in REPORTS.items():
             menu.addAction(title, lambda k=kind: self.export(k))
+            if kind == "summary":  # 万元 only as an option of the summary (two decimals, unit stated)
+                menu.addAction(title + "（万元）", lambda: self.export("summary", in_wan=True))
         menu.addSeparator()
         menu.addAction(
             self.tr("当前表格（按筛选和排序）"),
@@ -567,7 +569,7 @@ class PlanPage(QWidget):
             self._done(f"已接受拨付计划 {iid} 的重算金额"),
         )
 
-    def export(self, kind: str, path: str | None = None) -> None:
+    def export(self, kind: str, path: str | None = None, *, in_wan: bool = False) -> None:
         title = REPORTS[kind]
         if path is None:
             suggested = str(Path.home() / f"{self.year}年{title}.xlsx")
@@ -576,7 +578,7 @@ class PlanPage(QWidget):
                 return
         app, year = self.app, self.year
         self.ops.read(
-            lambda p: write_report(app, kind, year, path, p),
+            lambda p: write_report(app, kind, year, path, p, in_wan=in_wan),
             lambda r: self.notice.setText(f"已导出{title}：{r.path}"),
             label=f"正在生成{title}…",
         )

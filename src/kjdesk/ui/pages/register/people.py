@@ -46,6 +46,12 @@ class PersonForm(FormDialog):
         self.role.setEditable(True)
         self.role.addItems(["", *PERSON_ROLES])
         self.phone = self.add_row("phone", "电话", QLineEdit())
+        self.bank_name = self.add_row(
+            "bank_name", "开户银行", QLineEdit(), tip="拨付资金的收款银行（拨付明细表列出）"
+        )
+        self.bank_account = self.add_row(
+            "bank_account", "银行账号", QLineEdit(), tip="收款账号；列表中只显示末 4 位"
+        )
         self.note = self.add_row("note", "备注", QPlainTextEdit())
         self.note.setFixedHeight(60)
         if record is not None:
@@ -53,6 +59,8 @@ class PersonForm(FormDialog):
             self.employer.set_value(record.employer_unit_id)
             self.role.setCurrentText(record.role)
             self.phone.setText(record.phone)
+            self.bank_name.setText(record.bank_name)
+            self.bank_account.setText(record.bank_account)
             self.note.setPlainText(record.note)
         ops.read(lambda _p: unit_choices(app), self._units_loaded)
         self.finish()
@@ -68,6 +76,8 @@ class PersonForm(FormDialog):
             employer_unit_id=self.employer.value(),
             role=self.role.currentText(),
             phone=self.phone.text(),
+            bank_name=self.bank_name.text(),
+            bank_account=self.bank_account.text(),
             note=self.note.toPlainText(),
         )
 
@@ -98,6 +108,7 @@ class PeoplePage(RegisterPage):
         Column(4, "旗县区", "工作单位所在的旗县区", width=150, searchable=True),
         Column(5, "身份", "技术经纪人、人才、科技特派员等", width=100, searchable=True),
         Column(6, "电话", width=120),
+        Column(7, "银行账号", "只显示末 4 位", width=150),
     ]
 
     def empty_actions(self) -> list[tuple[str, Callable[[], None]]]:

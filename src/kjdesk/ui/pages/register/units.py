@@ -59,6 +59,12 @@ class UnitForm(FormDialog):
         self.address = self.add_row("address", "地址", QLineEdit())
         self.contact = self.add_row("contact", "联系人", QLineEdit())
         self.phone = self.add_row("phone", "电话", QLineEdit())
+        self.bank_name = self.add_row(
+            "bank_name", "开户银行", QLineEdit(), tip="拨付资金的收款银行（拨付明细表列出）"
+        )
+        self.bank_account = self.add_row(
+            "bank_account", "银行账号", QLineEdit(), tip="收款账号；列表中只显示末 4 位"
+        )
         self.registered_from = self.add_row(
             "registered_from", "落户日期", DateField(), tip="在本市注册或落户的日期（整体迁入企业需要）"
         )
@@ -82,6 +88,8 @@ class UnitForm(FormDialog):
         self.address.setText(u.address)
         self.contact.setText(u.contact)
         self.phone.setText(u.phone)
+        self.bank_name.setText(u.bank_name)
+        self.bank_account.setText(u.bank_account)
         self.registered_from.set_value(u.registered_from)
         self.moved_out.set_value(u.moved_out)
         self.note.setPlainText(u.note)
@@ -98,6 +106,8 @@ class UnitForm(FormDialog):
             address=self.address.text(),
             contact=self.contact.text(),
             phone=self.phone.text(),
+            bank_name=self.bank_name.text(),
+            bank_account=self.bank_account.text(),
             registered_from=self.registered_from.value(),
             moved_out=self.moved_out.value(),
             note=self.note.toPlainText(),
@@ -128,6 +138,7 @@ class UnitsPage(RegisterPage):
         Column(6, "所属行业", width=110),
         Column(7, "联系人"),
         Column(8, "电话", width=110),
+        Column(9, "银行账号", "只显示末 4 位", width=150),
     ]
 
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
