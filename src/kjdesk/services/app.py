@@ -73,6 +73,10 @@ class App:
         install_closed_year_guard(self.db)
         if self.read_only:
             refuse_writes(self.db)
+        else:
+            from kjdesk.services import audit_anchor
+
+            audit_anchor.install(self.db)
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, actor: str = "系统") -> App:

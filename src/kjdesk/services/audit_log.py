@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from kjdesk.services.app import App, ServiceError
 from kjdesk.services.privacy import mask_in_text
 from kjdesk.services.progress import NullProgress, Progress
-from kjdesk.store import audit
 from kjdesk.store.audit import ChainBreak
 from kjdesk.store.backup import backups_dir, list_backup_files
 from kjdesk.store.models import AuditEvent
@@ -162,16 +161,35 @@ def audit_choices(app: App) -> AuditChoices:
 
 
 def verify_audit(app: App) -> ChainBreak | None:
-    """Walk the hash chain: None when intact, else the first event altered or removed.
+    """Walk the hash chain, the money rows and the anchors: None when all hold, else the first problem.
 
-    The chain alone cannot show that its last events were deleted, so the newest backup
-    made since the last restore is the anchor: every event it holds must still be here,
-    with the same hash.
+    The returned ``ChainBreak`` lists every problem found in ``details`` (services/audit_money.py):
+    an altered or removed event, a money row edited, inserted or deleted past the program,
+    a chain cut short against the anchor kept outside the database. The newest backup made
+    since the last restore is an anchor too: every event it holds must still be here.
     """
+    from kjdesk.services.audit_money import verify_all
+
+    problems = verify_all(app.db)
+    backup_break = _backup_anchor(app)
+    if backup_break is not None and not any(p.event_id == backup_break.event_id for p in problems):
+        problems.append(_as_problem(backup_break))
+    if not problems:
+        return None
+    first = problems[0]
+    return ChainBreak(first.event_id or 0, first.text, tuple(p.text for p in problems))
+
+
+def _as_problem(b: ChainBreak):  # noqa: ANN202 - Problem
+    from kjdesk.services.audit_money import Problem
+
+    return Problem(b.event_id, b.reason)
+
+
+def _backup_anchor(app: App) -> ChainBreak | None:
+    if app.db.path is None:
+        return None
     with app.db.session() as s:
-        broken = audit.verify_chain(s)
-        if broken is not None or app.db.path is None:
-            return broken
         restored = s.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == "恢复备份"))
         anchor = _anchor(app.db.path, _local(restored) if restored else None)
         if anchor is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kjdesk.services.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.progress import NullProgress, Progress
+from kjdesk.services.roles import require
 from kjdesk.services.settings import write_setting
 from kjdesk.store import audit
 from kjdesk.store import backup as files
@@ -102,6 +103,7 @@ def set_backup_keep(app: App, keep: int) -> None:
     """How many automatic backups are kept (setting ``backup_keep``)."""
     if not 1 <= int(keep) <= 1000:
         raise ServiceError("保留的备份份数应在 1 到 1000 之间")
+    require(app, "backup_settings")
     require_writable(app)
     with app.db.session() as s:
         write_setting(s, app.actor, files.KEEP_SETTING, str(int(keep)))
@@ -122,8 +124,7 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
     up first (``…-restore.sqlite``); an older schema is migrated after the swap.
     """
     progress = progress or NullProgress()
-    if app.role != "管理员":
-        raise ServiceError(f"当前账号（{app.actor}，{app.role}）无权恢复数据库：需要管理员")
+    require(app, "restore")
     require_writable(app)
     db = db_file(app)
     source = Path(path)

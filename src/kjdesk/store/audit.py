@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kjdesk.store.concurrency import lock_name
@@ -39,8 +39,12 @@ def event_hash(
     entity_id: str,
     before: str,
     after: str,
+    seal: str = "",
 ) -> str:
-    payload = "\x1f".join([prev_hash, at.isoformat(), actor, action, entity, entity_id, before, after])
+    parts = [prev_hash, at.isoformat(), actor, action, entity, entity_id, before, after]
+    if seal:  # the money ledger after this event's transaction (store/seal.py); older events have none
+        parts.append(seal)
+    payload = "\x1f".join(parts)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -78,17 +82,79 @@ def record(
         before=before_json,
         after=after_json,
         prev_hash=prev,
+        seal="",
         hash=event_hash(prev, at, actor, action, entity, str(entity_id), before_json, after_json),
     )
     session.add(event)
     session.flush()
+    session.info.setdefault(_EVENTS, []).append(event)
+    session.info[_ACTOR] = actor
+    session.info["kjdesk_audit_head"] = event  # services/audit_anchor.py moves the anchor to it
     return event
+
+
+_EVENTS = "kjdesk_audit_events"  # the events this session's transaction recorded
+_ACTOR = "kjdesk_audit_actor"
+
+
+def seal_transaction(session: Session, touched: dict[str, list[int] | None]) -> AuditEvent | None:
+    """Seal the money rows this transaction wrote and put the new ledger on its last event.
+
+    Called before commit (store/seal.py). When the transaction recorded no event (a write
+    without one would be a bug, but the money must still be bound), an event 封存 is added.
+    """
+    from kjdesk.store import seal
+
+    lock_name(session, "audit-chain")
+    conn = session.connection()
+    events = [e for e in session.info.get(_EVENTS, []) if e in session]
+    last = events[-1] if events else None
+    if last is not None:
+        newest = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+        if newest != last.id:
+            last = None
+    next_id = last.id if last is not None else (session.scalar(select(func.max(AuditEvent.id))) or 0) + 1
+    total, rows, _ev = seal.latest_ledger(conn)
+    written = 0
+    for table, ids in touched.items():
+        if table not in seal.SEALED:
+            continue
+        delta = seal.reseal(conn, table, ids, next_id)
+        total, rows, written = (
+            (total + delta.total) % seal.MODULUS,
+            rows + delta.rows,
+            written + delta.written,
+        )
+    if not written:
+        return None
+    ledger = seal.ledger_text(total, rows)
+    if last is None:
+        last = record(session, session.info.get(_ACTOR, "系统"), "封存", "seal", "", None, {"rows": written})
+        assert last.id == next_id
+    last.seal = ledger
+    last.hash = event_hash(
+        last.prev_hash,
+        last.at,
+        last.actor,
+        last.action,
+        last.entity,
+        last.entity_id,
+        last.before,
+        last.after,
+        ledger,
+    )
+    session.flush()
+    session.info[_EVENTS] = []
+    return last
 
 
 @dataclass(frozen=True)
 class ChainBreak:
     event_id: int
     reason: str
+    details: tuple[
+        str, ...
+    ] = ()  # every problem found (services/audit_money.verify_all), the first is ``reason``
 
 
 def verify_chain(session: Session) -> ChainBreak | None:
@@ -100,7 +166,9 @@ def verify_chain(session: Session) -> ChainBreak | None:
             return ChainBreak(expected_id, f"审计事件 #{expected_id} 缺失（被删除）")
         if ev.prev_hash != prev:
             return ChainBreak(ev.id, f"审计事件 #{ev.id} 的前序哈希不符：之前的事件被改动或删除")
-        h = event_hash(ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after)
+        h = event_hash(
+            ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after, ev.seal
+        )
         if h != ev.hash:
             return ChainBreak(ev.id, f"审计事件 #{ev.id} 的内容被改动（哈希不符）")
         prev = ev.hash

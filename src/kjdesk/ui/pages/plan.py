@@ -36,6 +36,7 @@ from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
 from kjdesk.services.plan import YearPlan, year_plan
 from kjdesk.services.reports import REPORTS, write_report
+from kjdesk.services.roles import ACTS
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
 from kjdesk.ui.workers import Hub, QtProgress
@@ -43,7 +44,7 @@ from kjdesk.ui.workers import Hub, QtProgress
 CHANGED = Changes(instalments=True)
 ALL = ""
 STATES = ("计划", "已报批", "已审批", "部分拨付", "已拨付", "已取消")
-MAKERS, CHECKERS = ("经办人", "管理员"), ("复核人", "管理员")
+MAKERS, CHECKERS = ACTS["propose"], ACTS["review"]
 
 # Row tuple: (instalment id, district, unit, clause, wording, amount, paid, open, state label, batch, note,
 #             state, pending amount)
@@ -309,8 +310,8 @@ class PlanPage(QWidget):
         self.buttons["propose_all"].setEnabled(role in MAKERS and self.loaded)
         self.buttons["approve"].setEnabled(role in CHECKERS and pending)
         self.buttons["return"].setEnabled(role in CHECKERS and pending)
-        self.buttons["pay"].setEnabled(one is not None and one[I_CODE] == "approved")
-        self.buttons["reverse"].setEnabled(one is not None and one[I_PAID] > 0)
+        self.buttons["pay"].setEnabled(role in ACTS["pay"] and one is not None and one[I_CODE] == "approved")
+        self.buttons["reverse"].setEnabled(role in ACTS["pay"] and one is not None and one[I_PAID] > 0)
         self.buttons["accept"].setEnabled(role in CHECKERS and one is not None and one[I_PENDING] is not None)
         self.buttons["cancel"].setEnabled(
             one is not None and one[I_CODE] in ("planned", "approved") and one[I_PAID] == 0

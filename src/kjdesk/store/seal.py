@@ -1,0 +1,420 @@
+"""Binding the money to the audit chain: every row that carries money or its state is sealed.
+
+A seal is the row's content as last written by kjdesk (``money_seals``: table, row id, the
+content as canonical JSON, the audit event of that write). The audit chain carries the
+*ledger*: the sum (mod 2^256) of the SHA-256 digests of every seal, written into the last
+audit event of each transaction that changed such rows (``audit_events.seal``) and so
+covered by the event's hash. Verification recomputes each row's content and compares it with
+its seal (an edited, inserted or deleted row is named), and the seals with the ledger of the
+newest event (a seal rewritten to match an edited row is detected too).
+
+What a transaction wrote is known without asking each service: on SQLite, temporary
+triggers (living only in kjdesk's own connections, never in the file) note each touched row
+in ``temp.seal_dirty``; elsewhere the tables named by the statements are compared whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, event, select, text
+from sqlalchemy.orm import Session
+
+SEALED: dict[str, tuple[str, ...]] = {
+    "entitlements": (
+        "key",
+        "city",
+        "clause_id",
+        "status",
+        "total_fen",
+        "deducted_fen",
+        "recognition_id",
+        "payment_wording",
+        "winner_clause_id",
+        "payee_unit_id",
+        "unit_id",
+        "platform_id",
+        "person_id",
+    ),
+    "instalments": (
+        "entitlement_id",
+        "year",
+        "amount_fen",
+        "state",
+        "cancelled_reason",
+        "pending_amount_fen",
+        "batch_id",
+        "approved_by",
+        "approved_at",
+        "cancelled_by",
+    ),
+    "approval_batches": (
+        "year",
+        "state",
+        "proposed_by",
+        "proposed_at",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    ),
+    "payments": (
+        "instalment_id",
+        "paid_on",
+        "voucher_no",
+        "amount_fen",
+        "reverses_id",
+        "reason",
+        "recorded_by",
+        "recorded_at",
+    ),
+    "letters": (
+        "number",
+        "year",
+        "seq",
+        "kind",
+        "entitlement_id",
+        "instalment_id",
+        "unit_id",
+        "addressee",
+        "amount_fen",
+        "issued_on",
+        "issued_by",
+        "sha256",
+        "status",
+        "replaces_id",
+        "void_reason",
+    ),
+    "entered_amounts": (
+        "clause_id",
+        "year",
+        "amount_fen",
+        "basis",
+        "recognition_id",
+        "unit_id",
+        "platform_id",
+        "person_id",
+    ),
+    "clause_standards": ("clause_id", "year", "amount_fen"),
+    "fund_receipts": ("received_on", "amount_fen", "doc_number", "stage", "done_on"),
+    "officers": ("username", "role", "active", "password_hash", "must_change_password"),
+    "closed_years": ("closed_by",),
+}
+KEYS = {"closed_years": "year"}  # the primary key where it is not ``id``
+MODULUS = 2**256
+CHUNK = 500
+
+
+def key_of(table: str) -> str:
+    return KEYS.get(table, "id")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def content_of(values: Iterable[Any]) -> str:
+    """The canonical content of a row's sealed columns (the same on SQLite and PostgreSQL)."""
+    return json.dumps([_plain(v) for v in values], ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(table: str, row_id: int, content: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{table}\x1f{row_id}\x1f{content}".encode()).digest(), "big")
+
+
+def ledger_text(total: int, rows: int) -> str:
+    return f"{total:064x}:{rows}"
+
+
+def parse_ledger(seal: str) -> tuple[int, int]:
+    total, _, rows = seal.partition(":")
+    return int(total, 16), int(rows or 0)
+
+
+def _table(conn: Connection, name: str):  # noqa: ANN202 - sqlalchemy Table
+    from kjdesk.store.models import Base
+
+    return Base.metadata.tables[name]
+
+
+def current_rows(conn: Connection, table: str, ids: list[int] | None = None) -> dict[int, str]:
+    """{row id: content} of ``table`` (all rows, or those of ``ids``)."""
+    t = _table(conn, table)
+    key = t.c[key_of(table)]
+    q = select(key, *(t.c[c] for c in SEALED[table]))
+    out: dict[int, str] = {}
+    if ids is None:
+        for row in conn.execute(q):
+            out[row[0]] = content_of(row[1:])
+        return out
+    for start in range(0, len(ids), CHUNK):
+        for row in conn.execute(q.where(key.in_(ids[start : start + CHUNK]))):
+            out[row[0]] = content_of(row[1:])
+    return out
+
+
+def sealed_rows(conn: Connection, table: str, ids: list[int] | None = None) -> dict[int, tuple[str, int]]:
+    """{row id: (content, event id)} of the seals of ``table``."""
+    q = "SELECT row_id, content, event_id FROM money_seals WHERE tbl = :t"
+    out: dict[int, tuple[str, int]] = {}
+    if ids is None:
+        for rid, content, ev in conn.execute(text(q), {"t": table}):
+            out[rid] = (content, ev)
+        return out
+    stmt = text(q + " AND row_id IN :ids").bindparams(bindparam("ids", expanding=True))
+    for start in range(0, len(ids), CHUNK):
+        for rid, content, ev in conn.execute(stmt, {"t": table, "ids": ids[start : start + CHUNK]}):
+            out[rid] = (content, ev)
+    return out
+
+
+def latest_ledger(conn: Connection) -> tuple[int, int, int | None]:
+    """(ledger, sealed rows, event id) of the newest event carrying a ledger; (0, 0, None) if none."""
+    row = conn.execute(
+        text("SELECT id, seal FROM audit_events WHERE seal <> '' ORDER BY id DESC LIMIT 1")
+    ).first()
+    if row is None:
+        return 0, 0, None
+    total, rows = parse_ledger(row[1])
+    return total, rows, row[0]
+
+
+@dataclass
+class Delta:
+    total: int = 0  # added to the ledger (mod 2^256)
+    rows: int = 0
+    written: int = 0  # seals written or removed
+
+    @property
+    def empty(self) -> bool:
+        return self.written == 0
+
+
+def reseal(conn: Connection, table: str, ids: list[int] | None, event_id: int) -> Delta:
+    """Bring the seals of ``table`` (the rows ``ids``, or all) in line with its rows."""
+    now = current_rows(conn, table, ids)
+    before = sealed_rows(conn, table, ids)
+    delta = Delta()
+    gone = [rid for rid in before if rid not in now]
+    changed = [(rid, c) for rid, c in now.items() if rid not in before or before[rid][0] != c]
+    for rid in gone:
+        delta.total -= digest(table, rid, before[rid][0])
+        delta.rows -= 1
+    for rid, c in changed:
+        if rid in before:
+            delta.total -= digest(table, rid, before[rid][0])
+        else:
+            delta.rows += 1
+        delta.total += digest(table, rid, c)
+    stale = gone + [rid for rid, _c in changed if rid in before]
+    delete = text("DELETE FROM money_seals WHERE tbl = :t AND row_id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    for start in range(0, len(stale), CHUNK):
+        conn.execute(delete, {"t": table, "ids": stale[start : start + CHUNK]})
+    if changed:
+        conn.execute(
+            text("INSERT INTO money_seals (tbl, row_id, content, event_id) VALUES (:t, :r, :c, :e)"),
+            [{"t": table, "r": rid, "c": c, "e": event_id} for rid, c in changed],
+        )
+    delta.written = len(gone) + len(changed)
+    delta.total %= MODULUS
+    return delta
+
+
+# --- Knowing what a transaction wrote --------------------------------------------------------------
+
+_TRIGGERS_READY = "kjdesk_seal_triggers"
+_TOUCHED = "kjdesk_sealed_tables"
+_WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.I)
+
+
+def install_sqlite_triggers(dbapi_connection) -> bool:  # noqa: ANN001 - sqlite3.Connection
+    """Temporary triggers on this connection noting every sealed row written through it."""
+    cur = dbapi_connection.cursor()
+    try:
+        have = {r[0] for r in cur.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
+        if "money_seals" not in have:
+            return False
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS seal_dirty (tbl TEXT NOT NULL, rid INTEGER NOT NULL, "
+            "PRIMARY KEY (tbl, rid)) WITHOUT ROWID"
+        )
+        for table in SEALED:
+            if table not in have:
+                continue
+            k = key_of(table)
+            for when, ref in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+                body = " ".join(f"INSERT OR IGNORE INTO seal_dirty VALUES ('{table}', {r}.{k});" for r in ref)
+                cur.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{when.lower()}_{table} AFTER {when} "
+                    f"ON main.{table} BEGIN {body} END"
+                )
+        return True
+    finally:
+        cur.close()
+
+
+def _after_begin(session: Session, _transaction, connection: Connection) -> None:  # noqa: ANN001
+    if connection.dialect.name != "sqlite":
+        return
+    info = connection.connection.info  # the DBAPI connection's: triggers live as long as it
+    if not info.get(_TRIGGERS_READY):
+        try:
+            info[_TRIGGERS_READY] = install_sqlite_triggers(connection.connection.dbapi_connection)
+        except Exception:  # noqa: BLE001 - a read-only connection: it writes nothing to seal
+            info[_TRIGGERS_READY] = False
+
+
+def _note_statement(conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # noqa: ANN001
+    m = _WRITE.match(statement)
+    if m and m.group(1).lower() in SEALED:
+        conn.info.setdefault(_TOUCHED, set()).add(m.group(1).lower())
+
+
+def dirty_rows(session: Session) -> dict[str, list[int] | None]:
+    """{table: touched row ids (None: compare the whole table)} of this transaction."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.info.get(_TRIGGERS_READY):
+            return {}
+        out: dict[str, list[int] | None] = {}
+        for tbl, rid in conn.exec_driver_sql("SELECT tbl, rid FROM temp.seal_dirty"):
+            ids = out.setdefault(tbl, [])
+            assert ids is not None
+            ids.append(rid)
+        return out
+    return {t: None for t in conn.info.get(_TOUCHED, ())}
+
+
+def clear_dirty(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DELETE FROM temp.seal_dirty")
+    else:
+        conn.info.pop(_TOUCHED, None)
+
+
+def _before_commit(session: Session) -> None:
+    if session.get_transaction() is None or session.info.get("kjdesk_read_only"):
+        return
+    session.flush()
+    if not _has_seal_table(session):
+        return
+    touched = dirty_rows(session)
+    if not touched:
+        return
+    from kjdesk.store import audit
+
+    audit.seal_transaction(session, touched)
+    clear_dirty(session)
+
+
+def _has_seal_table(session: Session) -> bool:
+    conn = session.connection()
+    key = "kjdesk_has_seal_table"
+    known = conn.connection.info.get(key)
+    if known is None:
+        from sqlalchemy import inspect
+
+        known = conn.connection.info[key] = inspect(conn).has_table("money_seals")
+    return bool(known)
+
+
+def _forget_events(session: Session) -> None:
+    session.info.pop("kjdesk_audit_events", None)
+
+
+def install(factory, engine) -> None:  # noqa: ANN001 - sessionmaker, Engine
+    """Seal every transaction of the sessions of ``factory``."""
+    event.listen(factory, "after_begin", _after_begin)
+    event.listen(factory, "before_commit", _before_commit)
+    event.listen(factory, "after_commit", _forget_events)
+    event.listen(factory, "after_rollback", _forget_events)
+    if engine.dialect.name != "sqlite":
+        event.listen(engine, "before_cursor_execute", _note_statement)
+
+
+def seal_everything(conn: Connection, actor: str = "系统") -> int:
+    """Seal every money row as it is now, bound by a new event 封存 (a database from before seals).
+
+    Returns the number of rows sealed."""
+    from kjdesk.store.audit import event_hash
+    from kjdesk.store.models import AuditEvent, utcnow
+
+    last = conn.execute(text("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")).first()
+    next_id = (last[0] if last else 0) + 1
+    total, rows = 0, 0
+    conn.execute(text("DELETE FROM money_seals"))
+    for table in SEALED:
+        delta = reseal(conn, table, None, next_id)
+        total, rows = (total + delta.total) % MODULUS, rows + delta.rows
+    if rows == 0 and last is None:
+        return 0
+    ledger = ledger_text(total, rows)
+    at, after = utcnow(), json.dumps({"rows": rows}, ensure_ascii=False, sort_keys=True)
+    prev = last[1] if last else ""
+    conn.execute(
+        AuditEvent.__table__.insert().values(
+            id=next_id,
+            at=at,
+            actor=actor,
+            action="封存",
+            entity="seal",
+            entity_id="",
+            before="",
+            after=after,
+            prev_hash=prev,
+            seal=ledger,
+            hash=event_hash(prev, at, actor, "封存", "seal", "", "", after, ledger),
+        )
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class SealProblem:
+    """A money row that differs from its seal, or seals that differ from the chain's ledger."""
+
+    kind: str  # changed / inserted / deleted / ledger
+    table: str
+    row_id: int | None
+    recorded: list[Any] | None  # the sealed values (columns of SEALED[table])
+    current: list[Any] | None
+    event_id: int | None  # the audit event that sealed the row (or carries the ledger)
+
+
+def check(conn: Connection) -> list[SealProblem]:
+    """Every money row against its seal, and the seals against the newest ledger of the chain."""
+    problems: list[SealProblem] = []
+    total, rows = 0, 0
+    for table in SEALED:
+        now = current_rows(conn, table)
+        seals = sealed_rows(conn, table)
+        for rid, (content, ev) in seals.items():
+            total += digest(table, rid, content)
+            rows += 1
+            here = now.get(rid)
+            if here is None:
+                problems.append(SealProblem("deleted", table, rid, json.loads(content), None, ev))
+            elif here != content:
+                problems.append(SealProblem("changed", table, rid, json.loads(content), json.loads(here), ev))
+        for rid, content in now.items():
+            if rid not in seals:
+                problems.append(SealProblem("inserted", table, rid, None, json.loads(content), None))
+    expected, expected_rows, event_id = latest_ledger(conn)
+    if total % MODULUS != expected or rows != expected_rows:
+        problems.append(SealProblem("ledger", "money_seals", None, [expected_rows], [rows], event_id))
+    return problems
