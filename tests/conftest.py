@@ -23,6 +23,12 @@ def make_id_number(body: str) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+@pytest.fixture(autouse=True)
+def _settings_dir(tmp_path_factory, monkeypatch):
+    """The user's settings folder (where the audit anchor is kept) inside the test's own folder."""
+    monkeypatch.setenv("KJDESK_SETTINGS_DIR", str(tmp_path_factory.mktemp("settings")))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "kjdesk.sqlite"

@@ -126,8 +126,8 @@ def anchor_problems(session: Session, db: Database) -> list[tuple[int, str]]:
             problems.append(
                 (
                     a.event_id,
-                    f"审计链被截断：{a.where}中保存的链头是审计事件 #{a.event_id}（{when} UTC 记录），"
-                    "该事件已不在数据库中（其后的事件被删除）",
+                    f"审计事件 #{a.event_id} 缺失（被删除）：{a.where}中保存的链头是该事件（{when} UTC 记录），"
+                    "审计链被截断",
                 )
             )
         elif here != a.hash:
@@ -146,7 +146,7 @@ def _before_commit(db: Database):  # noqa: ANN202 - a listener
         if head is None or session.get_transaction() is None:
             return
         if not anchor_problems(session, db):  # only forward along the same chain
-            session.info[_NEXT] = head
+            session.info[_NEXT] = ChainHead(head.id, head.hash)
 
     return listener
 
@@ -155,7 +155,7 @@ def _after_commit(db: Database):  # noqa: ANN202 - a listener
     def listener(session: Session) -> None:
         head = session.info.pop(_NEXT, None)
         if head is not None:
-            write_anchor(db, ChainHead(head.id, head.hash))
+            write_anchor(db, head)
 
     return listener
 

@@ -172,8 +172,8 @@ def verify_audit(app: App) -> ChainBreak | None:
 
     problems = verify_all(app.db)
     backup_break = _backup_anchor(app)
-    if backup_break is not None and not any(p.event_id == backup_break.event_id for p in problems):
-        problems.append(_as_problem(backup_break))
+    if backup_break is not None:  # it names the backup that still holds the event: said first
+        problems.insert(0, _as_problem(backup_break))
     if not problems:
         return None
     first = problems[0]
