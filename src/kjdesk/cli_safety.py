@@ -83,13 +83,23 @@ def _add_people_reveal(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace, *, write: bool):  # noqa: ANN202 - App
-    """Read-only for commands that only read; the writer lock for commands that write."""
-    from kjdesk.services.startup import DatabaseLocked, open_checked
+    """Read-only for commands that only read; the writer lock for commands that write.
+    Signed in as the command requires (cli_access)."""
+    from kjdesk.cli_access import authenticate
+    from kjdesk.services.startup import DatabaseLocked, open_checked, sign_lock
 
     try:
-        return open_checked(args.db, actor=args.user or "命令行", read_only=not write, heartbeat=write)
+        app = open_checked(args.db, actor="命令行", read_only=not write, heartbeat=write)
     except DatabaseLocked as exc:
         raise UserError(str(exc)) from exc
+    try:
+        signed = authenticate(args, app)
+    except BaseException:
+        app.close()
+        raise
+    if write and signed.role != "未登录":
+        sign_lock(signed)
+    return signed
 
 
 def _sqlite_file(args: argparse.Namespace) -> Path | None:

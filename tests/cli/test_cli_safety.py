@@ -29,12 +29,15 @@ def db(tmp_path, capsys):
         a, UnitInput(name="包头钢铁", credit_code=make_credit_code("91150203MA0N00002"), district="青山区")
     )
     a.close()
+    from tests.cli.conftest import add_officers
+
+    add_officers(path)
     capsys.readouterr()
     return path
 
 
 def run(db, *argv):
-    return main(["--db", str(db), *argv])
+    return main(["--db", str(db), "--user", "admin", *argv])
 
 
 def exits(db, *argv) -> int:

@@ -27,6 +27,8 @@ ACTS: dict[str, tuple[str, ...]] = {
     "backup_settings": (ADMIN,),
     "copy_database": (ADMIN,),
     "reveal": ROLES,
+    "backup": ROLES,
+    "own_password": ROLES,
 }
 
 ACT_LABELS = {
@@ -41,6 +43,8 @@ ACT_LABELS = {
     "backup_settings": "设置备份",
     "copy_database": "复制数据库",
     "reveal": "查看完整身份证号",
+    "backup": "备份数据库",
+    "own_password": "修改本人密码",
 }
 
 
