@@ -108,16 +108,24 @@ def sign_lock(app: App) -> None:
         app.writer_lock.set_officer(app.actor)
 
 
-def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> Path:
-    """Replace a damaged database by ``backup``: checked first, the damaged file kept aside.
+def recover_from_backup(
+    db: str | Path, backup: Path, actor: str = "系统", override_reason: str = ""
+) -> Path:
+    """Replace a damaged (or missing) database by ``backup``: checked first, the damaged file kept aside.
 
-    Returns where the damaged file now is. Nothing is changed when the backup fails a check.
-    The recovered database records the restore in its audit log.
+    Returns where the damaged file now is. Nothing is changed when the backup fails a check;
+    a backup whose audit trail fails verification needs a 管理员's ``override_reason``
+    (recorded in the recovered database: the damaged one cannot be written).
     """
+    from kjdesk.services.audit_anchor import reset_anchor
+    from kjdesk.services.restore_checks import check_trail, read_trail
+
     path = _sqlite_path(db)
     if path is None:
         raise ServiceError("只有 SQLite 数据库文件可以从备份恢复")
     check_backup(backup)
+    trail = read_trail(backup)
+    override = check_trail(trail, override_reason)
     path.parent.mkdir(parents=True, exist_ok=True)
     with WriterLock(path):  # never under a program that still has the file open
         staged = files.stage_copy(path, backup)
@@ -131,7 +139,10 @@ def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> 
         try:
             with database.session() as s:
                 after = {"from": str(backup), "damaged_file": aside.name if aside != path else ""}
+                if override:
+                    after |= {"override_reason": override, "problems": list(trail.problems[:20])}
                 audit.record(s, actor, "恢复备份", "database", "", None, after)
+            reset_anchor(database)
         finally:
             database.close()
     return aside
