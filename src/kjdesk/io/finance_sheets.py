@@ -91,7 +91,9 @@ def _disbursement_rows(lines: Sequence[DisbursementLine]) -> Iterator[tuple[str,
     yield TOTAL, (None, "合计", f"共 {seq} 项", None, None, None, total_amount, total_paid, None, None)
 
 
-def disbursement_sheet(year: int, bureau_name: str, lines: Sequence[DisbursementLine]) -> TableSheet:
+def disbursement_sheet(
+    year: int, bureau_name: str, lines: Sequence[DisbursementLine], chain_head: str = ""
+) -> TableSheet:
     return TableSheet(
         name=f"{year}年度资金拨付明细表",
         title=f"{year}年度科技资金拨付明细表",
@@ -100,6 +102,7 @@ def disbursement_sheet(year: int, bureau_name: str, lines: Sequence[Disbursement
         left_note=f"编制单位：{bureau_name}",
         notes=(
             "注：本年金额为该笔应享资金在本年度的计划拨付额；累计已拨为该笔应享资金历年已拨付合计（已扣除冲销）。",
+            *((f"审计链头：{chain_head}（制表时的最新审计事件，可与 kjdesk audit verify 所示核对）",) if chain_head else ()),
         ),
     )
 

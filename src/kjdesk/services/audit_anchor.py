@@ -179,6 +179,12 @@ def note_head(session: Session, ev: AuditEvent) -> None:
     session.info[_HEAD] = ev
 
 
+def chain_head(app) -> ChainHead:  # noqa: ANN001 - App (services.app imports this module)
+    """The newest audit event (``.short`` is what the sheets and letter batches print)."""
+    with app.db.session() as s:
+        return head_of(s)
+
+
 def reset_anchor(db: Database) -> ChainHead:
     """After a restore: the restored chain's head becomes the anchor."""
     with db.session() as s:

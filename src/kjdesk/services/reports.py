@@ -112,7 +112,10 @@ def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tu
     bureau = require_bureau(app)
     if kind == "disbursement":
         lines = disbursement_lines(app, year)
-        return disbursement_sheet(year, bureau.name, lines), len(lines), sum(r.amount_fen for r in lines)
+        from kjdesk.services.audit_anchor import chain_head
+
+        sheet = disbursement_sheet(year, bureau.name, lines, chain_head(app).short)
+        return sheet, len(lines), sum(r.amount_fen for r in lines)
     if kind == "summary":
         slines = summary_lines(app, year)
         return summary_sheet(year, bureau.name, slines), len(slines), sum(r.amount_fen for r in slines)
