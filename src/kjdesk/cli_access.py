@@ -183,9 +183,14 @@ def authenticate(args: argparse.Namespace, app):  # noqa: ANN001, ANN201 - App
 def signed_in_file(args: argparse.Namespace, db) -> str:  # noqa: ANN001 - a file or URL
     """Check ``--user`` against the accounts of another database (a backup to restore, the
     source of a copy); return the officer's name. Its role must allow the command."""
-    from kjdesk.services.app import App
-    from kjdesk.store.db import Database
+    from pathlib import Path
 
+    from kjdesk.services.app import App
+    from kjdesk.store.db import Database, database_url
+
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        raise UserError(f"找不到数据库文件 {db}")
     try:
         database = Database.open(db, migrate=False)
     except Exception as exc:  # noqa: BLE001 - an unreadable file: the command's own check says why

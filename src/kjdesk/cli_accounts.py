@@ -48,9 +48,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     orp.add_argument("--new-password-env", required=True, help="存放新密码的环境变量名")
     account_args(orp)
     opw = off_sub.add_parser("passwd", help="修改本人密码（原密码同登录密码；管理员重置后须先改密码）")
-    opw.add_argument(
-        "--new-password-env", help="存放新密码的环境变量名（不给出时在终端中输入两次）"
-    )
+    opw.add_argument("--new-password-env", help="存放新密码的环境变量名（不给出时在终端中输入两次）")
     account_args(opw)
 
     rc = sub.add_parser("receipts", help="上级科技资金支付指标：add / list / done（30个工作日到期）")

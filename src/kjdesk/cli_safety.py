@@ -136,11 +136,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 @command("restore")
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kjdesk.services.backups import restore
-    from kjdesk.services.startup import DatabaseDamaged, recover_from_backup
-
     from kjdesk.cli_access import signed_in_file
-    from kjdesk.services.backups import check_backup
+    from kjdesk.services.backups import check_backup, restore
+    from kjdesk.services.startup import DatabaseDamaged, recover_from_backup
 
     target = _sqlite_file(args)
     if target is not None and not target.exists():  # a new PC: never create an empty database first

@@ -102,7 +102,11 @@ def disbursement_sheet(
         left_note=f"编制单位：{bureau_name}",
         notes=(
             "注：本年金额为该笔应享资金在本年度的计划拨付额；累计已拨为该笔应享资金历年已拨付合计（已扣除冲销）。",
-            *((f"审计链头：{chain_head}（制表时的最新审计事件，可与 kjdesk audit verify 所示核对）",) if chain_head else ()),
+            *(
+                (f"审计链头：{chain_head}（制表时的最新审计事件，可与 kjdesk audit verify 所示核对）",)
+                if chain_head
+                else ()
+            ),
         ),
     )
 

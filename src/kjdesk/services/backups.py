@@ -82,9 +82,8 @@ class CheckedBackup:
     def warning(self) -> str:
         if not self.problems:
             return ""
-        return (
-            "警告：数据库的审计记录校验未通过，备份已做，但该备份不作为可信的审计链锚点：\n"
-            + "\n".join(f"  {p}" for p in self.problems)
+        return "警告：数据库的审计记录校验未通过，备份已做，但该备份不作为可信的审计链锚点：\n" + "\n".join(
+            f"  {p}" for p in self.problems
         )
 
 

@@ -96,7 +96,9 @@ def _stamp_batch(app: App, writer: PdfWriter, rows: Sequence[LetterRow]) -> None
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     last = writer.pages[-1]
     width, height = float(last.mediabox.width), float(last.mediabox.height)
-    text = f"本批通知书 {len(rows)} 份（{rows[0].number}—{rows[-1].number}）；审计链头 {chain_head(app).short}"
+    text = (
+        f"本批通知书 {len(rows)} 份（{rows[0].number}—{rows[-1].number}）；审计链头 {chain_head(app).short}"
+    )
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(width, height))
     c.setFont("STSong-Light", 7)

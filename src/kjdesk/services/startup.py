@@ -108,9 +108,7 @@ def sign_lock(app: App) -> None:
         app.writer_lock.set_officer(app.actor)
 
 
-def recover_from_backup(
-    db: str | Path, backup: Path, actor: str = "系统", override_reason: str = ""
-) -> Path:
+def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统", override_reason: str = "") -> Path:
     """Replace a damaged (or missing) database by ``backup``: checked first, the damaged file kept aside.
 
     Returns where the damaged file now is. Nothing is changed when the backup fails a check;
