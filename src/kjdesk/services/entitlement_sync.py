@@ -114,10 +114,7 @@ def update_instalment(inst: StoredInstalment, amount_fen: int, cancelled_reason:
     if inst.state == "paid" and cancelled_reason:
         return False, 0  # D4: a revocation cancels what is unpaid; paid money stays as it was
     if inst.state == "cancelled" and inst.cancelled_by:
-        return (
-            False,
-            0,
-        )  # cancelled by an officer (with a reason, or accepting 0): stays as the officer left it
+        return False, 0  # cancelled by an officer (with a reason, or accepting 0): stays as the officer left it
     if inst.state in LOCKED_STATES:
         differs = amount_fen != inst.amount_fen or bool(cancelled_reason)
         pending = (0 if cancelled_reason else amount_fen) if differs else None

@@ -45,50 +45,19 @@ from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recogniti
 ENGINE_REVISION = 1
 COMPLETE = "*"  # the row that marks a full recomputation since the table was created
 _KIND_OF_COLUMN = (SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON)
-_COLUMN_OF_KIND = {
-    SubjectKind.UNIT: "unit_id",
-    SubjectKind.PLATFORM: "platform_id",
-    SubjectKind.PERSON: "person_id",
-}
+_COLUMN_OF_KIND = {SubjectKind.UNIT: "unit_id", SubjectKind.PLATFORM: "platform_id", SubjectKind.PERSON: "person_id"}
 
 _RECOGNITION = (
-    Recognition.id,
-    Recognition.unit_id,
-    Recognition.platform_id,
-    Recognition.person_id,
-    Recognition.type_id,
-    Recognition.level,
-    Recognition.date,
-    Recognition.doc_number,
-    Recognition.stage,
-    Recognition.valid_until,
-    Recognition.status,
-    Recognition.status_date,
-    Recognition.evidence,
-    Recognition.first_year,
+    Recognition.id, Recognition.unit_id, Recognition.platform_id, Recognition.person_id, Recognition.type_id,
+    Recognition.level, Recognition.date, Recognition.doc_number, Recognition.stage, Recognition.valid_until,
+    Recognition.status, Recognition.status_date, Recognition.evidence, Recognition.first_year,
 )
-_FACT = (
-    Fact.id,
-    Fact.unit_id,
-    Fact.platform_id,
-    Fact.person_id,
-    Fact.year,
-    Fact.indicator,
-    Fact.value,
-    Fact.text,
-    Fact.item_ref,
-)
+_FACT = (Fact.id, Fact.unit_id, Fact.platform_id, Fact.person_id, Fact.year, Fact.indicator, Fact.value,
+         Fact.text, Fact.item_ref)
 _ENTERED = (
-    EnteredAmount.id,
-    EnteredAmount.unit_id,
-    EnteredAmount.platform_id,
-    EnteredAmount.person_id,
-    EnteredAmount.clause_id,
-    EnteredAmount.year,
-    EnteredAmount.amount_fen,
-    EnteredAmount.basis,
-    EnteredAmount.recognition_id,
-    EnteredAmount.item_ref,
+    EnteredAmount.id, EnteredAmount.unit_id, EnteredAmount.platform_id, EnteredAmount.person_id,
+    EnteredAmount.clause_id, EnteredAmount.year, EnteredAmount.amount_fen, EnteredAmount.basis,
+    EnteredAmount.recognition_id, EnteredAmount.item_ref,
 )
 
 _policy_stamps: dict[int, tuple[Policy, str]] = {}
@@ -211,38 +180,24 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
             name, host_id = own[1], ref.id  # type: ignore[index]
         else:
             name, host_id = own if own else ("", None)
-        out.append(
-            SubjectFacts(
-                subject=ref,
-                name=name,
-                city=city,
-                registered_from=_day(host[2]) if host else None,
-                moved_out=_day(host[3]) if host else None,
-                recognitions=tuple(
-                    RecognitionRecord(
-                        id=r[0],
-                        subject=ref,
-                        type_id=r[4],
-                        level=Level(r[5]),
-                        date=_day(r[6]),
-                        doc_number=r[7],
-                        stage=r[8],
-                        valid_until=_day(r[9]),
-                        status=RecognitionStatus(r[10]),
-                        status_date=_day(r[11]),
-                        has_evidence=bool(r[12]),
-                        first_year=r[13],
-                    )
-                    for r in recs
-                ),
-                facts=tuple(
-                    FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8])
-                    for f in facts
-                ),
-                entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
-                payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
-            )
-        )
+        out.append(SubjectFacts(
+            subject=ref, name=name, city=city,
+            registered_from=_day(host[2]) if host else None, moved_out=_day(host[3]) if host else None,
+            recognitions=tuple(
+                RecognitionRecord(
+                    id=r[0], subject=ref, type_id=r[4], level=Level(r[5]), date=_day(r[6]), doc_number=r[7],
+                    stage=r[8], valid_until=_day(r[9]), status=RecognitionStatus(r[10]),
+                    status_date=_day(r[11]), has_evidence=bool(r[12]), first_year=r[13],
+                )
+                for r in recs
+            ),
+            facts=tuple(
+                FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8])
+                for f in facts
+            ),
+            entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
+            payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
+        ))
     return out
 
 

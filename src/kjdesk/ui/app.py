@@ -245,9 +245,7 @@ class Startup:
             from kjdesk.services.startup import sign_lock
 
             window.show_progress(window.tr("请登录"))
-            signed = sign_in.sign_in_at_start(
-                app, window
-            )  # 经办人 / 复核人 / 管理员: every action records who
+            signed = sign_in.sign_in_at_start(app, window)  # 经办人 / 复核人 / 管理员: every action records who
             if signed is None:
                 return EXIT_OK
             self.app = app = signed

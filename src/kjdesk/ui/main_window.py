@@ -275,13 +275,8 @@ class MainWindow(PreserveGeometry, QMainWindow):
         back = dialog.buttons.addButton(self.tr("改用本机数据库"), dialog.buttons.ButtonRole.ResetRole)
         back.clicked.connect(lambda: (forget_server(), dialog.reject()))
         if dialog.exec() == dialog.DialogCode.Accepted:
-            inform(
-                self,
-                self.tr("连接数据库服务器"),
-                self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(
-                    url=dialog.remembered
-                ),
-            )
+            inform(self, self.tr("连接数据库服务器"),
+                   self.tr("已记住服务器 {url}。下次启动时将连接该服务器并询问密码。").format(url=dialog.remembered))
 
     def open_manual(self) -> None:
         from kjdesk.ui.help import open_manual
