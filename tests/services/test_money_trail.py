@@ -71,7 +71,9 @@ def test_a_plan_row_set_approved_is_detected_and_cannot_hide(app, db_path, paid)
     assert "状态：记录为 计划，现为 已审批" in _problems(app)
     # rewriting the seal to match is caught by the ledger the audit chain carries
     con = sqlite3.connect(db_path)
-    content = con.execute("SELECT content FROM money_seals WHERE tbl='instalments' AND row_id=?", (iid,)).fetchone()[0]
+    content = con.execute(
+        "SELECT content FROM money_seals WHERE tbl='instalments' AND row_id=?", (iid,)
+    ).fetchone()[0]
     con.execute(
         "UPDATE money_seals SET content = ? WHERE tbl='instalments' AND row_id=?",
         (content.replace('"planned",""', '"approved","fh1"').replace('"planned"', '"approved"'), iid),

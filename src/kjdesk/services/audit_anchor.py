@@ -43,6 +43,7 @@ class Anchor:
     hash: str
     at: str  # UTC, ISO
     where: str  # 备份文件夹 / 本机设置
+    genesis: str = ""  # the hash of the chain's first event: which database's chain this is
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,24 @@ def read_anchors(db: Database) -> list[Anchor]:
         if key is not None:
             data = data.get(key) or {}
         with contextlib.suppress(KeyError, TypeError, ValueError):
-            found.append(Anchor(int(data["event_id"]), str(data["hash"]), str(data.get("at", "")), label))
+            found.append(
+                Anchor(
+                    int(data["event_id"]),
+                    str(data["hash"]),
+                    str(data.get("at", "")),
+                    label,
+                    str(data.get("genesis", "")),
+                )
+            )
     return found
 
 
-def write_anchor(db: Database, head: ChainHead) -> None:
+def write_anchor(db: Database, head: ChainHead, genesis: str = "") -> None:
     """Keep ``head`` as the anchor in both places (a place that cannot be written is skipped)."""
-    value = {"event_id": head.event_id, "hash": head.hash, "at": utcnow().isoformat()}
+    if not genesis:
+        with db.session() as s:
+            genesis = genesis_of(s)
+    value = {"event_id": head.event_id, "hash": head.hash, "at": utcnow().isoformat(), "genesis": genesis}
     for path, key, _label in _files(db):
         data = value
         if key is not None:
@@ -111,15 +123,25 @@ def head_of(session: Session) -> ChainHead:
     return ChainHead(row.id, row.hash) if row else ChainHead(0, "")
 
 
+def genesis_of(session: Session) -> str:
+    return session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id).limit(1)) or ""
+
+
 def anchor_problems(session: Session, db: Database) -> list[tuple[int, str]]:
-    """(event id, Chinese reason) for each anchor whose event is gone or different."""
+    """(event id, Chinese reason) for each anchor whose event is gone or different.
+
+    An anchor of another chain (a new database made where an old one was) does not apply;
+    an empty chain where an anchor was kept is a chain cut to nothing."""
     problems = []
+    genesis = genesis_of(session)
     restored = session.scalar(
         select(AuditEvent.at).where(AuditEvent.action == "恢复备份").order_by(AuditEvent.id.desc()).limit(1)
     )
     for a in read_anchors(db):
         if restored is not None and a.at and a.at < restored.isoformat():
             continue  # kept before the database was restored from a backup (its chain is the backup's)
+        if a.genesis and genesis and a.genesis != genesis:
+            continue  # another database's chain (this file was made anew)
         here = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == a.event_id))
         when = a.at[:19].replace("T", " ")
         if here is None:
@@ -146,16 +168,16 @@ def _before_commit(db: Database):  # noqa: ANN202 - a listener
         if head is None or session.get_transaction() is None:
             return
         if not anchor_problems(session, db):  # only forward along the same chain
-            session.info[_NEXT] = ChainHead(head.id, head.hash)
+            session.info[_NEXT] = (ChainHead(head.id, head.hash), genesis_of(session))
 
     return listener
 
 
 def _after_commit(db: Database):  # noqa: ANN202 - a listener
     def listener(session: Session) -> None:
-        head = session.info.pop(_NEXT, None)
-        if head is not None:
-            write_anchor(db, head)
+        nxt = session.info.pop(_NEXT, None)
+        if nxt is not None:
+            write_anchor(db, *nxt)
 
     return listener
 
