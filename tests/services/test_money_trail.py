@@ -114,6 +114,16 @@ def test_letters_are_bound(app, db_path, catalog):  # noqa: F811
     seed(app, 2)
     issue_letters(app, 2026, issued_on=date(2026, 11, 23))
     assert verify_audit(app) is None
+    import io
+
+    from pypdf import PdfReader
+
+    from kjdesk.services.letter_export import merged_pdf
+    from kjdesk.services.letter_rows import list_letters
+
+    pages = PdfReader(io.BytesIO(merged_pdf(app, list_letters(app, budget_year=2026)))).pages
+    assert len(pages) == 2  # the batch line sits on the last letter's page, adding none
+    assert f"审计链头 {chain_head(app).short}" in pages[-1].extract_text()
     _sql(db_path, "UPDATE letters SET amount_fen = 99 WHERE seq = 2")
     text = _problems(app)
     assert "通知书 包科字〔2026〕2号" in text and "金额：记录为 300,000.00 元，现为 0.99 元" in text

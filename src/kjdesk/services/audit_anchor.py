@@ -53,8 +53,8 @@ class ChainHead:
 
     @property
     def short(self) -> str:
-        """The head as printed on paper: ``#1234·3fa9c2e1b07d``."""
-        return f"#{self.event_id}·{self.hash[:12]}" if self.event_id else "#0"
+        """The head as printed on paper: ``#1234-3fa9c2e1b07d``."""
+        return f"#{self.event_id}-{self.hash[:12]}" if self.event_id else "#0"
 
 
 def db_key(db: Database) -> str:

@@ -92,8 +92,14 @@ def _stamp_batch(app: App, writer: PdfWriter, rows: Sequence[LetterRow]) -> None
 
     from kjdesk.services.audit_anchor import chain_head
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    from kjdesk.io.fonts import NoFontFound, find_letter_fonts
+
+    try:
+        font = find_letter_fonts().body  # embedded, as in the letters themselves
+    except NoFontFound:
+        font = "STSong-Light"  # a reader's own Chinese font
+        if font not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(font))
     last = writer.pages[-1]
     width, height = float(last.mediabox.width), float(last.mediabox.height)
     text = (
@@ -101,7 +107,7 @@ def _stamp_batch(app: App, writer: PdfWriter, rows: Sequence[LetterRow]) -> None
     )
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(width, height))
-    c.setFont("STSong-Light", 7)
+    c.setFont(font, 7)
     c.setFillGray(0.4)
     c.drawString(28, 14, text)
     c.save()
