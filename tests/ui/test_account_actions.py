@@ -69,7 +69,9 @@ def test_an_officer_changes_his_own_password_in_the_window(app, who, qtbot):
     dialog.new_edit.setText("brand-new-1")
     dialog.again_edit.setText("brand-new-1")
     dialog.change()
-    assert dialog.error.text() == "原密码不正确" and dialog.result() != ChangePasswordDialog.DialogCode.Accepted
+    assert (
+        dialog.error.text() == "原密码不正确" and dialog.result() != ChangePasswordDialog.DialogCode.Accepted
+    )
     dialog.old_edit.setText(PASSWORD)
     dialog.change()
     assert dialog.result() == ChangePasswordDialog.DialogCode.Accepted
@@ -86,13 +88,17 @@ def test_after_a_reset_the_sign_in_asks_for_a_new_password_first(app, who, qtbot
         d.again_edit.setText("only-i-know-1")
         d.change()
 
-    when_shown(SignInDialog, lambda d: (_sign(d, "jb2", "temporary-9"), when_shown(ChangePasswordDialog, change)))
+    when_shown(
+        SignInDialog, lambda d: (_sign(d, "jb2", "temporary-9"), when_shown(ChangePasswordDialog, change))
+    )
     signed = sign_in_again(app, None)
     assert signed is not None and signed.actor == "jb2"
     assert sign_in(app, "jb2", "only-i-know-1").actor == "jb2"
 
 
-def test_a_failing_backup_is_restored_only_with_a_written_reason(app, who, db_path, tmp_path, qtbot, monkeypatch):
+def test_a_failing_backup_is_restored_only_with_a_written_reason(
+    app, who, db_path, tmp_path, qtbot, monkeypatch
+):
     from kjdesk.services.approval import approve_batch, propose_batch
     from kjdesk.services.audit_log import audit_events
     from kjdesk.services.backups import backup

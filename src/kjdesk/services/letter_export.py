@@ -90,9 +90,8 @@ def _stamp_batch(app: App, writer: PdfWriter, rows: Sequence[LetterRow]) -> None
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from kjdesk.services.audit_anchor import chain_head
-
     from kjdesk.io.fonts import NoFontFound, find_letter_fonts
+    from kjdesk.services.audit_anchor import chain_head
 
     try:
         font = find_letter_fonts().body  # embedded, as in the letters themselves

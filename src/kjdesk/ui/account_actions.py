@@ -85,9 +85,13 @@ def sign_in_again(app: App, parent: QWidget | None) -> App | None:
     dialog = SignInDialog(app, parent)
     dialog.exec()
     signed = dialog.signed_in
-    if signed is not None and must_change_password(signed):
-        if ChangePasswordDialog(signed, parent, forced=True).exec() != ChangePasswordDialog.DialogCode.Accepted:
-            return None
+    forced = signed is not None and must_change_password(signed)
+    if (
+        forced
+        and ChangePasswordDialog(signed, parent, forced=True).exec()
+        != ChangePasswordDialog.DialogCode.Accepted
+    ):
+        return None
     return signed
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.services.app import App
-from kjdesk.services.backups import BackupRow, RestoreResult, backup, keep_count, list_backups, restore
+from kjdesk.services.backups import BackupRow, RestoreResult, keep_count, list_backups, restore
 from kjdesk.store.backup import backups_dir
 from kjdesk.ui import settings
 from kjdesk.ui.dialogs import BaseDialog, confirm, inform

@@ -260,13 +260,17 @@ class AuditPage(QWidget):
             return
         more = len(broken.details) - 1
         self.chain_label.setText(
-            self.tr("审计链校验未通过：") + broken.reason + (self.tr("（另有 {n} 处）").format(n=more) if more > 0 else "")
+            self.tr("审计链校验未通过：")
+            + broken.reason
+            + (self.tr("（另有 {n} 处）").format(n=more) if more > 0 else "")
         )
         self.chain_label.setStyleSheet("color:#b00020; font-weight:bold;")
         row = self.model.row_of_id(broken.event_id)
         if row >= 0:
             self.view.selectRow(row)
-        inform(self, self.tr("审计链校验未通过"), "\n\n".join(broken.details or (broken.reason,)), warning=True)
+        inform(
+            self, self.tr("审计链校验未通过"), "\n\n".join(broken.details or (broken.reason,)), warning=True
+        )
 
     def export(self) -> None:
         folder = str(settings.get(settings.LAST_FOLDER))
