@@ -190,7 +190,7 @@ def signed_in_file(args: argparse.Namespace, db) -> str:  # noqa: ANN001 - a fil
 
     url = database_url(db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        raise UserError(f"找不到数据库文件 {db}")
+        raise UserError(f"源数据库文件 {db} 不存在")
     try:
         database = Database.open(db, migrate=False)
     except Exception as exc:  # noqa: BLE001 - an unreadable file: the command's own check says why
