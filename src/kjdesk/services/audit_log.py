@@ -45,6 +45,7 @@ ENTITY_LABELS = {
     "imports": "导入",
     "closed_year": "年度结账",
     "database": "数据库",
+    "seal": "资金封存",
 }
 
 
