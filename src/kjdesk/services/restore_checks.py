@@ -98,7 +98,8 @@ def check_same_bureau(current_city: str, current_name: str, trail: BackupTrail) 
     """Refuse a backup of another city or bureau, naming both."""
     if not current_city:
         return  # the database being replaced was never initialised: nothing to compare
-    if trail.city != current_city or (trail.bureau_name and trail.bureau_name != current_name):
+    same_name = "".join(trail.bureau_name.split()) == "".join(current_name.split())
+    if trail.city != current_city or (trail.bureau_name and not same_name):
         here = f"{current_name}（{CITIES.get(current_city, {}).get('name', current_city)}）"
         raise ServiceError(
             f"该备份属于{trail.label}，当前数据库属于{here}：不能用另一个市或科技局的备份恢复，当前数据库未改动"
