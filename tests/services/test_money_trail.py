@@ -175,6 +175,47 @@ def test_recomputation_is_sealed_in_bulk(app, paid):
     assert len(events) <= 2 and events[-1].seal  # one event (or so) binds every row it wrote
 
 
+def test_without_triggers_the_orm_names_the_rows_written(app, db_path, monkeypatch):
+    """PostgreSQL has no temporary triggers: the ORM's flushes and bulk statements say what was written."""
+    from kjdesk.services.entitlements import recompute_all
+    from kjdesk.store import seal
+
+    monkeypatch.setattr(seal, "TRIGGERS", False)
+    data = seed_plan(app)
+    who = officers(app)
+    iid = data.instalment_ids["c/2025"]
+    approve_batch(who["fh1"], propose_batch(who["jb1"], 2025, [iid]).id)
+    pay = record_payment(who["jb1"], iid, date(2025, 6, 1), "记-001", 1_000_000)
+    reverse_payment(who["jb2"], pay.id, "录错")
+    recompute_all(app, force=True)
+    assert verify_audit(app) is None
+    from kjdesk.policy.model import SubjectKind
+    from kjdesk.services.records import RecognitionInput, add_recognition
+    from kjdesk.services.register import UnitInput, add_unit
+    from kjdesk.store.models import Entitlement
+    from tests.conftest import make_credit_code
+
+    unit = add_unit(
+        app,
+        UnitInput(
+            name="九原新材料有限公司", credit_code=make_credit_code("91150207MA0N00077"), district="九原区"
+        ),
+    )
+    with app.db.session() as s:
+        before = s.query(Entitlement).count()
+    # new entitlements and instalments, inserted in bulk past the ORM (the subject is recomputed)
+    add_recognition(
+        app,
+        RecognitionInput(SubjectKind.UNIT, unit.id, "hte", "国家", date(2025, 3, 1), "国科火字〔2025〕9号"),
+    )
+    recompute_all(app)
+    with app.db.session() as s:
+        assert s.query(Entitlement).count() > before
+    assert verify_audit(app) is None
+    _sql(db_path, "UPDATE payments SET amount_fen = 7 WHERE id = 1")
+    assert "拨付记录 #1" in _problems(app)
+
+
 # --- Roles -----------------------------------------------------------------------------------
 
 

@@ -10,14 +10,14 @@ newest event (a seal rewritten to match an edited row is detected too).
 
 What a transaction wrote is known without asking each service: on SQLite, temporary
 triggers (living only in kjdesk's own connections, never in the file) note each touched row
-in ``temp.seal_dirty``; elsewhere the tables named by the statements are compared whole.
+in ``temp.seal_dirty``; elsewhere (PostgreSQL) the ORM's flushes name the rows they wrote, and
+a bulk statement on a sealed table has its whole table compared.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -295,8 +295,12 @@ def reseal(conn: Connection, table: str, ids: list[int] | None, event_id: int) -
 # --- Knowing what a transaction wrote --------------------------------------------------------------
 
 _TRIGGERS_READY = "kjdesk_seal_triggers"
-_TOUCHED = "kjdesk_sealed_tables"
-_WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.I)
+_TOUCHED = "kjdesk_sealed_rows"  # Session.info where triggers are not used: {table: ids, or None for all}
+TRIGGERS = True  # False: track through the ORM on SQLite too (as on PostgreSQL; the tests use it)
+
+
+def _by_trigger(conn: Connection) -> bool:
+    return TRIGGERS and conn.dialect.name == "sqlite"
 
 
 def install_sqlite_triggers(dbapi_connection) -> bool:  # noqa: ANN001 - sqlite3.Connection
@@ -326,7 +330,7 @@ def install_sqlite_triggers(dbapi_connection) -> bool:  # noqa: ANN001 - sqlite3
 
 
 def _after_begin(session: Session, _transaction, connection: Connection) -> None:  # noqa: ANN001
-    if connection.dialect.name != "sqlite":
+    if not _by_trigger(connection):
         return
     info = connection.connection.info  # the DBAPI connection's: triggers live as long as it
     if not info.get(_TRIGGERS_READY):
@@ -336,16 +340,41 @@ def _after_begin(session: Session, _transaction, connection: Connection) -> None
             info[_TRIGGERS_READY] = False
 
 
-def _note_statement(conn, _cursor, statement, _parameters, _context, _executemany) -> None:  # noqa: ANN001
-    m = _WRITE.match(statement)
-    if m and m.group(1).lower() in SEALED:
-        conn.info.setdefault(_TOUCHED, set()).add(m.group(1).lower())
+def _note_flush(session: Session, _context) -> None:  # noqa: ANN001 - UOWTransaction
+    """The rows an ORM flush wrote (where no trigger notes them)."""
+    if _by_trigger(session.connection()):
+        return
+    touched = session.info.setdefault(_TOUCHED, {})
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in SEALED and touched.get(table, set()) is not None:
+            touched.setdefault(table, set()).add(getattr(obj, key_of(table)))
+    if any(getattr(o, "__tablename__", None) == "entitlements" for o in session.deleted):
+        touched["instalments"] = None  # deleted with their entitlement (cascade)
+
+
+def _note_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState
+    """An INSERT / UPDATE / DELETE statement on a sealed table: its whole table is compared."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(getattr(state.statement, "table", None), "name", None)
+    if table in SEALED and not _by_trigger(state.session.connection()):
+        touched = state.session.info.setdefault(_TOUCHED, {})
+        touched[table] = None
+        if table == "entitlements" and state.is_delete:
+            touched["instalments"] = None
+
+
+def note_table(session: Session, table: str) -> None:
+    """Writes that pass by the ORM (``store.bulk.insert_rows``): compare the whole table."""
+    if table in SEALED and not _by_trigger(session.connection()):
+        session.info.setdefault(_TOUCHED, {})[table] = None
 
 
 def dirty_rows(session: Session) -> dict[str, list[int] | None]:
     """{table: touched row ids (None: compare the whole table)} of this transaction."""
     conn = session.connection()
-    if conn.dialect.name == "sqlite":
+    if _by_trigger(conn):
         if not conn.connection.info.get(_TRIGGERS_READY):
             return {}
         out: dict[str, list[int] | None] = {}
@@ -354,15 +383,14 @@ def dirty_rows(session: Session) -> dict[str, list[int] | None]:
             assert ids is not None
             ids.append(rid)
         return out
-    return {t: None for t in conn.info.get(_TOUCHED, ())}
+    return {t: (None if ids is None else sorted(ids)) for t, ids in session.info.get(_TOUCHED, {}).items()}
 
 
 def clear_dirty(session: Session) -> None:
     conn = session.connection()
-    if conn.dialect.name == "sqlite":
+    if _by_trigger(conn):
         conn.exec_driver_sql("DELETE FROM temp.seal_dirty")
-    else:
-        conn.info.pop(_TOUCHED, None)
+    session.info.pop(_TOUCHED, None)
 
 
 def _before_commit(session: Session) -> None:
@@ -393,6 +421,7 @@ def _has_seal_table(session: Session) -> bool:
 
 def _forget_events(session: Session) -> None:
     session.info.pop("kjdesk_audit_events", None)
+    session.info.pop(_TOUCHED, None)
 
 
 def install(factory, engine) -> None:  # noqa: ANN001 - sessionmaker, Engine
@@ -401,8 +430,8 @@ def install(factory, engine) -> None:  # noqa: ANN001 - sessionmaker, Engine
     event.listen(factory, "before_commit", _before_commit)
     event.listen(factory, "after_commit", _forget_events)
     event.listen(factory, "after_rollback", _forget_events)
-    if engine.dialect.name != "sqlite":
-        event.listen(engine, "before_cursor_execute", _note_statement)
+    event.listen(factory, "after_flush", _note_flush)
+    event.listen(factory, "do_orm_execute", _note_statement)
 
 
 def seal_everything(conn: Connection, actor: str = "系统") -> int:
