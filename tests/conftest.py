@@ -31,6 +31,12 @@ def _pending_parts_in_tmp(tmp_path_factory, monkeypatch):
     monkeypatch.setattr(kjdesk.atomic, "REGISTRY", tmp_path_factory.mktemp("pending-parts"))
 
 
+@pytest.fixture(autouse=True)
+def _settings_dir(tmp_path_factory, monkeypatch):
+    """The user's settings folder (where the audit anchor is kept) inside the test's own folder."""
+    monkeypatch.setenv("KJDESK_SETTINGS_DIR", str(tmp_path_factory.mktemp("settings")))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "kjdesk.sqlite"

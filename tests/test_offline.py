@@ -164,8 +164,10 @@ def test_the_command_line_flow_runs_without_the_network(no_network, tmp_path, ca
         return out
 
     run("init", "--city", "baotou")
-    run("import", str(units), "--kind", "units")
-    run("import", str(recognitions), "--kind", "recognitions")
+    run("officers", "add", "admin", "--role", "管理员", "--new-password-env", "OFF_ADMIN_PW")
+    monkeypatch.setenv("KJDESK_PASSWORD", "admin-pass-1")  # the commands that write sign in as admin
+    run("--user", "admin", "import", str(units), "--kind", "units")
+    run("--user", "admin", "import", str(recognitions), "--kind", "recognitions")
     listed = json.loads(run("units", "list", "--format", "json"))
     assert sorted(u["name"] for u in listed) == sorted(u[0] for u in UNITS)
     rows = json.loads(run("entitlements", "--format", "json"))
@@ -176,7 +178,6 @@ def test_the_command_line_flow_runs_without_the_network(no_network, tmp_path, ca
     assert json.loads(run("policy", "list", "--format", "json"))
     run("plan", "--year", "2025")
 
-    run("officers", "add", "admin", "--role", "管理员", "--new-password-env", "OFF_ADMIN_PW")
     for name, role, var in (("jb", "经办人", "OFF_JB_PW"), ("fh", "复核人", "OFF_FH_PW")):
         run("officers", "add", name, "--role", role, "--new-password-env", var, "--user", "admin",
             "--password-env", "OFF_ADMIN_PW")  # fmt: skip
@@ -184,12 +185,24 @@ def test_the_command_line_flow_runs_without_the_network(no_network, tmp_path, ca
     run("approve", "1", "--user", "fh", "--password-env", "OFF_FH_PW")
 
     letters = tmp_path / "通知书"
-    assert "已签发 2 份通知书" in run("letters", "--year", "2025", "--date", "2025-12-01", "-o", str(letters))
+    assert "已签发 2 份通知书" in run(
+        "--user",
+        "jb",
+        "--password-env",
+        "OFF_JB_PW",
+        "letters",
+        "--year",
+        "2025",
+        "--date",
+        "2025-12-01",
+        "-o",
+        str(letters),
+    )
     assert len(list(letters.glob("*.pdf"))) == 2
     sheet = tmp_path / "明细.xlsx"
     run("report", "disbursement", "--year", "2025", "-o", str(sheet))
     assert sheet.stat().st_size > 0
-    run("backup", "-o", str(tmp_path / "备份.sqlite"))
+    run("--user", "admin", "backup", "-o", str(tmp_path / "备份.sqlite"))
     assert (tmp_path / "备份.sqlite").stat().st_size > 0
     assert no_network == []
 

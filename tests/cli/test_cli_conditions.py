@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from kjdesk.cli import main
+from tests.cli.conftest import signed_main as main
 from tests.rosters import CODE_A, xlsx
 
 

@@ -14,6 +14,9 @@ CODE = make_credit_code("91150203MA0N00001")
 def _db(tmp_path):
     db = str(tmp_path / "e.sqlite")
     assert main(["--db", db, "init", "--city", "baotou"]) == 0
+    from tests.cli.conftest import add_officers
+
+    add_officers(db)
     app = App.open(db)
     unit = add_unit(app, UnitInput(name="包头稀土科技公司", credit_code=CODE, district="稀土高新区"))
     add_recognition(
@@ -95,7 +98,7 @@ def test_recompute_skips_unchanged_subjects_unless_forced(tmp_path, capsys):
 
     db, _ = _db(tmp_path)
     capsys.readouterr()
-    assert main(["--db", db, "entitlements", "--recompute", "--format", "json"]) == 0
+    assert main(["--db", db, "--user", "admin", "entitlements", "--recompute", "--format", "json"]) == 0
     captured = capsys.readouterr()
     assert "重新计算完成：2 个对象" in captured.err and json.loads(captured.out)
     app = App.open(db)
@@ -110,9 +113,12 @@ def test_recompute_skips_unchanged_subjects_unless_forced(tmp_path, capsys):
             .values(amount_fen=1)
         )
     app.close()
-    assert main(["--db", db, "entitlements", "--recompute", "--format", "json"]) == 0
+    assert main(["--db", db, "--user", "admin", "entitlements", "--recompute", "--format", "json"]) == 0
     assert "其中 2 个对象的记录自上次计算后未变化" in capsys.readouterr().err
-    assert main(["--db", db, "entitlements", "--recompute", "--force", "--format", "json"]) == 0
+    assert (
+        main(["--db", db, "--user", "admin", "entitlements", "--recompute", "--force", "--format", "json"])
+        == 0
+    )
     captured = capsys.readouterr()
     assert "变更 1 条" in captured.err and "结果沿用" not in captured.err
     hte = next(r for r in json.loads(captured.out) if r["clause_id"] == "BT-06-hte-cert")

@@ -8,6 +8,7 @@ from kjdesk.cli import main
 from kjdesk.services.core.app import App
 from kjdesk.services.core.settings import initialize
 from kjdesk.store.models import Recognition
+from tests.cli.conftest import add_officers
 from tests.services.disbursement.disbursement_data import PASSWORD, officers, seed_plan
 
 
@@ -62,15 +63,30 @@ def test_evidence_by_ids_and_its_mistakes_in_chinese(tmp_path, capsys):
     initialize(app, "baotou")
     data = seed_plan(app)
     app.close()
+    add_officers(db)  # the first 管理员; the password is in KJDESK_PASSWORD (tests/cli/conftest.py)
     a, b = data.recognition_ids["a-hte"], data.recognition_ids["b-hte"]
     code, out, err = run(
-        capsys, "--db", db, "recognitions", "evidence", "--ids", f"{a},{b}", "--text", "存档盒 7"
+        capsys,
+        "--db",
+        db,
+        "--user",
+        "admin",
+        "recognitions",
+        "evidence",
+        "--ids",
+        f"{a},{b}",
+        "--text",
+        "存档盒 7",
     )
     assert code == 0, err
     assert "已为 1 条认定记录登记证明材料，1 条已有证明材料未改动" in out
-    code, out, err = run(capsys, "--db", db, "recognitions", "evidence", "--ids", "x", "--text", "t")
+    code, out, err = run(
+        capsys, "--db", db, "--user", "admin", "recognitions", "evidence", "--ids", "x", "--text", "t"
+    )
     assert code == 1 and "编号“x”应写作 1,2,3" in err
-    code, out, err = run(capsys, "--db", db, "recognitions", "evidence", "--ids", "999", "--text", "t")
+    code, out, err = run(
+        capsys, "--db", db, "--user", "admin", "recognitions", "evidence", "--ids", "999", "--text", "t"
+    )
     assert code == 1 and "认定记录（编号 999）不存在" in err
-    code, out, err = run(capsys, "--db", db, "recognitions", "evidence", "--ids", str(a))
+    code, out, err = run(capsys, "--db", db, "--user", "admin", "recognitions", "evidence", "--ids", str(a))
     assert code == 1 and "--text" in err

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kjdesk.cli import main
 from kjdesk.services.core.app import App
 from kjdesk.services.core.settings import initialize
 from kjdesk.services.register import list_units
+from tests.cli.conftest import add_officers
+from tests.cli.conftest import signed_main as main
 from tests.rosters import units_rows, xlsx
 from tests.services.disbursement.disbursement_data import seed_plan
 
@@ -35,6 +36,7 @@ def db(tmp_path) -> str:
     initialize(app, "baotou")
     seed_plan(app)
     app.close()
+    add_officers(path)
     return path
 
 

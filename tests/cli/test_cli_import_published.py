@@ -3,9 +3,9 @@ notes for codes read as what they are, and 建议修改 in the errors and the er
 
 import openpyxl
 
-from kjdesk.cli import main
 from kjdesk.services.core.app import App
 from kjdesk.services.register import list_units
+from tests.cli.conftest import signed_main as main
 from tests.conftest import make_id_number
 from tests.published_lists import Header, codes, docx_list, letter_first_code, xlsx_list
 

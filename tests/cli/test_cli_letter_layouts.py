@@ -9,8 +9,8 @@ import json
 import pdfplumber
 import pytest
 
-from kjdesk.cli import main
 from kjdesk.services.letters import letter_pdf
+from tests.cli.conftest import signed_main as main
 from tests.letters_data import catalog, seed  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("catalog")

@@ -5,14 +5,16 @@ import sqlite3
 from kjdesk.cli import main
 from kjdesk.services.safety.startup import open_checked
 from kjdesk.store.backup import backups_dir, list_backup_files
+from tests.cli.conftest import add_officers
 from tests.rosters import units_rows, xlsx
 
 
 def test_import_makes_a_backup_first(tmp_path, capsys):
     db = tmp_path / "k.sqlite"
     assert main(["--db", str(db), "init", "--city", "baotou"]) == 0
+    add_officers(db)
     roster = xlsx(tmp_path / "名录.xlsx", units_rows())
-    assert main(["--db", str(db), "import", str(roster), "--kind", "units"]) == 0
+    assert main(["--db", str(db), "--user", "admin", "import", str(roster), "--kind", "units"]) == 0
     reasons = [b.path.name for b in list_backup_files(backups_dir(db))]
     assert any("import" in name for name in reasons), reasons
 
@@ -20,11 +22,12 @@ def test_import_makes_a_backup_first(tmp_path, capsys):
 def test_writing_command_refused_while_another_kjdesk_writes(tmp_path, capsys):
     db = tmp_path / "k.sqlite"
     assert main(["--db", str(db), "init", "--city", "baotou"]) == 0
+    add_officers(db)
     holder = open_checked(db, actor="张三", heartbeat=False)
     try:
         capsys.readouterr()
         roster = xlsx(tmp_path / "名录.xlsx", units_rows())
-        assert main(["--db", str(db), "import", str(roster), "--kind", "units"]) == 1
+        assert main(["--db", str(db), "--user", "admin", "import", str(roster), "--kind", "units"]) == 1
         assert "正由" in capsys.readouterr().err
         # reading still works, read-only
         assert main(["--db", str(db), "units", "list", "--format", "json"]) == 0

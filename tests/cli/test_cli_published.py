@@ -5,9 +5,9 @@ import json
 
 from sqlalchemy import select
 
-from kjdesk.cli import main
 from kjdesk.services.core.app import App
 from kjdesk.store.models import Recognition, Unit
+from tests.cli.conftest import signed_main as main
 from tests.rosters import CODE_A, CODE_B, units_rows, xlsx
 
 TITLE = "2024年内蒙古自治区第一批认定高新技术企业名单"

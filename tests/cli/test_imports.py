@@ -5,12 +5,14 @@ import openpyxl
 from kjdesk.cli import main
 from kjdesk.services.core.app import App
 from kjdesk.services.register import list_units
+from tests.cli.conftest import add_officers
 from tests.rosters import CODE_A, CODE_C, units_rows, xlsx
 
 
 def _db(tmp_path):
     db = str(tmp_path / "c.sqlite")
     assert main(["--db", db, "init", "--city", "baotou"]) == 0
+    add_officers(db, ("王科员", "经办人"))
     return db
 
 
@@ -33,13 +35,13 @@ def test_import_dry_run_then_commit_then_history(tmp_path, capsys):
     assert main(["--db", db, "--user", "王科员", "import", str(path), "--kind", "units"]) == 0
     assert "已导入“名录.xlsx”：新增 2" in capsys.readouterr().out
     assert _unit_names(db) == ["包头市甲稀土有限公司", "包头市乙机械有限公司"]
-    assert main(["--db", db, "import", str(path)]) == 0
+    assert main(["--db", db, "--user", "admin", "import", str(path)]) == 0
     captured = capsys.readouterr()
     assert "不变 2" in captured.out and "导入过" in captured.err
     assert main(["--db", db, "imports", "list", "--format", "json"]) == 0
     history = json.loads(capsys.readouterr().out)
     assert [(h["file_name"], h["actor"], h["added"]) for h in history] == [
-        ("名录.xlsx", "命令行", 0),
+        ("名录.xlsx", "admin", 0),
         ("名录.xlsx", "王科员", 2),
     ]
     assert len(history[0]["sha256"]) == 64
@@ -54,7 +56,9 @@ def test_import_with_errors_exits_1_lists_them_and_saves_the_error_workbook(tmp_
     rows.append([3, "包头市丙公司", CODE_C[:-1] + "0", "九原区"])
     path = xlsx(tmp_path / "bad.xlsx", rows)
     capsys.readouterr()
-    code = main(["--db", db, "import", str(path), "--errors-out", str(tmp_path / "err.xlsx")])
+    code = main(
+        ["--db", db, "--user", "admin", "import", str(path), "--errors-out", str(tmp_path / "err.xlsx")]
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert "发现 2 处错误，未导入任何数据" in err
@@ -72,12 +76,12 @@ def test_bad_file_and_unknown_sheet_exit_1(tmp_path, capsys):
 
     with zipfile.ZipFile(docx, "w") as zf:
         zf.writestr("word/document.xml", "<w:document/>")
-    assert main(["--db", db, "import", str(docx)]) == 1
+    assert main(["--db", db, "--user", "admin", "import", str(docx)]) == 1
     assert "Word 文档" in capsys.readouterr().err
     path = xlsx(tmp_path / "u.xlsx", units_rows(), sheet="名单")
-    assert main(["--db", db, "import", str(path), "--sheet", "汇总"]) == 1
+    assert main(["--db", db, "--user", "admin", "import", str(path), "--sheet", "汇总"]) == 1
     assert "没有名为“汇总”的工作表" in capsys.readouterr().err
-    assert main(["--db", db, "import", str(tmp_path / "none.xlsx")]) == 1
+    assert main(["--db", db, "--user", "admin", "import", str(tmp_path / "none.xlsx")]) == 1
 
 
 def test_template_command_writes_a_roster_that_imports(tmp_path, capsys):
@@ -89,7 +93,7 @@ def test_template_command_writes_a_roster_that_imports(tmp_path, capsys):
     assert [c.value for c in ws[1]][:4] == ["单位名称", "统一社会信用代码", "旗县区", "单位类型"]
     ws.append(["包头市甲稀土有限公司", CODE_A, "东河区", "企业"])
     wb.save(out)
-    assert main(["--db", db, "import", str(out)]) == 0
+    assert main(["--db", db, "--user", "admin", "import", str(out)]) == 0
     assert _unit_names(db) == ["包头市甲稀土有限公司"]
 
 
@@ -99,7 +103,7 @@ def test_column_mapping_and_header_row_on_the_command_line(tmp_path, capsys):
         tmp_path / "odd.xlsx", [["公司", "纳税人代码", "区域"], ["包头市甲稀土有限公司", CODE_A, "东河区"]]
     )
     capsys.readouterr()
-    args = ["--db", db, "import", str(path), "--kind", "units", "--header-row", "1"]
+    args = ["--db", db, "--user", "admin", "import", str(path), "--kind", "units", "--header-row", "1"]
     assert main(args) == 1
     assert "缺少必需的列：单位名称、统一社会信用代码" in capsys.readouterr().err
     assert main([*args, "--map", "单位名称=A", "--map", "credit_code=纳税人代码", "--map", "旗县区=C"]) == 0

@@ -15,8 +15,15 @@ from tests.letters_data import catalog, seed  # noqa: F401
 pytestmark = pytest.mark.usefixtures("catalog")
 
 
+@pytest.fixture(autouse=True)
+def _admin(db_path, app):
+    from tests.cli.conftest import add_officers
+
+    add_officers(db_path)
+
+
 def run(db, *args) -> int:
-    return main(["--db", str(db), *args])
+    return main(["--db", str(db), "--user", "admin", *args])
 
 
 def test_letters_for_a_year_into_one_pdf_then_list(app, db_path, tmp_path, capsys):

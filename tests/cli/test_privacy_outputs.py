@@ -82,13 +82,20 @@ def test_no_sheet_exports_a_whole_id_number(demo, capsys, tmp_path):
             assert n not in content, path.name
 
 
-def test_only_an_audited_reveal_prints_the_whole_number(demo, capsys, tmp_path):
+def test_only_an_audited_reveal_prints_the_whole_number(demo, capsys, tmp_path, monkeypatch):
+    from kjdesk.services.demo import DEMO_PASSWORD
+
+    monkeypatch.setenv("KJDESK_PASSWORD", DEMO_PASSWORD)  # the demo's 管理员 admin
     db, numbers, _years = demo
     copy = tmp_path / "copy.sqlite"  # keep the module's database unchanged for the other tests
-    assert run(capsys, db, "backup", "-o", str(copy))[0] == 0
+    assert run(capsys, db, "--user", "admin", "backup", "-o", str(copy))[0] == 0
     code, text = run(capsys, copy, "people", "list", "--format", "json")
     person = next(p for p in json.loads(text) if p["id_masked"] == mask_id_number(numbers[0]))
     code, text = run(capsys, copy, "people", "reveal", str(person["id"]), "--reason", "核对账户")
+    assert code == 1 and "须以账号登录" in text and numbers[0] not in text  # not without signing in
+    code, text = run(
+        capsys, copy, "--user", "admin", "people", "reveal", str(person["id"]), "--reason", "核对账户"
+    )
     assert code == 0 and text.strip() == numbers[0]
     code, text = run(capsys, copy, "audit", "list", "--action", "查看身份证号", "--format", "json")
     events = json.loads(text)

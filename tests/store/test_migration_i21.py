@@ -62,7 +62,10 @@ def test_old_name_facts_are_renamed_kept_and_marked_to_verify(tmp_path) -> None:
             assert "已更名为“加计扣除研发费用”" in facts[1].to_verify
             assert "不是 75%/100% 的加计扣除额" in facts[2].to_verify
             assert facts[3].to_verify == ""
-            event = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+            # the migration's own event (later migrations may add theirs after it, e.g. 封存)
+            event = s.scalars(
+                select(AuditEvent).where(AuditEvent.entity == "fact").order_by(AuditEvent.id.desc())
+            ).first()
             assert (event.actor, event.action, event.entity) == ("系统", "数据迁移", "fact")
             assert '"facts": [1, 2]' in event.after and NEW in event.after and OLD in event.before
             assert audit.verify_chain(s) is None

@@ -31,7 +31,12 @@ def add_global_options(p: argparse.ArgumentParser) -> None:
     """The options before any sub-command; with none of the sub-commands they open the window."""
     p.add_argument("--version", action="version", version=f"kjdesk {__version__}", help="显示版本号并退出")
     p.add_argument("--db", help="数据库文件（默认在用户数据目录）或 postgresql:// 地址")
-    p.add_argument("--user", default="", help="以哪个账号执行（审计记录使用）")
+    p.add_argument("--user", default="", help="以哪个账号登录执行（修改数据的命令必须登录；审计记录使用）")
+    p.add_argument(
+        "--password-env",
+        default="KJDESK_PASSWORD",
+        help="存放该账号密码的环境变量名（默认 KJDESK_PASSWORD；未设置且在终端中运行时提示输入）",
+    )
     p.add_argument("--demo", action="store_true", help="打开演示数据库（不影响正式数据）")
     p.add_argument("--smoke-test", action="store_true", help="打开窗口和每个页面后退出（用于检查安装）")
 
@@ -368,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from sqlalchemy.exc import DBAPIError, OperationalError
 
+    from kjdesk.cli.access import command_path, need_of, precheck
     from kjdesk.faults import Fault, describe_db_error, describe_os_error
     from kjdesk.services.core.app import ServiceError
     from kjdesk.services.safety.startup import DatabaseLocked, NotAKjdeskDatabase, SchemaTooNew
@@ -379,6 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(args)
     try:
+        args.path = command_path(parser, args)
+        args.need = need_of(args.path, args)
+        precheck(args)  # a command that writes: signed in, or stopped here
         return COMMANDS[args.command](args)
     except (UserError, ServiceError, SchemaTooNew, NotAKjdeskDatabase, DatabaseLocked) as exc:
         sys.stderr.write(f"错误：{exc}\n")

@@ -47,6 +47,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     orp.add_argument("username")
     orp.add_argument("--new-password-env", required=True, help="存放新密码的环境变量名")
     account_args(orp)
+    opw = off_sub.add_parser("passwd", help="修改本人密码（原密码同登录密码；管理员重置后须先改密码）")
+    opw.add_argument("--new-password-env", help="存放新密码的环境变量名（不给出时在终端中输入两次）")
+    account_args(opw)
 
     rc = sub.add_parser("receipts", help="上级科技资金支付指标：add / list / done（30个工作日到期）")
     rc_sub = rc.add_subparsers(dest="receipts_action", required=True, parser_class=ChineseArgumentParser)
@@ -99,6 +102,8 @@ def cmd_officers(args: argparse.Namespace) -> int:
         finally:
             app.close()
         return EXIT_OK
+    if args.officers_action == "passwd":
+        return _passwd(args)
     new_password = _env_password(args.new_password_env)
     if args.officers_action == "add":
         app = open_app(args)
@@ -121,6 +126,30 @@ def cmd_officers(args: argparse.Namespace) -> int:
             print(f"已重置账号“{args.username}”的密码")
     finally:
         app.close()
+    return EXIT_OK
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    import getpass
+    import sys
+
+    from kjdesk.cli.access import read_password
+    from kjdesk.services.core import officers as svc
+
+    if args.new_password_env:
+        new_password = _env_password(args.new_password_env)
+    elif sys.stdin is not None and sys.stdin.isatty():
+        new_password = getpass.getpass("新密码：")
+        if getpass.getpass("再输入一次新密码：") != new_password:
+            raise UserError("两次输入的新密码不一致，密码未修改")
+    else:
+        raise UserError("请用 --new-password-env 给出存放新密码的环境变量名（或在终端中运行以便输入）")
+    app = open_app(args)
+    try:
+        svc.change_own_password(app, read_password(args, app.actor), new_password)
+    finally:
+        app.close()
+    print(f"账号“{app.actor}”的密码已修改")
     return EXIT_OK
 
 

@@ -14,14 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kjdesk.cli.errors import UserError as UserError  # every command module takes it from here
+
 EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
-
-
-class UserError(Exception):
-    """Raised by a command for a user error; printed in Chinese, exit code 1."""
 
 
 # argparse's own words (Python 3.11), as an officer reads them. argparse looks ``_`` and
@@ -146,21 +144,30 @@ def command(name: str) -> Callable[[Handler], Handler]:
 
 
 def open_app(args: argparse.Namespace, *, write: bool = True):  # noqa: ANN201 - App
-    """Open the database checked (integrity, schema) and as its one writer.
+    """Open the database checked (integrity, schema) and as its one writer, signed in as the
+    command requires (``cli_access``: the officer of ``--user``, or an anonymous reader).
 
     A command that only reads (``write=False``) falls back to read-only when another
     kjdesk holds the database; a writing command then stops with who holds it and since when.
     """
-    from kjdesk.services.safety.startup import DatabaseLocked, open_checked
+    from kjdesk.cli.access import authenticate
+    from kjdesk.services.safety.startup import DatabaseLocked, open_checked, sign_lock
 
     refuse_missing_database(args)
-    actor = args.user or "命令行"
     try:
-        return open_checked(args.db, actor=actor, heartbeat=False)
+        app = open_checked(args.db, actor="命令行", heartbeat=False)
     except DatabaseLocked:
         if write:
             raise
-        return open_checked(args.db, actor=actor, read_only=True)
+        app = open_checked(args.db, actor="命令行", read_only=True)
+    try:
+        signed = authenticate(args, app)
+    except BaseException:
+        app.close()
+        raise
+    if signed.role != "未登录":
+        sign_lock(signed)
+    return signed
 
 
 def refuse_missing_database(args: argparse.Namespace) -> None:

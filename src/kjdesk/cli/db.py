@@ -25,10 +25,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 @command("db")
 def cmd_db(args: argparse.Namespace) -> int:
+    from kjdesk.cli.access import signed_in_file
     from kjdesk.services.core.progress import TextProgress
     from kjdesk.services.safety.db_copy import copy_database
 
-    result = copy_database(args.source, args.target, args.user or "命令行", TextProgress())
+    actor = signed_in_file(args, args.source)  # a 管理员 of the database being copied
+    result = copy_database(args.source, args.target, actor, TextProgress())
     print(f"已复制 {result.total_rows} 行（{len(result.rows)} 张表）：{result.source} → {result.target}")
     print(f"目标数据库的审计链校验通过（{result.audit_events} 条事件，最后一条记录本次复制）")
     return EXIT_OK

@@ -9,7 +9,6 @@ shell history. ``cli.build_parser`` adds these sub-commands through ``add_parser
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 
@@ -93,9 +92,12 @@ def _ids(text: str) -> list[int]:
 
 
 def account_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--user", default=argparse.SUPPRESS, help="以哪个账号执行")
+    """``--user`` and ``--password-env`` after the sub-command too (the global ones otherwise)."""
+    p.add_argument("--user", default=argparse.SUPPRESS, help="以哪个账号登录执行")
     p.add_argument(
-        "--password-env", default=PASSWORD_ENV, help=f"存放该账号密码的环境变量名（默认 {PASSWORD_ENV}）"
+        "--password-env",
+        default=argparse.SUPPRESS,
+        help=f"存放该账号密码的环境变量名（默认 {PASSWORD_ENV}）",
     )
 
 
@@ -161,22 +163,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def signed_in(args: argparse.Namespace):  # noqa: ANN201 - App
-    """Open the database and sign in as ``--user`` with the password from ``--password-env``."""
-    from kjdesk.services.core.officers import sign_in
-
-    user = getattr(args, "user", "")
-    if not user:
-        raise UserError("此操作须以账号执行：请加 --user 用户名，并把密码放在环境变量中（--password-env）")
-    var = getattr(args, "password_env", PASSWORD_ENV)
-    password = os.environ.get(var)
-    if password is None:
-        raise UserError(f"环境变量 {var} 未设置：请把账号“{user}”的密码放在该环境变量中")
-    app = open_app(args)
-    try:
-        return sign_in(app, user, password)
-    except Exception:
-        app.close()
-        raise
+    """Open the database signed in as ``--user`` (cli_access: the password from the environment
+    variable named by ``--password-env``, or asked on a terminal)."""
+    return open_app(args)
 
 
 @command("plan")

@@ -39,6 +39,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     r = sub.add_parser("restore", help="用备份文件恢复数据库（先检查文件，并先备份当前数据库）")
     r.add_argument("file", type=path_arg)
+    r.add_argument(
+        "--override-reason",
+        default="",
+        help="备份的审计记录校验未通过时，管理员强制恢复的原因（记入两个数据库的审计日志）",
+    )
 
     bs = sub.add_parser("backups", help="自动备份")
     bs_sub = bs.add_subparsers(dest="action", required=True, parser_class=ChineseArgumentParser)
@@ -92,13 +97,23 @@ def _add_people_reveal(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace, *, write: bool):  # noqa: ANN202 - App
-    """Read-only for commands that only read; the writer lock for commands that write."""
-    from kjdesk.services.safety.startup import DatabaseLocked, open_checked
+    """Read-only for commands that only read; the writer lock for commands that write.
+    Signed in as the command requires (cli_access)."""
+    from kjdesk.cli.access import authenticate
+    from kjdesk.services.safety.startup import DatabaseLocked, open_checked, sign_lock
 
     try:
-        return open_checked(args.db, actor=args.user or "命令行", read_only=not write, heartbeat=write)
+        app = open_checked(args.db, actor="命令行", read_only=not write, heartbeat=write)
     except DatabaseLocked as exc:
         raise UserError(str(exc)) from exc
+    try:
+        signed = authenticate(args, app)
+    except BaseException:
+        app.close()
+        raise
+    if write and signed.role != "未登录":
+        sign_lock(signed)
+    return signed
 
 
 def _sqlite_file(args: argparse.Namespace) -> Path | None:
@@ -114,35 +129,43 @@ def _sqlite_file(args: argparse.Namespace) -> Path | None:
 
 @command("backup")
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kjdesk.services.safety.backups import backup
+    from kjdesk.services.safety.backups import backup_checked
 
     app = _open(args, write=False)
     try:
-        path = backup(app, args.output)
+        made = backup_checked(app, args.output)
     finally:
         app.close()
+    path = made.path
     print(f"已备份到 {path}（{path.stat().st_size / 1024 / 1024:.1f} MB）")
+    if made.problems:
+        sys.stderr.write("!" * 60 + "\n" + made.warning + "\n" + "!" * 60 + "\n")
     return EXIT_OK
 
 
 @command("restore")
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kjdesk.services.safety.backups import restore
+    from kjdesk.cli.access import signed_in_file
+    from kjdesk.services.safety.backups import check_backup, restore
     from kjdesk.services.safety.startup import DatabaseDamaged, recover_from_backup
 
     target = _sqlite_file(args)
     if target is not None and not target.exists():  # a new PC: never create an empty database first
-        recover_from_backup(target, args.file, args.user or "命令行")
+        check_backup(args.file)
+        actor = signed_in_file(args, args.file)  # a 管理员 of the data being brought in
+        recover_from_backup(target, args.file, actor, args.override_reason)
         print(f"已用 {args.file} 恢复数据库 {target}")
         return EXIT_OK
     try:
         app = _open(args, write=True)
     except DatabaseDamaged as exc:  # the very case restore is for: set the damaged file aside
-        aside = recover_from_backup(exc.path, args.file, args.user or "命令行")
+        check_backup(args.file)
+        actor = signed_in_file(args, args.file)
+        aside = recover_from_backup(exc.path, args.file, actor, args.override_reason)
         print(f"已用 {args.file} 恢复数据库；损坏的文件已移至 {aside}（未删除）")
         return EXIT_OK
     try:
-        result = restore(app, args.file)
+        result = restore(app, args.file, override_reason=args.override_reason)
     finally:
         app.close()
     print(f"已用 {result.restored_from} 恢复数据库（结构版本 {result.revision}）")
@@ -246,10 +269,16 @@ def _verify(app, broken) -> int:  # noqa: ANN001 - App, ChainBreak | None
     from kjdesk.services.safety.audit_log import describe_event, event_count
 
     if broken is None:
-        print(f"审计链完整：共 {event_count(app)} 条事件，逐条校验通过")
+        from kjdesk.services.safety.audit_anchor import chain_head
+
+        print(
+            f"审计链完整：共 {event_count(app)} 条事件，逐条校验通过；资金记录与审计记录一致；链头 {chain_head(app).short}"
+        )
         return EXIT_OK
     sys.stderr.write(f"审计链校验未通过：{broken.reason}\n")
-    described = describe_event(app, broken.event_id)
+    for more in broken.details[1:]:
+        sys.stderr.write(f"　　另：{more}\n")
+    described = describe_event(app, broken.event_id) if "审计事件" in broken.reason else None
     if described is not None:
         sys.stderr.write(f"该事件现记录为：{described}\n")
     return EXIT_USER

@@ -116,7 +116,9 @@ def _disbursement_rows(
     )
 
 
-def disbursement_sheet(year: int, bureau_name: str, lines: Sequence[DisbursementLine]) -> TableSheet:
+def disbursement_sheet(
+    year: int, bureau_name: str, lines: Sequence[DisbursementLine], chain_head: str = ""
+) -> TableSheet:
     """The 明细表 in 元 to the 分, its total also in 大写; bank columns when any payee has them."""
     bank = any(r.bank_name or r.bank_account for r in lines)
     columns = DISBURSEMENT_COLUMNS[:-1] + (BANK_COLUMNS if bank else ()) + DISBURSEMENT_COLUMNS[-1:]
@@ -130,6 +132,11 @@ def disbursement_sheet(year: int, bureau_name: str, lines: Sequence[Disbursement
         notes=(
             f"本年金额合计（大写）：{to_daxie(total)}",
             "注：本年金额为该笔应享资金在本年度的计划拨付额；累计已拨为该笔应享资金历年已拨付合计（已扣除冲销）。",
+            *(
+                (f"审计链头：{chain_head}（制表时的最新审计事件，可与 kjdesk audit verify 所示核对）",)
+                if chain_head
+                else ()
+            ),
         ),
     )
 

@@ -39,8 +39,12 @@ def event_hash(
     entity_id: str,
     before: str,
     after: str,
+    seal: str = "",
 ) -> str:
-    payload = "\x1f".join([prev_hash, at.isoformat(), actor, action, entity, entity_id, before, after])
+    parts = [prev_hash, at.isoformat(), actor, action, entity, entity_id, before, after]
+    if seal:  # the money ledger after this event's transaction (store/seal.py); older events have none
+        parts.append(seal)
+    payload = "\x1f".join(parts)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -78,17 +82,28 @@ def record(
         before=before_json,
         after=after_json,
         prev_hash=prev,
+        seal="",
         hash=event_hash(prev, at, actor, action, entity, str(entity_id), before_json, after_json),
     )
     session.add(event)
     session.flush()
+    session.info.setdefault(EVENTS_KEY, []).append(event)
+    session.info[ACTOR_KEY] = actor
+    session.info["kjdesk_audit_head"] = event  # services/safety/audit_anchor.py moves the anchor to it
     return event
+
+
+EVENTS_KEY = "kjdesk_audit_events"  # the events this session's transaction recorded (store/seal.py)
+ACTOR_KEY = "kjdesk_audit_actor"
 
 
 @dataclass(frozen=True)
 class ChainBreak:
     event_id: int
     reason: str
+    details: tuple[
+        str, ...
+    ] = ()  # every problem found (services/audit_money.verify_all), the first is ``reason``
 
 
 def verify_chain(session: Session) -> ChainBreak | None:
@@ -100,7 +115,9 @@ def verify_chain(session: Session) -> ChainBreak | None:
             return ChainBreak(expected_id, f"审计事件 #{expected_id} 缺失（被删除）")
         if ev.prev_hash != prev:
             return ChainBreak(ev.id, f"审计事件 #{ev.id} 的前序哈希不符：之前的事件被改动或删除")
-        h = event_hash(ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after)
+        h = event_hash(
+            ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after, ev.seal
+        )
         if h != ev.hash:
             return ChainBreak(ev.id, f"审计事件 #{ev.id} 的内容被改动（哈希不符）")
         prev = ev.hash

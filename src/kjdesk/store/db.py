@@ -163,6 +163,9 @@ class Database:
         else:
             check_schema(engine)
         factory = sessionmaker(engine, expire_on_commit=False)
+        from kjdesk.store import seal
+
+        seal.install(factory, engine)  # the money rows of every transaction bound to the audit chain
         if engine.dialect.name == "postgresql":
             from kjdesk.store.concurrency import serialize_writers
 

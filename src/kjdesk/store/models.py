@@ -72,6 +72,7 @@ class Officer(Timestamped, Base):
     role: Mapped[str] = mapped_column(String(20))  # 经办人 / 复核人 / 管理员
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)  # reset by a 管理员
 
 
 class Unit(Timestamped, Base):
@@ -429,3 +430,15 @@ class AuditEvent(Base):
     after: Mapped[str] = mapped_column(Text, default="")  # JSON
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64))
+    # The money ledger after this event's transaction (store/seal.py), covered by ``hash``.
+    seal: Mapped[str] = mapped_column(String(80), default="")
+
+
+class MoneySeal(Base):
+    """A money row as kjdesk last wrote it (store/seal.py): its content and the event that wrote it."""
+
+    __tablename__ = "money_seals"
+    tbl: Mapped[str] = mapped_column(String(40), primary_key=True)
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[int] = mapped_column(Integer)

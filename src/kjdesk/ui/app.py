@@ -263,6 +263,13 @@ class Startup:
             )  # 经办人 / 复核人 / 管理员: every action records who
             if signed is None:
                 return EXIT_OK
+            from kjdesk.services.core.officers import must_change_password
+
+            if must_change_password(signed):  # a 管理员 reset it: the officer's own password first
+                from kjdesk.ui.start.account_actions import ChangePasswordDialog
+
+                if ChangePasswordDialog(signed, window, forced=True).exec() != QDialog.DialogCode.Accepted:
+                    return EXIT_OK
             self.app = app = signed
             sign_lock(app)
         window.show_progress(window.tr("正在载入……"))

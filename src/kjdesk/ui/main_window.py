@@ -229,6 +229,8 @@ class MainWindow(PreserveGeometry, QMainWindow):
             ("备份与恢复…", self.open_backups),
             ("年度结账…", self.open_years),
             ("账号管理…", self.open_officers),
+            ("修改密码…", self.change_password),
+            ("切换用户（注销）…", self.switch_user),
         ):
             action = file_menu.addAction(self.tr(label))
             action.triggered.connect(opener)
@@ -268,6 +270,46 @@ class MainWindow(PreserveGeometry, QMainWindow):
             return
         OfficersDialog(self.app, self.hub, self).exec()
 
+    def change_password(self) -> None:
+        from kjdesk.ui.start.account_actions import change_password
+
+        change_password(self)
+
+    def switch_user(self) -> None:
+        from kjdesk.ui.start.account_actions import switch_user
+
+        switch_user(self)
+
+    def sign_out(self) -> None:
+        """Close every page (they act as the officer signing out) until someone signs in."""
+        for key, widget in list(self.page_widgets.items()):
+            row = [p.key for p in self.pages].index(key)
+            self.stack.insertWidget(row, QWidget(self.stack))
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.page_widgets.clear()
+        self.nav.setEnabled(False)
+        for action in self._database_actions:
+            action.setEnabled(False)
+        self._who.setText(self.tr("已注销"))
+
+    def sign_in_as(self, app: App) -> None:
+        """Go on as ``app``'s officer: the pages are made anew for them."""
+        self.app = app
+        self.nav.setEnabled(True)
+        for action in self._database_actions:
+            action.setEnabled(True)
+        self._who.setText(self._who_text())
+        self.show_page(max(self.nav.currentRow(), 0))
+
+    def _who_text(self) -> str:
+        """The officer's name, not the login (the login is in the tooltip)."""
+        from kjdesk.services.core.officer_names import officer_names
+
+        assert self.app is not None
+        name = officer_names(self.app).get(self.app.actor, self.app.actor)
+        return self.tr("当前用户：") + f"{name}（{self.app.role}）"
+
     def connect_server(self) -> None:
         """Choose the bureau's PostgreSQL server (or go back to this PC's file) for the next start."""
         from kjdesk.ui.start.connect import ConnectDialog, forget_server, remembered_server
@@ -294,17 +336,19 @@ class MainWindow(PreserveGeometry, QMainWindow):
         path = self.app.db.path
         where = QLabel(self.tr("数据库：") + (str(path) if path else self.app.db.url), self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        from kjdesk.services.core.officer_names import officer_names
-
-        name = officer_names(self.app).get(
-            self.app.actor, self.app.actor
-        )  # the officer's name, not the login
-        who = QLabel(self.tr("当前用户：") + f"{name}（{self.app.role}）", self)
+        who = self._who = QLabel(self._who_text(), self)
         who.setObjectName("current_user")
         who.setToolTip(self.tr("登录名：") + self.app.actor)
         self.statusBar().addWidget(where, 1)
         if self.demo:
             self.statusBar().addPermanentWidget(QLabel("<b style='color:#b03a48'>演示数据</b>", self))
+            accounts = QLabel(
+                self.tr("演示账号 admin（管理员）、jingban（经办人）、fuhe（复核人），密码 kjdesk-demo：")
+                + self.tr("“文件 → 切换用户”换人体验报批与审批"),
+                self,
+            )
+            accounts.setObjectName("demo_accounts")
+            self.statusBar().addPermanentWidget(accounts)
         self.statusBar().addPermanentWidget(who)
 
     def about_text(self) -> str:

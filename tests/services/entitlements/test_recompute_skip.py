@@ -223,7 +223,7 @@ def test_a_reversed_payment_needs_no_recompute(app, flow):
     batch = propose_batch(who["jb1"], 2025, [iid])
     approve_batch(who["fh1"], batch.id)
     pay = record_payment(who["jb1"], iid, date(2025, 6, 1), "记-001", 30_000_000)
-    reverse_payment(who["fh1"], pay.id, "凭证号录错")
+    reverse_payment(who["jb2"], pay.id, "凭证号录错")
     assert _counts(recompute_all(app, force=True)) == NOTHING
 
 

@@ -86,17 +86,62 @@ def test_a_target_that_is_not_empty_is_refused_and_left_alone(tmp_path, pg_url):
     pg.close()
 
 
-def test_the_command_copies_to_a_new_file_and_refuses_a_missing_source(tmp_path, capsys):
+def test_the_command_copies_to_a_new_file_and_refuses_a_missing_source(tmp_path, capsys, monkeypatch):
+    from tests.services.disbursement.disbursement_data import PASSWORD
+
     src, _ = _filled(tmp_path / "a.sqlite")
     n = sum(_counts(src).values())
     src.close()
-    assert main(["db", "copy", "--from", str(tmp_path / "a.sqlite"), "--to", str(tmp_path / "b.sqlite")]) == 0
+    monkeypatch.setenv("KJDESK_PASSWORD", PASSWORD)  # a 管理员 of the source copies it
+    assert main(["db", "copy", "--from", str(tmp_path / "a.sqlite"), "--to", str(tmp_path / "b.sqlite")]) == 1
+    assert "须以账号登录" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "--user",
+                "admin",
+                "db",
+                "copy",
+                "--from",
+                str(tmp_path / "a.sqlite"),
+                "--to",
+                str(tmp_path / "b.sqlite"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert f"已复制 {n} 行" in out and "审计链校验通过" in out
     assert main(["--db", str(tmp_path / "b.sqlite"), "audit", "verify"]) == 0
     assert (
-        main(["db", "copy", "--from", str(tmp_path / "nope.sqlite"), "--to", str(tmp_path / "c.sqlite")]) == 1
+        main(
+            [
+                "--user",
+                "admin",
+                "db",
+                "copy",
+                "--from",
+                str(tmp_path / "nope.sqlite"),
+                "--to",
+                str(tmp_path / "c.sqlite"),
+            ]
+        )
+        == 1
     )
     assert "源数据库文件" in capsys.readouterr().err and not (tmp_path / "c.sqlite").exists()
-    assert main(["db", "copy", "--from", str(tmp_path / "a.sqlite"), "--to", str(tmp_path / "b.sqlite")]) == 1
+    assert (
+        main(
+            [
+                "--user",
+                "admin",
+                "db",
+                "copy",
+                "--from",
+                str(tmp_path / "a.sqlite"),
+                "--to",
+                str(tmp_path / "b.sqlite"),
+            ]
+        )
+        == 1
+    )
     assert "不是空的" in capsys.readouterr().err

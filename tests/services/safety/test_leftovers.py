@@ -46,7 +46,7 @@ def test_the_parts_of_a_killed_run_are_removed_at_the_next_start(db, tmp_path):
     running.write_bytes(b"busy")
     (atomic.registry_dir() / f"{os.getpid()}-def.txt").write_text(str(running), encoding="utf-8")
     folder = files.backups_dir(db)
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)  # the audit anchor may already be kept there
     backup_part = folder / ".kjdesk-20260101-120000-daily.sqlite.1a2b3c4d.part"
     backup_part.write_bytes(b"half")
     staged = db.with_name(f".{db.name}.5e6f7a8b.restore")

@@ -47,6 +47,10 @@ class App:
         install_change_recorder(self.db)
         if self.read_only:
             refuse_writes(self.db)
+        else:
+            from kjdesk.services.safety import audit_anchor
+
+            audit_anchor.install(self.db)
 
     @classmethod
     def open(cls, db: str | Path | None = None, *, actor: str = "系统") -> App:

@@ -73,6 +73,13 @@ def require_role(app: App, *roles: str) -> None:
         raise ServiceError(f"当前账号（{app.actor}，{app.role}）无权执行此操作：需要{'或'.join(roles)}")
 
 
+MUST_CHANGE = "must_change_password"  # App.extra: a 管理员 reset this officer's password
+
+
+def must_change_password(app: App) -> bool:
+    return bool(app.extra.get(MUST_CHANGE))
+
+
 def has_officers(app: App) -> bool:
     with app.db.session() as s:
         return bool(s.scalar(select(func.count()).select_from(Officer)))
@@ -126,7 +133,16 @@ def reset_password(app: App, username: str, new_password: str) -> None:
         if officer is None:
             raise ServiceError(f"账号“{username}”不存在")
         officer.password_hash = hash_password(new_password)
-        audit.record(s, app.actor, "重置密码", "officer", officer.id, None, {"username": username})
+        officer.must_change_password = officer.username != app.actor  # one's own reset is one's own choice
+        audit.record(
+            s,
+            app.actor,
+            "重置密码",
+            "officer",
+            officer.id,
+            None,
+            {"username": username, "must_change_password": officer.must_change_password},
+        )
 
 
 def set_active(app: App, username: str, active: bool) -> None:
@@ -145,13 +161,18 @@ def set_active(app: App, username: str, active: bool) -> None:
 
 
 def change_own_password(app: App, old_password: str, new_password: str) -> None:
+    """The signed-in officer changes their own password (the old one proves it is them)."""
     _check_password(new_password)
+    if new_password == old_password:
+        raise ValidationFailed({"password": "新密码不能与原密码相同"})
     with app.db.session() as s:
         officer = s.scalar(select(Officer).where(Officer.username == app.actor))
         if officer is None or not verify_password(old_password, officer.password_hash):
             raise ServiceError("原密码不正确")
         officer.password_hash = hash_password(new_password)
+        officer.must_change_password = False
         audit.record(s, app.actor, "修改密码", "officer", officer.id, None, None)
+    app.extra.pop(MUST_CHANGE, None)
 
 
 def list_officers(app: App) -> list[OfficerRow]:
@@ -159,14 +180,21 @@ def list_officers(app: App) -> list[OfficerRow]:
         return [_row(o) for o in s.scalars(select(Officer).order_by(Officer.id))]
 
 
-def sign_in(app: App, username: str, password: str) -> App:
-    """Check the password; return an ``App`` acting as that officer (the same database)."""
+def sign_in(app: App, username: str, password: str, *, record: bool = True) -> App:
+    """Check the password; return an ``App`` acting as that officer (the same database).
+
+    After a 管理员 reset the password, ``must_change_password(app)`` is True until the officer
+    changes it (the window asks at once; the command line refuses every other command).
+    ``record=False`` (the command line, once per command) leaves no 登录 event."""
     with app.db.session() as s:
         officer = s.scalar(select(Officer).where(Officer.username == normalize_text(username)))
         if officer is None or not verify_password(password, officer.password_hash):
             raise ServiceError("用户名或密码不正确")
         if not officer.active:
             raise ServiceError(f"账号“{officer.username}”已停用，请联系管理员")
-        if not app.read_only:  # a read-only window (another kjdesk is writing) still signs in
+        if record and not app.read_only:  # a read-only window (another kjdesk is writing) still signs in
             audit.record(s, officer.username, "登录", "officer", officer.id, None, None)
-        return replace(app, actor=officer.username, role=officer.role, extra=dict(app.extra))
+        extra = {k: v for k, v in app.extra.items() if k != MUST_CHANGE}
+        if officer.must_change_password:
+            extra[MUST_CHANGE] = True
+        return replace(app, actor=officer.username, role=officer.role, extra=extra)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, Changes, ServiceError
-from kjdesk.services.core.officers import require_role
+from kjdesk.services.core.roles import ACTS, require
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.disbursement.plan import load_rows
 from kjdesk.services.register.evidence import MissingItem, missing_items
@@ -23,7 +23,7 @@ from kjdesk.store import audit
 from kjdesk.store.concurrency import lock_name
 from kjdesk.store.models import ApprovalBatch, Instalment, Payment, utcnow
 
-MAKERS = ("经办人", "管理员")
+MAKERS = ACTS["propose"]
 
 
 class MissingForApproval(ServiceError):
@@ -34,7 +34,7 @@ class MissingForApproval(ServiceError):
         self.items = items
 
 
-CHECKERS = ("复核人", "管理员")
+CHECKERS = ACTS["review"]
 CHANGED = Changes(instalments=True)
 
 
@@ -81,7 +81,7 @@ def propose_batch(
     app: App, year: int, instalment_ids: Iterable[int] | None = None, note: str = ""
 ) -> BatchRow:
     """Put planned instalments of ``year`` (all of them when ``instalment_ids`` is None) into a new batch."""
-    require_role(app, *MAKERS)
+    require(app, "propose")
     city = require_bureau(app).city
     with app.db.session() as s:
         lock_name(s, f"propose:{year}")  # two makers proposing the same year at once: one after the other
@@ -183,7 +183,7 @@ def to_verify_problems(s, insts: list[Instalment]) -> list[str]:  # noqa: ANN001
 
 
 def approve_batch(app: App, batch_id: int) -> BatchRow:
-    require_role(app, *CHECKERS)
+    require(app, "review")
     city = require_bureau(app).city
     with app.db.session() as s:
         batch = _open_batch(s, batch_id)
@@ -229,7 +229,7 @@ def approve_batch(app: App, batch_id: int) -> BatchRow:
 
 def return_batch(app: App, batch_id: int, reason: str) -> BatchRow:
     """Send a batch back to the 经办人 with a reason; its instalments become 计划 again."""
-    require_role(app, *CHECKERS)
+    require(app, "review")
     reason = reason.strip()
     if not reason:
         raise ServiceError("退回须填写原因")
@@ -294,7 +294,7 @@ def list_batches(app: App, year: int | None = None) -> list[BatchRow]:
 
 def cancel_instalment(app: App, instalment_id: int, reason: str) -> None:
     """Cancel an instalment nothing has been paid on; the reason is kept and audited."""
-    require_role(app, *MAKERS, "复核人")
+    require(app, "cancel")
     reason = reason.strip()
     if not reason:
         raise ServiceError("取消拨付计划须填写原因")
@@ -330,7 +330,7 @@ def accept_recomputed_amount(app: App, instalment_id: int) -> None:
     The new amount replaces the old one; a new amount of 0 (a revocation) cancels the
     instalment. Money already paid above the new amount must be reversed first.
     """
-    require_role(app, *CHECKERS)
+    require(app, "review")
     with app.db.session() as s:
         inst = s.get(Instalment, instalment_id, with_for_update=True)  # a payment being entered waits
         if inst is None:

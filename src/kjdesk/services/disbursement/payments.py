@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, ServiceError
-from kjdesk.services.core.officers import require_role
+from kjdesk.services.core.roles import ACTS, require
 from kjdesk.services.disbursement.years import check_year_open
 from kjdesk.store import audit
 from kjdesk.store.models import Instalment, Payment, utcnow
 
-RECORDERS = ("经办人", "复核人", "管理员")
+RECORDERS = ACTS["pay"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def record_payment(
     app: App, instalment_id: int, paid_on: date, voucher_no: str, amount_fen: int
 ) -> PaymentRow:
     """Record what finance paid (all or part of an approved instalment)."""
-    require_role(app, *RECORDERS)
+    require(app, "pay")
     voucher_no = voucher_no.strip()
     if not voucher_no:
         raise ServiceError("请填写凭证号")
@@ -84,6 +84,10 @@ def record_payment(
             )
         if inst.state != "approved":
             raise ServiceError(f"拨付计划 {instalment_id} 尚未经复核人审批，不能登记拨付")
+        if inst.approved_by == app.actor:
+            raise ServiceError(
+                f"拨付计划 {instalment_id} 由您（{app.actor}）审批，审批人不能登记自己审批的拨付；请由经办人登记"
+            )
         check_year_open(s, paid_on.year, "拨付记录")
         paid = paid_total(s, inst.id)
         open_fen = inst.amount_fen - paid
@@ -123,7 +127,7 @@ def record_payment(
 
 def reverse_payment(app: App, payment_id: int, reason: str, on: date | None = None) -> PaymentRow:
     """Enter the reversal of a payment (negative amount, with a reason); the amount is open again."""
-    require_role(app, *RECORDERS)
+    require(app, "pay")
     reason = reason.strip()
     if not reason:
         raise ServiceError("冲销须填写原因")
@@ -134,6 +138,8 @@ def reverse_payment(app: App, payment_id: int, reason: str, on: date | None = No
             raise ServiceError(f"拨付记录 {payment_id} 不存在")
         inst = s.get(Instalment, original.instalment_id, with_for_update=True)  # one reversal at a time
         assert inst is not None
+        if inst.approved_by == app.actor:
+            raise ServiceError(f"拨付计划 {inst.id} 由您（{app.actor}）审批，审批人不能冲销该计划的拨付记录")
         if original.reverses_id is not None or original.amount_fen <= 0:
             raise ServiceError(f"拨付记录 {payment_id} 本身是冲销记录，不能再冲销")
         done = s.scalar(select(Payment.id).where(Payment.reverses_id == original.id))

@@ -164,7 +164,10 @@ def _build_sheet(
     bureau = require_bureau(app)
     if kind == "disbursement":
         lines = disbursement_lines(app, year)
-        return disbursement_sheet(year, bureau.name, lines), len(lines), sum(r.amount_fen for r in lines)
+        from kjdesk.services.safety.audit_anchor import chain_head
+
+        sheet = disbursement_sheet(year, bureau.name, lines, chain_head(app).short)
+        return sheet, len(lines), sum(r.amount_fen for r in lines)
     if kind == "summary":
         slines = summary_lines(app, year)
         return (

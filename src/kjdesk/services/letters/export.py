@@ -78,10 +78,42 @@ def merged_pdf(app: App, rows: Sequence[LetterRow], *, progress: Progress | None
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(io.BytesIO(pdf))
+    _stamp_batch(app, writer, rows)
     progress.check()
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
+
+
+def _stamp_batch(app: App, writer: PdfWriter, rows: Sequence[LetterRow]) -> None:
+    """One small line at the foot of the batch's last page: the letters and the audit chain head,
+    so the printed batch anchors the audit trail (the archived letters themselves are unchanged)."""
+    from pypdf import PdfReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from kjdesk.io.fonts import NoFontFound, find_letter_fonts
+    from kjdesk.services.safety.audit_anchor import chain_head
+
+    try:
+        font = find_letter_fonts().body  # embedded, as in the letters themselves
+    except NoFontFound:
+        font = "STSong-Light"  # a reader's own Chinese font
+        if font not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(font))
+    last = writer.pages[-1]
+    width, height = float(last.mediabox.width), float(last.mediabox.height)
+    text = (
+        f"本批通知书 {len(rows)} 份（{rows[0].number}—{rows[-1].number}）；审计链头 {chain_head(app).short}"
+    )
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(width, height))
+    c.setFont(font, 7)
+    c.setFillGray(0.4)
+    c.drawString(28, 14, text)
+    c.save()
+    last.merge_page(PdfReader(io.BytesIO(buf.getvalue())).pages[0])
 
 
 def export_letters(

@@ -21,7 +21,6 @@ from kjdesk.services.core.app import App, ServiceError
 from kjdesk.services.core.privacy import mask_in_text
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.safety.audit_words import Namer, change_words
-from kjdesk.store import audit
 from kjdesk.store.audit import ChainBreak as ChainBreak  # offered to the window
 from kjdesk.store.backup import backups_dir, list_backup_files
 from kjdesk.store.models import AuditEvent
@@ -49,6 +48,7 @@ ENTITY_LABELS = {
     "imports": "导入",
     "closed_year": "年度结账",
     "database": "数据库",
+    "seal": "资金封存",
 }
 
 
@@ -196,16 +196,35 @@ def describe_event(app: App, event_id: int) -> str | None:
 
 
 def verify_audit(app: App) -> ChainBreak | None:
-    """Walk the hash chain: None when intact, else the first event altered or removed.
+    """Walk the hash chain, the money rows and the anchors: None when all hold, else the first problem.
 
-    The chain alone cannot show that its last events were deleted, so the newest backup
-    made since the last restore is the anchor: every event it holds must still be here,
-    with the same hash.
+    The returned ``ChainBreak`` lists every problem found in ``details`` (services/safety/audit_money.py):
+    an altered or removed event, a money row edited, inserted or deleted past the program,
+    a chain cut short against the anchor kept outside the database. The newest backup made
+    since the last restore is an anchor too: every event it holds must still be here.
     """
+    from kjdesk.services.safety.audit_money import verify_all
+
+    problems = verify_all(app.db)
+    backup_break = _backup_anchor(app)
+    if backup_break is not None:  # it names the backup that still holds the event: said first
+        problems.insert(0, _as_problem(backup_break))
+    if not problems:
+        return None
+    first = problems[0]
+    return ChainBreak(first.event_id or 0, first.text, tuple(p.text for p in problems))
+
+
+def _as_problem(b: ChainBreak):  # noqa: ANN202 - Problem
+    from kjdesk.services.safety.audit_money import Problem
+
+    return Problem(b.event_id, b.reason)
+
+
+def _backup_anchor(app: App) -> ChainBreak | None:
+    if app.db.path is None:
+        return None
     with app.db.session() as s:
-        broken = audit.verify_chain(s)
-        if broken is not None or app.db.path is None:
-            return broken
         restored = s.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == "恢复备份"))
         anchor = _anchor(app.db.path, _local(restored) if restored else None)
         if anchor is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from kjdesk.faults import UNCHANGED, describe
 from kjdesk.services.core.app import App, Changes, ServiceError, require_writable
 from kjdesk.services.core.progress import NullProgress, Progress
+from kjdesk.services.core.roles import require
 from kjdesk.services.core.settings import write_setting
 from kjdesk.store import audit
 from kjdesk.store import backup as files
@@ -76,6 +77,38 @@ def backup(app: App, path: Path | None = None, progress: Progress | None = None)
     return path
 
 
+@dataclass(frozen=True)
+class CheckedBackup:
+    path: Path
+    problems: tuple[str, ...]  # what verification found; empty when the trail is intact
+
+    @property
+    def warning(self) -> str:
+        if not self.problems:
+            return ""
+        return "警告：数据库的审计记录校验未通过，备份已做，但该备份不作为可信的审计链锚点：\n" + "\n".join(
+            f"  {p}" for p in self.problems
+        )
+
+
+def backup_checked(app: App, path: Path | None = None, progress: Progress | None = None) -> CheckedBackup:
+    """Back up now, after verifying the trail: a database failing verification is still backed up
+    (with a loud warning) but never replaces the last good anchor (services/safety/audit_anchor.py)."""
+    from kjdesk.services.safety.audit_anchor import head_of, write_anchor
+    from kjdesk.services.safety.audit_log import verify_audit
+
+    progress = progress or NullProgress()
+    progress.set_status("正在校验审计记录…")
+    broken = verify_audit(app)
+    made = backup(app, path, progress)
+    if broken is not None:
+        return CheckedBackup(made, broken.details or (broken.reason,))
+    with app.db.session() as s:
+        head = head_of(s)
+    write_anchor(app.db, head)
+    return CheckedBackup(made, ())
+
+
 def backup_before(app: App, reason: str) -> Path | None:
     """The automatic backup before a risky step (``"import"``, …); None for PostgreSQL."""
     if app.db.path is None:
@@ -115,6 +148,7 @@ def set_backup_keep(app: App, keep: int) -> None:
     """How many automatic backups are kept (setting ``backup_keep``)."""
     if not 1 <= int(keep) <= 1000:
         raise ServiceError("保留的备份份数应在 1 到 1000 之间")
+    require(app, "backup_settings")
     require_writable(app)
     with app.db.session() as s:
         write_setting(s, app.actor, files.KEEP_SETTING, str(int(keep)))
@@ -128,15 +162,22 @@ def check_backup(path: Path) -> files.FileCheck:
         raise ServiceError(str(exc)) from exc
 
 
-def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreResult:
+def restore(
+    app: App, path: Path, progress: Progress | None = None, override_reason: str = ""
+) -> RestoreResult:
     """Replace the database by the backup ``path`` (管理员).
 
-    Nothing is replaced unless the file passes every check. The current database is backed
-    up first (``…-restore.sqlite``); an older schema is migrated after the swap.
+    Nothing is replaced unless the file passes every check: a sound kjdesk database, of this
+    bureau (services/safety/restore_checks.py), whose audit trail verifies — or, when it does not,
+    a 管理员's written ``override_reason``, recorded in both databases. The current database
+    is backed up first (``…-restore.sqlite``); an older schema is migrated after the swap.
     """
+    from kjdesk.services.core.settings import bureau
+    from kjdesk.services.safety.audit_anchor import reset_anchor
+    from kjdesk.services.safety.restore_checks import check_same_bureau, check_trail, read_trail
+
     progress = progress or NullProgress()
-    if app.role != "管理员":
-        raise ServiceError(f"当前账号（{app.actor}，{app.role}）无权恢复数据库：需要管理员")
+    require(app, "restore")
     require_writable(app)
     db = db_file(app)
     source = Path(path)
@@ -144,6 +185,21 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
         raise ServiceError("不能用数据库文件自身来恢复")
     progress.set_status("正在检查备份文件…")
     check_backup(source)
+    trail = read_trail(source)
+    here = bureau(app)
+    check_same_bureau(here.city if here else "", here.name if here else "", trail)
+    override = check_trail(trail, override_reason)
+    if override:  # recorded in the database being replaced, before it is replaced
+        with app.db.session() as s:
+            audit.record(
+                s,
+                app.actor,
+                "强制恢复备份",
+                "database",
+                "",
+                None,
+                {"from": str(source), "reason": override, "problems": list(trail.problems[:20])},
+            )
     # Staged before the safety backup, whose pruning could otherwise delete the source.
     staged = files.stage_copy(db, source)
     try:
@@ -181,6 +237,12 @@ def restore(app: App, path: Path, progress: Progress | None = None) -> RestoreRe
             "database",
             "",
             None,
-            {"from": str(source), "previous_backup": previous.name, "revision": revision},
+            {
+                "from": str(source),
+                "previous_backup": previous.name,
+                "revision": revision,
+                **({"override_reason": override, "problems": list(trail.problems[:20])} if override else {}),
+            },
         )
+    reset_anchor(app.db)  # the restored chain is now the one to extend
     return RestoreResult(source, previous, revision, ALL_CHANGED)

@@ -23,11 +23,12 @@ from kjdesk.services.safety.backups import check_backup, daily_backup
 from kjdesk.services.safety.db_identity import backup_of, what_it_is
 from kjdesk.store import audit
 from kjdesk.store import backup as files
-from kjdesk.store.db import Database, current_revision, head_revision
+from kjdesk.store.db import Database as Database  # offered to the command line (another database's accounts)
 from kjdesk.store.db import (
     NotAKjdeskDatabase as NotAKjdeskDatabase,  # offered to the window and the command line
 )
 from kjdesk.store.db import SchemaTooNew as SchemaTooNew
+from kjdesk.store.db import current_revision, head_revision
 from kjdesk.store.db import database_url as database_url
 from kjdesk.store.lock import STALE_AFTER_SECONDS, WriterLock, pid_alive
 from kjdesk.store.lock import DatabaseLocked as DatabaseLocked
@@ -168,16 +169,22 @@ def sign_lock(app: App) -> None:
         app.writer_lock.set_officer(app.actor)
 
 
-def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> Path:
-    """Replace a damaged database by ``backup``: checked first, the damaged file kept aside.
+def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统", override_reason: str = "") -> Path:
+    """Replace a damaged (or missing) database by ``backup``: checked first, the damaged file kept aside.
 
-    Returns where the damaged file now is. Nothing is changed when the backup fails a check.
-    The recovered database records the restore in its audit log.
+    Returns where the damaged file now is. Nothing is changed when the backup fails a check;
+    a backup whose audit trail fails verification needs a 管理员's ``override_reason``
+    (recorded in the recovered database: the damaged one cannot be written).
     """
+    from kjdesk.services.safety.audit_anchor import reset_anchor
+    from kjdesk.services.safety.restore_checks import check_trail, read_trail
+
     path = _sqlite_path(db)
     if path is None:
         raise ServiceError("只有 SQLite 数据库文件可以从备份恢复")
     check_backup(backup)
+    trail = read_trail(backup)
+    override = check_trail(trail, override_reason)
     path.parent.mkdir(parents=True, exist_ok=True)
     with WriterLock(path) as lock:  # never under a program that still has the file open
         lock.let_go_of_file()  # the damaged file is renamed aside below (Windows refuses an open file)
@@ -192,7 +199,10 @@ def recover_from_backup(db: str | Path, backup: Path, actor: str = "系统") -> 
         try:
             with database.session() as s:
                 after = {"from": str(backup), "damaged_file": aside.name if aside != path else ""}
+                if override:
+                    after |= {"override_reason": override, "problems": list(trail.problems[:20])}
                 audit.record(s, actor, "恢复备份", "database", "", None, after)
+            reset_anchor(database)
         finally:
             database.close()
     return aside

@@ -24,7 +24,6 @@ from kjdesk.services.core.app import App
 from kjdesk.services.safety.backups import (
     BackupRow,
     RestoreResult,
-    backup,
     backups_dir,
     keep_count,
     list_backups,
@@ -55,6 +54,7 @@ class BackupsDialog(BaseDialog):
         self.rows: list[BackupRow] = []
         self.loaded = False
         self.last_result: RestoreResult | None = None
+        self.last_warning = ""
         self.setWindowTitle(self.tr("备份与恢复"))
         self.resize(760, 460)
 
@@ -144,11 +144,20 @@ class BackupsDialog(BaseDialog):
     # --- actions ----------------------------------------------------------------------------
 
     def backup_now(self) -> None:
-        self.ops.write(lambda p: backup(self.app, None, p), self._backed_up, label=self.tr("正在备份数据库…"))
+        from kjdesk.services.safety.backups import backup_checked
 
-    def _backed_up(self, path: Path) -> None:
-        self.last_backup = path
+        self.ops.write(
+            lambda p: backup_checked(self.app, None, p), self._backed_up, label=self.tr("正在备份数据库…")
+        )
+
+    def _backed_up(self, made) -> None:  # noqa: ANN001 - CheckedBackup
+        self.last_backup = made.path
+        self.last_warning = made.warning
         self.reload()
+        if made.problems:  # loudly: the trail of this database does not verify
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, self.tr("备份已做，但审计记录校验未通过"), made.warning)
 
     def restore_selected(self) -> None:
         row = self.selected()
@@ -171,8 +180,33 @@ class BackupsDialog(BaseDialog):
         ).format(w=what)
         if not confirm(self, self.tr("从备份恢复"), text, yes=self.tr("恢复")):
             return
+        from kjdesk.services.safety.restore_checks import read_trail
+
+        self.ops.read(
+            lambda _p: read_trail(path),
+            lambda trail: self._restore_checked(path, trail),
+            label=self.tr("正在校验备份的审计记录…"),
+        )
+
+    def _restore_checked(self, path: Path, trail) -> None:  # noqa: ANN001 - BackupTrail
+        """A backup whose trail fails verification: only with a 管理员's written reason."""
+        reason = ""
+        if trail.problems:
+            from PySide6.QtWidgets import QInputDialog
+
+            shown = "\n".join(trail.problems[:8])
+            reason, ok = QInputDialog.getMultiLineText(
+                self,
+                self.tr("备份的审计记录校验未通过"),
+                self.tr(
+                    "该备份的审计记录校验未通过：\n{p}\n\n通常不应恢复这样的备份。如确需恢复，"
+                    "请管理员写明原因（将记入当前数据库和恢复后数据库的审计日志）："
+                ).format(p=shown),
+            )
+            if not ok or not reason.strip():
+                return
         self.ops.write(
-            lambda p: restore(self.app, path, p),
+            lambda p: restore(self.app, path, p, override_reason=reason),
             self._restore_done,
             changes=lambda r: r.changes,
             label=self.tr("正在恢复数据库…"),

@@ -278,15 +278,22 @@ class AuditPage(QWidget):
     def _verified(self, broken: ChainBreak | None) -> None:
         self.chain = broken
         if broken is None:
-            self.chain_label.setText(self.tr("审计链完整：逐条校验通过"))
+            self.chain_label.setText(self.tr("审计链完整：逐条校验通过；资金记录与审计记录一致"))
             self.chain_label.setStyleSheet("color:#2e7d32;")
             return
-        self.chain_label.setText(self.tr("审计链校验未通过：") + broken.reason)
+        more = len(broken.details) - 1
+        self.chain_label.setText(
+            self.tr("审计链校验未通过：")
+            + broken.reason
+            + (self.tr("（另有 {n} 处）").format(n=more) if more > 0 else "")
+        )
         self.chain_label.setStyleSheet("color:#b00020; font-weight:bold;")
         row = self.model.row_of_id(broken.event_id)
         if row >= 0:
             self.view.selectRow(row)
-        inform(self, self.tr("审计链校验未通过"), broken.reason, warning=True)
+        inform(
+            self, self.tr("审计链校验未通过"), "\n\n".join(broken.details or (broken.reason,)), warning=True
+        )
 
     def export(self) -> None:
         folder = str(settings.get(settings.LAST_FOLDER))

@@ -100,7 +100,12 @@ def test_propose_approve_pay_and_reverse_through_the_page(app, world, make_windo
     wait_reload(cpage, qtbot, cpage.buttons["approve"].click)
     assert {r[0]: r[col(cpage, "状态")] for r in rows(cpage)}[str(iid)] == "已审批"
 
-    # A partial payment through the dialog.
+    # The 复核人 never records the payment: a 经办人 does, through the dialog.
+    select_ids(cpage, {iid})
+    assert not cpage.buttons["pay"].isEnabled()
+    payer = make_window(who["jb2"])
+    cpage = open_page(payer, qtbot, "plans")
+    set_year(cpage, qtbot, 2025)
     select_ids(cpage, {iid})
     cpage.buttons["pay"].click()
     dialog = active_dialog(PayDialog)

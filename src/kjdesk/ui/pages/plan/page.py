@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from kjdesk.money import format_wan, format_yuan
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.core.officer_names import officer_names
+from kjdesk.services.core.roles import ACTS
 from kjdesk.services.disbursement import approval, payments
 from kjdesk.services.disbursement.approval import BatchRow, list_batches
 from kjdesk.services.disbursement.plan import YearPlan, year_plan
@@ -50,7 +51,7 @@ from kjdesk.ui.workers import Hub, QtProgress
 
 ALL = ""
 STATES = ("计划", "已报批", "已审批", "部分拨付", "已拨付", "已取消")
-MAKERS, CHECKERS = ("经办人", "管理员"), ("复核人", "管理员")
+MAKERS, CHECKERS = ACTS["propose"], ACTS["review"]
 
 # Row tuple: (instalment id, district, unit, clause, wording, amount, paid, open, state label, batch, note,
 #             state, pending amount)
@@ -367,8 +368,8 @@ class PlanPage(QWidget):
         self.buttons["evidence"].setEnabled(self.loaded and not self.app.read_only)
         self.buttons["approve"].setEnabled(role in CHECKERS and pending)
         self.buttons["return"].setEnabled(role in CHECKERS and pending)
-        self.buttons["pay"].setEnabled(one is not None and one[I_CODE] == "approved")
-        self.buttons["reverse"].setEnabled(one is not None and one[I_PAID] > 0)
+        self.buttons["pay"].setEnabled(role in ACTS["pay"] and one is not None and one[I_CODE] == "approved")
+        self.buttons["reverse"].setEnabled(role in ACTS["pay"] and one is not None and one[I_PAID] > 0)
         self.buttons["accept"].setEnabled(role in CHECKERS and one is not None and one[I_PENDING] is not None)
         self.buttons["cancel"].setEnabled(
             one is not None and one[I_CODE] in ("planned", "approved") and one[I_PAID] == 0
