@@ -219,6 +219,7 @@ class FactRecord:
     value: Decimal | None = None  # money in 元; rankings in 位
     text: str = ""  # for categorical facts (企业规模 = 小微企业)
     item_ref: str = ""  # 事项编号 for per-contract / per-project facts
+    reference: str = ""  # the document the figure comes from (e.g. the 自治区 allocation's 文号)
 
 
 @dataclass(frozen=True)
@@ -286,3 +287,6 @@ class Entitlement:
     payment_wording: str = ""
     winner_clause_id: str | None = None  # D1: the clause that won the group
     deducted_fen: int = 0  # D1: what was taken off for earlier grants of the group
+    basis: str = ""  # what an entered / standard / matched amount rests on (empty: the clause's own text)
+    entered_id: int | None = None  # the officer's entry the amount comes from
+    waiting_year: int | None = None  # 待录入金额: the year it would be paid in (its trigger's year)

@@ -42,7 +42,7 @@ from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recogniti
 
 # Raise when the engine's results change for the same records (a new reading, a fixed bug)
 # without a new release: every subject is then computed again once.
-ENGINE_REVISION = 1
+ENGINE_REVISION = 2  # 2: issue 22 (payment year of entries, basis, waiting year, 新认定)
 COMPLETE = "*"  # the row that marks a full recomputation since the table was created
 _KIND_OF_COLUMN = (SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON)
 _COLUMN_OF_KIND = {SubjectKind.UNIT: "unit_id", SubjectKind.PLATFORM: "platform_id", SubjectKind.PERSON: "person_id"}
@@ -53,7 +53,7 @@ _RECOGNITION = (
     Recognition.status, Recognition.status_date, Recognition.evidence, Recognition.first_year,
 )
 _FACT = (Fact.id, Fact.unit_id, Fact.platform_id, Fact.person_id, Fact.year, Fact.indicator, Fact.value,
-         Fact.text, Fact.item_ref)
+         Fact.text, Fact.item_ref, Fact.reference)
 _ENTERED = (
     EnteredAmount.id, EnteredAmount.unit_id, EnteredAmount.platform_id, EnteredAmount.person_id,
     EnteredAmount.clause_id, EnteredAmount.year, EnteredAmount.amount_fen, EnteredAmount.basis,
@@ -192,7 +192,7 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
                 for r in recs
             ),
             facts=tuple(
-                FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8])
+                FactRecord(f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8], f[9])
                 for f in facts
             ),
             entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
