@@ -115,6 +115,7 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
     for module, name in (
         ("kjdesk.cli_import", "add_parsers"),
         ("kjdesk.cli_money", "add_parsers"),
+        ("kjdesk.cli_amounts", "add_parsers"),
         ("kjdesk.cli_letters", "add_parsers"),
         ("kjdesk.cli_safety", "add_parsers"),
         ("kjdesk.cli_db", "add_parsers"),
@@ -188,6 +189,8 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 ENTITLEMENT_COLUMNS = [
+    ("entitlement_id", "应享编号"),
+    ("instalment_id", "拨付编号"),
     ("unit_name", "单位名称"),
     ("credit_code", "统一社会信用代码"),
     ("person_id_masked", "身份证号"),
@@ -198,6 +201,7 @@ ENTITLEMENT_COLUMNS = [
     ("amount_fen", "金额（分）"),
     ("status", "状态"),
     ("state", "拨付状态"),
+    ("basis", "依据"),
     ("explanation", "计算说明"),
 ]
 
@@ -220,10 +224,12 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
         app.close()
     if args.format == "table":
         cols = [
-            c for c in ENTITLEMENT_COLUMNS if c[0] not in ("explanation", "amount_fen", "person_id_masked")
+            c
+            for c in ENTITLEMENT_COLUMNS
+            if c[0] not in ("explanation", "amount_fen", "person_id_masked", "basis", "instalment_id")
         ]
         rows = [{**asdict(line), "amount": format_yuan(line.amount_fen)} for line in lines]
-        emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
+        emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:], ("basis", "依据")])
         total = sum(line.amount_fen for line in lines if line.state != "已取消")
         print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
     else:

@@ -136,7 +136,7 @@ def _decide(
     return replace(ent, basis=basis, entered_id=entry.id if entry is not None else None)
 
 
-def _default_basis(ctx: Context, facts: Sequence[FactRecord], lines: list[str]) -> str:
+def _default_basis(ctx: Context, clause: Clause, facts: Sequence[FactRecord], lines: list[str]) -> str:
     """What the default (minimum) match rests on: the base's documents; "" when the catalog wants
     a document (``matching_default_needs_document``) and one of the figures has none recorded."""
     refs = [f.reference.strip() for f in facts]
@@ -144,7 +144,9 @@ def _default_basis(ctx: Context, facts: Sequence[FactRecord], lines: list[str]) 
     if documents:
         lines.append(f"配套基数下达文件：{documents}")
     if refs and all(refs):
-        return f"按{documents}不低于1:1配套"
+        lo, hi = clause.match_ratio_min, clause.match_ratio_max
+        ratio = "按比例" if lo is None else f"{'不低于' if hi is None else ''}{explain.percent(lo)}"
+        return f"按{clause.base_fact}（{documents}）的{ratio}配套"
     if ctx.flag("matching_default_needs_document", False):
         return ""
     return "按配套比例默认"
@@ -200,7 +202,7 @@ def build_entered(
         lines += [explain.fact_line(f) for f in facts]
         base = sum((f.value for f in facts if f.value is not None), Decimal(0))
         bounds = _match_bounds(clause, base, lines)
-        default_basis = _default_basis(ctx, facts, lines)
+        default_basis = _default_basis(ctx, clause, facts, lines)
     return _decide(ctx, clause, key, year, entry, lines, bounds, rec, default_basis)
 
 
@@ -223,7 +225,7 @@ def unattached(ctx: Context, clause: Clause) -> list[Entitlement]:
             bounds = _match_bounds(clause, fact.value, lines)
             mine = [e for e in entries if e.item_ref == item and e.year == pay_year]
             used.update(e.id for e in mine)
-            default_basis = _default_basis(ctx, [fact], lines)
+            default_basis = _default_basis(ctx, clause, [fact], lines)
             entry = mine[-1] if mine else None
             decided = _decide(ctx, clause, key, pay_year, entry, lines, bounds, None, default_basis)
             if decided is not None:

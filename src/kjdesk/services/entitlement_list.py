@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.services.app import App
+from kjdesk.services.decisions import basis_of
 from kjdesk.services.entitlements import STATE_LABELS
 from kjdesk.services.subject_names import SubjectNames
 from kjdesk.store.models import Entitlement, Instalment
@@ -35,6 +36,8 @@ class EntitlementLine:
     pending_amount_fen: int | None
     review_note: str
     explanation: str
+    basis: str = ""  # what the amount rests on (a decision, a 年度标准, the allocation); "" for the text's own
+    waiting: bool = False  # 待录入金额: ``year`` is the year it would be paid in (its trigger's)
 
 
 UNIT, PLATFORM, PERSON = SubjectKind.UNIT.value, SubjectKind.PLATFORM.value, SubjectKind.PERSON.value
@@ -61,7 +64,7 @@ def list_entitlements(
     q = (
         select(
             e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,
-            e.status, e.payment_wording, e.explanation,
+            e.status, e.payment_wording, e.explanation, e.waiting_year,
             i.id.label("instalment_id"), i.year, i.amount_fen, i.state, i.pending_amount_fen,
             i.review_note, i.cancelled_reason,
         )
@@ -75,19 +78,22 @@ def list_entitlements(
         q = q.where(e.status == status)
     if unit_id is not None:
         q = q.where(e.payee_unit_id == unit_id)
-    if year is not None:
-        q = q.where(i.year == year)
+    if year is not None:  # a waiting item belongs to the year of its trigger until decided
+        q = q.where(or_(i.year == year, and_(i.id.is_(None), e.waiting_year == year)))
     with app.db.session() as s:
         rows = s.execute(q).all()
         names = SubjectNames.read(s, rows)
+        bases = basis_of(s, [r[0] for r in rows if r[7] == "应享"])
     lines: list[EntitlementLine] = []
     last_id, last_explanation = None, ""
     for r in rows:
-        (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation) = r[:10]
+        (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation, waiting_year) = r[:11]
         if ent_id == last_id:  # the lines of one entitlement share one copy of its explanation
             explanation = last_explanation
         last_id, last_explanation = ent_id, explanation
-        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[10:]
+        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[11:]
+        waiting = inst_id is None and waiting_year is not None
+        basis = bases.get(ent_id)
         name, unit_name, code, masked, dist = names.subject(r)
         if district and dist != district:
             continue
@@ -105,7 +111,7 @@ def list_entitlements(
                 clause_id=cid,
                 clause_title=clause.title if clause else "",
                 article=clause.article if clause else "",
-                year=inst_year,
+                year=waiting_year if waiting else inst_year,
                 amount_fen=amount if inst_id is not None else 0,
                 total_fen=total,
                 status=ent_status,
@@ -114,6 +120,8 @@ def list_entitlements(
                 pending_amount_fen=pending,
                 review_note=(review or cancelled) if inst_id is not None else "",
                 explanation=explanation,
+                basis=basis.text if basis is not None else "",
+                waiting=waiting,
             )
         )
     return lines

@@ -96,8 +96,27 @@ def recognition_sentence(rec: Recognition | None, clause: Clause, payee: Payee) 
     when = date_text(rec.date)
     doc = rec.doc_number.strip()
     who = f"{payee.you}建设的{payee.platform}" if payee.platform else payee.you
-    sentence = f"{who}于{when}被认定为{title}" + (f"（{doc}）" if doc else "") + "。"
+    verb = "被认定为"
+    if clause.beneficiary == "project" or rec.type_id.endswith("project"):
+        verb = "获批立项"  # a project is approved (立项), not recognised
+    elif rec.type_id.endswith("award"):
+        verb = "获得"
+    sentence = f"{who}于{when}{verb}{title}" + (f"（{doc}）" if doc else "") + "。"
     return sentence, title, when, doc
+
+
+def decision_phrase(session: Session, bureau: Bureau, ent: Entitlement) -> str:
+    """What the amount was decided on, for “……的规定，{decision_phrase}，决定给予”."""
+    from kjdesk.services.decisions import basis_of, citation
+
+    basis = basis_of(session, [ent.id]).get(ent.id)
+    if basis is None or basis.kind == "政策原文":
+        return "经审核"
+    if basis.decision is not None:
+        return citation(bureau.name, basis.decision)
+    if basis.kind == "配套":
+        return f"经审核，{basis.text}"
+    return f"经审核（依据{basis.text}）"
 
 
 def schedule_sentence(ent: Entitlement, inst: Instalment | None) -> str:
@@ -163,6 +182,7 @@ def compose(
         "clause_quote": quoted(clause.quote),
         "payment_wording": wording,
         "payment_phrase": PAYMENT_PHRASES.get(wording, wording),
+        "decision_phrase": decision_phrase(session, bureau, ent),
         "amount": amount_text(amount_fen),
         "amount_figures": f"{format_yuan(amount_fen)} 元",
         "amount_daxie": to_daxie(amount_fen),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kjdesk.money import format_yuan
 from kjdesk.services.app import App
+from kjdesk.services.decisions import basis_of
 from kjdesk.services.settings import require_bureau
 from kjdesk.services.subject_names import SubjectNames, chunks
 from kjdesk.store.models import Entitlement, Instalment, Payment, Recognition
@@ -78,6 +79,10 @@ class PlanRow:
     recognition_id: int | None
     doc_number: str
     has_evidence: bool
+    basis: str = ""  # 依据: the decision, 年度标准 or allocation the amount rests on, or the text's own amount
+    basis_kind: str = ""  # 决定 / 录入依据 / 年度标准 / 配套 / 政策原文
+    decision_id: int | None = None
+    district_fen: int | None = None  # the 区财政 part of the amount, when recorded
 
 
 @dataclass(frozen=True)
@@ -160,10 +165,12 @@ def load_rows(
             )
         )
     }
+    bases = basis_of(s, {f.entitlement_id for f in found})
     rows: list[PlanRow] = []
     for f in found:
         if f.status not in OWED_STATUSES and f.state in ("planned", "cancelled"):
             continue
+        basis = bases.get(f.entitlement_id)
         uname, code, district, subject = _describe(names, f)
         info = infos.get(f.clause_id)
         p = paid.get(f.id, 0)
@@ -204,6 +211,12 @@ def load_rows(
                 recognition_id=f.recognition_id,
                 doc_number=doc,
                 has_evidence=evidence,
+                basis=(f"政策原文{info.article}" if info else basis.text)
+                if basis and basis.kind == "政策原文"
+                else (basis.text if basis else ""),
+                basis_kind=basis.kind if basis else "",
+                decision_id=basis.decision.id if basis and basis.decision else None,
+                district_fen=basis.district_fen if basis else None,
             )
         )
     order = {d: i for i, d in enumerate(districts_of(city))}
