@@ -313,13 +313,13 @@ def _clause_amount(c: Any) -> str:
 
 
 def _print_clause(policy: Any, c: Any) -> None:
-    from kjdesk.policy.model import FORM_LABELS
+    from kjdesk.policy.model import form_label
 
     doc = policy.document
     print(f"{c.id}  {c.article}{c.title}")
     print(f"政策：{doc.title}（{doc.doc_number}，{doc.effective.isoformat()} 起施行）")
     print(
-        f"形式：{FORM_LABELS[c.form]}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}"
+        f"形式：{form_label(c)}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}"
     )
     print(f"原文：“{c.quote}”")
     if c.exclusion_group:

@@ -50,12 +50,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     ap = sub.add_parser("amounts", help="录入决定的金额（一事一议、给予一定支持、配套）")
     asub = ap.add_subparsers(dest="action", required=True)
-    ae = asub.add_parser(
-        "enter", help="为一项（--entitlement）或某条款的全部待决定事项（--clause）录入金额"
-    )
+    ae = asub.add_parser("enter", help="为一项（--entitlement）或某条款的全部待决定事项（--clause）录入金额")
     which = ae.add_mutually_exclusive_group(required=True)
-    which.add_argument("--entitlement", type=int, help="应享资金编号（entitlements --format json 的 entitlement_id）")
-    which.add_argument("--clause", help="条款编号：该条款全部待录入金额的事项（可用 --waiting-year 限定所属年度）")
+    which.add_argument(
+        "--entitlement", type=int, help="应享资金编号（entitlements --format json 的 entitlement_id）"
+    )
+    which.add_argument(
+        "--clause", help="条款编号：该条款全部待录入金额的事项（可用 --waiting-year 限定所属年度）"
+    )
     ae.add_argument("--year", type=int, help="拨付年度（默认今年；与 --clause 同用时必填）")
     ae.add_argument("--waiting-year", type=int, help="与 --clause 同用：只录入该所属年度的待决定事项")
     ae.add_argument("--amount-yuan", type=yuan_arg, required=True, help="金额（元），如 100000 或 10万")
@@ -110,7 +112,11 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         rows = list_decisions(app)
     finally:
         app.close()
-    emit([{**r.__dict__, "amount_yuan": format_yuan(r.amounts_fen)} for r in rows], args.format, DECISION_COLUMNS)
+    emit(
+        [{**r.__dict__, "amount_yuan": format_yuan(r.amounts_fen)} for r in rows],
+        args.format,
+        DECISION_COLUMNS,
+    )
     return EXIT_OK
 
 

@@ -8,17 +8,16 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from kjdesk.policy.model import SubjectKind, SubjectRef
+from kjdesk.policy.model import SubjectKind
 from kjdesk.services.app import ServiceError, ValidationFailed
 from kjdesk.services.approval import approve_batch, propose_batch
 from kjdesk.services.budgets import budget_status, set_budget
 from kjdesk.services.decisions import DecisionInput, add_decision, list_decisions
 from kjdesk.services.entered import (
-    EnteredInput,
     enter_amount,
+    enter_amounts,
     enter_batch,
     input_for_entitlement,
-    enter_amounts,
     record_allocation,
     set_standard,
 )
@@ -35,7 +34,9 @@ U, P = SubjectKind.UNIT, SubjectKind.PLATFORM
 
 
 def unit(app, n: int, name: str, district: str = "海勃湾区"):
-    return add_unit(app, UnitInput(name=name, credit_code=make_credit_code(f"91150300MA0N{n:05d}"), district=district))
+    return add_unit(
+        app, UnitInput(name=name, credit_code=make_credit_code(f"91150300MA0N{n:05d}"), district=district)
+    )
 
 
 def rec(app, kind, sid, type_id, level, day, doc):
@@ -67,12 +68,18 @@ def test_an_entered_amount_is_paid_in_the_year_the_officer_chose(town):
     hte = {x.subject_name: x for x in waiting(app, "WH-11-hte")}
     hte_b, hte_c = hte["乌达新材"], hte["海南碳素"]
     d = add_decision(app, DecisionInput("局务会", "纪要〔2026〕3号", date(2026, 3, 10), "2026年第一批兑现"))
-    enter_amounts(app, [
-        input_for_entitlement(app, lab_ent.entitlement_id, 30_000_000, 2026, decision_id=d.id),
-        input_for_entitlement(app, hte_b.entitlement_id, 10_000_000, 2025, decision_id=d.id),
-        input_for_entitlement(app, hte_c.entitlement_id, 12_000_000, 2027, decision_id=d.id),
-    ])
-    by_year = {y: [(r.unit_name, r.clause_id, r.amount_fen) for r in year_plan(app, y).rows] for y in range(2023, 2028)}
+    enter_amounts(
+        app,
+        [
+            input_for_entitlement(app, lab_ent.entitlement_id, 30_000_000, 2026, decision_id=d.id),
+            input_for_entitlement(app, hte_b.entitlement_id, 10_000_000, 2025, decision_id=d.id),
+            input_for_entitlement(app, hte_c.entitlement_id, 12_000_000, 2027, decision_id=d.id),
+        ],
+    )
+    by_year = {
+        y: [(r.unit_name, r.clause_id, r.amount_fen) for r in year_plan(app, y).rows]
+        for y in range(2023, 2028)
+    }
     assert by_year[2023] == [] and by_year[2024] == []
     assert by_year[2025] == [("乌达新材", "WH-11-hte", 10_000_000)]
     assert by_year[2026] == [("乌海化工", "WH-07-r-kl", 30_000_000)]
@@ -96,7 +103,10 @@ def test_a_re_recognised_hte_is_not_new(wuhai_app):
     u = unit(wuhai_app, 9, "乌海老高企")
     rec(wuhai_app, U, u.id, "hte", "国家", date(2020, 12, 1), "国科火字〔2020〕1号")
     rec(wuhai_app, U, u.id, "hte", "国家", date(2023, 12, 5), "国科火字〔2023〕9号")
-    lines = sorted([x for x in list_entitlements(wuhai_app) if x.clause_id == "WH-11-hte"], key=lambda x: x.entitlement_id)
+    lines = sorted(
+        [x for x in list_entitlements(wuhai_app) if x.clause_id == "WH-11-hte"],
+        key=lambda x: x.entitlement_id,
+    )
     assert [x.status for x in lines] == ["无适用政策", "不符合条件"]
     conclusion = [ln for ln in lines[1].explanation.splitlines() if ln.startswith("结论：")][0]
     assert "此前已有该认定（2020-12-01" in conclusion and "不视为新认定" in conclusion
@@ -106,13 +116,20 @@ def test_a_re_recognised_hte_is_not_new(wuhai_app):
 
 def test_decisions_are_records_chosen_by_many_amounts(town):
     app, a, b, c, lab = town
-    d = add_decision(app, DecisionInput("局务会", "纪要〔2026〕3号", date(2026, 3, 10), "2026年第一批兑现", "档案 2026-07"))
+    d = add_decision(
+        app, DecisionInput("局务会", "纪要〔2026〕3号", date(2026, 3, 10), "2026年第一批兑现", "档案 2026-07")
+    )
     with pytest.raises(ValidationFailed, match="已录入"):
         add_decision(app, DecisionInput("局务会", "纪要〔2026〕3号", date(2026, 3, 10), "重复"))
     ids = [x.entitlement_id for x in waiting(app, "WH-11-hte")]
     enter_batch(app, ids, 10_000_000, 2026, decision_id=d.id)
     (row,) = list_decisions(app)
-    assert (row.label, row.amounts, row.amounts_fen, row.file_ref) == ("局务会 纪要〔2026〕3号", 2, 20_000_000, "档案 2026-07")
+    assert (row.label, row.amounts, row.amounts_fen, row.file_ref) == (
+        "局务会 纪要〔2026〕3号",
+        2,
+        20_000_000,
+        "档案 2026-07",
+    )
     plan = year_plan(app, 2026)
     assert {(r.unit_name, r.basis_kind, r.basis, r.decision_id) for r in plan.rows} == {
         ("乌达新材", "决定", "局务会 纪要〔2026〕3号《2026年第一批兑现》", d.id),
@@ -134,7 +151,14 @@ def test_the_letter_cites_the_decision(town, tmp_path):
     with app.db.session() as s:
         inst = s.get(Instalment, row.instalment_id)
         _kind, text, _payee, amount = letter_content.compose(
-            s, issuer.bureau, issuer.policy, issuer.templates, inst.entitlement, inst, "乌科字〔2026〕1号", date(2026, 4, 1)
+            s,
+            issuer.bureau,
+            issuer.policy,
+            issuer.templates,
+            inst.entitlement,
+            inst,
+            "乌科字〔2026〕1号",
+            date(2026, 4, 1),
         )
     body = "".join(text.paragraphs)
     assert amount == 30_000_000
@@ -144,16 +168,31 @@ def test_the_letter_cites_the_decision(town, tmp_path):
 def test_waiting_items_belong_to_their_year_and_the_pending_sheet_lists_them(town, tmp_path):
     app, *_ = town
     assert pending_counts(app) == {2023: 2, 2024: 2}
-    by_year = {y: sorted(x.clause_id for x in list_entitlements(app, year=y) if x.status == "待录入金额") for y in (2023, 2024)}
+    by_year = {
+        y: sorted(x.clause_id for x in list_entitlements(app, year=y) if x.status == "待录入金额")
+        for y in (2023, 2024)
+    }
     assert by_year == {2023: ["WH-07-r-kl", "WH-11-hte"], 2024: ["WH-11-hte", "WH-20-regional-match"]}
     path, rows = write_pending(app, 2024, tmp_path / "pending.xlsx")
     assert rows == 2
     ws = load_workbook(path).active
     values = [[c for c in r] for r in ws.iter_rows(values_only=True)]
     header = next(r for r in values if r[0] == "序号")
-    assert tuple(header[:8]) == ("序号", "所属年度", "旗县区", "单位名称", "事项（条款）", "政策原文", "认定情况", "建议依据")
+    assert tuple(header[:8]) == (
+        "序号",
+        "所属年度",
+        "旗县区",
+        "单位名称",
+        "事项（条款）",
+        "政策原文",
+        "认定情况",
+        "建议依据",
+    )
     data = [r for r in values if isinstance(r[0], int)]
-    assert {(r[3], r[4]) for r in data} == {("海南碳素", "（十一）新认定高新技术企业"), ("乌海化工", "（二十）自治区科技项目支持地方配套")}
+    assert {(r[3], r[4]) for r in data} == {
+        ("海南碳素", "（十一）新认定高新技术企业"),
+        ("乌海化工", "（二十）自治区科技项目支持地方配套"),
+    }
     hte = next(r for r in data if r[3] == "海南碳素")
     assert "给予一定支持" in hte[5] and "2024-12-02" in hte[6] and "国科火字〔2024〕3号" in hte[6]
     assert "待局务会研究决定" in hte[7]
@@ -180,7 +219,9 @@ def test_a_yearly_standard_applies_to_earlier_recognitions_in_the_chosen_year(to
     ids = [x.entitlement_id for x in waiting(app, "WH-11-hte")]
     enter_batch(app, ids, 10_000_000, 2026, basis="2026 年度标准（乌科发〔2026〕1号）")
     plan = year_plan(app, 2026)
-    assert plan.total_fen == 20_000_000 and {r.basis for r in plan.rows} == {"2026 年度标准（乌科发〔2026〕1号）"}
+    assert plan.total_fen == 20_000_000 and {r.basis for r in plan.rows} == {
+        "2026 年度标准（乌科发〔2026〕1号）"
+    }
 
 
 def test_matching_needs_the_allocation_and_its_document(town):
@@ -188,7 +229,9 @@ def test_matching_needs_the_allocation_and_its_document(town):
     ent = waiting(app, "WH-20-regional-match")[0]
     assert "缺少 2024 年的自治区项目资助额" in ent.explanation
     with pytest.raises(ServiceError, match="请先登记自治区下达本项目的资助额"):
-        enter_amount(app, input_for_entitlement(app, ent.entitlement_id, 150_000_000, 2026, basis="乌科发〔2026〕5号"))
+        enter_amount(
+            app, input_for_entitlement(app, ent.entitlement_id, 150_000_000, 2026, basis="乌科发〔2026〕5号")
+        )
     with pytest.raises(ValidationFailed, match="文号"):
         record_allocation(app, ent.entitlement_id, 200_000_000, "")
     record_allocation(app, ent.entitlement_id, 200_000_000, "内财教〔2024〕12号")
@@ -196,7 +239,9 @@ def test_matching_needs_the_allocation_and_its_document(town):
     assert (line.status, line.year, line.amount_fen) == ("应享", 2024, 200_000_000)
     assert "内财教〔2024〕12号" in line.basis
     with pytest.raises(ServiceError, match="低于下限"):
-        enter_amount(app, input_for_entitlement(app, line.entitlement_id, 150_000_000, 2026, basis="乌科发〔2026〕5号"))
+        enter_amount(
+            app, input_for_entitlement(app, line.entitlement_id, 150_000_000, 2026, basis="乌科发〔2026〕5号")
+        )
     enter_amount(
         app,
         input_for_entitlement(
@@ -213,7 +258,11 @@ def test_budget_ceiling_shows_and_a_proposal_beyond_it_needs_a_reason(town, tmp_
     enter_batch(app, ids, 10_000_000, 2026, basis="乌科发〔2026〕2号")
     set_budget(app, 2026, 15_000_000, note="乌财预〔2026〕1号")
     status = budget_status(app, 2026)
-    assert (status.total.ceiling_fen, status.total.planned_fen, status.total.proposed_fen) == (15_000_000, 20_000_000, 0)
+    assert (status.total.ceiling_fen, status.total.planned_fen, status.total.proposed_fen) == (
+        15_000_000,
+        20_000_000,
+        0,
+    )
     assert status.total.over
     who = officers(app)
     with pytest.raises(ServiceError, match="须写明理由"):
@@ -224,5 +273,9 @@ def test_budget_ceiling_shows_and_a_proposal_beyond_it_needs_a_reason(town, tmp_
     status = budget_status(app, 2026)
     assert (status.total.approved_fen, status.total.left_fen) == (20_000_000, -5_000_000)
     out = write_report(app, "summary", 2026, tmp_path / "summary.xlsx")
-    text = "\n".join(str(c) for r in load_workbook(out.path).active.iter_rows(values_only=True) for c in r if c)
-    assert "预算上限 15.0000 万元" in text and "已审批 20.0000 万元" in text and "可用余额 -5.0000 万元" in text
+    text = "\n".join(
+        str(c) for r in load_workbook(out.path).active.iter_rows(values_only=True) for c in r if c
+    )
+    assert (
+        "预算上限 15.0000 万元" in text and "已审批 20.0000 万元" in text and "可用余额 -5.0000 万元" in text
+    )

@@ -190,9 +190,7 @@ def build_entered(
                 lines.append(
                     f"录入金额：{explain.yuan(entry.amount_fen)}，依据 {entry.basis}（录入记录号 {entry.id}）"
                 )
-                reason = (
-                    f"{missing}，无法核对配套比例；请先登记自治区下达本项目的资助额及其文件，再录入金额"
-                )
+                reason = f"{missing}，无法核对配套比例；请先登记自治区下达本项目的资助额及其文件，再录入金额"
                 return ctx.refused(clause, key, EntitlementStatus.NOT_ELIGIBLE, reason, lines, rec)
             lines.append(f"结论：待录入金额——{missing}")
             ent = ctx.build(

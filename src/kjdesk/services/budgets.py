@@ -142,7 +142,10 @@ def over_budget(session: Session, city: str, year: int, adding: list[PlanRow]) -
     status = status_in(session, city, year)
     problems = []
     add_total = sum(r.amount_fen for r in adding)
-    if status.total.ceiling_fen is not None and status.total.proposed_fen + add_total > status.total.ceiling_fen:
+    if (
+        status.total.ceiling_fen is not None
+        and status.total.proposed_fen + add_total > status.total.ceiling_fen
+    ):
         problems.append(
             f"{year} 年度预算上限 {format_wan(status.total.ceiling_fen)} 万元，已报批 "
             f"{format_wan(status.total.proposed_fen)} 万元，本次 {format_wan(add_total)} 万元，"
@@ -164,3 +167,14 @@ def require_reason(problems: list[str], reason: str) -> str:
     if problems and not reason:
         raise ServiceError("报批金额超出预算上限，须写明理由：" + "；".join(problems))
     return reason if problems else ""
+
+
+def proposal_problems(app: App, year: int, instalment_ids: list[int] | None) -> list[str]:
+    """What proposing these planned instalments (all planned ones when None) would pass, or []."""
+    city = require_bureau(app).city
+    with app.db.session() as s:
+        if instalment_ids is None:
+            rows = [r for r in load_rows(s, city, [year]) if r.state == "planned"]
+        else:
+            rows = [r for r in load_rows(s, city, ids=instalment_ids) if r.state == "planned"]
+        return over_budget(s, city, year, rows)

@@ -67,7 +67,15 @@ def decision_label(kind: str, number: str) -> str:
 
 def _row(d: Decision, amounts: int = 0, amounts_fen: int = 0) -> DecisionRow:
     return DecisionRow(
-        d.id, d.kind, d.number, d.day, d.title, d.file_ref, decision_label(d.kind, d.number), amounts, amounts_fen
+        d.id,
+        d.kind,
+        d.number,
+        d.day,
+        d.title,
+        d.file_ref,
+        decision_label(d.kind, d.number),
+        amounts,
+        amounts_fen,
     )
 
 
@@ -109,7 +117,13 @@ def add_decision(app: App, data: DecisionInput) -> DecisionRow:
             "decision",
             d.id,
             None,
-            {"kind": d.kind, "number": d.number, "day": d.day.isoformat(), "title": d.title, "file": d.file_ref},
+            {
+                "kind": d.kind,
+                "number": d.number,
+                "day": d.day.isoformat(),
+                "title": d.title,
+                "file": d.file_ref,
+            },
         )
         return _row(d)
 
@@ -175,9 +189,11 @@ def basis_of(session: Session, entitlement_ids: Iterable[int]) -> dict[int, Basi
         ):
             entries[eid] = (basis, did, district)
     decision_ids = {did for _b, did, _d in entries.values() if did is not None}
-    decisions = {
-        d.id: _row(d) for d in session.scalars(select(Decision).where(Decision.id.in_(decision_ids)))
-    } if decision_ids else {}
+    decisions = (
+        {d.id: _row(d) for d in session.scalars(select(Decision).where(Decision.id.in_(decision_ids)))}
+        if decision_ids
+        else {}
+    )
     out: dict[int, Basis] = {}
     for eid, (basis, entered_id) in ents.items():
         entry = entries.get(entered_id) if entered_id is not None else None
@@ -185,8 +201,12 @@ def basis_of(session: Session, entitlement_ids: Iterable[int]) -> dict[int, Basi
             text, did, district = entry
             decision = decisions.get(did) if did is not None else None
             if decision is not None:
-                out[eid] = Basis("决定", decision.label + (f"《{decision.title}》" if decision.title else ""),
-                                 decision, district)
+                out[eid] = Basis(
+                    "决定",
+                    decision.label + (f"《{decision.title}》" if decision.title else ""),
+                    decision,
+                    district,
+                )
             else:
                 out[eid] = Basis("录入依据", text, None, district)
         elif "年度标准" in basis:
@@ -196,3 +216,38 @@ def basis_of(session: Session, entitlement_ids: Iterable[int]) -> dict[int, Basi
         else:
             out[eid] = Basis("政策原文", "政策原文规定的金额")
     return out
+
+
+def basis_detail(app: App, entitlement_id: int) -> str:
+    """What the 复核人 reads before approving: the basis, the decision and the computation, one line each."""
+    from kjdesk.money import format_yuan
+
+    with app.db.session() as s:
+        ent = s.get(Entitlement, entitlement_id)
+        if ent is None:
+            return "这条应享资金已不存在（可能已重新计算），请刷新"
+        basis = basis_of(s, [ent.id]).get(ent.id)
+        lines = []
+        if basis is not None:
+            lines.append(f"依据（{basis.kind}）：{basis.text}")
+            d = basis.decision
+            if d is not None:
+                lines.append(f"决定：{d.kind}，{d.number}，{d.day.isoformat()}，{d.title}")
+                if d.file_ref:
+                    lines.append(f"决定文件：{d.file_ref}")
+            if ent.entered_amount_id is not None:
+                entry = s.get(EnteredAmount, ent.entered_amount_id)
+                if entry is not None:
+                    lines.append(
+                        f"录入：{format_yuan(entry.amount_fen)} 元，拨付年度 {entry.year} 年，"
+                        f"录入人 {entry.entered_by or '—'}（录入记录号 {entry.id}）"
+                    )
+            if basis.district_fen is not None and ent.entered_amount_id is not None:
+                entry = s.get(EnteredAmount, ent.entered_amount_id)
+                city_fen = (entry.amount_fen if entry else 0) - basis.district_fen
+                lines.append(
+                    f"分担：市级 {format_yuan(city_fen)} 元，区级 {format_yuan(basis.district_fen)} 元"
+                )
+        lines.append("计算说明：")
+        lines += [f"  {ln}" for ln in ent.explanation.splitlines()]
+        return "\n".join(lines)

@@ -249,7 +249,9 @@ def record_allocation(app: App, entitlement_id: int, amount_fen: int, document: 
         before = None if fact is None else {"value": str(fact.value), "reference": fact.reference}
         value = Decimal(amount_fen) / 100
         if fact is None:
-            fact = Fact(year=year, indicator=clause.base_fact, item_ref=item_ref, unit_label="元", **{column: ref.id})
+            fact = Fact(
+                year=year, indicator=clause.base_fact, item_ref=item_ref, unit_label="元", **{column: ref.id}
+            )
             s.add(fact)
         fact.value, fact.reference = value, document
         s.flush()

@@ -36,7 +36,9 @@ class EntitlementLine:
     pending_amount_fen: int | None
     review_note: str
     explanation: str
-    basis: str = ""  # what the amount rests on (a decision, a 年度标准, the allocation); "" for the text's own
+    basis: str = (
+        ""  # what the amount rests on (a decision, a 年度标准, the allocation); "" for the text's own
+    )
     waiting: bool = False  # 待录入金额: ``year`` is the year it would be paid in (its trigger's)
 
 

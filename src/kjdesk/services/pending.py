@@ -56,7 +56,14 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
     clauses = {c.id: c for c in load_builtin(city).clauses}
     e = Entitlement
     q = select(
-        e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.waiting_year, e.explanation
+        e.id,
+        e.unit_id,
+        e.platform_id,
+        e.person_id,
+        e.payee_unit_id,
+        e.clause_id,
+        e.waiting_year,
+        e.explanation,
     ).where(e.status == WAITING)
     if year is not None:
         q = q.where(e.waiting_year == year)
@@ -68,7 +75,12 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
         standards = {
             (c, y): (a, b)
             for c, y, a, b in s.execute(
-                select(ClauseStandard.clause_id, ClauseStandard.year, ClauseStandard.amount_fen, ClauseStandard.basis)
+                select(
+                    ClauseStandard.clause_id,
+                    ClauseStandard.year,
+                    ClauseStandard.amount_fen,
+                    ClauseStandard.basis,
+                )
             )
         }
     out = []
@@ -81,7 +93,9 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
         floor = _line(lines, "配套下限：")
         if standard is not None:
             amount, basis = standard
-            suggested = f"{r.waiting_year} 年度标准 {format_wan_short(amount)}" + (f"（{basis}）" if basis else "")
+            suggested = f"{r.waiting_year} 年度标准 {format_wan_short(amount)}" + (
+                f"（{basis}）" if basis else ""
+            )
             suggested_fen: int | None = amount
         elif floor:
             suggested = floor.removeprefix("配套下限：") + "（不低于1:1；须登记自治区资助额下达文件）"
@@ -122,7 +136,9 @@ def pending_counts(app: App) -> dict[int | None, int]:
     return dict(sorted(Counter(years).items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))
 
 
-def write_pending(app: App, year: int | None, path: str | Path, progress: Progress | None = None) -> tuple[Path, int]:
+def write_pending(
+    app: App, year: int | None, path: str | Path, progress: Progress | None = None
+) -> tuple[Path, int]:
     """The 待决定事项表 (.xlsx) of ``year`` (every year when None); returns (file, rows)."""
     from kjdesk.io.excel_out import write_workbook
     from kjdesk.services.reports import build_sheet

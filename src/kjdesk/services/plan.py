@@ -79,7 +79,9 @@ class PlanRow:
     recognition_id: int | None
     doc_number: str
     has_evidence: bool
-    basis: str = ""  # 依据: the decision, 年度标准 or allocation the amount rests on, or the text's own amount
+    basis: str = (
+        ""  # 依据: the decision, 年度标准 or allocation the amount rests on, or the text's own amount
+    )
     basis_kind: str = ""  # 决定 / 录入依据 / 年度标准 / 配套 / 政策原文
     decision_id: int | None = None
     district_fen: int | None = None  # the 区财政 part of the amount, when recorded

@@ -88,7 +88,9 @@ def _basis_note(r: PlanRow) -> str:
         return ""
     split = ""
     if r.district_fen is not None:
-        split = f"（市级 {format_yuan(r.amount_fen - r.district_fen)} 元，区级 {format_yuan(r.district_fen)} 元）"
+        split = (
+            f"（市级 {format_yuan(r.amount_fen - r.district_fen)} 元，区级 {format_yuan(r.district_fen)} 元）"
+        )
     return f"依据：{r.basis}{split}"
 
 
@@ -131,7 +133,11 @@ def build_sheet(app: App, kind: str, year: int, today: date | None = None) -> tu
         slines = summary_lines(app, year)
         sheet = summary_sheet(year, bureau.name, slines)
         status = budget_status(app, year)
-        sheet.notes = (*sheet.notes, "预算：" + status.total.text(), *("预算：" + c.text() for c in status.clauses))
+        sheet.notes = (
+            *sheet.notes,
+            "预算：" + status.total.text(),
+            *("预算：" + c.text() for c in status.clauses),
+        )
         return sheet, len(slines), sum(r.amount_fen for r in slines)
     if kind == "pending":
         from kjdesk.io.pending_sheet import PendingLine, pending_sheet

@@ -98,6 +98,14 @@ class EntitlementsPage(QWidget):
         self.recompute_button.setMenu(everything)
         self.enter_button = self._button("enter", "录入金额…", "为一事一议、配套或“不低于”条款录入金额及依据")
         self.standard_button = self._button("standard", "年度标准…", "设置条款的年度标准金额，录入时预填")
+        self.batch_button = self._button(
+            "batch", "批量录入…", "为同一条款（和年度）的多项待决定事项录入同一金额、同一决定和拨付年度"
+        )
+        self.pending_button = self._button(
+            "pending_sheet", "待决定事项表…", "导出所选年度待录入金额的事项（供局务会研究）"
+        )
+        self.batch_button.clicked.connect(self.batch_entry)
+        self.pending_button.clicked.connect(lambda: self.export_pending())
         self.recompute_button.clicked.connect(lambda: self.recompute())
         self.enter_button.clicked.connect(self.enter_amount)
         self.standard_button.clicked.connect(self.edit_standard)
@@ -121,7 +129,13 @@ class EntitlementsPage(QWidget):
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("color:#2e6b3a;")
         actions.addWidget(self.notice)
-        for button in (self.recompute_button, self.enter_button, self.standard_button):
+        for button in (
+            self.recompute_button,
+            self.enter_button,
+            self.batch_button,
+            self.standard_button,
+            self.pending_button,
+        ):
             actions.addWidget(button)
 
         self.detail = QTextBrowser(self)
@@ -352,9 +366,61 @@ class EntitlementsPage(QWidget):
         line = self.selected_line()
         if line is None or line.clause_id not in self.enterable:
             return
-        ent_id, year = line.entitlement_id, line.year
-        self._select_after = (ent_id, year)
+        ent_id = line.entitlement_id
+        year = (
+            None if line.waiting else line.year
+        )  # a waiting item's year is its trigger's, not a payment year
+        self._select_after = (ent_id, line.year)
         self.ops.read(lambda _p: entry_context(self.app, ent_id, year), self._open_entry)
+
+    def batch_entry(self) -> None:
+        from kjdesk.services.decisions import list_decisions
+        from kjdesk.services.pending import pending_items
+
+        line = self.selected_line()
+        clause_id = self.clause_box.currentData() or (line.clause_id if line is not None else "")
+        app = self.app
+        self.ops.read(
+            lambda _p: (pending_items(app), list_decisions(app)),
+            lambda found: self._open_batch(found[0], found[1], clause_id),
+        )
+
+    def _open_batch(self, items: list, decisions: list, clause_id: str) -> None:
+        from kjdesk.ui.pages.decision_dialogs import BatchEntryDialog
+
+        if not items:
+            self.notice.setText(self.tr("没有待录入金额的事项"))
+            return
+        dialog = BatchEntryDialog(self.app, self.ops, items, decisions, clause_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.notice.setText(self.tr("已批量录入 {n} 项").format(n=len(dialog.result_value or [])))
+        )
+        dialog.open()
+
+    def export_pending(self, path: str | None = None) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from kjdesk.services.pending import write_pending
+
+        year = self.year_box.currentData() or None
+        if path is None:
+            name = f"{year}年度待决定事项表.xlsx" if year else "待决定事项表.xlsx"
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出待决定事项表"), str(Path.home() / name), "Excel (*.xlsx)"
+            )
+            if not path:
+                return
+        app = self.app
+        self.ops.read(
+            lambda p: write_pending(app, year, path, p),
+            lambda r: self.notice.setText(
+                self.tr("已导出待决定事项表：{p}（{n} 项）").format(p=r[0], n=r[1])
+            ),
+            label=self.tr("正在生成待决定事项表…"),
+        )
 
     def _open_entry(self, ctx) -> None:  # noqa: ANN001 - EntryContext
         dialog = EnterAmountDialog(self.app, self.ops, ctx, self)

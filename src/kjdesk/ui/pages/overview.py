@@ -8,7 +8,7 @@ chart with QtCharts. For 乌海, the 2025 targets are shown as progress bars.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 from kjdesk.money import format_wan
 from kjdesk.services import deadlines
 from kjdesk.services.app import App, Changes
+from kjdesk.services.budgets import BudgetStatus, budget_status
 from kjdesk.services.deadlines import Reminders
 from kjdesk.services.indicators import TargetProgress, target_progress
+from kjdesk.services.pending import pending_counts
 from kjdesk.services.plan import CommitmentRow, YearPlan, commitments, year_plan
 from kjdesk.ui.pages.plan_dialogs import ReceiptDialog
 from kjdesk.ui.workers import Hub, QtProgress
@@ -47,6 +49,8 @@ class OverviewData:
     reminders: Reminders
     commitments: list[CommitmentRow]
     targets: list[TargetProgress]
+    pending: dict[int | None, int] = field(default_factory=dict)  # 待录入金额 per year
+    budget: BudgetStatus | None = None
 
 
 def _card(parent: QWidget, title: str, name: str) -> tuple[QFrame, QLabel, QLabel]:
@@ -82,6 +86,7 @@ class OverviewPage(QWidget):
             ("approved", "已审批（万元）"),
             ("paid", "已拨付（万元）"),
             ("waiting", "本年尚未审批"),
+            ("pending", "待决定金额（待录入）"),
         ):
             frame, value, sub = _card(self, self.tr(title), key)
             self.values[key] = (value, sub)
@@ -129,6 +134,9 @@ class OverviewPage(QWidget):
         self.notice = QLabel(self)
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("color:#2e6b3a;")
+        self.budget_label = QLabel(self)
+        self.budget_label.setObjectName("budget")
+        self.budget_label.setWordWrap(True)
 
         lists = QHBoxLayout()
         lists.addWidget(due_box, 1)
@@ -136,6 +144,7 @@ class OverviewPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(cards)
+        layout.addWidget(self.budget_label)
         layout.addWidget(self.notice)
         layout.addLayout(lists, 1)
         layout.addWidget(self.chart_view, 1)
@@ -166,6 +175,8 @@ class OverviewPage(QWidget):
                 deadlines.reminders(app, day, plan.rows),
                 commitments(app, day.year, YEARS_AHEAD),
                 target_progress(app, day),
+                pending_counts(app),
+                budget_status(app, day.year, plan.rows),
             )
 
         self.ops.read(fetch, self._loaded)
@@ -179,6 +190,14 @@ class OverviewPage(QWidget):
         self._set("approved", format_wan(plan.approved_fen), f"{len(approved)} 笔")
         self._set("paid", format_wan(plan.paid_fen), f"尚未拨付 {format_wan(plan.total_fen - plan.paid_fen)}")
         self._set("waiting", f"{rem.unapproved_count} 笔", f"{format_wan(rem.unapproved_fen)} 万元")
+        this_year = data.pending.get(data.year, 0)
+        total = sum(data.pending.values())
+        per_year = "，".join(f"{y if y is not None else '未定'}年 {n} 项" for y, n in data.pending.items())
+        self._set("pending", f"{total} 项", per_year or "没有待决定的事项")
+        self.values["pending"][1].setToolTip(
+            self.tr("本年 {n} 项；事项属于其认定的年度，直至决定金额和拨付年度").format(n=this_year)
+        )
+        self.budget_label.setText(data.budget.total.text() if data.budget is not None else "")
         self._fill_deadlines(rem)
         self._fill_expiring(rem)
         self._draw_chart(data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -34,6 +36,8 @@ from kjdesk.money import format_yuan
 from kjdesk.services import approval, payments
 from kjdesk.services.app import App, Changes
 from kjdesk.services.approval import BatchRow, list_batches
+from kjdesk.services.budgets import BudgetStatus, budget_status, proposal_problems
+from kjdesk.services.decisions import basis_detail
 from kjdesk.services.plan import YearPlan, year_plan
 from kjdesk.services.reports import REPORTS, write_report
 from kjdesk.ui.pages.plan_dialogs import PayDialog, ReasonDialog, ReverseDialog
@@ -60,7 +64,9 @@ MAKERS, CHECKERS = ("经办人", "管理员"), ("复核人", "管理员")
     I_NOTE,
     I_CODE,
     I_PENDING,
-) = range(1, 13)
+    I_BASIS,
+    I_ENTITLEMENT,
+) = range(1, 15)
 MONEY = (I_AMOUNT, I_PAID, I_OPEN)
 INSTALMENT_COLUMNS = [
     Column(0, "编号", "拨付计划编号（命令行 kjdesk pay 使用）", width=56),
@@ -74,6 +80,13 @@ INSTALMENT_COLUMNS = [
     Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
     Column(I_BATCH, "批次", width=50),
     Column(I_NOTE, "备注", width=220, searchable=True),
+    Column(
+        I_BASIS,
+        "依据",
+        "金额所依据的决定（会议纪要）、年度标准、自治区资助额或政策原文",
+        width=240,
+        searchable=True,
+    ),
 ]
 B_STATE, B_COUNT, B_AMOUNT, B_BY, B_REVIEWER, B_REASON = range(1, 7)
 BATCH_COLUMNS = [
@@ -103,8 +116,13 @@ class MoneyModel(RowTableModel):
             return format_yuan(row[field])
         if role == Qt.ItemDataRole.ForegroundRole and ("已取消" in row or "已退回" in row):
             return QBrush(QColor("#888888"))
-        if role == Qt.ItemDataRole.ToolTipRole and field == I_NOTE and len(row) > I_NOTE and row[I_NOTE]:
-            return row[I_NOTE]
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and field in (I_NOTE, I_BASIS)
+            and len(row) > field
+            and row[field]
+        ):
+            return row[field]
         return super().data(index, role)
 
 
@@ -112,6 +130,7 @@ class MoneyModel(RowTableModel):
 class PlanData:
     plan: YearPlan
     batches: list[BatchRow]
+    budget: BudgetStatus | None = None
 
 
 class PlanPage(QWidget):
@@ -143,6 +162,7 @@ class PlanPage(QWidget):
         self.view.setObjectName("instalments")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.batch_model = MoneyModel(BATCH_COLUMNS, (B_AMOUNT,), self)
         self.batch_view = make_table_view(self.batch_model, self)
         self.batch_view.setObjectName("batches")
@@ -209,8 +229,16 @@ class PlanPage(QWidget):
         lower_layout.addWidget(QLabel(self.tr("报批批次"), lower))
         lower_layout.addWidget(self.batch_view)
         splitter.addWidget(lower)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setObjectName("detail")
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(
+            self.tr("选中一笔拨付计划，这里显示其依据（决定、年度标准或政策原文）和计算说明")
+        )
+        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -236,7 +264,8 @@ class PlanPage(QWidget):
         app, year = self.app, self.year
 
         def fetch(_p: QtProgress) -> PlanData:
-            return PlanData(year_plan(app, year, include_cancelled=True), list_batches(app, year))
+            plan = year_plan(app, year, include_cancelled=True)
+            return PlanData(plan, list_batches(app, year), budget_status(app, year, plan.rows))
 
         self.ops.read(fetch, self._loaded)
 
@@ -256,6 +285,7 @@ class PlanPage(QWidget):
             f"{p.year} 年计划 <b>{format_yuan(p.total_fen)}</b> 元（{len([r for r in p.rows if r.state != 'cancelled'])} 笔）；"
             f"已审批 <b>{format_yuan(p.approved_fen)}</b> 元；已拨付 <b>{format_yuan(p.paid_fen)}</b> 元；"
             f"尚未拨付 {format_yuan(p.total_fen - p.paid_fen)} 元"
+            + (f"<br>{escape(data.budget.total.text())}" if data.budget is not None else "")
         )
         self.loaded = True
         self._update_buttons()
@@ -283,9 +313,23 @@ class PlanPage(QWidget):
                     r.note,
                     r.state,
                     r.pending_amount_fen,
+                    r.basis,
+                    r.entitlement_id,
                 )
             )
         self.model.set_rows(rows)
+
+    def _show_detail(self) -> None:
+        rows = self.selected_rows() if self.loaded else []
+        if len(rows) != 1:
+            self.detail.setPlainText("")
+            return
+        row, app = rows[0], self.app
+        head = f"{row[I_UNIT]}　{row[I_CLAUSE]}　{format_yuan(row[I_AMOUNT])} 元（{row[I_STATE]}）\n"
+        self.ops.read(
+            lambda _p: basis_detail(app, row[I_ENTITLEMENT]),
+            lambda text: self.detail.setPlainText(head + text),
+        )
 
     # --- selection ----------------------------------------------------------------------------
 
@@ -322,25 +366,37 @@ class PlanPage(QWidget):
         return lambda _result: self.notice.setText(text)
 
     def propose_selected(self) -> None:
-        ids = [r[0] for r in self.selected_rows()]
-        app, year = self.app, self.year
-        self.ops.write(
-            lambda _p: approval.propose_batch(app, year, ids),
-            lambda b: self.notice.setText(
-                f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
-            ),
-            changes=CHANGED,
-        )
+        self._propose([r[0] for r in self.selected_rows()])
 
     def propose_all(self) -> None:
+        self._propose(None)
+
+    def _propose(self, ids: list[int] | None) -> None:
+        """Propose; beyond the year's budget ceiling, first ask the written reason."""
         app, year = self.app, self.year
-        self.ops.write(
-            lambda _p: approval.propose_batch(app, year, None),
-            lambda b: self.notice.setText(
-                f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
-            ),
-            changes=CHANGED,
-        )
+
+        def write(reason: str) -> None:
+            self.ops.write(
+                lambda _p: approval.propose_batch(app, year, ids, over_budget_reason=reason),
+                lambda b: self.notice.setText(
+                    f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
+                    + (f"（超出预算上限，理由：{b.over_budget_reason}）" if b.over_budget_reason else "")
+                ),
+                changes=CHANGED,
+            )
+
+        def checked(problems: list[str]) -> None:
+            if not problems:
+                write("")
+                return
+            dialog = ReasonDialog(
+                "超出预算上限", "\n".join(problems) + "\n报批须写明理由。", "超出理由", self
+            )
+            dialog.setObjectName("over_budget")
+            dialog.accepted.connect(lambda: write(dialog.reason))
+            dialog.open()
+
+        self.ops.read(lambda _p: proposal_problems(app, year, ids), checked)
 
     def approve(self) -> None:
         batch = self.selected_batch()
