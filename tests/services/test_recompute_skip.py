@@ -355,7 +355,7 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
                     for r in mine(Recognition)
                 ),
                 facts=tuple(
-                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref)
+                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref, f.reference)
                     for f in mine(Fact)
                 ),
                 entered=tuple(

@@ -158,7 +158,9 @@ class Clause:
     match_ratio_min: Decimal | None = None  # MATCHING: the entered amount >= ratio × base
     match_ratio_max: Decimal | None = None  # MATCHING: the entered amount <= ratio × base (等额: = min)
     entered: bool = False  # the amount is entered by an officer (D8, A26)
-    repeat: str = "once_per_subject"  # once_per_subject | once_per_event | once_per_assessment_year | per_year
+    repeat: str = (
+        "once_per_subject"  # once_per_subject | once_per_event | once_per_assessment_year | per_year
+    )
     exclusion_group: str | None = None  # D1
     cash: bool = True  # False for TAX / PRIORITY / non-cash OTHER (D9)
     payer: str = ""  # 市财政 by default (R14)

@@ -31,6 +31,8 @@ ENTITY_LABELS = {
     "fact": "年度申报数据",
     "entered_amount": "录入金额",
     "clause_standard": "条款标准",
+    "decision": "决定（会议纪要）",
+    "budget": "年度预算上限",
     "entitlement": "应享资金",
     "entitlements": "应享资金（重算）",
     "instalment": "拨付计划",

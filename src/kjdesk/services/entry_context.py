@@ -66,6 +66,7 @@ class EntryContext:
     allocation_doc: str = ""
     decisions: tuple[DecisionRow, ...] = field(default=())
     trigger_year: int | None = None  # the recognition's year (the year a waiting item belongs to)
+    needs_document: bool = False  # the base figure needs its document (乌海: matching_default_needs_document)
 
     def match_floor(self, allocation_fen: int | None = None) -> int | None:
         """The least amount the match allows, from the recorded (or the typed) allocation."""
@@ -108,6 +109,12 @@ def _clause(app: App, clause_id: str) -> Clause:
         raise ServiceError(f"本市政策中没有条款“{clause_id}”") from None
 
 
+def _settings(app: App) -> dict:
+    from kjdesk.policy.catalog import load_builtin
+
+    return dict(load_builtin(require_bureau(app).city).settings)
+
+
 def entry_context(app: App, entitlement_id: int, year: int | None = None) -> EntryContext:
     """What the 录入金额 dialog needs. The payment year offered: the year already decided for the
     entitlement's entry, else (for a decided amount) the current year — never silently the
@@ -131,16 +138,20 @@ def entry_context(app: App, entitlement_id: int, year: int | None = None) -> Ent
         matching = clause.form == Form.MATCHING and clause.base_fact is not None and rec is not None
         allocation_fen, allocation_doc = None, ""
         if matching and rec is not None and clause.base_fact is not None:
-            fact = s.scalar(
+            # as the engine reads the base: the figures named by the 认定文号, else an unambiguous year figure
+            facts = s.scalars(
                 select(Fact).where(
                     getattr(Fact, f"{ref.kind.value}_id") == ref.id,
                     Fact.year == rec.date.year + clause.base_year_offset,
                     Fact.indicator == clause.base_fact,
-                    Fact.item_ref == (rec.doc_number or str(rec.id)),
+                    Fact.value.is_not(None),
                 )
-            )
-            if fact is not None and fact.value is not None:
-                allocation_fen, allocation_doc = round_fen(fact.value * 100), fact.reference
+            ).all()
+            named = [f for f in facts if f.item_ref and f.item_ref in (rec.doc_number, str(rec.id))]
+            used = named or (facts if len({f.item_ref for f in facts}) <= 1 else [])
+            if used:
+                allocation_fen = round_fen(sum((f.value for f in used), Decimal(0)) * 100)
+                allocation_doc = "、".join(dict.fromkeys(f.reference for f in used if f.reference))
         return EntryContext(
             entitlement_id=ent.id,
             subject=ref,
@@ -163,6 +174,7 @@ def entry_context(app: App, entitlement_id: int, year: int | None = None) -> Ent
             allocation_doc=allocation_doc,
             decisions=decisions,
             trigger_year=rec.date.year if rec is not None else None,
+            needs_document=bool(_settings(app).get("matching_default_needs_document", False)),
         )
 
 
@@ -184,11 +196,11 @@ def check_entry(
         base = allocation_fen if allocation_fen is not None else ctx.allocation_fen
         doc = allocation_doc if allocation_doc is not None else ctx.allocation_doc
         if base is None:
-            errors["allocation"] = "请填写自治区下达本项目的资助额（配套下限按其 1:1 计算）"
+            errors["allocation"] = f"请填写{ctx.base_fact}（配套下限按其比例计算）"
         elif base <= 0:
-            errors["allocation"] = "自治区资助额须大于零"
-        if not (doc or "").strip():
-            errors["allocation_doc"] = "请填写自治区下达资金的文件文号"
+            errors["allocation"] = f"{ctx.base_fact}须大于零"
+        if ctx.needs_document and not (doc or "").strip():
+            errors["allocation_doc"] = f"请填写{ctx.base_fact}的下达文件文号"
     match_floor = ctx.match_floor(allocation_fen)
     if amount_fen is None:
         errors["amount"] = "请填写金额，如 100000 或 10万元"
@@ -199,7 +211,7 @@ def check_entry(
     elif ctx.floor_fen is not None and amount_fen < ctx.floor_fen:
         errors["amount"] = f"低于条款规定的下限 {format_wan_short(ctx.floor_fen)}（不低于）"
     elif match_floor is not None and amount_fen < match_floor:
-        errors["amount"] = f"低于配套下限 {format_wan_short(match_floor)}（不低于自治区资助额的 1:1）"
+        errors["amount"] = f"低于配套下限 {format_wan_short(match_floor)}（不低于{ctx.base_fact}的 1:1）"
     if district_fen is not None and amount_fen is not None and not 0 <= district_fen <= amount_fen:
         errors["district"] = "区财政承担部分须在 0 与金额之间"
     if not basis.strip() and decision_id is None:

@@ -115,10 +115,14 @@ class EnterAmountDialog(_AmountForm):
         self.allocation_doc: QLineEdit | None = None
         if ctx.matching:
             self.allocation = self.add_row(
-                "allocation", "自治区资助额", AmountField(), tip="自治区下达本项目的资助额", required=True
+                "allocation", ctx.base_fact, AmountField(), tip=f"配套的基数：{ctx.base_fact}", required=True
             )
             self.allocation_doc = self.add_row(
-                "allocation_doc", "下达文件", QLineEdit(), tip="自治区下达资金的文件文号", required=True
+                "allocation_doc",
+                "下达文件",
+                QLineEdit(),
+                tip=f"{ctx.base_fact}的下达文件文号",
+                required=ctx.needs_document,
             )
             self.allocation_doc.setPlaceholderText("如 内财教〔2024〕12号")
             if ctx.allocation_fen is not None:
@@ -182,17 +186,21 @@ class EnterAmountDialog(_AmountForm):
                     "" if ctx.allocation_fen == typed and doc == ctx.allocation_doc else "（将一并登记）"
                 )
                 limits.append(
-                    f"自治区资助额 {format_wan_short(typed)}（{doc or '文件未填'}）{recorded}，"
+                    f"{ctx.base_fact} {format_wan_short(typed)}（{doc or '文件未填'}）{recorded}，"
                     f"配套不低于 {format_wan_short(floor or 0)}（1:1）"
                 )
             else:
-                limits.append("自治区资助额尚未登记：请在下方填写资助额和下达文件，配套不低于其 1:1")
+                limits.append(f"{ctx.base_fact}尚未登记：请在下方填写金额和下达文件，配套不低于其 1:1")
         if limits:
             lines.append("，".join(limits))
         self.about.setText("<br>".join(lines))
 
     def _prefill(self) -> None:
-        standard = self.ctx.standard_for(self.year.value())
+        """The 年度标准 of the recognition's year (what applies to it), else of the payment year."""
+        trigger = self.ctx.trigger_year
+        standard = (self.ctx.standard_for(trigger) if trigger is not None else None) or self.ctx.standard_for(
+            self.year.value()
+        )
         if standard is None:
             self.standard_note.setText(self.tr("{y} 年没有设置年度标准").format(y=self.year.value()))
             return

@@ -1,0 +1,158 @@
+"""乌海's decided amounts in the window (issue 22): the entry dialog (decision, payment year, the
+自治区 allocation and the 1:1 floor as you type), batch entry with its total, the plan's 依据 column
+and detail pane, the budget and the over-budget reason, 总览's waiting items per year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kjdesk.policy.model import SubjectKind
+from kjdesk.services.budgets import set_budget
+from kjdesk.services.decisions import DecisionInput, add_decision
+from kjdesk.services.entered import enter_batch
+from kjdesk.services.entitlement_list import list_entitlements
+from kjdesk.services.plan import year_plan
+from kjdesk.services.records import RecognitionInput, add_recognition
+from kjdesk.services.register import UnitInput, add_unit
+from kjdesk.ui.pages.decision_dialogs import BatchEntryDialog
+from kjdesk.ui.pages.entitlement_dialogs import EnterAmountDialog
+from kjdesk.ui.pages.plan_dialogs import ReasonDialog
+from tests.conftest import make_credit_code
+from tests.services.disbursement_data import officers
+from tests.ui.conftest import open_page, type_text
+from tests.ui.test_entitlements_page import closed, column
+from tests.ui.test_plan_page import active_dialog, col, rows, select_ids, set_year
+
+
+@pytest.fixture
+def town(wuhai_app):
+    app = wuhai_app
+    units = []
+    for n, (name, district) in enumerate(
+        (("乌海化工", "海勃湾区"), ("乌达新材", "乌达区"), ("海南碳素", "海南区")), 1
+    ):
+        units.append(
+            add_unit(
+                app,
+                UnitInput(name=name, credit_code=make_credit_code(f"91150300MA0N{n:05d}"), district=district),
+            )
+        )
+    a, b, c = units
+    add_recognition(
+        app, RecognitionInput(SubjectKind.UNIT, b.id, "hte", "国家", date(2023, 11, 1), "国科火字〔2023〕9号")
+    )
+    add_recognition(
+        app, RecognitionInput(SubjectKind.UNIT, c.id, "hte", "国家", date(2024, 12, 2), "国科火字〔2024〕3号")
+    )
+    add_recognition(
+        app,
+        RecognitionInput(
+            SubjectKind.UNIT, a.id, "regional_project", "自治区", date(2024, 3, 1), "内科计字〔2024〕7号"
+        ),
+    )
+    d = add_decision(app, DecisionInput("局务会", "纪要〔2026〕3号", date(2026, 3, 10), "2026年第一批兑现"))
+    return app, d
+
+
+def open_entry(page, qtbot, clause_row_text: str) -> EnterAmountDialog:
+    page.view.selectRow(column(page, "条款").index(clause_row_text))
+    qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(EnterAmountDialog) is not None)
+    return page.findChild(EnterAmountDialog)
+
+
+def test_matching_entry_records_the_allocation_and_refuses_below_the_floor_as_you_type(
+    town, make_window, qtbot
+):
+    app, d = town
+    page = open_page(make_window(app), qtbot, "entitlements")
+    dialog = open_entry(page, qtbot, "WH-20-regional-match 自治区科技项目支持地方配套")
+    assert "自治区项目资助额尚未登记" in dialog.about.text()
+    assert dialog.year.value() == date.today().year
+    dialog.allocation.unit.setCurrentText("万元")
+    qtbot.keyClicks(dialog.allocation.edit, "200")
+    type_text(qtbot, dialog.allocation_doc, "内财教〔2024〕12号")
+    assert "配套不低于 200万元" in dialog.about.text()
+    dialog.amount.unit.setCurrentText("万元")
+    qtbot.keyClicks(dialog.amount.edit, "150")
+    dialog.decision.setCurrentIndex(dialog.decision.findData(d.id))
+    dialog.year.setValue(2026)
+    assert "低于配套下限 200万元" in dialog.error_of("amount")
+    assert not dialog.ok_button.isEnabled()  # refused before saving
+    dialog.amount.edit.clear()
+    qtbot.keyClicks(dialog.amount.edit, "250")
+    dialog.district.unit.setCurrentText("万元")
+    qtbot.keyClicks(dialog.district.edit, "50")
+    assert dialog.error_of("amount") == "" and dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=8000)
+    (row,) = year_plan(app, 2026).rows
+    assert (row.amount_fen, row.district_fen, row.decision_id) == (250_000_000, 50_000_000, d.id)
+    assert year_plan(app, 2024).rows == []
+
+
+def test_batch_entry_shows_the_total_and_saves_one_decision_for_all(town, make_window, qtbot):
+    app, d = town
+    page = open_page(make_window(app), qtbot, "entitlements")
+    page.view.selectRow(column(page, "条款").index("WH-11-hte 新认定高新技术企业"))
+    qtbot.mouseClick(page.batch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(BatchEntryDialog) is not None)
+    dialog = page.findChild(BatchEntryDialog)
+    assert dialog.clause.currentData() == "WH-11-hte" and dialog.list.count() == 2
+    dialog.amount.unit.setCurrentText("万元")
+    qtbot.keyClicks(dialog.amount.edit, "10")
+    assert dialog.total.text() == "2 项 × 100,000.00 元 = 200,000.00 元"
+    dialog.waiting_year.setCurrentIndex(dialog.waiting_year.findData(2023))
+    assert dialog.list.count() == 1 and dialog.total.text().startswith("1 项")
+    dialog.waiting_year.setCurrentIndex(0)
+    assert not dialog.ok_button.isEnabled()  # no decision or basis yet
+    dialog.decision.setCurrentIndex(dialog.decision.findData(d.id))
+    dialog.year.setValue(2026)
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=8000)
+    plan = year_plan(app, 2026)
+    assert plan.total_fen == 20_000_000 and {r.decision_id for r in plan.rows} == {d.id}
+    assert [
+        x for x in list_entitlements(app) if x.clause_id == "WH-11-hte" and x.status == "待录入金额"
+    ] == []
+
+
+def test_plan_shows_the_basis_budget_and_asks_the_reason_beyond_the_ceiling(town, make_window, qtbot):
+    app, d = town
+    ids = [x.entitlement_id for x in list_entitlements(app) if x.clause_id == "WH-11-hte"]
+    enter_batch(app, ids, 10_000_000, 2026, decision_id=d.id)
+    set_budget(app, 2026, 15_000_000)
+    who = officers(app)
+    page = open_page(make_window(who["jb1"]), qtbot, "plans")
+    if page.year_box.value() != 2026:
+        set_year(page, qtbot, 2026)
+    basis = [r[col(page, "依据")] for r in rows(page)]
+    assert basis == ["局务会 纪要〔2026〕3号《2026年第一批兑现》"] * 2
+    assert "预算上限 15.0000 万元" in page.totals.text() and "计划已超出上限" in page.totals.text()
+    select_ids(page, {page.model.row_id(0)})
+    qtbot.waitUntil(
+        lambda: "决定：局务会，纪要〔2026〕3号，2026-03-10" in page.detail.toPlainText(), timeout=5000
+    )
+    assert "计算说明" in page.detail.toPlainText()
+    qtbot.mouseClick(page.buttons["propose_all"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in page.findChildren(ReasonDialog)), timeout=5000)
+    dialog = active_dialog(ReasonDialog)
+    assert dialog.objectName() == "over_budget"
+    type_text(qtbot, dialog.reason_edit, "市政府同意追加")
+    dialog.accept()
+    qtbot.waitUntil(lambda: "已报批" in page.notice.text(), timeout=5000)
+    assert "理由：市政府同意追加" in page.notice.text()
+
+
+def test_overview_counts_waiting_items_per_year(town, make_window, qtbot):
+    app, _d = town
+    page = open_page(make_window(app), qtbot, "overview")
+    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    value, sub = page.values["pending"]
+    assert value.text() == "3 项"
+    assert sub.text() == "2023年 1 项，2024年 2 项"
+    assert "未设预算上限" in page.budget_label.text()
