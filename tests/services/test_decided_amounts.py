@@ -279,3 +279,30 @@ def test_budget_ceiling_shows_and_a_proposal_beyond_it_needs_a_reason(town, tmp_
     assert (
         "预算上限 15.0000 万元" in text and "已审批 20.0000 万元" in text and "可用余额 -5.0000 万元" in text
     )
+
+
+def test_targets_with_baseline_yearly_values_names_and_note(wuhai_app):
+    from kjdesk.services.target_history import set_target_note, target_history
+
+    app = wuhai_app
+    a, b, c = (unit(app, n, name) for n, name in ((11, "老高企"), (12, "新高企甲"), (13, "新高企乙")))
+    rec(
+        app, U, a.id, "hte", "国家", date(2020, 12, 1), "国科火字〔2020〕1号"
+    )  # valid on 2021-07-15: the baseline
+    rec(app, U, b.id, "hte", "国家", date(2022, 11, 1), "国科火字〔2022〕2号")
+    rec(app, U, c.id, "hte", "国家", date(2024, 10, 8), "国科火字〔2024〕3号")
+    history = {t.id: t for t in target_history(app, today=date(2026, 12, 3))}
+    hte = history["WH-T-11-hte"]
+    assert (hte.baseline_day, hte.baseline, hte.baseline_names) == (date(2021, 7, 15), 1, ("老高企",))
+    assert [(v.year, v.value) for v in hte.years] == [(2021, 1), (2022, 2), (2023, 1), (2024, 2), (2025, 1)]
+    assert hte.years[2].names == ("新高企甲",)  # 老高企's 3 years ran out on 2023-12-01
+    assert set(hte.years[3].names) == {"新高企甲", "新高企乙"}
+    assert hte.years[4].names == ("新高企乙",)  # 新高企甲's ran out on 2025-11-01
+    zone = history["WH-T-06-national-hitech-zone"]
+    assert zone.qualitative and zone.note == ""
+    set_target_note(app, "WH-T-06-national-hitech-zone", "2025年已提交创建申请（乌政字〔2025〕8号）")
+    assert {t.id: t.note for t in target_history(app)}["WH-T-06-national-hitech-zone"].startswith(
+        "2025年已提交"
+    )
+    with pytest.raises(ServiceError, match="没有目标"):
+        set_target_note(app, "WH-T-99", "x")

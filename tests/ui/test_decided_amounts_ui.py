@@ -156,3 +156,41 @@ def test_overview_counts_waiting_items_per_year(town, make_window, qtbot):
     assert value.text() == "3 项"
     assert sub.text() == "2023年 1 项，2024年 2 项"
     assert "未设预算上限" in page.budget_label.text()
+
+
+def test_target_details_show_baseline_years_names_and_save_a_note(wuhai_app, make_window, qtbot):
+    from kjdesk.services.target_history import target_history
+    from kjdesk.ui.pages.targets_dialog import COLUMNS, TargetsDialog
+
+    app = wuhai_app
+    u = add_unit(
+        app, UnitInput(name="老高企", credit_code=make_credit_code("91150300MA0N00021"), district="海勃湾区")
+    )
+    add_recognition(
+        app, RecognitionInput(SubjectKind.UNIT, u.id, "hte", "国家", date(2020, 12, 1), "国科火字〔2020〕1号")
+    )
+    page = open_page(make_window(app), qtbot, "overview")
+    qtbot.waitUntil(lambda: page.targets_button.isVisible(), timeout=5000)
+    qtbot.mouseClick(page.targets_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: page.findChild(TargetsDialog) is not None and page.findChild(TargetsDialog).loaded
+    )
+    dialog = page.findChild(TargetsDialog)
+    titles = [c.title for c in COLUMNS]
+    m = dialog.model
+    row = next(
+        r for r in range(m.rowCount()) if m.index(r, titles.index("目标")).data() == "全市高新技术企业"
+    )
+    values = [m.index(row, titles.index(t)).data() for t in ("基线", "2021年末", "2022年末", "2023年末")]
+    assert values == ["1", "1", "1", "0"]
+    dialog.view.selectRow(row)
+    dialog.year_box.setCurrentIndex(dialog.year_box.findData(None))
+    assert dialog.names.toPlainText().splitlines() == ["2021-07-15 仍有效：1 家", "老高企"]
+    zone = next(
+        r for r in range(m.rowCount()) if "国家高新技术产业开发区" in m.index(r, titles.index("目标")).data()
+    )
+    dialog.view.selectRow(zone)
+    dialog.note.setPlainText("已提交创建申请")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.notice.text() == "已保存说明", timeout=5000)
+    assert {t.id: t.note for t in target_history(app)}["WH-T-06-national-hitech-zone"] == "已提交创建申请"

@@ -33,6 +33,7 @@ ENTITY_LABELS = {
     "clause_standard": "条款标准",
     "decision": "决定（会议纪要）",
     "budget": "年度预算上限",
+    "target_note": "目标说明",
     "entitlement": "应享资金",
     "entitlements": "应享资金（重算）",
     "instalment": "拨付计划",

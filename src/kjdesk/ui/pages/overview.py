@@ -130,6 +130,10 @@ class OverviewPage(QWidget):
         self.targets_box.setObjectName("targets")
         self.targets_layout = QGridLayout(self.targets_box)
         self.targets_box.setVisible(False)
+        self.targets_button = QPushButton(self.tr("目标详情…"), self)
+        self.targets_button.setObjectName("target_details")
+        self.targets_button.setToolTip(self.tr("2021 年基线、2021—2025 年逐年数值、计入的单位名单和说明"))
+        self.targets_button.clicked.connect(self.open_targets)
         self.bars: dict[str, QProgressBar] = {}
         self.notice = QLabel(self)
         self.notice.setObjectName("notice")
@@ -286,7 +290,7 @@ class OverviewPage(QWidget):
         self.targets_box.setVisible(bool(targets))
         while self.targets_layout.count():
             item = self.targets_layout.takeAt(0)
-            if item.widget() is not None:
+            if item.widget() is not None and item.widget() is not self.targets_button:
                 item.widget().deleteLater()
         self.bars = {}
         for row, t in enumerate(targets):
@@ -306,6 +310,9 @@ class OverviewPage(QWidget):
             self.targets_layout.addWidget(bar, row, 1)
             self.bars[t.id] = bar
         self.targets_layout.setColumnStretch(1, 1)
+        if targets:
+            self.targets_layout.addWidget(self.targets_button, len(targets), 1, Qt.AlignmentFlag.AlignRight)
+            self.targets_button.show()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -323,6 +330,13 @@ class OverviewPage(QWidget):
             )
 
         dialog.accepted.connect(go)
+        dialog.open()
+
+    def open_targets(self) -> None:
+        from kjdesk.ui.pages.targets_dialog import TargetsDialog
+
+        dialog = TargetsDialog(self.app, self.ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def open_calendar(self) -> None:
