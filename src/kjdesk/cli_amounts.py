@@ -4,6 +4,7 @@
     kjdesk decisions list [--format table|csv|json]
     kjdesk amounts enter --entitlement ID [--year Y] --amount-yuan X --decision NUMBER
     kjdesk amounts enter --clause C --year Y --amount-yuan X --decision NUMBER [--waiting-year W]
+    kjdesk amounts allocation --entitlement ID --amount-yuan X --doc 文号
     kjdesk budget set --year Y --amount-yuan X [--clause C] [--note …]
     kjdesk budget show --year Y
 
@@ -66,6 +67,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     basis.add_argument("--basis", help="没有会议决定时的依据文号")
     ae.add_argument("--district-yuan", type=yuan_arg, help="其中区财政承担的金额（市、区共同支付时）")
     account_args(ae)
+    al = asub.add_parser("allocation", help="登记配套事项的自治区资助额及其下达文件（不低于1:1配套的基数）")
+    al.add_argument("--entitlement", type=int, required=True, help="应享资金编号")
+    al.add_argument("--amount-yuan", type=yuan_arg, required=True, help="自治区资助额（元），如 200万")
+    al.add_argument("--doc", required=True, help="自治区下达资金的文件文号")
+    account_args(al)
 
     bp = sub.add_parser("budget", help="年度预算上限（全局或某条款）")
     bsub = bp.add_subparsers(dest="action", required=True)
@@ -126,6 +132,18 @@ def cmd_amounts(args: argparse.Namespace) -> int:
     from kjdesk.services.entered import enter_amounts, input_for_entitlement
     from kjdesk.services.pending import pending_items
 
+    if args.action == "allocation":
+        from kjdesk.services.entered import record_allocation
+
+        app = writer(args)
+        try:
+            record_allocation(app, args.entitlement, args.amount_yuan, args.doc)
+        finally:
+            app.close()
+        print(
+            f"已登记自治区资助额 {format_yuan(args.amount_yuan)} 元（{args.doc}），配套不低于 1:1 已重新计算"
+        )
+        return EXIT_OK
     if args.clause and args.year is None:
         raise UserError("与 --clause 同用时须用 --year 指明拨付年度")
     year = args.year if args.year is not None else date.today().year

@@ -31,6 +31,7 @@ PLAN_COLUMNS = [
     ("state_label", "状态"),
     ("batch_id", "批次"),
     ("note", "备注"),
+    ("basis", "依据"),
 ]
 PLAN_JSON = [
     ("instalment_id", "instalment_id"),
@@ -49,6 +50,10 @@ PLAN_JSON = [
     ("state_label", "state_label"),
     ("batch_id", "batch_id"),
     ("note", "note"),
+    ("basis", "basis"),
+    ("basis_kind", "basis_kind"),
+    ("decision_id", "decision_id"),
+    ("district_fen", "district_fen"),
 ]
 BATCH_COLUMNS = [
     ("id", "批次"),

@@ -306,3 +306,57 @@ def test_targets_with_baseline_yearly_values_names_and_note(wuhai_app):
     )
     with pytest.raises(ServiceError, match="没有目标"):
         set_target_note(app, "WH-T-99", "x")
+
+
+def test_a_matched_projects_letter_and_sheet_cite_the_allocation_and_decision(town, tmp_path):
+    from kjdesk.services import letter_content
+    from kjdesk.services.letters import prepare
+    from kjdesk.store.models import Instalment
+
+    app, *_ = town
+    ent = waiting(app, "WH-20-regional-match")[0]
+    record_allocation(app, ent.entitlement_id, 200_000_000, "内财教〔2024〕12号")
+    (line,) = [x for x in list_entitlements(app) if x.clause_id == "WH-20-regional-match"]
+    (row,) = year_plan(app, 2024).rows
+    issuer = prepare(app)
+    with app.db.session() as s:
+        inst = s.get(Instalment, row.instalment_id)
+        _k, text, _p, amount = letter_content.compose(
+            s,
+            issuer.bureau,
+            issuer.policy,
+            issuer.templates,
+            inst.entitlement,
+            inst,
+            "乌科字〔2026〕2号",
+            date(2026, 4, 1),
+        )
+    body = "".join(text.paragraphs)
+    assert amount == 200_000_000
+    assert "你单位承担的自治区科技项目于2024年3月1日获批立项（内科计字〔2024〕7号）" in body
+    assert "被认定为" not in body
+    assert "按自治区项目资助额（内财教〔2024〕12号）的不低于100%配套" in body
+    d = add_decision(app, DecisionInput("主任办公会", "办公会〔2026〕2号", date(2026, 2, 1), "配套资金"))
+    enter_amount(
+        app,
+        input_for_entitlement(
+            app, line.entitlement_id, 250_000_000, 2026, decision_id=d.id, district_fen=50_000_000
+        ),
+    )
+    out = write_report(app, "disbursement", 2026, tmp_path / "d.xlsx")
+    cells = [str(c) for r in load_workbook(out.path).active.iter_rows(values_only=True) for c in r if c]
+    assert any(
+        "依据：主任办公会 办公会〔2026〕2号《配套资金》（市级 2,000,000.00 元，区级 500,000.00 元）" in c
+        for c in cells
+    )
+
+
+def test_only_the_text_that_says_so_is_labelled_yi_shi_yi_yi():
+    from kjdesk.policy.catalog import load_builtin
+    from kjdesk.policy.model import form_label
+
+    wuhai = load_builtin("wuhai")
+    assert form_label(wuhai.clause("WH-17-bring-project")) == "一事一议"
+    assert form_label(wuhai.clause("WH-11-hte")) == "给予一定支持，金额由本局决定"
+    labels = {form_label(c) for c in wuhai.clauses if c.article != "（十七）"}
+    assert not any("一事一议" in label for label in labels)

@@ -96,12 +96,15 @@ def recognition_sentence(rec: Recognition | None, clause: Clause, payee: Payee) 
     when = date_text(rec.date)
     doc = rec.doc_number.strip()
     who = f"{payee.you}建设的{payee.platform}" if payee.platform else payee.you
-    verb = "被认定为"
     if clause.beneficiary == "project" or rec.type_id.endswith("project"):
-        verb = "获批立项"  # a project is approved (立项), not recognised
-    elif rec.type_id.endswith("award"):
-        verb = "获得"
-    sentence = f"{who}于{when}{verb}{title}" + (f"（{doc}）" if doc else "") + "。"
+        # a project is approved (立项), not recognised
+        from kjdesk.policy.titles import type_name
+
+        title = rec.title.strip() or type_name(rec.type_id)
+        sentence = f"{who}承担的{title}于{when}获批立项" + (f"（{doc}）" if doc else "") + "。"
+    else:
+        verb = "获得" if rec.type_id.endswith("award") else "被认定为"
+        sentence = f"{who}于{when}{verb}{title}" + (f"（{doc}）" if doc else "") + "。"
     return sentence, title, when, doc
 
 
