@@ -194,3 +194,28 @@ def test_target_details_show_baseline_years_names_and_save_a_note(wuhai_app, mak
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.notice.text() == "已保存说明", timeout=5000)
     assert {t.id: t.note for t in target_history(app)}["WH-T-06-national-hitech-zone"] == "已提交创建申请"
+
+
+def test_batch_entry_applies_this_years_standard_to_earlier_recognitions(town, make_window, qtbot):
+    from kjdesk.services.entered import set_standard
+
+    app, _d = town
+    set_standard(app, "WH-11-hte", 2026, 8_000_000, "乌科发〔2026〕1号")
+    page = open_page(make_window(app), qtbot, "entitlements")
+    page.view.selectRow(column(page, "条款").index("WH-11-hte 新认定高新技术企业"))
+    qtbot.mouseClick(page.batch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(BatchEntryDialog) is not None)
+    dialog = page.findChild(BatchEntryDialog)
+    dialog.year.setValue(2025)
+    assert "2025 年没有设置" in dialog.standard_note.text()
+    dialog.year.setValue(2026)
+    assert (
+        dialog.amount.value_fen() == 8_000_000 and dialog.basis.text() == "2026 年度标准（乌科发〔2026〕1号）"
+    )
+    assert dialog.total.text() == "2 项 × 80,000.00 元 = 160,000.00 元"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=8000)
+    plan = year_plan(app, 2026)
+    assert plan.total_fen == 16_000_000 and {r.basis for r in plan.rows} == {
+        "2026 年度标准（乌科发〔2026〕1号）"
+    }

@@ -69,9 +69,11 @@ class BatchEntryDialog(_AmountForm):
         decisions: list[DecisionRow],
         clause_id: str = "",
         parent: QWidget | None = None,
+        standards: dict[str, tuple] | None = None,
     ) -> None:
         super().__init__(ops, "批量录入金额", parent)
         self.app, self.items = app, items
+        self.standards = standards or {}  # clause id → its 年度标准 (services.entry_context.Standard)
         self.setMinimumWidth(640)
         self.clause = self.add_row("clause", "条款", QComboBox(), required=True)
         seen: dict[str, str] = {}
@@ -97,6 +99,11 @@ class BatchEntryDialog(_AmountForm):
         self.new_decision.clicked.connect(self._add_decision)
         self.form.addRow("", self.new_decision)
         self.basis = self.add_row("basis", "依据文号", QLineEdit(), tip="没有会议决定时的依据文号")
+        self.standard_note = QLabel(self)
+        self.standard_note.setObjectName("standard_note")
+        self.standard_note.setStyleSheet("color:#44607a;")
+        self.standard_note.setWordWrap(True)
+        self.form.addRow("", self.standard_note)
         self.total = QLabel(self)
         self.total.setObjectName("total")
         self.total.setStyleSheet("font-weight:bold; color:#1f3b63;")
@@ -106,8 +113,29 @@ class BatchEntryDialog(_AmountForm):
         self.list.itemChanged.connect(lambda _i: self._update_total())
         self.amount.changed.connect(self._update_total)
         self.decision.currentIndexChanged.connect(lambda _i: self.revalidate())
+        self.year.valueChanged.connect(lambda _v: self._prefill())
+        self.clause.currentIndexChanged.connect(lambda _i: self._prefill())
         self._fill_years()
+        self._prefill()
         self.finish()
+
+    def _prefill(self) -> None:
+        """The 年度标准 of the payment year applies to earlier recognitions too: fill it in."""
+        year = self.year.value()
+        found = next((s for s in self.standards.get(self.clause.currentData(), ()) if s.year == year), None)
+        if found is None:
+            self.standard_note.setText(self.tr("{y} 年没有设置该条款的年度标准").format(y=year))
+            return
+        self.standard_note.setText(
+            self.tr("按 {y} 年度标准 {amount} 元预填（依据：{basis}）").format(
+                y=year, amount=format_yuan(found.amount_fen), basis=found.basis or "未填"
+            )
+        )
+        if "amount" not in self._touched:
+            self.amount.set_fen(found.amount_fen)
+        if "basis" not in self._touched:
+            self.basis.setText(f"{year} 年度标准" + (f"（{found.basis}）" if found.basis else ""))
+        self._update_total()
 
     def _fill_years(self) -> None:
         cid = self.clause.currentData()

@@ -381,17 +381,18 @@ class EntitlementsPage(QWidget):
         clause_id = self.clause_box.currentData() or (line.clause_id if line is not None else "")
         app = self.app
         self.ops.read(
-            lambda _p: (pending_items(app), list_decisions(app)),
-            lambda found: self._open_batch(found[0], found[1], clause_id),
+            lambda _p: (pending_items(app), list_decisions(app), standard_clauses(app)),
+            lambda found: self._open_batch(found[0], found[1], clause_id, found[2]),
         )
 
-    def _open_batch(self, items: list, decisions: list, clause_id: str) -> None:
+    def _open_batch(self, items: list, decisions: list, clause_id: str, clauses: list | None = None) -> None:
         from kjdesk.ui.pages.decision_dialogs import BatchEntryDialog
 
         if not items:
             self.notice.setText(self.tr("没有待录入金额的事项"))
             return
-        dialog = BatchEntryDialog(self.app, self.ops, items, decisions, clause_id, self)
+        standards = {c.clause_id: c.standards for c in clauses or ()}
+        dialog = BatchEntryDialog(self.app, self.ops, items, decisions, clause_id, self, standards)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(
             lambda: self.notice.setText(self.tr("已批量录入 {n} 项").format(n=len(dialog.result_value or [])))
