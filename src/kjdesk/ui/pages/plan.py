@@ -74,12 +74,6 @@ INSTALMENT_COLUMNS = [
     Column(I_UNIT, "单位", "受款单位", width=210, searchable=True),
     Column(I_CLAUSE, "条款", width=230, searchable=True),
     Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批（D11）", width=76),
-    Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
-    Column(I_PAID, "已拨（元）", width=110, align_right=True),
-    Column(I_OPEN, "未拨（元）", width=110, align_right=True),
-    Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
-    Column(I_BATCH, "批次", width=50),
-    Column(I_NOTE, "备注", width=220, searchable=True),
     Column(
         I_BASIS,
         "依据",
@@ -87,6 +81,12 @@ INSTALMENT_COLUMNS = [
         width=240,
         searchable=True,
     ),
+    Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
+    Column(I_PAID, "已拨（元）", width=110, align_right=True),
+    Column(I_OPEN, "未拨（元）", width=110, align_right=True),
+    Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
+    Column(I_BATCH, "批次", width=50),
+    Column(I_NOTE, "备注", width=220, searchable=True),
 ]
 B_STATE, B_COUNT, B_AMOUNT, B_BY, B_REVIEWER, B_REASON = range(1, 7)
 BATCH_COLUMNS = [
