@@ -26,7 +26,7 @@ YEARS = (2021, 2022, 2023, 2024, 2025)
 T_ARTICLE, T_METRIC, T_KIND, T_BASE, *T_YEARS = range(1, 5 + len(YEARS))
 T_TARGET = T_YEARS[-1] + 1
 COLUMNS = [
-    Column(T_ARTICLE, "条", width=50),
+    Column(T_ARTICLE, "条", width=66),
     Column(T_METRIC, "目标", width=200),
     Column(T_KIND, "口径", width=50),
     Column(T_BASE, "基线", "政策施行之日（2021年7月15日）仍有效的认定数", width=60, align_right=True),
