@@ -219,3 +219,36 @@ def test_batch_entry_applies_this_years_standard_to_earlier_recognitions(town, m
     assert plan.total_fen == 16_000_000 and {r.basis for r in plan.rows} == {
         "2026 年度标准（乌科发〔2026〕1号）"
     }
+
+
+def test_budget_is_set_from_the_plan_page_and_the_pending_sheet_exported(town, make_window, qtbot, tmp_path):
+    from openpyxl import load_workbook
+
+    from kjdesk.services.budgets import budget_status
+    from kjdesk.ui.pages.decision_dialogs import BudgetDialog
+
+    app, _d = town
+    window = make_window(app)
+    page = open_page(window, qtbot, "plans")
+    qtbot.mouseClick(page.buttons["budget"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(BudgetDialog) is not None)
+    dialog = page.findChild(BudgetDialog)
+    dialog.year.setValue(2026)
+    dialog.amount.unit.setCurrentText("万元")
+    qtbot.keyClicks(dialog.amount.edit, "500")
+    type_text(qtbot, dialog.note, "乌财预〔2026〕1号")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    status = budget_status(app, 2026)
+    assert (status.total.ceiling_fen, status.total.note) == (500_000_000, "乌财预〔2026〕1号")
+
+    ents = open_page(window, qtbot, "entitlements")
+    ents.year_box.setCurrentIndex(ents.year_box.findData(2024))
+    ents.export_pending(str(tmp_path / "pending.xlsx"))
+    qtbot.waitUntil(lambda: "已导出待决定事项表" in ents.notice.text(), timeout=5000)
+    data = [
+        r
+        for r in load_workbook(tmp_path / "pending.xlsx").active.iter_rows(values_only=True)
+        if isinstance(r[0], int)
+    ]
+    assert sorted(r[3] for r in data) == ["乌海化工", "海南碳素"]

@@ -221,3 +221,47 @@ class BatchEntryDialog(_AmountForm):
 
 
 __all__ = ["AmountField", "BatchEntryDialog", "DecisionDialog"]
+
+
+class BudgetDialog(_AmountForm):
+    """预算上限: the year's ceiling for the bureau, or for one clause."""
+
+    changes = Changes(instalments=True)
+
+    def __init__(
+        self,
+        app: App,
+        ops: Operations,
+        year: int,
+        clauses: list[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(ops, "年度预算上限", parent)
+        self.app = app
+        self.year = self.add_row("year", "年度", _year_box(year))
+        self.clause = self.add_row("clause", "范围", QComboBox(), tip="全局上限，或某一条款的上限")
+        self.clause.addItem(self.tr("全局（本局全部条款）"), "")
+        for cid, title in clauses:
+            self.clause.addItem(f"{cid} {title}", cid)
+        self.amount = self.add_amount("可填元或万元，如 500万")
+        self.note = self.add_row("note", "说明", QLineEdit(), tip="如 预算批复文号")
+        self.finish()
+
+    def check(self) -> dict[str, str]:
+        fen = self.amount.value_fen()
+        if fen is None:
+            return {"amount": "请填写金额，如 5000000 或 500万元"}
+        if fen <= 0:
+            return {"amount": "预算上限须大于零"}
+        return {}
+
+    def save(self, progress: QtProgress) -> None:
+        from kjdesk.services.budgets import set_budget
+
+        set_budget(
+            self.app,
+            self.year.value(),
+            self.amount.value_fen() or 0,
+            self.clause.currentData(),
+            self.note.text(),
+        )

@@ -202,6 +202,12 @@ class PlanPage(QWidget):
             button.clicked.connect(slot)
             self.buttons[name] = button
             actions.addWidget(button)
+        budget = QPushButton(self.tr("预算上限…"), self)
+        budget.setObjectName("budget")
+        budget.setToolTip(self.tr("设置本年度的预算上限（全局或某一条款）；报批超出上限须写明理由"))
+        budget.clicked.connect(self.edit_budget)
+        self.buttons["budget"] = budget
+        actions.addWidget(budget)
         actions.addStretch(1)
         self.export_button = QToolButton(self)
         self.export_button.setObjectName("export")
@@ -504,6 +510,17 @@ class PlanPage(QWidget):
             self._done(f"已接受拨付计划 {iid} 的重算金额"),
             changes=CHANGED,
         )
+
+    def edit_budget(self) -> None:
+        from kjdesk.services.plan import clause_infos
+        from kjdesk.services.settings import require_bureau
+        from kjdesk.ui.pages.decision_dialogs import BudgetDialog
+
+        infos = clause_infos(require_bureau(self.app).city)
+        clauses = [(i.id, f"{i.article}{i.title}") for i in infos.values()]
+        dialog = BudgetDialog(self.app, self.ops, self.year, clauses, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def export(self, kind: str, path: str | None = None) -> None:
         title = REPORTS[kind]
