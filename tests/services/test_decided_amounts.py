@@ -343,6 +343,25 @@ def test_a_matched_projects_letter_and_sheet_cite_the_allocation_and_decision(to
             app, line.entitlement_id, 250_000_000, 2026, decision_id=d.id, district_fen=50_000_000
         ),
     )
+    (row26,) = year_plan(app, 2026).rows
+    with app.db.session() as s:
+        inst = s.get(Instalment, row26.instalment_id)
+        _k, text, _p, amount = letter_content.compose(
+            s,
+            issuer.bureau,
+            issuer.policy,
+            issuer.templates,
+            inst.entitlement,
+            inst,
+            "乌科字〔2026〕3号",
+            date(2026, 4, 1),
+        )
+    body = "".join(text.paragraphs)
+    assert amount == 250_000_000
+    assert (
+        "经乌海市科学技术局主任办公会议研究（办公会〔2026〕2号），按自治区下达的项目资助（内财教〔2024〕12号）"
+        "不低于1:1配套，决定给予" in body
+    )
     out = write_report(app, "disbursement", 2026, tmp_path / "d.xlsx")
     cells = [str(c) for r in load_workbook(out.path).active.iter_rows(values_only=True) for c in r if c]
     assert any(

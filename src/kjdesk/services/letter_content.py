@@ -115,11 +115,23 @@ def decision_phrase(session: Session, bureau: Bureau, ent: Entitlement) -> str:
     basis = basis_of(session, [ent.id]).get(ent.id)
     if basis is None or basis.kind == "政策原文":
         return "经审核"
+    # a matched amount also names the allocation it matches (“配套基数下达文件：…” of the explanation)
+    documents = next(
+        (
+            ln.removeprefix("配套基数下达文件：")
+            for ln in ent.explanation.splitlines()
+            if ln.startswith("配套基数下达文件：")
+        ),
+        "",
+    )
+    matched = (
+        f"，按自治区下达的项目资助（{documents}）不低于1:1配套" if documents and basis.kind != "配套" else ""
+    )
     if basis.decision is not None:
-        return citation(bureau.name, basis.decision)
+        return citation(bureau.name, basis.decision) + matched
     if basis.kind == "配套":
         return f"经审核，{basis.text}"
-    return f"经审核（依据{basis.text}）"
+    return f"经审核（依据{basis.text}）{matched}"
 
 
 def schedule_sentence(ent: Entitlement, inst: Instalment | None) -> str:
