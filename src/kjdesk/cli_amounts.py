@@ -61,10 +61,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     ae.add_argument("--year", type=int, help="拨付年度（默认今年；与 --clause 同用时必填）")
     ae.add_argument("--waiting-year", type=int, help="与 --clause 同用：只录入该所属年度的待决定事项")
-    ae.add_argument("--amount-yuan", type=yuan_arg, required=True, help="金额（元），如 100000 或 10万")
-    basis = ae.add_mutually_exclusive_group(required=True)
+    ae.add_argument("--amount-yuan", type=yuan_arg, help="金额（元），如 100000 或 10万")
+    basis = ae.add_mutually_exclusive_group()
     basis.add_argument("--decision", help="决定的纪要编号（先用 decisions add 录入）")
     basis.add_argument("--basis", help="没有会议决定时的依据文号")
+    basis.add_argument(
+        "--standard",
+        action="store_true",
+        help="按拨付年度（--year）的年度标准录入金额和依据（适用于以前年度的认定）",
+    )
     ae.add_argument("--district-yuan", type=yuan_arg, help="其中区财政承担的金额（市、区共同支付时）")
     account_args(ae)
     al = asub.add_parser("allocation", help="登记配套事项的自治区资助额及其下达文件（不低于1:1配套的基数）")
@@ -146,9 +151,17 @@ def cmd_amounts(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.clause and args.year is None:
         raise UserError("与 --clause 同用时须用 --year 指明拨付年度")
+    if not (args.decision or args.basis or args.standard):
+        raise UserError(
+            "请用 --decision 指明决定的纪要编号，或 --basis 写明依据文号，或 --standard 按年度标准"
+        )
+    if args.amount_yuan is None and not args.standard:
+        raise UserError("请用 --amount-yuan 写明金额（或用 --standard 按年度标准）")
     year = args.year if args.year is not None else date.today().year
     app = writer(args)
     try:
+        if args.standard:
+            args.amount_yuan, args.basis = _standard(app, args, year)
         decision_id = None
         if args.decision:
             with app.db.session() as s:
@@ -182,6 +195,25 @@ def cmd_amounts(args: argparse.Namespace) -> int:
         f"列入 {year} 年拨付计划（录入记录 {'、'.join(map(str, entry_ids))}）"
     )
     return EXIT_OK
+
+
+def _standard(app, args: argparse.Namespace, year: int) -> tuple[int, str]:  # noqa: ANN001 - App
+    """(amount, basis) of the payment year's 年度标准 of the clause entered."""
+    from kjdesk.services.entry_context import standard_clauses
+    from kjdesk.store.models import Entitlement
+
+    clause_id = args.clause
+    if clause_id is None:
+        with app.db.session() as s:
+            ent = s.get(Entitlement, args.entitlement)
+            if ent is None:
+                raise UserError(f"应享资金 {args.entitlement} 不存在")
+            clause_id = ent.clause_id
+    found = next((c for c in standard_clauses(app) if c.clause_id == clause_id), None)
+    standard = next((s for s in found.standards if s.year == year), None) if found else None
+    if standard is None:
+        raise UserError(f"条款 {clause_id} 没有 {year} 年度标准（可在“应享资金”页“年度标准…”中设置）")
+    return standard.amount_fen, f"{year} 年度标准" + (f"（{standard.basis}）" if standard.basis else "")
 
 
 @command("budget")

@@ -217,3 +217,28 @@ def test_writing_commands_need_the_signed_in_officer_once_accounts_exist(tmp_pat
     assert code == 0, err
     code, _out, err = run(capsys, "--db", db, "budget", "set", "--year", "2026", "--amount-yuan", "100万")
     assert code == 1 and "--user" in err
+
+
+def test_a_yearly_standard_entered_for_earlier_recognitions(tmp_path, capsys):
+    from kjdesk.services.entered import set_standard
+    from kjdesk.services.plan import year_plan
+
+    db = str(tmp_path / "wh.sqlite")
+    seed(db)
+    app = App.open(db)
+    set_standard(app, "WH-11-hte", 2026, 8_000_000, "乌科发〔2026〕1号")
+    app.close()
+    code, _out, err = run(
+        capsys, "--db", db, "amounts", "enter", "--clause", "WH-11-hte", "--year", "2025", "--standard"
+    )
+    assert code == 1 and "没有 2025 年度标准" in err
+    code, out, err = run(
+        capsys, "--db", db, "amounts", "enter", "--clause", "WH-11-hte", "--year", "2026", "--standard"
+    )
+    assert code == 0, err and "已录入 2 笔" in out
+    app = App.open(db)
+    plan = year_plan(app, 2026)
+    app.close()
+    assert plan.total_fen == 16_000_000 and {r.basis for r in plan.rows} == {
+        "2026 年度标准（乌科发〔2026〕1号）"
+    }
