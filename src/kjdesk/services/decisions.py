@@ -131,10 +131,11 @@ def add_decision(app: App, data: DecisionInput) -> DecisionRow:
 def list_decisions(app: App) -> list[DecisionRow]:
     """Every decision, newest first, with the amounts that rest on it."""
     with app.db.session() as s:
-        use = {
+        use = {  # the amounts in force (an entry replaced by a later one no longer counts)
             did: (int(n), int(total or 0))
             for did, n, total in s.execute(
                 select(EnteredAmount.decision_id, func.count(), func.sum(EnteredAmount.amount_fen))
+                .join(Entitlement, Entitlement.entered_amount_id == EnteredAmount.id)
                 .where(EnteredAmount.decision_id.is_not(None))
                 .group_by(EnteredAmount.decision_id)
             )
@@ -165,12 +166,18 @@ def citation(bureau_name: str, decision: DecisionRow) -> str:
     return f"经{bureau_name}{meeting}研究（{decision.number}）"
 
 
-def basis_of(session: Session, entitlement_ids: Iterable[int]) -> dict[int, Basis]:
-    """What each entitlement's amount rests on (read in three queries whatever the number)."""
+def basis_of(
+    session: Session,
+    entitlement_ids: Iterable[int],
+    known: dict[int, tuple[str, int | None]] | None = None,
+) -> dict[int, Basis]:
+    """What each entitlement's amount rests on. ``known`` gives (basis, entered amount id) of
+    entitlements the caller has read already (the plan and the list read them with their rows)."""
     ids = list(dict.fromkeys(entitlement_ids))
     if not ids:
         return {}
-    ents: dict[int, tuple[str, int | None]] = {}
+    ents: dict[int, tuple[str, int | None]] = dict(known or {})
+    ids = [i for i in ids if i not in ents]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for eid, basis, entered_id in session.execute(
@@ -196,6 +203,7 @@ def basis_of(session: Session, entitlement_ids: Iterable[int]) -> dict[int, Basi
     )
     out: dict[int, Basis] = {}
     for eid, (basis, entered_id) in ents.items():
+        basis = basis or ""
         entry = entries.get(entered_id) if entered_id is not None else None
         if entry is not None:
             text, did, district = entry

@@ -66,7 +66,7 @@ def list_entitlements(
     q = (
         select(
             e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,
-            e.status, e.payment_wording, e.explanation, e.waiting_year,
+            e.status, e.payment_wording, e.explanation, e.waiting_year, e.basis, e.entered_amount_id,
             i.id.label("instalment_id"), i.year, i.amount_fen, i.state, i.pending_amount_fen,
             i.review_note, i.cancelled_reason,
         )
@@ -85,7 +85,8 @@ def list_entitlements(
     with app.db.session() as s:
         rows = s.execute(q).all()
         names = SubjectNames.read(s, rows)
-        bases = basis_of(s, [r[0] for r in rows if r[7] == "应享"])
+        due = {r[0]: (r[11], r[12]) for r in rows if r[7] == "应享"}
+        bases = basis_of(s, due, due)
     lines: list[EntitlementLine] = []
     last_id, last_explanation = None, ""
     for r in rows:
@@ -93,7 +94,7 @@ def list_entitlements(
         if ent_id == last_id:  # the lines of one entitlement share one copy of its explanation
             explanation = last_explanation
         last_id, last_explanation = ent_id, explanation
-        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[11:]
+        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[13:]
         waiting = inst_id is None and waiting_year is not None
         basis = bases.get(ent_id)
         name, unit_name, code, masked, dist = names.subject(r)

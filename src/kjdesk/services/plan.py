@@ -142,7 +142,7 @@ def load_rows(
         i.id, i.year, i.amount_fen, i.state, i.pending_amount_fen, i.review_note, i.cancelled_reason,
         i.batch_id, i.approved_by,
         e.id.label("entitlement_id"), e.status, e.clause_id, e.payment_wording, e.recognition_id,
-        e.unit_id, e.platform_id, e.person_id, e.payee_unit_id,
+        e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.basis, e.entered_amount_id,
     ).join(e, i.entitlement_id == e.id)  # fmt: skip
     if years is not None:
         q = q.where(i.year.in_(list(years)))
@@ -167,7 +167,8 @@ def load_rows(
             )
         )
     }
-    bases = basis_of(s, {f.entitlement_id for f in found})
+    known = {f.entitlement_id: (f.basis, f.entered_amount_id) for f in found}
+    bases = basis_of(s, known, known)
     rows: list[PlanRow] = []
     for f in found:
         if f.status not in OWED_STATUSES and f.state in ("planned", "cancelled"):

@@ -258,7 +258,7 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     payee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
     basis: Mapped[str] = mapped_column(String(300), default="", server_default="")  # what the amount rests on
     entered_amount_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the entry the engine took
-    waiting_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 待录入金额: the year it would pay
+    waiting_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 待录入金额: its trigger's year
 
     instalments: Mapped[list[Instalment]] = relationship(
         back_populates="entitlement", cascade="all, delete-orphan", order_by="Instalment.year"
