@@ -379,3 +379,21 @@ def test_only_the_text_that_says_so_is_labelled_yi_shi_yi_yi():
     assert form_label(wuhai.clause("WH-11-hte")) == "给予一定支持，金额由本局决定"
     labels = {form_label(c) for c in wuhai.clauses if c.article != "（十七）"}
     assert not any("一事一议" in label for label in labels)
+
+
+def test_a_checker_does_not_enter_the_amounts_it_approves(town):
+    app, *_ = town
+    who = officers(app)
+    ent = waiting(app, "WH-11-hte")[0]
+    with pytest.raises(ServiceError, match="无权"):
+        enter_amount(
+            who["fh1"],
+            input_for_entitlement(app, ent.entitlement_id, 10_000_000, 2026, basis="乌科发〔2026〕1号"),
+        )
+    with pytest.raises(ServiceError, match="无权"):
+        add_decision(who["fh1"], DecisionInput("局务会", "纪要〔2026〕5号", date(2026, 3, 10), "兑现"))
+    enter_amount(
+        who["jb1"],
+        input_for_entitlement(app, ent.entitlement_id, 10_000_000, 2026, basis="乌科发〔2026〕1号"),
+    )
+    assert year_plan(app, 2026).total_fen == 10_000_000

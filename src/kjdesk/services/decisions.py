@@ -93,6 +93,9 @@ def check_decision(data: DecisionInput) -> dict[str, str]:
 
 
 def add_decision(app: App, data: DecisionInput) -> DecisionRow:
+    from kjdesk.services.officers import require_role
+
+    require_role(app, "经办人", "管理员")
     errors = check_decision(data)
     if errors:
         raise ValidationFailed(errors)

@@ -26,6 +26,9 @@ from kjdesk.store.models import ClauseStandard, Decision, EnteredAmount, Entitle
 from kjdesk.validation import normalize_text
 
 
+MAKERS = ("经办人", "管理员")
+
+
 @dataclass(frozen=True)
 class EnteredInput:
     subject: SubjectRef
@@ -65,7 +68,9 @@ def enter_amounts(app: App, items: Sequence[EnteredInput]) -> list[int]:
     Each is judged by the engine as it recomputes its subject; the first refusal (below a
     floor or the 1:1 match, above a cap) undoes the whole batch and names the subject."""
     from kjdesk.policy.catalog import load_builtin
+    from kjdesk.services.officers import require_role
 
+    require_role(app, *MAKERS)  # the 复核人 approves what a 经办人 entered (maker–checker)
     city = require_bureau(app).city
     policy = load_builtin(city)
     if not items:
@@ -216,7 +221,9 @@ def enter_batch(
 def record_allocation(app: App, entitlement_id: int, amount_fen: int, document: str) -> None:
     """Record the 自治区 allocation a matching item rests on (figure and 文号), then recompute it."""
     from kjdesk.policy.catalog import load_builtin
+    from kjdesk.services.officers import require_role
 
+    require_role(app, *MAKERS)
     city = require_bureau(app).city
     document = normalize_text(document)
     errors: dict[str, str] = {}
