@@ -252,3 +252,24 @@ def test_budget_is_set_from_the_plan_page_and_the_pending_sheet_exported(town, m
         if isinstance(r[0], int)
     ]
     assert sorted(r[3] for r in data) == ["乌海化工", "海南碳素"]
+
+
+def test_reopening_an_entered_amount_starts_from_it(town, make_window, qtbot):
+    app, d = town
+    ids = [x.entitlement_id for x in list_entitlements(app) if x.clause_id == "WH-11-hte"]
+    enter_batch(app, ids[:1], 10_000_000, 2025, decision_id=d.id)
+    page = open_page(make_window(app), qtbot, "entitlements")
+    r = next(i for i, t in enumerate(column(page, "状态")) if t == "应享")
+    page.view.selectRow(r)
+    qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(EnterAmountDialog) is not None)
+    dialog = page.findChild(EnterAmountDialog)
+    assert (dialog.year.value(), dialog.amount.value_fen(), dialog.decision.currentData()) == (
+        2025,
+        10_000_000,
+        d.id,
+    )
+    dialog.year.setValue(2026)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=8000)
+    assert year_plan(app, 2025).rows == [] and year_plan(app, 2026).total_fen == 10_000_000

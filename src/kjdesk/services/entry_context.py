@@ -67,6 +67,11 @@ class EntryContext:
     decisions: tuple[DecisionRow, ...] = field(default=())
     trigger_year: int | None = None  # the recognition's year (the year a waiting item belongs to)
     needs_document: bool = False  # the base figure needs its document (乌海: matching_default_needs_document)
+    # the entry in force, when the amount was entered before (the dialog then corrects it)
+    entered_fen: int | None = None
+    entered_basis: str = ""
+    entered_decision_id: int | None = None
+    entered_district_fen: int | None = None
 
     def match_floor(self, allocation_fen: int | None = None) -> int | None:
         """The least amount the match allows, from the recorded (or the typed) allocation."""
@@ -175,6 +180,10 @@ def entry_context(app: App, entitlement_id: int, year: int | None = None) -> Ent
             decisions=decisions,
             trigger_year=rec.date.year if rec is not None else None,
             needs_document=bool(_settings(app).get("matching_default_needs_document", False)),
+            entered_fen=entry.amount_fen if entry is not None else None,
+            entered_basis=entry.basis if entry is not None and entry.decision_id is None else "",
+            entered_decision_id=entry.decision_id if entry is not None else None,
+            entered_district_fen=entry.district_fen if entry is not None else None,
         )
 
 

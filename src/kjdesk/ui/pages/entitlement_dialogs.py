@@ -155,6 +155,14 @@ class EnterAmountDialog(_AmountForm):
         self.decision.currentIndexChanged.connect(lambda _i: self.revalidate())
         self.year.valueChanged.connect(lambda _v: self._prefill())
         self._show_about()
+        if ctx.entered_fen is not None:  # correcting an amount entered before: start from it
+            self.amount.set_fen(ctx.entered_fen)
+            self._touched.add("amount")
+            if ctx.entered_decision_id is not None and self.decision.findData(ctx.entered_decision_id) >= 0:
+                self.decision.setCurrentIndex(self.decision.findData(ctx.entered_decision_id))
+            self.basis.setText(ctx.entered_basis)
+            if ctx.entered_district_fen is not None:
+                self.district.set_fen(ctx.entered_district_fen)
         self._prefill()
         self.finish()
 

@@ -291,7 +291,10 @@ class PlanPage(QWidget):
             f"{p.year} 年计划 <b>{format_yuan(p.total_fen)}</b> 元（{len([r for r in p.rows if r.state != 'cancelled'])} 笔）；"
             f"已审批 <b>{format_yuan(p.approved_fen)}</b> 元；已拨付 <b>{format_yuan(p.paid_fen)}</b> 元；"
             f"尚未拨付 {format_yuan(p.total_fen - p.paid_fen)} 元"
-            + (f"<br>{escape(data.budget.total.text())}" if data.budget is not None else "")
+            + "".join(
+                f"<br>{escape(line.text())}"
+                for line in ((data.budget.total, *data.budget.clauses) if data.budget is not None else ())
+            )
         )
         self.loaded = True
         self._update_buttons()
