@@ -25,7 +25,6 @@ from kjdesk.store import audit
 from kjdesk.store.models import ClauseStandard, Decision, EnteredAmount, Entitlement, Fact, Recognition
 from kjdesk.validation import normalize_text
 
-
 MAKERS = ("经办人", "管理员")
 
 
