@@ -112,7 +112,7 @@ def test_entitlements_csv_has_a_bom_and_money_in_yuan_json_keeps_fen(tmp_path, c
     app.close()
     code, out, err = run(capsys, "--db", path, "entitlements", "--year", "2025", "--format", "csv")
     assert code == 0, err
-    assert out.startswith("\ufeff单位名称,")
+    assert out.startswith("\ufeff") and "单位名称" in out.splitlines()[0]  # UTF-8 with BOM
     header = out.lstrip("\ufeff").splitlines()[0].split(",")
     assert "金额（元）" in header and "金额（分）" not in header
     col = header.index("金额（元）")

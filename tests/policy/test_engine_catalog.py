@@ -170,7 +170,12 @@ def award(type_id: str, level: Level, stage: str = "") -> Check:
 def regional_match() -> Check:
     def check(pol: Policy, clause: Clause) -> None:
         r = rec(1, "regional_project", R, DAY, doc_number="内科发〔2023〕9号")
-        base = [fact(1, 2023, "自治区项目资助额", "800000", item_ref="内科发〔2023〕9号")]
+        bare = [fact(1, 2023, "自治区项目资助额", "800000", item_ref="内科发〔2023〕9号")]
+        # Issue 22: the default 1:1 is planned only once the allocation's document is recorded.
+        waiting = _the(pol, clause, subject([r], facts=bare))
+        assert (waiting.status.value, waiting.total_fen, waiting.waiting_year) == ("待录入金额", 0, 2023)
+        doc = "内财教〔2023〕5号"
+        base = [fact(1, 2023, "自治区项目资助额", "800000", item_ref="内科发〔2023〕9号", reference=doc)]
         assert _the(pol, clause, subject([r], facts=base)).total_fen == 80_000_000
         more = _the(
             pol,

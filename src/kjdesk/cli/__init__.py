@@ -121,6 +121,7 @@ def _extension_parsers() -> list[Callable[[Any], None]]:
         ("kjdesk.cli.imports", "add_parsers"),
         ("kjdesk.cli.money", "add_parsers"),
         ("kjdesk.cli.accounts", "add_parsers"),  # accounts, fund receipts, calendar, reminders
+        ("kjdesk.cli.amounts", "add_parsers"),
         ("kjdesk.cli.letters", "add_parsers"),
         ("kjdesk.cli.safety", "add_parsers"),
         ("kjdesk.cli.db", "add_parsers"),
@@ -198,6 +199,8 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 ENTITLEMENT_COLUMNS = [
+    ("entitlement_id", "应享编号"),
+    ("instalment_id", "拨付编号"),
     ("unit_name", "单位名称"),
     ("credit_code", "统一社会信用代码"),
     ("person_id_masked", "身份证号"),
@@ -208,6 +211,7 @@ ENTITLEMENT_COLUMNS = [
     ("amount_fen", "金额（分）"),
     ("status", "状态"),
     ("state", "拨付状态"),
+    ("basis", "依据"),
     ("explanation", "计算说明"),
 ]
 
@@ -232,12 +236,16 @@ def cmd_entitlements(args: argparse.Namespace) -> int:
     # tables and csv name a clause as the policy does; json keeps the catalog id (clause_id)
     words = [("clause", "条款") if k == "clause_id" else (k, t) for k, t in ENTITLEMENT_COLUMNS]
     if args.format == "table":
-        cols = [c for c in words if c[0] not in ("explanation", "amount_fen", "person_id_masked")]
+        cols = [
+            c
+            for c in words
+            if c[0] not in ("explanation", "amount_fen", "person_id_masked", "basis", "instalment_id")
+        ]
         rows = [
             {**asdict(line), "amount": format_yuan(line.amount_fen), "clause": _clause_words(line)}
             for line in lines
         ]
-        emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:]])
+        emit(rows, "table", [*cols[:-2], ("amount", "金额（元）"), *cols[-2:], ("basis", "依据")])
         total = sum(line.amount_fen for line in lines if line.state != "已取消")
         print(f"合计 {len(lines)} 行，金额 {format_yuan(total)} 元（不含已取消）")
     elif args.format == "csv":  # money in 元 (a spreadsheet reads 分 as 元, 100× off)
@@ -344,14 +352,14 @@ def _clause_amount(c: Any) -> str:
 
 
 def _print_clause(policy: Any, c: Any) -> None:
-    from kjdesk.policy.model import FORM_LABELS
+    from kjdesk.policy.model import form_label
     from kjdesk.services.entitlements.rule_words import plain_rules
 
     doc = policy.document
     print(f"{c.id}  {c.article}{c.title}")
     print(f"政策：{doc.title}（{doc.doc_number}，{doc.effective.isoformat()} 起施行）")
     print(
-        f"形式：{FORM_LABELS[c.form]}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}"
+        f"形式：{form_label(c)}（{c.form.value}）；金额：{_clause_amount(c)}；支持方式：{c.payment_wording or '—'}"
     )
     print(f"原文：“{c.quote}”")
     if c.exclusion_group:

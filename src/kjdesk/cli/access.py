@@ -108,6 +108,12 @@ NEEDS: dict[str, Need | None] = {
     "settings list": None,
     "settings set": Need("edit"),
     "settings fonts": None,
+    "decisions add": Need("propose"),  # the 经办人 records the meeting's decision the amounts rest on
+    "decisions list": None,
+    "amounts enter": Need("propose"),  # the 复核人 approves what a 经办人 entered (maker–checker)
+    "amounts allocation": Need("propose"),
+    "budget set": Need("edit"),  # as in the window (services.disbursement.budgets.set_budget)
+    "budget show": None,
 }
 UNKNOWN = Need("edit")  # a command not in NEEDS writes until shown otherwise
 

@@ -29,6 +29,7 @@ PLAN_COLUMNS = [
     ("state_label", "状态"),
     ("batch_id", "批次"),
     ("note", "备注"),
+    ("basis", "依据"),
 ]
 PLAN_JSON = [
     ("instalment_id", "instalment_id"),
@@ -47,6 +48,10 @@ PLAN_JSON = [
     ("state_label", "state_label"),
     ("batch_id", "batch_id"),
     ("note", "note"),
+    ("basis", "basis"),
+    ("basis_kind", "basis_kind"),
+    ("decision_id", "decision_id"),
+    ("district_fen", "district_fen"),
 ]
 BATCH_COLUMNS = [
     ("id", "批次"),
@@ -113,6 +118,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     which.add_argument("--all", action="store_true", help="该年度全部“计划”状态的拨付")
     which.add_argument("--ids", type=_ids, help="拨付计划编号，如 12,15,18")
     pr.add_argument("--note", default="", help="说明")
+    pr.add_argument("--over-budget-reason", default="", help="超出年度预算上限时须写明的理由")
     account_args(pr)
 
     ap = sub.add_parser("approve", help="复核人审批一个报批批次")
@@ -151,7 +157,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     account_args(ac)
 
     rep = sub.add_parser("report", help="导出财务报表（Excel，可直接打印）")
-    rep.add_argument("kind", choices=["disbursement", "summary", "commitments", "indicators", "targets"])
+    rep.add_argument(
+        "kind", choices=["disbursement", "summary", "commitments", "indicators", "targets", "pending"]
+    )
     rep.add_argument("--year", type=int, required=True)
     rep.add_argument("-o", "--output", type=output_arg, required=True, help="输出文件 .xlsx")
     rep.add_argument(
@@ -216,7 +224,7 @@ def cmd_propose(args: argparse.Namespace) -> int:
 
     app = signed_in(args)
     try:
-        b = propose_batch(app, args.year, None if args.all else args.ids, args.note)
+        b = propose_batch(app, args.year, None if args.all else args.ids, args.note, args.over_budget_reason)
     finally:
         app.close()
     print(f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批")

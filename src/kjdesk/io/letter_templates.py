@@ -34,6 +34,7 @@ PLACEHOLDERS: dict[str, str] = {
     "clause_quote": "条款原文",
     "payment_wording": "支付方式（后补助/资金支持…）",
     "payment_phrase": "支持方式短语（如“后补助资金支持”）",
+    "decision_phrase": "决定依据（如“经××市科学技术局局务会议研究（纪要〔2026〕3号）”，默认“经审核”）",
     "amount": "金额（小写与大写）",
     "amount_figures": "金额小写（元）",
     "amount_daxie": "金额大写",

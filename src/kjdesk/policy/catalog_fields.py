@@ -217,6 +217,8 @@ SETTINGS_FIELDS |= {
     "deciding_date": FieldSpec("str", True, frozenset({"recognition_date"})),
     "before_effective": FieldSpec("str", True, frozenset({"flag_no_policy"})),
     "status_support_first_year": FieldSpec("str", True, frozenset({"effective_year", "trigger_year"})),
+    # 乌海 (issue 22): the default 1:1 match is planned only once the allocation's document is recorded
+    "matching_default_needs_document": FieldSpec("bool"),
     # optional tables read by the engine and services
     "yearly_standards": FieldSpec("table"),  # D8: {clause_id = {"2023" = "10"}} in 万元
     "recognition_labels": FieldSpec("table"),  # display names of recognition types

@@ -10,6 +10,7 @@ default. An entry below the minimum or above a stated cap is refused with the re
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from kjdesk.money import FEN_PER_YUAN, round_fen, wan_to_fen
@@ -86,9 +87,14 @@ def _decide(
     lines: list[str],
     bounds: tuple[int | None, int | None],
     rec: RecognitionRecord | None = None,
+    default_basis: str = "",
 ) -> Entitlement | None:
+    """The entitlement of an entered (or defaulted) amount. ``year`` is the year of the trigger;
+    an officer's entry is paid in the year the officer chose for it (``entry.year``)."""
     lo, hi = bounds
     head = ctx.header(clause)
+    pay_year = year
+    basis = ""
     if entry is not None:
         reason = judge(ctx, clause, entry.amount_fen, lo, hi)
         if not reason and not entry.basis.strip() and ctx.flag("entered_requires_basis", True):
@@ -100,24 +106,50 @@ def _decide(
             return ctx.refused(
                 clause, key, EntitlementStatus.NOT_ELIGIBLE, reason + "，请更正录入金额", lines, rec
             )
-        amount, source = entry.amount_fen, "采用录入金额"
-    elif lo:
-        amount, source = lo, "未录入金额，按配套下限默认"
+        amount, source, pay_year, basis = entry.amount_fen, "采用录入金额", entry.year, entry.basis
+        if pay_year != year:
+            lines.append(f"拨付年度：经办人定为 {pay_year} 年（触发年度 {year} 年）")
+    elif lo and default_basis:
+        amount, source, basis = lo, "未录入金额，按配套下限默认", default_basis
     elif (standard := yearly_standard(ctx, clause, year)) is not None:
-        amount, source = standard, f"未录入金额，按 {year} 年度标准预填"
+        amount, source, basis = standard, f"未录入金额，按 {year} 年度标准预填", f"{year} 年度标准"
     elif not ctx.flag("discretionary_placeholder", True):
         return None
     else:
-        lines.append("结论：待录入金额——本条款无固定金额，须由经办人录入金额及依据（文号或会议纪要）")
-        return ctx.build(clause, key, EntitlementStatus.AWAITING_AMOUNT, head + lines, (), rec)
+        if lo:
+            lines.append(
+                f"结论：待录入金额——自治区资助额尚未登记下达文件（文号），配套下限 {explain.yuan(lo)}"
+                "暂不列入计划；请登记资助额的文件，或录入金额及依据"
+            )
+        else:
+            lines.append("结论：待录入金额——本条款无固定金额，须由经办人录入金额及依据（文号或会议纪要）")
+        ent = ctx.build(clause, key, EntitlementStatus.AWAITING_AMOUNT, head + lines, (), rec)
+        return replace(ent, waiting_year=year)
     if clause.cap_fen is not None:
         lines.append(f"上限：不超过 {explain.yuan(clause.cap_fen)}，未超过")
-    lines.append(f"应享：{explain.yuan(amount)}（{source}），{year} 年拨付")
-    instalments = [PlannedInstalment(year, amount)]
+    lines.append(f"应享：{explain.yuan(amount)}（{source}），{pay_year} 年拨付")
+    instalments = [PlannedInstalment(pay_year, amount)]
     if rec is not None:
         instalments, stop_lines = cancel_after(ctx, instalments, ctx.stop_of(rec))
         lines += stop_lines
-    return ctx.build(clause, key, EntitlementStatus.DUE, head + lines, instalments, rec)
+    ent = ctx.build(clause, key, EntitlementStatus.DUE, head + lines, instalments, rec)
+    return replace(ent, basis=basis, entered_id=entry.id if entry is not None else None)
+
+
+def _default_basis(ctx: Context, clause: Clause, facts: Sequence[FactRecord], lines: list[str]) -> str:
+    """What the default (minimum) match rests on: the base's documents; "" when the catalog wants
+    a document (``matching_default_needs_document``) and one of the figures has none recorded."""
+    refs = [f.reference.strip() for f in facts]
+    documents = "、".join(dict.fromkeys(r for r in refs if r))
+    if documents:
+        lines.append(f"配套基数下达文件：{documents}")
+    if refs and all(refs):
+        lo, hi = clause.match_ratio_min, clause.match_ratio_max
+        ratio = "按比例" if lo is None else f"{'不低于' if hi is None else ''}{explain.percent(lo)}"
+        return f"按{clause.base_fact}（{documents}）的{ratio}配套"
+    if ctx.flag("matching_default_needs_document", False):
+        return ""
+    return "按配套比例默认"
 
 
 def _base_for(ctx: Context, clause: Clause, rec: RecognitionRecord) -> list[FactRecord]:
@@ -138,27 +170,38 @@ def build_entered(
     key = rec_key(clause, rec)
     lines = [ctx.recognition_line(rec), *extra]
     year = start_year(ctx, clause, rec, lines)
-    bounds: tuple[int | None, int | None] = (None, None)
-    if clause.form == Form.MATCHING and clause.base_fact:
-        facts = _base_for(ctx, clause, rec)
-        if not facts:
-            lines.append(
-                f"结论：待录入金额——缺少 {rec.date.year + clause.base_year_offset} 年的{clause.base_fact}"
-                f"（事项编号须为认定文号 {rec.doc_number or rec.id}）"
-            )
-            return ctx.build(
-                clause, key, EntitlementStatus.AWAITING_AMOUNT, ctx.header(clause) + lines, (), rec
-            )
-        lines += [explain.fact_line(f) for f in facts]
-        base = sum((f.value for f in facts if f.value is not None), Decimal(0))
-        bounds = _match_bounds(clause, base, lines)
     entries = [
         e
         for e in ctx.entered(clause.id)
         if e.recognition_id == rec.id or (e.recognition_id is None and e.year == year and not e.item_ref)
     ]
     ctx.used_entries.update(e.id for e in entries)
-    return _decide(ctx, clause, key, year, entries[-1] if entries else None, lines, bounds, rec)
+    entry = entries[-1] if entries else None
+    bounds: tuple[int | None, int | None] = (None, None)
+    default_basis = ""
+    if clause.form == Form.MATCHING and clause.base_fact:
+        facts = _base_for(ctx, clause, rec)
+        if not facts:
+            missing = (
+                f"缺少 {rec.date.year + clause.base_year_offset} 年的{clause.base_fact}"
+                f"（事项编号须为认定文号 {rec.doc_number or rec.id}）"
+            )
+            if entry is not None:
+                lines.append(
+                    f"录入金额：{explain.yuan(entry.amount_fen)}，依据 {entry.basis}（录入记录号 {entry.id}）"
+                )
+                reason = f"{missing}，无法核对配套比例；请先登记自治区下达本项目的资助额及其文件，再录入金额"
+                return ctx.refused(clause, key, EntitlementStatus.NOT_ELIGIBLE, reason, lines, rec)
+            lines.append(f"结论：待录入金额——{missing}")
+            ent = ctx.build(
+                clause, key, EntitlementStatus.AWAITING_AMOUNT, ctx.header(clause) + lines, (), rec
+            )
+            return replace(ent, waiting_year=year)
+        lines += [explain.fact_line(f) for f in facts]
+        base = sum((f.value for f in facts if f.value is not None), Decimal(0))
+        bounds = _match_bounds(clause, base, lines)
+        default_basis = _default_basis(ctx, clause, facts, lines)
+    return _decide(ctx, clause, key, year, entry, lines, bounds, rec, default_basis)
 
 
 def unattached(ctx: Context, clause: Clause) -> list[Entitlement]:
@@ -180,7 +223,9 @@ def unattached(ctx: Context, clause: Clause) -> list[Entitlement]:
             bounds = _match_bounds(clause, fact.value, lines)
             mine = [e for e in entries if e.item_ref == item and e.year == pay_year]
             used.update(e.id for e in mine)
-            decided = _decide(ctx, clause, key, pay_year, mine[-1] if mine else None, lines, bounds)
+            default_basis = _default_basis(ctx, clause, [fact], lines)
+            entry = mine[-1] if mine else None
+            decided = _decide(ctx, clause, key, pay_year, entry, lines, bounds, None, default_basis)
             if decided is not None:
                 out.append(decided)
         entries = [e for e in entries if e.id not in used]

@@ -11,12 +11,12 @@ from functools import lru_cache
 
 from kjdesk.money import FEN_PER_YUAN, format_wan_short, format_yuan, round_fen
 from kjdesk.policy.model import (
-    FORM_LABELS,
     Clause,
     FactRecord,
     Level,
     Policy,
     RecognitionRecord,
+    form_label,
 )
 
 # The recognition-type vocabulary (Part II of clauses.md); a catalog may override a label
@@ -110,7 +110,7 @@ def fact_value(fact: FactRecord) -> str:
 def clause_header(policy: Policy, clause: Clause) -> list[str]:
     doc = policy.document
     lines = [
-        f"条款 {clause.id} {clause.article} {clause.title}（{FORM_LABELS.get(clause.form, clause.form)}）",
+        f"条款 {clause.id} {clause.article} {clause.title}（{form_label(clause)}）",
         f"原文：“{clause.quote}”",
         f"依据：{doc.title}（{doc.doc_number}），{doc.effective.isoformat()} 起施行",
     ]

@@ -70,6 +70,15 @@ def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, S
     return out
 
 
+def is_new_only(ctx: Context, clause: Clause) -> bool:
+    """A “新认定/新获批” clause under ``new_means_first_recognition``: only a first recognition pays."""
+    return (
+        ctx.prepared.new_means_first
+        and clause.repeat == "once_per_subject"
+        and ("新认定" in clause.title or "新获批" in clause.title)
+    )
+
+
 def status_support(ctx: Context, clause: Clause) -> bool:
     """A clause that supports an existing status (BT-01, BT-10-n-agri-park), not a new recognition."""
     return clause.id in ctx.prepared.status_support
@@ -112,6 +121,8 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
     paid_subject = False
     paid_years: set[int] = set()
     pre_policy_counts = ctx.prepared.once_counts_pre_policy
+    first_only = is_new_only(ctx, clause)
+    held_before: RecognitionRecord | None = None  # a recognition before the policy (新认定 readings)
     for rec, extra, chain_gap in candidates:
         key = rec_key(clause, rec)
         refusal = (EntitlementStatus.NO_POLICY, chain_gap) if chain_gap else qualify(ctx, clause, rec)
@@ -120,8 +131,18 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
             if pre_policy_counts and status == EntitlementStatus.NO_POLICY:
                 paid_subject = True
                 paid_years.add(rec.date.year)
+            if first_only and status == EntitlementStatus.NO_POLICY and held_before is None:
+                held_before = rec
             lines = [ctx.recognition_line(rec), *extra]
             out.append(ctx.refused(clause, key, status, reason, lines, rec))
+            continue
+        if first_only and held_before is not None:
+            lines = [ctx.recognition_line(rec), *extra]
+            reason = (
+                f"此前已有该认定（{held_before.date.isoformat()}，记录号 {held_before.id}）的主体重新认定，"
+                "不视为新认定，本条不予支持"
+            )
+            out.append(ctx.refused(clause, key, EntitlementStatus.NOT_ELIGIBLE, reason, lines, rec))
             continue
         if clause.repeat == "once_per_subject" and paid_subject:
             lines = [ctx.recognition_line(rec), *extra]

@@ -39,11 +39,24 @@ FORM_LABELS: dict[Form, str] = {
     Form.TIERED_RATE: "分档比例（封顶）",
     Form.STEP_INCREMENT: "按增量阶梯",
     Form.MATCHING: "配套",
-    Form.DISCRETIONARY: "一事一议/择优",
+    Form.DISCRETIONARY: "金额由本局决定",
     Form.OTHER: "其他（非资金）",
     Form.PRIORITY: "优先支持（非资金）",
     Form.TAX: "税收优惠（非资金）",
 }
+
+
+def form_label(clause: Clause) -> str:
+    """The form of a clause in words. A DISCRETIONARY clause says what its text says: “一事一议”
+    only where the text has it (乌海（十七）), “择优” where it has that, else “给予一定支持”."""
+    if clause.form == Form.DISCRETIONARY:
+        if "一事一议" in clause.quote or "一事一议" in clause.title:
+            return "一事一议"
+        if "择优" in clause.quote:
+            return "择优支持，金额由本局决定"
+        if "一定支持" in clause.quote:
+            return "给予一定支持，金额由本局决定"
+    return FORM_LABELS.get(clause.form, clause.form.value)
 
 
 class Level(StrEnum):
@@ -244,6 +257,7 @@ class FactRecord:
     text: str = ""  # for categorical facts (企业规模 = 小微企业)
     item_ref: str = ""  # 事项编号 for per-contract / per-project facts
     to_verify: str = ""  # 须核实: why the officer must confirm the figure (D6 migration); "" = confirmed
+    reference: str = ""  # the document the figure comes from (e.g. the 自治区 allocation's 文号)
 
 
 @dataclass(frozen=True)
@@ -313,3 +327,6 @@ class Entitlement:
     payment_wording: str = ""
     winner_clause_id: str | None = None  # D1: the clause that won the group
     deducted_fen: int = 0  # D1: what was taken off for earlier grants of the group
+    basis: str = ""  # what an entered / standard / matched amount rests on (empty: the clause's own text)
+    entered_id: int | None = None  # the officer's entry the amount comes from
+    waiting_year: int | None = None  # 待录入金额: the year it would be paid in (its trigger's year)

@@ -47,6 +47,8 @@ class Prepared:
         # --- settings (D1–D13), read once --------------------------------------------------
         self.in_city_required = flag("require_registered_in_city", True)
         self.once_counts_pre_policy = flag("once_counts_pre_policy", False)
+        # “新认定/新获批” (乌海): a recognition held before the policy makes a later one a 重新认定
+        self.new_means_first = flag("new_means_first_recognition", False)
         self.first_may_precede = flag("consecutive_first_may_precede_effective", True)
         self.any_stage = _listed(settings.get("any_stage_clauses", []))
         self.status_support = _listed(settings.get("status_support_clauses", []))

@@ -205,6 +205,44 @@ class EnteredAmount(Timestamped, SubjectColumns, Base):
     recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
     item_ref: Mapped[str] = mapped_column(String(80), default="")
     entered_by: Mapped[str] = mapped_column(String(40), default="")
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", name="fk_entered_decision"), nullable=True
+    )
+    district_fen: Mapped[int | None] = mapped_column(Fen, nullable=True)  # the 区财政 part, when both pay
+
+
+class Decision(Timestamped, Base):
+    """A 决定 of the bureau (会议纪要 / 局务会 / 主任办公会) that many entered amounts rest on."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("number", name="uq_decision_number"),)
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(80))
+    day: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    file_ref: Mapped[str] = mapped_column(String(260), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(String(40), default="", server_default="")
+
+
+class Budget(Base):
+    """A yearly ceiling of the bureau (``clause_id`` "") or of one clause."""
+
+    __tablename__ = "budgets"
+    __table_args__ = (UniqueConstraint("year", "clause_id", name="uq_budget_year_clause"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    clause_id: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class TargetNote(Base):
+    """The officer's note on a target (qualitative targets are judged in words)."""
+
+    __tablename__ = "target_notes"
+    target_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    updated_by: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class ClauseStandard(Base):
@@ -238,6 +276,9 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     winner_clause_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
     deducted_fen: Mapped[int] = mapped_column(Fen, default=0)
     payee_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+    basis: Mapped[str] = mapped_column(String(300), default="", server_default="")  # what the amount rests on
+    entered_amount_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the entry the engine took
+    waiting_year: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 待录入金额: its trigger's year
 
     instalments: Mapped[list[Instalment]] = relationship(
         back_populates="entitlement", cascade="all, delete-orphan", order_by="Instalment.year"
@@ -294,6 +335,7 @@ class ApprovalBatch(Timestamped, Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     return_reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    over_budget_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Payment(Base):

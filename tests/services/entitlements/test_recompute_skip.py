@@ -358,7 +358,9 @@ def _orm_reading(s, city: str, refs: set[SubjectRef]) -> list:  # noqa: ANN001
                     for r in mine(Recognition)
                 ),
                 facts=tuple(
-                    FactRecord(f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify)
+                    FactRecord(
+                        f.id, ref, f.year, f.indicator, f.value, f.text, f.item_ref, f.to_verify, f.reference
+                    )
                     for f in mine(Fact)
                 ),
                 entered=tuple(

@@ -118,10 +118,9 @@ def test_letters_are_bound(app, db_path, catalog):  # noqa: F811
 
     from pypdf import PdfReader
 
+    from kjdesk.services.letters import letter_pdf
     from kjdesk.services.letters.export import merged_pdf
     from kjdesk.services.letters.rows import list_letters
-
-    from kjdesk.services.letters import letter_pdf
 
     letters = list_letters(app, budget_year=2026)
     own = sum(len(PdfReader(io.BytesIO(letter_pdf(app, r.number))).pages) for r in letters)

@@ -67,6 +67,10 @@ TABLE_CHANGES: dict[str, Changes] = {
     "letters": Changes(letters=True),
     "settings": Changes(settings=True),
     "officers": Changes(settings=True),
+    "decisions": Changes(entitlements=True, instalments=True),
+    "budgets": Changes(instalments=True),
+    "target_notes": Changes(settings=True),
+    "import_answers": Changes(settings=True),
 }
 
 _WRITE = re.compile(

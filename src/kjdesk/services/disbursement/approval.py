@@ -51,6 +51,7 @@ class BatchRow:
     return_reason: str
     count: int
     amount_fen: int
+    over_budget_reason: str = ""  # why the batch was proposed beyond the budget ceiling
 
 
 BATCH_LABELS = {"proposed": "待复核", "approved": "已审批", "returned": "已退回"}
@@ -74,13 +75,22 @@ def _batch_row(s, b: ApprovalBatch) -> BatchRow:  # noqa: ANN001 - Session
         b.return_reason,
         int(count),
         int(amount),
+        b.over_budget_reason or "",
     )
 
 
 def propose_batch(
-    app: App, year: int, instalment_ids: Iterable[int] | None = None, note: str = ""
+    app: App,
+    year: int,
+    instalment_ids: Iterable[int] | None = None,
+    note: str = "",
+    over_budget_reason: str = "",
 ) -> BatchRow:
-    """Put planned instalments of ``year`` (all of them when ``instalment_ids`` is None) into a new batch."""
+    """Put planned instalments of ``year`` (all of them when ``instalment_ids`` is None) into a new batch.
+
+    A batch that would pass the year's budget ceiling needs ``over_budget_reason``."""
+    from kjdesk.services.disbursement.budgets import over_budget, require_reason
+
     require(app, "propose")
     city = require_bureau(app).city
     with app.db.session() as s:
@@ -108,8 +118,14 @@ def propose_batch(
                         f"拨付计划 {r.instalment_id}（{r.unit_name}，{r.clause_title}）状态为“{r.state_label}”，"
                         "只有“计划”状态的可以报批"
                     )
+        reason = require_reason(over_budget(s, city, year, rows), over_budget_reason)
         batch = ApprovalBatch(
-            year=year, state="proposed", proposed_by=app.actor, proposed_at=utcnow(), note=note.strip()
+            year=year,
+            state="proposed",
+            proposed_by=app.actor,
+            proposed_at=utcnow(),
+            note=note.strip(),
+            over_budget_reason=reason,
         )
         s.add(batch)
         s.flush()
@@ -124,7 +140,12 @@ def propose_batch(
             "approval_batch",
             batch.id,
             None,
-            {"year": year, "instalments": ids, "amount_fen": sum(r.amount_fen for r in rows)},
+            {
+                "year": year,
+                "instalments": ids,
+                "amount_fen": sum(r.amount_fen for r in rows),
+                **({"over_budget_reason": reason} if reason else {}),
+            },
         )
         return _batch_row(s, batch)
 

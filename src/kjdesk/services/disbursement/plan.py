@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App
 from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.disbursement.decisions import basis_of
 from kjdesk.services.register.subject_names import SubjectNames, chunks
 from kjdesk.store.models import Entitlement, Instalment, Payment, Recognition
 from kjdesk.validation import districts_of, mask_id_number
@@ -78,6 +79,12 @@ class PlanRow:
     recognition_id: int | None
     doc_number: str
     has_evidence: bool
+    basis: str = (
+        ""  # 依据: the decision, 年度标准 or allocation the amount rests on, or the text's own amount
+    )
+    basis_kind: str = ""  # 决定 / 录入依据 / 年度标准 / 配套 / 政策原文
+    decision_id: int | None = None
+    district_fen: int | None = None  # the 区财政 part of the amount, when recorded
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ def load_rows(
         i.id, i.year, i.amount_fen, i.state, i.pending_amount_fen, i.review_note, i.cancelled_reason,
         i.batch_id, i.approved_by,
         e.id.label("entitlement_id"), e.status, e.clause_id, e.payment_wording, e.recognition_id,
-        e.unit_id, e.platform_id, e.person_id, e.payee_unit_id,
+        e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.basis, e.entered_amount_id,
     ).join(e, i.entitlement_id == e.id)  # fmt: skip
     if years is not None:
         q = q.where(i.year.in_(list(years)))
@@ -160,10 +167,13 @@ def load_rows(
             )
         )
     }
+    known = {f.entitlement_id: (f.basis, f.entered_amount_id) for f in found}
+    bases = basis_of(s, known, known)
     rows: list[PlanRow] = []
     for f in found:
         if f.status not in OWED_STATUSES and f.state in ("planned", "cancelled"):
             continue
+        basis = bases.get(f.entitlement_id)
         uname, code, district, subject = _describe(names, f)
         info = infos.get(f.clause_id)
         p = paid.get(f.id, 0)
@@ -204,6 +214,12 @@ def load_rows(
                 recognition_id=f.recognition_id,
                 doc_number=doc,
                 has_evidence=evidence,
+                basis=(f"政策原文{info.article}" if info else basis.text)
+                if basis and basis.kind == "政策原文"
+                else (basis.text if basis else ""),
+                basis_kind=basis.kind if basis else "",
+                decision_id=basis.decision.id if basis and basis.decision else None,
+                district_fen=basis.district_fen if basis else None,
             )
         )
     order = {d: i for i, d in enumerate(districts_of(city))}

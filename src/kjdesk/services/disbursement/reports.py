@@ -25,6 +25,7 @@ from kjdesk.io.finance_sheets import (
     summary_sheet,
     targets_sheet,
 )
+from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, ServiceError
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.core.settings import require_bureau
@@ -38,6 +39,7 @@ REPORTS = {
     "commitments": "多年度资金承诺表",
     "indicators": "科技创新指标统计表",
     "targets": "目标完成情况表",
+    "pending": "待决定事项表",
 }
 
 
@@ -75,7 +77,7 @@ def disbursement_lines(app: App, year: int) -> list[DisbursementLine]:
             amount_fen=r.amount_fen,
             paid_fen=r.entitlement_paid_fen,
             status=r.state_label,
-            note=r.note,
+            note="；".join(x for x in (r.note, _basis_note(r)) if x),
             bank_name=banks.get(r.entitlement_id, ("", ""))[0],
             bank_account=banks.get(r.entitlement_id, ("", ""))[1],
         )
@@ -112,6 +114,18 @@ def payee_banks(app: App, rows: list[PlanRow]) -> dict[int, tuple[str, str]]:
         if bank and (bank[0] or bank[1]):
             out[r.entitlement_id] = bank
     return out
+
+
+def _basis_note(r: PlanRow) -> str:
+    """The 依据 of a decided amount for the sheet's 备注 (a fixed amount rests on the text itself)."""
+    if not r.basis or r.basis_kind == "政策原文":
+        return ""
+    split = ""
+    if r.district_fen is not None:
+        split = (
+            f"（市级 {format_yuan(r.amount_fen - r.district_fen)} 元，区级 {format_yuan(r.district_fen)} 元）"
+        )
+    return f"依据：{r.basis}{split}"
 
 
 def summary_lines(app: App, year: int) -> list[ClauseSummaryLine]:
@@ -169,12 +183,35 @@ def _build_sheet(
         sheet = disbursement_sheet(year, bureau.name, lines, chain_head(app).short)
         return sheet, len(lines), sum(r.amount_fen for r in lines)
     if kind == "summary":
+        from kjdesk.services.disbursement.budgets import budget_status
+
         slines = summary_lines(app, year)
-        return (
-            summary_sheet(year, bureau.name, slines, in_wan=in_wan),
-            len(slines),
-            sum(r.amount_fen for r in slines),
+        sheet = summary_sheet(year, bureau.name, slines, in_wan=in_wan)
+        status = budget_status(app, year)
+        sheet.notes = (
+            *sheet.notes,
+            "预算：" + status.total.text(),
+            *("预算：" + c.text() for c in status.clauses),
         )
+        return sheet, len(slines), sum(r.amount_fen for r in slines)
+    if kind == "pending":
+        from kjdesk.io.pending_sheet import PendingLine, pending_sheet
+        from kjdesk.services.disbursement.pending import pending_items
+
+        plines = [
+            PendingLine(
+                p.year,
+                p.district,
+                p.unit_name + (f"（{p.subject_name}）" if p.subject_name else ""),
+                f"{p.article}{p.clause_title}",
+                p.quote,
+                p.recognition,
+                p.suggested,
+                p.entitlement_id,
+            )
+            for p in pending_items(app, year)
+        ]
+        return pending_sheet(year, bureau.name, plines), len(plines), 0
     if kind == "commitments":
         clines = commitment_lines(app, year)
         return (
@@ -235,3 +272,15 @@ def write_report(
     progress.check()
     out = write_workbook(path, [sheet], progress)
     return ReportResult(out, kind, rows, total)
+
+
+def write_pending(
+    app: App, year: int | None, path: str | Path, progress: Progress | None = None
+) -> tuple[Path, int]:
+    """The 待决定事项表 (.xlsx) of ``year`` (every year when None); returns (file, rows)."""
+    from kjdesk.io.excel_out import write_workbook
+
+    progress = progress or NullProgress()
+    progress.set_status("正在生成待决定事项表…")
+    sheet, rows, _total = build_sheet(app, "pending", year)  # type: ignore[arg-type]
+    return write_workbook(path, [sheet], progress), rows

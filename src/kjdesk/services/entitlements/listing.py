@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from kjdesk.policy.model import SubjectKind
 from kjdesk.services.core.app import App
+from kjdesk.services.disbursement.decisions import basis_of
 from kjdesk.services.entitlements import STATE_LABELS
 from kjdesk.services.register.subject_names import SubjectNames
 from kjdesk.store.models import Entitlement, Instalment
@@ -35,6 +36,10 @@ class EntitlementLine:
     pending_amount_fen: int | None
     review_note: str
     explanation: str
+    basis: str = (
+        ""  # what the amount rests on (a decision, a 年度标准, the allocation); "" for the text's own
+    )
+    waiting: bool = False  # 待录入金额: ``year`` is the year it would be paid in (its trigger's)
 
 
 UNIT, PLATFORM, PERSON = SubjectKind.UNIT.value, SubjectKind.PLATFORM.value, SubjectKind.PERSON.value
@@ -61,7 +66,7 @@ def list_entitlements(
     q = (
         select(
             e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,
-            e.status, e.payment_wording, e.explanation,
+            e.status, e.payment_wording, e.explanation, e.waiting_year, e.basis, e.entered_amount_id,
             i.id.label("instalment_id"), i.year, i.amount_fen, i.state, i.pending_amount_fen,
             i.review_note, i.cancelled_reason,
         )
@@ -75,19 +80,23 @@ def list_entitlements(
         q = q.where(e.status == status)
     if unit_id is not None:
         q = q.where(e.payee_unit_id == unit_id)
-    if year is not None:
-        q = q.where(i.year == year)
+    if year is not None:  # a waiting item belongs to the year of its trigger until decided
+        q = q.where(or_(i.year == year, and_(i.id.is_(None), e.waiting_year == year)))
     with app.db.session() as s:
         rows = s.execute(q).all()
         names = SubjectNames.read(s, rows)
+        due = {r[0]: (r[11], r[12]) for r in rows if r[7] == "应享"}
+        bases = basis_of(s, due, due)
     lines: list[EntitlementLine] = []
     last_id, last_explanation = None, ""
     for r in rows:
-        (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation) = r[:10]
+        (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation, waiting_year) = r[:11]
         if ent_id == last_id:  # the lines of one entitlement share one copy of its explanation
             explanation = last_explanation
         last_id, last_explanation = ent_id, explanation
-        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[10:]
+        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[13:]
+        waiting = inst_id is None and waiting_year is not None
+        basis = bases.get(ent_id)
         name, unit_name, code, masked, dist = names.subject(r)
         if district and dist != district:
             continue
@@ -105,7 +114,7 @@ def list_entitlements(
                 clause_id=cid,
                 clause_title=clause.title if clause else "",
                 article=clause.article if clause else "",
-                year=inst_year,
+                year=waiting_year if waiting else inst_year,
                 amount_fen=amount if inst_id is not None else 0,
                 total_fen=total,
                 status=ent_status,
@@ -114,6 +123,8 @@ def list_entitlements(
                 pending_amount_fen=pending,
                 review_note=(review or cancelled) if inst_id is not None else "",
                 explanation=explanation,
+                basis=basis.text if basis is not None else "",
+                waiting=waiting,
             )
         )
     return lines

@@ -16,7 +16,7 @@ from kjdesk.money import format_wan_short
 from kjdesk.policy.catalog import builtin_policies
 from kjdesk.policy.conditions import BY_KEY
 from kjdesk.policy.explain import percent, type_label, yuan_value
-from kjdesk.policy.model import FORM_LABELS, Clause, Form, Policy
+from kjdesk.policy.model import Clause, Form, Policy, form_label
 from kjdesk.validation import CITIES
 
 BENEFICIARY_LABELS = {
@@ -166,7 +166,7 @@ def clause_info(policy: Policy, c: Clause) -> ClauseInfo:
         article=c.article,
         title=c.title,
         form=c.form.value,
-        form_label=FORM_LABELS.get(c.form, c.form.value),
+        form_label=form_label(c),
         cash=c.cash and (c.form not in (Form.OTHER, Form.PRIORITY, Form.TAX) or c.entered),
         beneficiary=BENEFICIARY_LABELS.get(c.beneficiary, c.beneficiary),
         trigger=_trigger(policy, c),

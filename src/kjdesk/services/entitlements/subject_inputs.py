@@ -44,7 +44,7 @@ from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recogniti
 
 # Raise when the engine's results change for the same records (a new reading, a fixed bug)
 # without a new release: every subject is then computed again once.
-ENGINE_REVISION = 1
+ENGINE_REVISION = 2  # 2: issue 22 (payment year of entries, basis, waiting year, 新认定)
 COMPLETE = "*"  # the row that marks a full recomputation since the table was created
 _KIND_OF_COLUMN = (SubjectKind.UNIT, SubjectKind.PLATFORM, SubjectKind.PERSON)
 _COLUMN_OF_KIND = {
@@ -82,6 +82,7 @@ _FACT = (
     Fact.text,
     Fact.item_ref,
     Fact.to_verify,
+    Fact.reference,
 )
 _ENTERED = (
     EnteredAmount.id,
@@ -244,7 +245,15 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
                 ),
                 facts=tuple(
                     FactRecord(
-                        f[0], ref, f[4], f[5], None if f[6] is None else Decimal(f[6]), f[7], f[8], f[9] or ""
+                        f[0],
+                        ref,
+                        f[4],
+                        f[5],
+                        None if f[6] is None else Decimal(f[6]),
+                        f[7],
+                        f[8],
+                        f[9] or "",
+                        f[10] or "",
                     )
                     for f in facts
                 ),

@@ -33,6 +33,9 @@ ENTITLEMENT_FIELDS = (
     "winner_clause_id",
     "deducted_fen",
     "payee_unit_id",
+    "basis",
+    "entered_amount_id",
+    "waiting_year",
 )
 INSTALMENT_FIELDS = ("state", "amount_fen", "cancelled_reason", "pending_amount_fen", "review_note")
 NEW_INSTALMENT = {  # the columns a new instalment starts with, besides what the engine gives
@@ -165,6 +168,9 @@ class Sync:
             "winner_clause_id": ent.winner_clause_id,
             "deducted_fen": ent.deducted_fen,
             "payee_unit_id": payee.id if payee and payee.kind == SubjectKind.UNIT else None,
+            "basis": ent.basis,
+            "entered_amount_id": ent.entered_id,
+            "waiting_year": ent.waiting_year,
         }
         planned = [
             {

@@ -100,8 +100,42 @@ def recognition_sentence(rec: Recognition | None, clause: Clause, payee: Payee) 
     when = date_text(rec.date)
     doc = rec.doc_number.strip()
     subject = Subject(payee.you, payee.platform)
-    sentence = recognition_clause(clause, level, when, subject, stage=rec.stage or "", doc=doc)
+    if clause.beneficiary == "project" or rec.type_id.endswith("project"):
+        # a project is approved (立项), not recognised
+        from kjdesk.policy.titles import type_name
+
+        who = f"{payee.you}建设的{payee.platform}" if payee.platform else payee.you
+        project = rec.title.strip() or type_name(rec.type_id)
+        sentence = f"{who}承担的{project}于{when}获批立项" + (f"（{doc}）" if doc else "") + "。"
+    else:
+        sentence = recognition_clause(clause, level, when, subject, stage=rec.stage or "", doc=doc)
     return sentence, title, when, doc
+
+
+def decision_phrase(session: Session, bureau: Bureau, ent: Entitlement) -> str:
+    """What the amount was decided on, for “……的规定，{decision_phrase}，决定给予”."""
+    from kjdesk.services.disbursement.decisions import basis_of, citation
+
+    basis = basis_of(session, [ent.id]).get(ent.id)
+    if basis is None or basis.kind == "政策原文":
+        return "经审核"
+    # a matched amount also names the allocation it matches (“配套基数下达文件：…” of the explanation)
+    documents = next(
+        (
+            ln.removeprefix("配套基数下达文件：")
+            for ln in ent.explanation.splitlines()
+            if ln.startswith("配套基数下达文件：")
+        ),
+        "",
+    )
+    matched = (
+        f"，按自治区下达的项目资助（{documents}）不低于1:1配套" if documents and basis.kind != "配套" else ""
+    )
+    if basis.decision is not None:
+        return citation(bureau.name, basis.decision) + matched
+    if basis.kind == "配套":
+        return f"经审核，{basis.text}"
+    return f"经审核（依据{basis.text}）{matched}"
 
 
 def schedule_sentence(ent: Entitlement, inst: Instalment | None) -> str:
@@ -184,6 +218,7 @@ def compose(
         "clause_quote": quoted(clause.quote),
         "payment_wording": wording,
         "payment_phrase": PAYMENT_PHRASES.get(wording, wording),
+        "decision_phrase": decision_phrase(session, bureau, ent),
         "amount": amount_text(amount_fen),
         "amount_figures": f"{format_yuan(amount_fen)} 元",
         "amount_daxie": to_daxie(amount_fen),

@@ -139,14 +139,16 @@ def test_enter_amount_for_a_wuhai_discretionary_entitlement(wuhai_app, make_wind
     )
     page = open_page(make_window(wuhai_app), qtbot, "entitlements")
     r = column(page, "条款").index("（十一）新认定高新技术企业")
-    assert rows(page)[r][4:7] == ["", "待录入", "待录入金额"]
+    # Issue 22: a waiting item belongs to its recognition's year until decided
+    assert rows(page)[r][4:7] == ["2023", "待录入", "待录入金额"]
     assert page.totals.text().startswith("共 1 条，合计 <b>0.00</b> 元")
     page.view.selectRow(r)
     assert page.enter_button.isEnabled()
     qtbot.mouseClick(page.enter_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.findChild(EnterAmountDialog) is not None)
     dialog = page.findChild(EnterAmountDialog)
-    assert dialog.year.value() == 2023
+    assert dialog.year.value() == date.today().year  # the payment year: this year, not the recognition's
+    dialog.year.setValue(2023)
     qtbot.keyClicks(dialog.amount.edit, "12")
     dialog.amount.unit.setCurrentText("万元")
     assert not dialog.ok_button.isEnabled()  # no basis yet
@@ -217,12 +219,17 @@ def test_refused_amount_is_shown_beside_the_field_and_nothing_changes(app, make_
     dialog = page.findChild(EnterAmountDialog)
     qtbot.keyClicks(dialog.amount.edit, "150000")
     type_text(qtbot, dialog.basis, "市科技局党组会议纪要〔2024〕1号")
+    # Issue 22: below the match's floor is refused as typed, before saving …
+    assert "低于配套下限 20万元" in dialog.error_of("amount") and not dialog.ok_button.isEnabled()
+    # … above the 等额 amount, the engine's refusal is shown beside the field after 保存
+    dialog.amount.edit.clear()
+    qtbot.keyClicks(dialog.amount.edit, "250000")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error_of("amount") != "", timeout=5000)
     assert dialog.isVisible()
-    assert "录入金额未被接受" in dialog.error_of("amount") and "低于下限 200,000.00 元" in dialog.error_of(
+    assert "录入金额未被接受" in dialog.error_of(
         "amount"
-    )
+    ) and "超过等额/最高比例 200,000.00 元" in dialog.error_of("amount")
     dialog.reject()
     (line,) = [x for x in list_entitlements(app) if x.clause_id == "BT-19-national-award"]
     assert line.amount_fen == 20_000_000

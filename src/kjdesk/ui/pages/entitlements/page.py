@@ -108,6 +108,14 @@ class EntitlementsPage(QWidget):
             "须核实的年度数据（如由“研发费用加计扣除额”更名的加计扣除研发费用）：核对后确认（D6）",
         )
         self.verify_button.clicked.connect(self.verify_facts)
+        self.batch_button = self._button(
+            "batch", "批量录入…", "为同一条款（和年度）的多项待决定事项录入同一金额、同一决定和拨付年度"
+        )
+        self.pending_button = self._button(
+            "pending_sheet", "待决定事项表…", "导出所选年度待录入金额的事项（供局务会研究）"
+        )
+        self.batch_button.clicked.connect(self.batch_entry)
+        self.pending_button.clicked.connect(lambda: self.export_pending())
         self.recompute_button.clicked.connect(lambda: self.recompute())
         self.enter_button.clicked.connect(self.enter_amount)
         self.standard_button.clicked.connect(self.edit_standard)
@@ -140,7 +148,9 @@ class EntitlementsPage(QWidget):
         for button in (
             self.recompute_button,
             self.enter_button,
+            self.batch_button,
             self.standard_button,
+            self.pending_button,
             self.verify_button,
             self.export_button,
         ):
@@ -384,9 +394,62 @@ class EntitlementsPage(QWidget):
         line = self.selected_line()
         if line is None or line.clause_id not in self.enterable:
             return
-        ent_id, year = line.entitlement_id, line.year
-        self._select_after = (ent_id, year)
+        ent_id = line.entitlement_id
+        year = (
+            None if line.waiting else line.year
+        )  # a waiting item's year is its trigger's, not a payment year
+        self._select_after = (ent_id, line.year)
         self.ops.read(lambda _p: entry_context(self.app, ent_id, year), self._open_entry)
+
+    def batch_entry(self) -> None:
+        from kjdesk.services.disbursement.decisions import list_decisions
+        from kjdesk.services.disbursement.pending import pending_items
+
+        line = self.selected_line()
+        clause_id = self.clause_box.currentData() or (line.clause_id if line is not None else "")
+        app = self.app
+        self.ops.read(
+            lambda _p: (pending_items(app), list_decisions(app), standard_clauses(app)),
+            lambda found: self._open_batch(found[0], found[1], clause_id, found[2]),
+        )
+
+    def _open_batch(self, items: list, decisions: list, clause_id: str, clauses: list | None = None) -> None:
+        from kjdesk.ui.pages.entitlements.decision_dialogs import BatchEntryDialog
+
+        if not items:
+            self.notice.setText(self.tr("没有待录入金额的事项"))
+            return
+        standards = {c.clause_id: c.standards for c in clauses or ()}
+        dialog = BatchEntryDialog(self.app, self.ops, items, decisions, clause_id, self, standards)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.notice.setText(self.tr("已批量录入 {n} 项").format(n=len(dialog.result_value or [])))
+        )
+        dialog.open()
+
+    def export_pending(self, path: str | None = None) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from kjdesk.services.disbursement.reports import write_pending
+
+        year = self.year_box.currentData() or None
+        if path is None:
+            name = f"{year}年度待决定事项表.xlsx" if year else "待决定事项表.xlsx"
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("导出待决定事项表"), str(Path.home() / name), "Excel (*.xlsx)"
+            )
+            if not path:
+                return
+        app = self.app
+        self.ops.read(
+            lambda p: write_pending(app, year, path, p),
+            lambda r: self.notice.setText(
+                self.tr("已导出待决定事项表：{p}（{n} 项）").format(p=r[0], n=r[1])
+            ),
+            label=self.tr("正在生成待决定事项表…"),
+        )
 
     def _open_entry(self, ctx) -> None:  # noqa: ANN001 - EntryContext
         dialog = EnterAmountDialog(self.app, self.ops, ctx, self)

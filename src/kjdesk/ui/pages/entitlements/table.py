@@ -145,6 +145,8 @@ def line_html(ln: EntitlementLine) -> str:
     money = f"{year}：<b>{format_yuan(ln.amount_fen)}</b> 元"
     if ln.status == AWAITING and not ln.amount_fen:
         money = "金额：<b>待经办人录入</b>（选中后点“录入金额…”）"
+        if ln.year is not None:
+            money += f"<br>所属年度：{ln.year} 年（认定年度；决定后按所定拨付年度列入计划）"
     if ln.total_fen != ln.amount_fen:
         money += f"（本条合计 {format_yuan(ln.total_fen)} 元）"
     state = f"{escape(ln.status)}" + (f"，{escape(ln.state)}" if ln.state else "")
@@ -152,6 +154,8 @@ def line_html(ln: EntitlementLine) -> str:
     if ln.payment_wording:
         tip = PAYMENT_WORDING_TIPS.get(ln.payment_wording, ln.payment_wording)
         wording = f"<br><span style='color:#555'>支持方式：{escape(tip)}</span>"
+    if getattr(ln, "basis", ""):
+        wording += f"<br>依据：{escape(ln.basis)}"
     return (
         f"<h3 style='margin:0'>{who}</h3>"
         f"<p style='margin:2px 0; color:#555'>{escape(code)}　{escape(ln.district)}</p>"

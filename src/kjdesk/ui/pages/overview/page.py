@@ -8,7 +8,7 @@ chart with QtCharts. For 乌海, the 2025 targets are shown as progress bars.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QCategoryAxis, QChart, QChartView
@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 from kjdesk.money import format_wan
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.disbursement import deadlines
+from kjdesk.services.disbursement.budgets import BudgetStatus, budget_status
 from kjdesk.services.disbursement.deadlines import Reminders
 from kjdesk.services.disbursement.indicators import TargetProgress, target_progress
+from kjdesk.services.disbursement.pending import pending_counts
 from kjdesk.services.disbursement.plan import CommitmentRow, YearPlan, commitments, year_plan
 from kjdesk.ui.pages.plan.dialogs import ReceiptDialog
 from kjdesk.ui.workers import Hub, QtProgress
@@ -47,6 +49,8 @@ class OverviewData:
     reminders: Reminders
     commitments: list[CommitmentRow]
     targets: list[TargetProgress]
+    pending: dict[int | None, int] = field(default_factory=dict)  # 待录入金额 per year
+    budget: BudgetStatus | None = None
 
 
 def _card(parent: QWidget, title: str, name: str) -> tuple[QFrame, QLabel, QLabel]:
@@ -107,6 +111,7 @@ class OverviewPage(QWidget):
             ("approved", "已审批（万元）"),
             ("paid", "已拨付（万元）"),
             ("waiting", "本年尚未审批"),
+            ("pending", "待决定金额（待录入）"),
         ):
             frame, value, sub = _card(self, self.tr(title), key)
             self.values[key] = (value, sub)
@@ -150,10 +155,17 @@ class OverviewPage(QWidget):
         self.targets_box.setObjectName("targets")
         self.targets_layout = QGridLayout(self.targets_box)
         self.targets_box.setVisible(False)
+        self.targets_button = QPushButton(self.tr("目标详情…"), self)
+        self.targets_button.setObjectName("target_details")
+        self.targets_button.setToolTip(self.tr("2021 年基线、2021—2025 年逐年数值、计入的单位名单和说明"))
+        self.targets_button.clicked.connect(self.open_targets)
         self.bars: dict[str, QProgressBar] = {}
         self.notice = QLabel(self)
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet("color:#2e6b3a;")
+        self.budget_label = QLabel(self)
+        self.budget_label.setObjectName("budget")
+        self.budget_label.setWordWrap(True)
 
         lists = QHBoxLayout()
         lists.addWidget(due_box, 1)
@@ -161,6 +173,7 @@ class OverviewPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(cards)
+        layout.addWidget(self.budget_label)
         layout.addWidget(self.notice)
         layout.addLayout(lists, 1)
         layout.addWidget(self.chart_view, 1)
@@ -191,6 +204,8 @@ class OverviewPage(QWidget):
                 deadlines.reminders(app, day, plan.rows),
                 commitments(app, day.year, YEARS_AHEAD),
                 target_progress(app, day),
+                pending_counts(app),
+                budget_status(app, day.year, plan.rows),
             )
 
         self.ops.read(fetch, self._loaded)
@@ -208,6 +223,14 @@ class OverviewPage(QWidget):
             f"尚未拨付 {format_wan(plan.total_fen - plan.paid_fen, places=2)} 万元",
         )
         self._set("waiting", f"{rem.unapproved_count} 笔", f"{format_wan(rem.unapproved_fen, places=2)} 万元")
+        this_year = data.pending.get(data.year, 0)
+        total = sum(data.pending.values())
+        per_year = "，".join(f"{y if y is not None else '未定'}年 {n} 项" for y, n in data.pending.items())
+        self._set("pending", f"{total} 项", per_year or "没有待决定的事项")
+        self.values["pending"][1].setToolTip(
+            self.tr("本年 {n} 项；事项属于其认定的年度，直至决定金额和拨付年度").format(n=this_year)
+        )
+        self.budget_label.setText(data.budget.total.text() if data.budget is not None else "")
         self._fill_deadlines(rem)
         self._fill_expiring(rem)
         self._draw_chart(data)
@@ -294,7 +317,7 @@ class OverviewPage(QWidget):
         self.targets_box.setVisible(bool(targets))
         while self.targets_layout.count():
             item = self.targets_layout.takeAt(0)
-            if item.widget() is not None:
+            if item.widget() is not None and item.widget() is not self.targets_button:
                 item.widget().deleteLater()
         self.bars = {}
         for row, t in enumerate(targets):
@@ -314,6 +337,9 @@ class OverviewPage(QWidget):
             self.targets_layout.addWidget(bar, row, 1)
             self.bars[t.id] = bar
         self.targets_layout.setColumnStretch(1, 1)
+        if targets:
+            self.targets_layout.addWidget(self.targets_button, len(targets), 1, Qt.AlignmentFlag.AlignRight)
+            self.targets_button.show()
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -330,6 +356,13 @@ class OverviewPage(QWidget):
             )
 
         dialog.accepted.connect(go)
+        dialog.open()
+
+    def open_targets(self) -> None:
+        from kjdesk.ui.pages.overview.targets_dialog import TargetsDialog
+
+        dialog = TargetsDialog(self.app, self.ops, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def open_calendar(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -37,6 +39,8 @@ from kjdesk.services.core.officer_names import officer_names
 from kjdesk.services.core.roles import ACTS
 from kjdesk.services.disbursement import approval, payments
 from kjdesk.services.disbursement.approval import BatchRow, list_batches
+from kjdesk.services.disbursement.budgets import BudgetStatus, budget_status, proposal_problems
+from kjdesk.services.disbursement.decisions import basis_detail
 from kjdesk.services.disbursement.plan import YearPlan, year_plan
 from kjdesk.services.disbursement.plan_years import OpenYear, describe_open_years, open_years
 from kjdesk.services.disbursement.reports import REPORTS, write_report
@@ -68,7 +72,9 @@ MAKERS, CHECKERS = ACTS["propose"], ACTS["review"]
     I_NOTE,
     I_CODE,
     I_PENDING,
-) = range(1, 13)
+    I_BASIS,
+    I_ENTITLEMENT,
+) = range(1, 15)
 MONEY = (I_AMOUNT, I_PAID, I_OPEN)
 INSTALMENT_COLUMNS = [
     Column(0, "编号", "拨付计划编号（命令行 kjdesk pay 使用）", width=56),
@@ -76,6 +82,13 @@ INSTALMENT_COLUMNS = [
     Column(I_UNIT, "单位", "受款单位", width=210, searchable=True),
     Column(I_CLAUSE, "条款", width=230, searchable=True),
     Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批", width=76),
+    Column(
+        I_BASIS,
+        "依据",
+        "金额所依据的决定（会议纪要）、年度标准、自治区资助额或政策原文",
+        width=240,
+        searchable=True,
+    ),
     Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
     Column(I_PAID, "已拨（元）", width=110, align_right=True),
     Column(I_OPEN, "未拨（元）", width=110, align_right=True),
@@ -112,8 +125,13 @@ class MoneyModel(RowTableModel):
             return format_yuan(row[field])
         if role == Qt.ItemDataRole.ForegroundRole and ("已取消" in row or "已退回" in row):
             return QBrush(QColor("#888888"))
-        if role == Qt.ItemDataRole.ToolTipRole and field == I_NOTE and len(row) > I_NOTE and row[I_NOTE]:
-            return row[I_NOTE]
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and field in (I_NOTE, I_BASIS)
+            and len(row) > field
+            and row[field]
+        ):
+            return row[field]
         return super().data(index, role)
 
 
@@ -123,6 +141,7 @@ class PlanData:
     batches: list[BatchRow]
     open_years: list[OpenYear] = field(default_factory=list)
     officers: dict[str, str] = field(default_factory=dict)  # login → name
+    budget: BudgetStatus | None = None
 
 
 class PlanPage(QWidget):
@@ -154,6 +173,7 @@ class PlanPage(QWidget):
         self.view.setObjectName("instalments")
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.batch_model = MoneyModel(BATCH_COLUMNS, (B_AMOUNT,), self)
         self.batch_view = make_table_view(self.batch_model, self)
         self.batch_view.setObjectName("batches")
@@ -199,6 +219,12 @@ class PlanPage(QWidget):
             button.clicked.connect(slot)
             self.buttons[name] = button
             actions.addWidget(button)
+        budget = QPushButton(self.tr("预算上限…"), self)
+        budget.setObjectName("budget")
+        budget.setToolTip(self.tr("设置本年度的预算上限（全局或某一条款）；报批超出上限须写明理由"))
+        budget.clicked.connect(self.edit_budget)
+        self.buttons["budget"] = budget
+        actions.addWidget(budget)
         actions.addStretch(1)
         self.export_button = QToolButton(self)
         self.export_button.setObjectName("export")
@@ -240,8 +266,16 @@ class PlanPage(QWidget):
         lower_layout.addWidget(QLabel(self.tr("报批批次"), lower))
         lower_layout.addWidget(self.batch_view)
         splitter.addWidget(lower)
+        self.detail = QPlainTextEdit(self)
+        self.detail.setObjectName("detail")
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(
+            self.tr("选中一笔拨付计划，这里显示其依据（决定、年度标准或政策原文）和计算说明")
+        )
+        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -272,11 +306,13 @@ class PlanPage(QWidget):
             years = open_years(app)
             # the page opens where the work is: the earliest year with items not yet approved
             shown = years[0].year if first and years else year
+            plan = year_plan(app, shown, include_cancelled=True)
             return PlanData(
-                year_plan(app, shown, include_cancelled=True),
+                plan,
                 list_batches(app, shown),
                 years,
                 officer_names(app),
+                budget_status(app, shown, plan.rows),
             )
 
         self.ops.read(fetch, self._loaded)
@@ -314,6 +350,10 @@ class PlanPage(QWidget):
             f"{p.year} 年计划 <b>{format_yuan(p.total_fen)}</b> 元（{len([r for r in p.rows if r.state != 'cancelled'])} 笔）；"
             f"已审批 <b>{format_yuan(p.approved_fen)}</b> 元；已拨付 <b>{format_yuan(p.paid_fen)}</b> 元；"
             f"尚未拨付 {format_yuan(p.total_fen - p.paid_fen)} 元"
+            + "".join(
+                f"<br>{escape(line.text())}"
+                for line in ((data.budget.total, *data.budget.clauses) if data.budget is not None else ())
+            )
         )
         self.loaded = True
         self._update_buttons()
@@ -341,9 +381,23 @@ class PlanPage(QWidget):
                     r.note,
                     r.state,
                     r.pending_amount_fen,
+                    r.basis,
+                    r.entitlement_id,
                 )
             )
         self.model.set_rows(rows)
+
+    def _show_detail(self) -> None:
+        rows = self.selected_rows() if self.loaded else []
+        if len(rows) != 1:
+            self.detail.setPlainText("")
+            return
+        row, app = rows[0], self.app
+        head = f"{row[I_UNIT]}　{row[I_CLAUSE]}　{format_yuan(row[I_AMOUNT])} 元（{row[I_STATE]}）\n"
+        self.ops.read(
+            lambda _p: basis_detail(app, row[I_ENTITLEMENT]),
+            lambda text: self.detail.setPlainText(head + text),
+        )
 
     # --- selection ----------------------------------------------------------------------------
 
@@ -381,20 +435,13 @@ class PlanPage(QWidget):
         return lambda _result: self.notice.setText(text)
 
     def propose_selected(self) -> None:
-        ids = [r[0] for r in self.selected_rows()]
-        app, year = self.app, self.year
-        self.ops.write(
-            lambda _p: approval.propose_batch(app, year, ids),
-            lambda b: self.notice.setText(
-                f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
-            ),
-        )
+        self._propose([r[0] for r in self.selected_rows()])
 
     def propose_all(self) -> None:
         """报批 every 计划 of the year, after saying how many and how much."""
         if self.data is None:
             return
-        app, year = self.app, self.year
+        year = self.year
         planned = [r for r in self.data.plan.rows if r.state == "planned"]
         if not planned:
             self.notice.setText(self.tr("{year} 年没有“计划”状态的拨付可以报批").format(year=year))
@@ -406,12 +453,33 @@ class PlanPage(QWidget):
         ).format(year=year, n=len(planned), yuan=format_yuan(total), wan=format_wan(total, places=2))
         if not confirm(self, self.tr("全部报批"), text, yes=self.tr("报批 {n} 笔").format(n=len(planned))):
             return
-        self.ops.write(
-            lambda _p: approval.propose_batch(app, year, None),
-            lambda b: self.notice.setText(
-                f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
-            ),
-        )
+        self._propose(None)
+
+    def _propose(self, ids: list[int] | None) -> None:
+        """Propose; beyond the year's budget ceiling, first ask the written reason."""
+        app, year = self.app, self.year
+
+        def write(reason: str) -> None:
+            self.ops.write(
+                lambda _p: approval.propose_batch(app, year, ids, over_budget_reason=reason),
+                lambda b: self.notice.setText(
+                    f"已报批：批次 {b.id}，{b.count} 笔，{format_yuan(b.amount_fen)} 元，待复核人审批"
+                    + (f"（超出预算上限，理由：{b.over_budget_reason}）" if b.over_budget_reason else "")
+                ),
+            )
+
+        def checked(problems: list[str]) -> None:
+            if not problems:
+                write("")
+                return
+            dialog = ReasonDialog(
+                "超出预算上限", "\n".join(problems) + "\n报批须写明理由。", "超出理由", self
+            )
+            dialog.setObjectName("over_budget")
+            dialog.accepted.connect(lambda: write(dialog.reason))
+            dialog.open()
+
+        self.ops.read(lambda _p: proposal_problems(app, year, ids), checked)
 
     def approve(self) -> None:
         batch = self.selected_batch()
@@ -569,6 +637,17 @@ class PlanPage(QWidget):
             lambda _p: approval.accept_recomputed_amount(app, iid),
             self._done(f"已接受拨付计划 {iid} 的重算金额"),
         )
+
+    def edit_budget(self) -> None:
+        from kjdesk.services.core.settings import require_bureau
+        from kjdesk.services.disbursement.plan import clause_infos
+        from kjdesk.ui.pages.entitlements.decision_dialogs import BudgetDialog
+
+        infos = clause_infos(require_bureau(self.app).city)
+        clauses = [(i.id, f"{i.article}{i.title}") for i in infos.values()]
+        dialog = BudgetDialog(self.app, self.ops, self.year, clauses, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def export(self, kind: str, path: str | None = None, *, in_wan: bool = False) -> None:
         title = REPORTS[kind]

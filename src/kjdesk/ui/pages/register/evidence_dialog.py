@@ -19,12 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.app import App
 from kjdesk.services.register.evidence import EvidenceResult, register_evidence
 from kjdesk.ui.dialogs import BaseDialog, inform
 from kjdesk.ui.workers import Operations
-
-EVIDENCE_CHANGES = Changes(recognitions=True, instalments=True)
 
 
 class EvidenceDialog(BaseDialog):
@@ -110,7 +108,6 @@ class EvidenceDialog(BaseDialog):
             lambda _p: register_evidence(self.app, self.ids, text, doc_number=doc, replace=replace),
             self._saved,
             self._failed,
-            changes=EVIDENCE_CHANGES,
         )
 
     def _saved(self, result: EvidenceResult) -> None:
