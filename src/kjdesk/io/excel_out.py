@@ -84,13 +84,13 @@ _ALIGN = {
     "date": Alignment(horizontal="center", vertical="center"),
 }
 _FORMATS = {
-    "money": WAN_FORMAT,
+    "money": YUAN_FORMAT,  # int 分 shown in 元 to the 分
+    "money_wan": WAN_FORMAT,  # int 分 shown in 万元 (summary sheets only, the unit stated)
     "int": INT_FORMAT,
     "percent": "0.0%",
-    "yuan": "#,##0.00",
+    "yuan": YUAN_FORMAT,  # a Decimal already in 元
     "date": "yyyy-mm-dd",
 }
-_FORMATS = {"money": YUAN_FORMAT, "money_wan": WAN_FORMAT, "int": INT_FORMAT, "percent": "0.0%"}
 
 
 class _TemplateCell(Cell):
