@@ -159,9 +159,7 @@ def test_decisions_amounts_budget_and_pending_from_the_command_line(tmp_path, ca
     assert all(r["instalment_id"] for r in rows)
 
     code, out, err = run(capsys, "--db", db, "budget", "set", "--year", "2026", "--amount-yuan", "35万")
-    assert code == 0, (
-        err and "预算上限 35.0000 万元" in out and "已列计划 50.0000 万元（计划已超出上限）" in out
-    )
+    assert code == 0, err and "预算上限 35.00 万元" in out and "已列计划 50.00 万元（计划已超出上限）" in out
     code, out, err = run(capsys, "--db", db, "propose", "--year", "2026", "--all")
     assert code == 1  # beyond the ceiling: needs a reason (and, without accounts, a signed-in user)
     code, out, err = run(
@@ -169,7 +167,7 @@ def test_decisions_amounts_budget_and_pending_from_the_command_line(tmp_path, ca
     )
     assert code == 0, err
     notes = [c for r in load_workbook(tmp_path / "s.xlsx").active.iter_rows(values_only=True) for c in r if c]
-    assert any("预算上限 35.0000 万元" in str(c) for c in notes)
+    assert any("预算上限 35.00 万元" in str(c) for c in notes)
 
 
 def test_writing_commands_need_the_signed_in_officer_once_accounts_exist(tmp_path, capsys, monkeypatch):

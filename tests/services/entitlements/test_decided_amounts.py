@@ -276,9 +276,7 @@ def test_budget_ceiling_shows_and_a_proposal_beyond_it_needs_a_reason(town, tmp_
     text = "\n".join(
         str(c) for r in load_workbook(out.path).active.iter_rows(values_only=True) for c in r if c
     )
-    assert (
-        "预算上限 15.0000 万元" in text and "已审批 20.0000 万元" in text and "可用余额 -5.0000 万元" in text
-    )
+    assert "预算上限 15.00 万元" in text and "已审批 20.00 万元" in text and "可用余额 -5.00 万元" in text
 
 
 def test_targets_with_baseline_yearly_values_names_and_note(wuhai_app):

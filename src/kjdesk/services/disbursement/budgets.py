@@ -49,14 +49,14 @@ class BudgetLine:
         """One line for 总览, the plan page and the sheet."""
         if self.ceiling_fen is None:
             return (
-                f"{self.label}：未设预算上限；已列计划 {format_wan(self.planned_fen)} 万元，"
-                f"已审批 {format_wan(self.approved_fen)} 万元，已拨付 {format_wan(self.paid_fen)} 万元"
+                f"{self.label}：未设预算上限；已列计划 {format_wan(self.planned_fen, places=2)} 万元，"
+                f"已审批 {format_wan(self.approved_fen, places=2)} 万元，已拨付 {format_wan(self.paid_fen, places=2)} 万元"
             )
         over = "（计划已超出上限）" if self.over else ""
         return (
-            f"{self.label}：预算上限 {format_wan(self.ceiling_fen)} 万元；已列计划 {format_wan(self.planned_fen)} 万元"
-            f"{over}，已报批 {format_wan(self.proposed_fen)} 万元，已审批 {format_wan(self.approved_fen)} 万元，"
-            f"已拨付 {format_wan(self.paid_fen)} 万元，可用余额 {format_wan(self.left_fen or 0)} 万元"
+            f"{self.label}：预算上限 {format_wan(self.ceiling_fen, places=2)} 万元；已列计划 {format_wan(self.planned_fen, places=2)} 万元"
+            f"{over}，已报批 {format_wan(self.proposed_fen, places=2)} 万元，已审批 {format_wan(self.approved_fen, places=2)} 万元，"
+            f"已拨付 {format_wan(self.paid_fen, places=2)} 万元，可用余额 {format_wan(self.left_fen or 0, places=2)} 万元"
         )
 
 
@@ -147,16 +147,16 @@ def over_budget(session: Session, city: str, year: int, adding: list[PlanRow]) -
         and status.total.proposed_fen + add_total > status.total.ceiling_fen
     ):
         problems.append(
-            f"{year} 年度预算上限 {format_wan(status.total.ceiling_fen)} 万元，已报批 "
-            f"{format_wan(status.total.proposed_fen)} 万元，本次 {format_wan(add_total)} 万元，"
-            f"超出 {format_wan(status.total.proposed_fen + add_total - status.total.ceiling_fen)} 万元"
+            f"{year} 年度预算上限 {format_wan(status.total.ceiling_fen, places=2)} 万元，已报批 "
+            f"{format_wan(status.total.proposed_fen, places=2)} 万元，本次 {format_wan(add_total, places=2)} 万元，"
+            f"超出 {format_wan(status.total.proposed_fen + add_total - status.total.ceiling_fen, places=2)} 万元"
         )
     for line in status.clauses:
         add = sum(r.amount_fen for r in adding if r.clause_id == line.clause_id)
         if add and line.ceiling_fen is not None and line.proposed_fen + add > line.ceiling_fen:
             problems.append(
-                f"条款 {line.clause_id} 的 {year} 年度预算上限 {format_wan(line.ceiling_fen)} 万元，"
-                f"已报批 {format_wan(line.proposed_fen)} 万元，本次 {format_wan(add)} 万元"
+                f"条款 {line.clause_id} 的 {year} 年度预算上限 {format_wan(line.ceiling_fen, places=2)} 万元，"
+                f"已报批 {format_wan(line.proposed_fen, places=2)} 万元，本次 {format_wan(add, places=2)} 万元"
             )
     return problems
 

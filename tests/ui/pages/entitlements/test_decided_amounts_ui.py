@@ -138,7 +138,7 @@ def test_plan_shows_the_basis_budget_and_asks_the_reason_beyond_the_ceiling(
         set_year(page, qtbot, 2026)
     basis = [r[col(page, "依据")] for r in rows(page)]
     assert basis == ["局务会 纪要〔2026〕3号《2026年第一批兑现》"] * 2
-    assert "预算上限 15.0000 万元" in page.totals.text() and "计划已超出上限" in page.totals.text()
+    assert "预算上限 15.00 万元" in page.totals.text() and "计划已超出上限" in page.totals.text()
     select_ids(page, {page.model.row_id(0)})
     qtbot.waitUntil(
         lambda: "决定：局务会，纪要〔2026〕3号，2026-03-10" in page.detail.toPlainText(), timeout=5000
