@@ -177,3 +177,37 @@ def test_receipt_due_date_and_unknown_year(tmp_path, capsys, monkeypatch):
     assert "补算了 1 个" in out
     code, out, _ = run(capsys, "--db", db, "receipts", "list", "--format", "json")
     assert [r["due"] for r in json.loads(out)] == ["2025-11-13", "2027-04-12"]
+
+
+def test_batches_and_payments_name_people_not_logins(tmp_path, capsys, monkeypatch):
+    """Issue 18: where a person is meant the table shows the officer's name; JSON keeps the login for scripts."""
+    db = str(tmp_path / "k.sqlite")
+    app = App.open(db)
+    initialize(app, "baotou")
+    seed_plan(app)
+    app.close()
+    monkeypatch.setenv("ADMIN_PW", "admin-pass-1")
+    monkeypatch.setenv("JB_PW", "jingban-pass-1")
+    admin = (
+        "officers",
+        "add",
+        "admin",
+        "--role",
+        "管理员",
+        "--name",
+        "李管理",
+        "--new-password-env",
+        "ADMIN_PW",
+    )
+    assert run(capsys, "--db", db, *admin)[0] == 0
+    maker = ("officers", "add", "jb", "--role", "经办人", "--name", "王建波", "--new-password-env", "JB_PW")
+    assert run(capsys, "--db", db, *maker, "--user", "admin", "--password-env", "ADMIN_PW")[0] == 0
+    code, _, err = run(
+        capsys, "--db", db, "propose", "--year", "2025", "--all", "--user", "jb", "--password-env", "JB_PW"
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "batches")
+    assert code == 0 and "王建波" in out
+    code, out, _ = run(capsys, "--db", db, "batches", "--format", "json")
+    row = json.loads(out)[0]
+    assert (row["proposed_by"], row["proposed_by_name"]) == ("jb", "王建波")

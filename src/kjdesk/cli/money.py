@@ -59,10 +59,11 @@ BATCH_COLUMNS = [
     ("state_label", "状态"),
     ("count", "笔数"),
     ("amount_yuan", "金额（元）"),
-    ("proposed_by", "报批人"),
-    ("reviewed_by", "复核人"),
+    ("proposed_by_name", "报批人"),  # people's names; the logins stay in JSON (proposed_by, reviewed_by)
+    ("reviewed_by_name", "复核人"),
     ("return_reason", "退回原因"),
 ]
+BATCH_LOGINS = [("proposed_by", "报批人账号"), ("reviewed_by", "复核人账号")]  # for scripts (JSON)
 PAYMENT_COLUMNS = [
     ("id", "编号"),
     ("instalment_id", "拨付计划"),
@@ -71,8 +72,9 @@ PAYMENT_COLUMNS = [
     ("amount_yuan", "金额（元）"),
     ("reverses_id", "冲销记录"),
     ("reason", "原因"),
-    ("recorded_by", "登记人"),
+    ("recorded_by_name", "登记人"),  # the login stays in JSON (recorded_by)
 ]
+PAYMENT_LOGINS = [("recorded_by", "登记人账号")]
 
 
 def date_arg(text: str) -> date:
@@ -214,8 +216,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _batch_dict(b) -> dict:  # noqa: ANN001 - BatchRow
-    return {**b.__dict__, "amount_yuan": format_yuan(b.amount_fen)}
+def _batch_dict(b, names: dict[str, str] | None = None) -> dict:  # noqa: ANN001 - BatchRow
+    names = names or {}
+    return {
+        **b.__dict__,
+        "amount_yuan": format_yuan(b.amount_fen),
+        "proposed_by_name": names.get(b.proposed_by, b.proposed_by),
+        "reviewed_by_name": names.get(b.reviewed_by, b.reviewed_by) if b.reviewed_by else "",
+    }
 
 
 @command("propose")
@@ -259,18 +267,26 @@ def cmd_return(args: argparse.Namespace) -> int:
 
 @command("batches")
 def cmd_batches(args: argparse.Namespace) -> int:
+    from kjdesk.services.core.officer_names import officer_names
     from kjdesk.services.disbursement.approval import list_batches
 
     app = open_app(args, write=False)
     try:
-        emit([_batch_dict(b) for b in list_batches(app, args.year)], args.format, BATCH_COLUMNS)
+        names = officer_names(app)
+        columns = BATCH_COLUMNS + (BATCH_LOGINS if args.format == "json" else [])
+        emit([_batch_dict(b, names) for b in list_batches(app, args.year)], args.format, columns)
     finally:
         app.close()
     return EXIT_OK
 
 
-def _payment_dict(p) -> dict:  # noqa: ANN001 - PaymentRow
-    return {**p.__dict__, "amount_yuan": format_yuan(p.amount_fen)}
+def _payment_dict(p, names: dict[str, str] | None = None) -> dict:  # noqa: ANN001 - PaymentRow
+    names = names or {}
+    return {
+        **p.__dict__,
+        "amount_yuan": format_yuan(p.amount_fen),
+        "recorded_by_name": names.get(p.recorded_by, p.recorded_by),
+    }
 
 
 @command("pay")
@@ -303,14 +319,17 @@ def cmd_reverse(args: argparse.Namespace) -> int:
 
 @command("payments")
 def cmd_payments(args: argparse.Namespace) -> int:
+    from kjdesk.services.core.officer_names import officer_names
     from kjdesk.services.disbursement.payments import list_payments
 
     app = open_app(args, write=False)
     try:
         rows = list_payments(app, args.instalment, args.year)
+        names = officer_names(app)
     finally:
         app.close()
-    emit([_payment_dict(p) for p in rows], args.format, PAYMENT_COLUMNS)
+    columns = PAYMENT_COLUMNS + (PAYMENT_LOGINS if args.format == "json" else [])
+    emit([_payment_dict(p, names) for p in rows], args.format, columns)
     return EXIT_OK
 
 
