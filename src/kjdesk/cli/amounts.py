@@ -8,7 +8,7 @@
     kjdesk budget set --year Y --amount-yuan X [--clause C] [--note …]
     kjdesk budget show --year Y
 
-Writing commands follow the sign-in rule of ``cli_money.signed_in``: once an officer account
+Writing commands follow the one sign-in rule of ``cli/access.py`` (applied by ``open_app``): once an officer account
 exists, ``--user NAME`` with the password in ``--password-env`` (default KJDESK_PASSWORD).
 """
 
@@ -90,17 +90,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     bw.add_argument("--year", type=int, required=True)
 
 
-def writer(args: argparse.Namespace):  # noqa: ANN201 - App
-    """The App for a writing command, signed in as the sign-in table requires (cli/access.py)."""
-    return open_app(args)
-
-
 @command("decisions")
 def cmd_decisions(args: argparse.Namespace) -> int:
     from kjdesk.services.disbursement.decisions import DecisionInput, add_decision, list_decisions
 
     if args.action == "add":
-        app = writer(args)
+        app = open_app(args)
         try:
             d = add_decision(app, DecisionInput(args.kind, args.number, args.date, args.title, args.file))
         finally:
@@ -129,7 +124,7 @@ def cmd_amounts(args: argparse.Namespace) -> int:
     if args.action == "allocation":
         from kjdesk.services.entitlements.entered import record_allocation
 
-        app = writer(args)
+        app = open_app(args)
         try:
             record_allocation(app, args.entitlement, args.amount_yuan, args.doc)
         finally:
@@ -138,7 +133,7 @@ def cmd_amounts(args: argparse.Namespace) -> int:
             f"已登记自治区资助额 {format_yuan(args.amount_yuan)} 元（{args.doc}），配套不低于 1:1 已重新计算"
         )
         return EXIT_OK
-    app = writer(args)  # who may enter amounts is checked before what was typed
+    app = open_app(args)  # who may enter amounts is checked before what was typed
     try:
         if args.clause and args.year is None:
             raise UserError("与 --clause 同用时须用 --year 指明拨付年度")
@@ -201,7 +196,7 @@ def cmd_budget(args: argparse.Namespace) -> int:
     from kjdesk.services.disbursement.budgets import budget_status, set_budget
 
     if args.action == "set":
-        app = writer(args)
+        app = open_app(args)
         try:
             set_budget(app, args.year, args.amount_yuan, args.clause, args.note)
             status = budget_status(app, args.year)
