@@ -96,7 +96,7 @@ def baseline_lines(path: Path) -> int:
     return sqlite_rows(
         path,
         "SELECT e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,"
-        " e.status, e.payment_wording, e.explanation, i.id, i.year, i.amount_fen, i.state,"
+        " e.status, e.payment_wording, e.explanation, e.texts_id, i.id, i.year, i.amount_fen, i.state,"
         " i.pending_amount_fen, i.review_note, i.cancelled_reason"
         " FROM entitlements e LEFT JOIN instalments i ON i.entitlement_id = e.id ORDER BY e.id, i.year, i.id",
     )

@@ -175,3 +175,40 @@ def instalment_summary(years: list[int], amount_fen: int) -> str:
         return "无拨付年度"
     span = f"{years[0]} 年" if len(years) == 1 else f"{years[0]}—{years[-1]} 年"
     return f"拨付计划：{span}，共 {len(years)} 期，每期 {yuan(amount_fen)}"
+
+
+# --- The fixed lines of an explanation, stored once per catalog version ---------------------------
+
+
+def fixed_lines(policy: Policy, clause: Clause) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(head, tail) of every explanation of ``clause``: the lines that depend on the clause alone."""
+    return tuple(clause_header(policy, clause)), tuple(readings(clause))
+
+
+def catalog_version(policy: Policy) -> str:
+    """A name for the catalog's fixed lines: its 文号 and a digest of every clause's lines.
+
+    Two catalogs with the same lines share a version; any changed word makes a new one."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=8)
+    for clause in policy.clauses:
+        head, tail = fixed_lines(policy, clause)
+        h.update("\x1e".join((clause.id, *head, "\x1d", *tail)).encode())
+        h.update(b"\x1f")
+    return f"{policy.document.city} {policy.document.doc_number} {h.hexdigest()}"
+
+
+def split_fixed(
+    lines: tuple[str, ...], head: tuple[str, ...], tail: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """The lines between ``head`` and ``tail``; None when the explanation does not start with
+    the one and end with the other (it is then stored whole). A part that is a single empty
+    line would not survive the join, so it is stored whole too."""
+    n, h, t = len(lines), len(head), len(tail)
+    if n < h + t or lines[:h] != head or lines[n - t :] != tail:
+        return None
+    body = lines[h : n - t]
+    if ("",) in (head, body, tail):
+        return None
+    return body

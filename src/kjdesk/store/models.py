@@ -270,7 +270,14 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     clause_id: Mapped[str] = mapped_column(String(60), index=True)
     status: Mapped[str] = mapped_column(String(10))
     total_fen: Mapped[int] = mapped_column(Fen, default=0)
-    explanation: Mapped[str] = mapped_column(Text, default="")  # one line per trace step
+    # The explanation is stored in two parts: the clause's fixed lines (its title, quote, basis
+    # and readings), once per catalog version in ``clause_texts``, and this entitlement's own
+    # lines between them (the column keeps its name ``explanation``). Without ``texts_id`` the
+    # column holds the whole explanation. ``explanation`` (below) joins them.
+    explanation_body: Mapped[str] = mapped_column("explanation", Text, default="")
+    texts_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clause_texts.id", name="fk_entitlements_texts_id"), nullable=True
+    )
     recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
     payment_wording: Mapped[str] = mapped_column(String(20), default="")
     winner_clause_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
@@ -283,6 +290,36 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     instalments: Mapped[list[Instalment]] = relationship(
         back_populates="entitlement", cascade="all, delete-orphan", order_by="Instalment.year"
     )
+    texts: Mapped[ClauseTexts | None] = relationship()
+
+    @property
+    def explanation(self) -> str:
+        """The whole explanation, one line per trace step, as the engine wrote it."""
+        texts = self.texts
+        if texts is None:
+            return self.explanation_body
+        return join_explanation(texts.head, self.explanation_body, texts.tail)
+
+
+def join_explanation(head: str, body: str, tail: str) -> str:
+    """A stored explanation made whole: the clause's head lines, the entitlement's own, the tail."""
+    return "\n".join(part for part in (head, body, tail) if part)
+
+
+class ClauseTexts(Base):
+    """The lines of an explanation that depend on the clause alone, once per catalog version.
+
+    ``head``: 条款 / 原文 / 依据 / 资金性质; ``tail``: the 按本系统口径 readings (lines joined by
+    newlines). Rows are never changed: a catalog update that changes a line adds a version, so
+    an entitlement computed earlier keeps the words it was computed with."""
+
+    __tablename__ = "clause_texts"
+    __table_args__ = (UniqueConstraint("catalog_version", "clause_id", name="uq_clause_texts"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    catalog_version: Mapped[str] = mapped_column(String(120))
+    clause_id: Mapped[str] = mapped_column(String(60))
+    head: Mapped[str] = mapped_column(Text)
+    tail: Mapped[str] = mapped_column(Text, default="")
 
 
 class Instalment(Timestamped, Base):
@@ -480,7 +517,9 @@ class MoneySeal(Base):
     """A money row as kjdesk last wrote it (store/seal.py): its content and the event that wrote it."""
 
     __tablename__ = "money_seals"
+    __table_args__ = {"sqlite_with_rowid": False}  # one b-tree by (table, row): no second index
     tbl: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)  # empty where the table keeps digests only
+    digest: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # SHA-256, digest-only tables
     event_id: Mapped[int] = mapped_column(Integer)

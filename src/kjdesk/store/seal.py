@@ -111,6 +111,10 @@ SEALED: dict[str, tuple[str, ...]] = {
     "closed_years": ("closed_by",),
 }
 KEYS = {"closed_years": "year"}  # the primary key where it is not ``id``
+# Tables whose seals keep the digest of the content only: an entitlement is derived from the
+# register (a recomputation shows what it should be), and its content would be the biggest part
+# of the seals. The others keep their content, so a direct edit is shown as 记录为 … 现为 ….
+DIGEST_ONLY = frozenset({"entitlements"})
 MODULUS = 2**256
 CHUNK = 500
 BULK = 5000  # more touched rows than this: read the whole table once
@@ -141,8 +145,27 @@ def content_of(values: Iterable[Any]) -> str:
     return _encode([_plain(v) for v in values])
 
 
+def digest_bytes(table: str, row_id: int, content: str) -> bytes:
+    return hashlib.sha256(f"{table}\x1f{row_id}\x1f{content}".encode()).digest()
+
+
 def digest(table: str, row_id: int, content: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"{table}\x1f{row_id}\x1f{content}".encode()).digest(), "big")
+    return int.from_bytes(digest_bytes(table, row_id, content), "big")
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A stored seal: the content (empty for a table of DIGEST_ONLY), its digest, the event."""
+
+    content: str
+    digest: int
+    event_id: int
+
+    @classmethod
+    def of(cls, table: str, row_id: int, content: str, stored: bytes | None, event_id: int) -> Seal:
+        if stored is not None:
+            return cls(content, int.from_bytes(stored, "big"), event_id)
+        return cls(content, digest(table, row_id, content), event_id)
 
 
 def ledger_text(total: int, rows: int) -> str:
@@ -197,9 +220,9 @@ def current_rows(conn: Connection, table: str, ids: list[int] | None = None) -> 
     return out
 
 
-def sealed_rows(conn: Connection, table: str, ids: list[int] | None = None) -> dict[int, tuple[str, int]]:
-    """{row id: (content, event id)} of the seals of ``table``."""
-    q = "SELECT row_id, content, event_id FROM money_seals WHERE tbl = :t"
+def sealed_rows(conn: Connection, table: str, ids: list[int] | None = None) -> dict[int, Seal]:
+    """{row id: seal} of the seals of ``table``."""
+    q = "SELECT row_id, content, digest, event_id FROM money_seals WHERE tbl = :t"
     if conn.dialect.name == "sqlite":
         cur = conn.connection.dbapi_connection.cursor()
         try:
@@ -214,16 +237,16 @@ def sealed_rows(conn: Connection, table: str, ids: list[int] | None = None) -> d
                     ).fetchall()
         finally:
             cur.close()
-        return {rid: (content, ev) for rid, content, ev in rows}
-    out: dict[int, tuple[str, int]] = {}
+        return {rid: Seal.of(table, rid, content, d, ev) for rid, content, d, ev in rows}
+    out: dict[int, Seal] = {}
     if ids is None:
-        for rid, content, ev in conn.execute(text(q), {"t": table}):
-            out[rid] = (content, ev)
+        for rid, content, d, ev in conn.execute(text(q), {"t": table}):
+            out[rid] = Seal.of(table, rid, content, d, ev)
         return out
     stmt = text(q + " AND row_id IN :ids").bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), CHUNK):
-        for rid, content, ev in conn.execute(stmt, {"t": table, "ids": ids[start : start + CHUNK]}):
-            out[rid] = (content, ev)
+        for rid, content, d, ev in conn.execute(stmt, {"t": table, "ids": ids[start : start + CHUNK]}):
+            out[rid] = Seal.of(table, rid, content, d, ev)
     return out
 
 
@@ -260,17 +283,29 @@ def reseal(conn: Connection, table: str, ids: list[int] | None, event_id: int) -
         before = sealed_rows(conn, table, ids)
     delta = Delta()
     gone = [rid for rid in before if rid not in now]
-    changed = [(rid, c) for rid, c in now.items() if rid not in before or before[rid][0] != c]
+    only_digest = table in DIGEST_ONLY
+    changed: list[tuple[int, str, int]] = []  # (row id, content, its digest)
+    for rid, c in now.items():
+        old = before.get(rid)
+        if old is not None and not only_digest and old.content == c:
+            continue
+        d = digest(table, rid, c)
+        if old is None or old.digest != d:
+            changed.append((rid, c, d))
     for rid in gone:
-        delta.total -= digest(table, rid, before[rid][0])
+        delta.total -= before[rid].digest
         delta.rows -= 1
-    for rid, c in changed:
+    for rid, _c, d in changed:
         if rid in before:
-            delta.total -= digest(table, rid, before[rid][0])
+            delta.total -= before[rid].digest
         else:
             delta.rows += 1
-        delta.total += digest(table, rid, c)
-    stale = gone + [rid for rid, _c in changed if rid in before]
+        delta.total += d
+    stale = gone + [rid for rid, _c, _d in changed if rid in before]
+    rows = [
+        (table, rid, "" if only_digest else c, d.to_bytes(32, "big") if only_digest else None, event_id)
+        for rid, c, d in changed
+    ]
     delete = text("DELETE FROM money_seals WHERE tbl = :t AND row_id IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
@@ -280,16 +315,17 @@ def reseal(conn: Connection, table: str, ids: list[int] | None, event_id: int) -
             "DELETE FROM money_seals WHERE tbl = ? AND row_id = ?", [(table, rid) for rid in stale]
         )
         raw.executemany(
-            "INSERT INTO money_seals (tbl, row_id, content, event_id) VALUES (?, ?, ?, ?)",
-            [(table, rid, c, event_id) for rid, c in changed],
+            "INSERT INTO money_seals (tbl, row_id, content, digest, event_id) VALUES (?, ?, ?, ?, ?)", rows
         )
     else:
         for start in range(0, len(stale), CHUNK):
             conn.execute(delete, {"t": table, "ids": stale[start : start + CHUNK]})
-        if changed:
+        if rows:
             conn.execute(
-                text("INSERT INTO money_seals (tbl, row_id, content, event_id) VALUES (:t, :r, :c, :e)"),
-                [{"t": table, "r": rid, "c": c, "e": event_id} for rid, c in changed],
+                text(
+                    "INSERT INTO money_seals (tbl, row_id, content, digest, event_id) VALUES (:t, :r, :c, :d, :e)"
+                ),
+                [{"t": t, "r": rid, "c": c, "d": d, "e": e} for t, rid, c, d, e in rows],
             )
     delta.written = len(gone) + len(changed)
     delta.total %= MODULUS
@@ -480,7 +516,7 @@ class SealProblem:
     kind: str  # changed / inserted / deleted / ledger
     table: str
     row_id: int | None
-    recorded: list[Any] | None  # the sealed values (columns of SEALED[table])
+    recorded: list[Any] | None  # the sealed values (columns of SEALED[table]); None: digest only
     current: list[Any] | None
     event_id: int | None  # the audit event that sealed the row (or carries the ledger)
 
@@ -492,14 +528,15 @@ def check(conn: Connection) -> list[SealProblem]:
     for table in SEALED:
         now = current_rows(conn, table)
         seals = sealed_rows(conn, table)
-        for rid, (content, ev) in seals.items():
-            total += digest(table, rid, content)
+        for rid, seal in seals.items():
+            total += seal.digest
             rows += 1
             here = now.get(rid)
+            recorded = json.loads(seal.content) if seal.content else None
             if here is None:
-                problems.append(SealProblem("deleted", table, rid, json.loads(content), None, ev))
-            elif here != content:
-                problems.append(SealProblem("changed", table, rid, json.loads(content), json.loads(here), ev))
+                problems.append(SealProblem("deleted", table, rid, recorded, None, seal.event_id))
+            elif (here != seal.content) if seal.content else (digest(table, rid, here) != seal.digest):
+                problems.append(SealProblem("changed", table, rid, recorded, json.loads(here), seal.event_id))
         for rid, content in now.items():
             if rid not in seals:
                 problems.append(SealProblem("inserted", table, rid, None, json.loads(content), None))

@@ -45,7 +45,7 @@ def add_entitlement(
         clause_id=clause_id,
         status="应享",
         total_fen=sum(schedule.values()),
-        explanation="测试",
+        explanation_body="测试",
         recognition_id=recognition.id if recognition else None,
         payment_wording=wording,
         payee_unit_id=unit.id,

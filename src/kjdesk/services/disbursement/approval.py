@@ -191,7 +191,7 @@ def to_verify_problems(s, insts: list[Instalment]) -> list[str]:  # noqa: ANN001
     ids = {i.entitlement_id for i in insts}
     if not ids:
         return []
-    q = select(Entitlement.id, Entitlement.clause_id, Entitlement.explanation).where(
+    q = select(Entitlement.id, Entitlement.clause_id, Entitlement.explanation_body).where(
         Entitlement.id.in_(ids), Entitlement.status == "须核实"
     )
     out = []

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from kjdesk.money import format_wan_short
 from kjdesk.services.core.app import App
 from kjdesk.services.core.settings import require_bureau
+from kjdesk.services.entitlements.texts import Texts
 from kjdesk.services.register.subject_names import SubjectNames
 from kjdesk.store.models import ClauseStandard, Entitlement
 from kjdesk.validation import districts_of
@@ -61,7 +62,8 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
         e.payee_unit_id,
         e.clause_id,
         e.waiting_year,
-        e.explanation,
+        e.explanation_body,
+        e.texts_id,
     ).where(e.status == WAITING)
     if year is not None:
         q = q.where(e.waiting_year == year)
@@ -70,6 +72,7 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
     with app.db.session() as s:
         rows = s.execute(q).all()
         names = SubjectNames.read(s, rows)
+        texts = Texts(s)
         standards = {
             (c, y): (a, b)
             for c, y, a, b in s.execute(
@@ -85,7 +88,7 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
     for r in rows:
         name, unit_name, code, _masked, district = names.subject(r)
         clause = clauses.get(r.clause_id)
-        lines = r.explanation.splitlines()
+        lines = texts.whole(r.texts_id, r.explanation_body).splitlines()
         reason = _line(lines, "结论：").removeprefix("结论：").removeprefix(f"{WAITING}——")
         standard = standards.get((r.clause_id, r.waiting_year))
         floor = _line(lines, "配套下限：")

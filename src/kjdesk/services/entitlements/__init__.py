@@ -25,6 +25,7 @@ from kjdesk.services.core.collector import collector_paused
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import subject_inputs
+from kjdesk.services.entitlements.texts import Splitter
 from kjdesk.services.entitlements.sync import Sync, load_stored, stored_key, subject_of_key
 from kjdesk.store import audit
 from kjdesk.store.models import (
@@ -152,7 +153,7 @@ def _recompute(
     if whole and not everything:
         stored = {k: v for k, v in stored.items() if subject_of_key(k) in todo}
     progress.set_total(len(facts))
-    sync = Sync(city)
+    sync = Sync(city, Splitter(session, policy))
     computed_keys: set[str] = set()
     for i, subject in enumerate(facts):
         if i % 200 == 0:

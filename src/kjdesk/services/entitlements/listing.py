@@ -10,6 +10,7 @@ from kjdesk.policy.model import SubjectKind
 from kjdesk.services.core.app import App
 from kjdesk.services.disbursement.decisions import basis_of
 from kjdesk.services.entitlements import STATE_LABELS
+from kjdesk.services.entitlements.texts import Texts
 from kjdesk.services.register.subject_names import SubjectNames
 from kjdesk.store.models import Entitlement, Instalment
 
@@ -66,9 +67,9 @@ def list_entitlements(
     q = (
         select(
             e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,
-            e.status, e.payment_wording, e.explanation, e.waiting_year, e.basis, e.entered_amount_id,
+            e.status, e.payment_wording, e.explanation_body, e.waiting_year, e.basis, e.entered_amount_id,
             i.id.label("instalment_id"), i.year, i.amount_fen, i.state, i.pending_amount_fen,
-            i.review_note, i.cancelled_reason,
+            i.review_note, i.cancelled_reason, e.texts_id,
         )
         .select_from(e)
         .outerjoin(i, i.entitlement_id == e.id)
@@ -87,14 +88,17 @@ def list_entitlements(
         names = SubjectNames.read(s, rows)
         due = {r[0]: (r[11], r[12]) for r in rows if r[7] == "应享"}
         bases = basis_of(s, due, due)
+        texts = Texts(s)
     lines: list[EntitlementLine] = []
     last_id, last_explanation = None, ""
     for r in rows:
         (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation, waiting_year) = r[:11]
         if ent_id == last_id:  # the lines of one entitlement share one copy of its explanation
             explanation = last_explanation
+        else:
+            explanation = texts.whole(r[20], explanation)
         last_id, last_explanation = ent_id, explanation
-        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[13:]
+        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[13:20]
         waiting = inst_id is None and waiting_year is not None
         basis = bases.get(ent_id)
         name, unit_name, code, masked, dist = names.subject(r)

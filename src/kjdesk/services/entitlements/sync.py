@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kjdesk.money import format_yuan
 from kjdesk.policy.model import Entitlement as Computed
 from kjdesk.policy.model import SubjectKind, SubjectRef
+from kjdesk.services.entitlements.texts import Splitter
 from kjdesk.store.bulk import insert_rows
 from kjdesk.store.models import Entitlement, Instalment, utcnow
 
@@ -27,7 +28,8 @@ ENTITLEMENT_FIELDS = (
     "clause_id",
     "status",
     "total_fen",
-    "explanation",
+    "explanation",  # this entitlement's own lines; the clause's are in ``clause_texts``
+    "texts_id",
     "recognition_id",
     "payment_wording",
     "winner_clause_id",
@@ -84,7 +86,7 @@ def stored_key(ent: Computed) -> str:
 
 
 def load_stored(session: Session, where: list) -> dict[str, StoredEntitlement]:
-    cols = [getattr(Entitlement, f) for f in ENTITLEMENT_FIELDS]
+    cols = [Entitlement.__table__.c[f] for f in ENTITLEMENT_FIELDS]
     stored: dict[str, StoredEntitlement] = {}
     by_id: dict[int, StoredEntitlement] = {}
     for row in session.execute(select(Entitlement.id, Entitlement.key, *cols).where(*where)):
@@ -148,8 +150,9 @@ def update_instalment(inst: StoredInstalment, amount_fen: int, cancelled_reason:
 class Sync:
     """Collects the writes of one recomputation and performs them in bulk."""
 
-    def __init__(self, city: str) -> None:
+    def __init__(self, city: str, texts: Splitter) -> None:
         self.city = city
+        self.texts = texts
         self.counts = Counts()
         self._new: list[tuple[dict, list[dict]]] = []
         self._ent_updates: list[dict] = []
@@ -158,11 +161,13 @@ class Sync:
         self._deletes: list[int] = []
 
     def apply(self, stored: StoredEntitlement | None, ent: Computed, payee: SubjectRef | None) -> None:
+        texts_id, body = self.texts.split(ent)
         values = {
             "clause_id": ent.clause_id,
             "status": ent.status.value,
             "total_fen": ent.total_fen,
-            "explanation": "\n".join(ent.explanation),
+            "explanation": body,
+            "texts_id": texts_id,
             "recognition_id": ent.recognition_id,
             "payment_wording": ent.payment_wording,
             "winner_clause_id": ent.winner_clause_id,

@@ -204,6 +204,8 @@ def describe(s: Session, p: seal.SealProblem) -> Problem:
             f"{object_name(s, p.table, p.row_id, current)}不是经本程序写入的（审计记录中没有它）："
             f"被直接插入数据库。现有内容：{shown}",
         )
+    if p.recorded is None and p.kind in ("deleted", "changed"):
+        return _digest_only(s, p, current)
     if p.kind == "deleted":
         shown = "，".join(
             f"{COLUMN_LABELS[c]} {_value(c, v)}"
@@ -223,6 +225,27 @@ def describe(s: Session, p: seal.SealProblem) -> Problem:
         p.event_id,
         f"{object_name(s, p.table, p.row_id, recorded)}被直接改动（未经本程序、无审计记录）："
         f"{_event_words(s, p.event_id)}之后，" + "；".join(diffs),
+    )
+
+
+def _digest_only(s: Session, p: seal.SealProblem, current: dict) -> Problem:
+    """A row of a table whose seals keep the digest only (an entitlement): named, not compared."""
+    if p.kind == "deleted":
+        return Problem(
+            p.event_id,
+            f"{object_name(s, p.table, p.row_id, {})}被直接从数据库删除：{_event_words(s, p.event_id)}封存过它"
+            "（此类记录的封存只保留摘要；重新计算应享资金可得出它应有的内容）",
+        )
+    shown = "，".join(
+        f"{COLUMN_LABELS[c]} {_value(c, v)}"
+        for c, v in current.items()
+        if c in COLUMN_LABELS and v not in (None, "")
+    )
+    return Problem(
+        p.event_id,
+        f"{object_name(s, p.table, p.row_id, current)}被直接改动（未经本程序、无审计记录）："
+        f"与{_event_words(s, p.event_id)}封存的内容不符（此类记录的封存只保留摘要；重新计算应享资金可得出它应有的内容）。"
+        f"现有内容：{shown}",
     )
 
 

@@ -26,8 +26,10 @@ def upgrade() -> None:
         sa.Column("tbl", sa.String(length=40), nullable=False),
         sa.Column("row_id", sa.Integer(), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("digest", sa.LargeBinary(), nullable=True),  # since i20b (seal_everything writes it)
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("tbl", "row_id"),
+        sqlite_with_rowid=False,
     )
     from kjdesk.store.seal import seal_everything
 

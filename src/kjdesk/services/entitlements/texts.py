@@ -1,0 +1,90 @@
+"""The explanation of an entitlement, stored in two parts (issue 20).
+
+Most of an explanation is the clause's fixed lines — its title, the quoted sentence, the
+document it rests on and the system's readings — the same for every subject. They are stored
+once per catalog version (``clause_texts``); an entitlement stores its own lines between them
+and the id of the fixed lines it was computed with. Reading joins them back, byte for byte:
+``Entitlement.explanation`` for an ORM object, ``Texts`` for many rows read as columns.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kjdesk.policy import explain
+from kjdesk.policy.model import Entitlement as Computed
+from kjdesk.policy.model import Policy
+from kjdesk.store.bulk import insert_rows
+from kjdesk.store.models import ClauseTexts, join_explanation
+
+_versions: dict[int, tuple[Policy, str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]] = {}
+
+
+def _fixed(policy: Policy) -> tuple[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """(catalog version, {clause id: (head, tail)}) of ``policy``, computed once per policy."""
+    found = _versions.get(id(policy))
+    if found is None or found[0] is not policy:
+        if len(_versions) >= 16:
+            _versions.clear()
+        lines = {c.id: explain.fixed_lines(policy, c) for c in policy.clauses}
+        found = (policy, explain.catalog_version(policy), lines)
+        _versions[id(policy)] = found
+    return found[1], found[2]
+
+
+class Splitter:
+    """Splits computed explanations for storage, adding the catalog version's fixed lines once."""
+
+    def __init__(self, session: Session, policy: Policy) -> None:
+        self.version, self.lines = _fixed(policy)
+        self.ids = dict(
+            session.execute(
+                select(ClauseTexts.clause_id, ClauseTexts.id).where(
+                    ClauseTexts.catalog_version == self.version
+                )
+            ).all()
+        )
+        missing = [cid for cid in self.lines if cid not in self.ids]
+        if missing:
+            insert_rows(
+                session,
+                ClauseTexts.__table__,
+                ["catalog_version", "clause_id", "head", "tail"],
+                [
+                    (self.version, cid, "\n".join(self.lines[cid][0]), "\n".join(self.lines[cid][1]))
+                    for cid in missing
+                ],
+            )
+            self.ids.update(
+                session.execute(
+                    select(ClauseTexts.clause_id, ClauseTexts.id).where(
+                        ClauseTexts.catalog_version == self.version, ClauseTexts.clause_id.in_(missing)
+                    )
+                ).all()
+            )
+
+    def split(self, ent: Computed) -> tuple[int | None, str]:
+        """(texts id, the lines to store) of a computed entitlement."""
+        fixed = self.lines.get(ent.clause_id)
+        if fixed is not None:
+            body = explain.split_fixed(ent.explanation, *fixed)
+            if body is not None:
+                return self.ids[ent.clause_id], "\n".join(body)
+        return None, "\n".join(ent.explanation)
+
+
+class Texts:
+    """The stored fixed lines, read once, to make many explanations read as columns whole."""
+
+    def __init__(self, session: Session) -> None:
+        self._rows = {
+            i: (head, tail)
+            for i, head, tail in session.execute(select(ClauseTexts.id, ClauseTexts.head, ClauseTexts.tail))
+        }
+
+    def whole(self, texts_id: int | None, body: str) -> str:
+        if texts_id is None:
+            return body
+        head, tail = self._rows[texts_id]
+        return join_explanation(head, body, tail)
