@@ -39,7 +39,7 @@ def insert_rows(session: Session, table: Table, names: Sequence[str], rows: Sequ
     if not direct:
         session.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
         return
-    from kjdesk.store.seal import note_table
+    from kjdesk.store.seal import bulk_insert, note_table
 
     note_table(session, table.name)  # the money seals learn of rows written past the ORM
     where = {name: i for i, name in enumerate(names)}
@@ -49,7 +49,8 @@ def insert_rows(session: Session, table: Table, names: Sequence[str], rows: Sequ
         column = by_column[where[name]]
         proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values.append(column if proc is None else _processed(column, proc))
-    conn.exec_driver_sql(str(compiled), list(zip(*values, strict=True)))
+    with bulk_insert(session, table.name):
+        conn.exec_driver_sql(str(compiled), list(zip(*values, strict=True)))
 
 
 def _processed(values: tuple, proc) -> list:  # noqa: ANN001 - a bind processor

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -357,16 +358,22 @@ def install_sqlite_triggers(dbapi_connection) -> bool:  # noqa: ANN001 - sqlite3
         for table in SEALED:
             if table not in have:
                 continue
-            k = key_of(table)
-            for when, ref in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
-                body = " ".join(f"INSERT OR IGNORE INTO seal_dirty VALUES ('{table}', {r}.{k});" for r in ref)
-                cur.execute(
-                    f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{when.lower()}_{table} AFTER {when} "
-                    f"ON main.{table} BEGIN {body} END"
-                )
+            for when in ("INSERT", "UPDATE", "DELETE"):
+                cur.execute(_trigger_sql(table, when))
         return True
     finally:
         cur.close()
+
+
+def _trigger_sql(table: str, when: str) -> str:
+    """The temporary trigger noting the rows ``when`` (INSERT / UPDATE / DELETE) writes in ``table``."""
+    k = key_of(table)
+    refs = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}[when]
+    body = " ".join(f"INSERT OR IGNORE INTO seal_dirty VALUES ('{table}', {r}.{k});" for r in refs)
+    return (
+        f"CREATE TEMP TRIGGER IF NOT EXISTS seal_{when.lower()}_{table} AFTER {when} "
+        f"ON main.{table} BEGIN {body} END"
+    )
 
 
 def _after_begin(session: Session, _transaction, connection: Connection) -> None:  # noqa: ANN001
@@ -403,6 +410,31 @@ def _note_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState
         touched[table] = None
         if table == "entitlements" and state.is_delete:
             touched["instalments"] = None
+
+
+@contextmanager
+def bulk_insert(session: Session, table: str) -> Iterator[None]:
+    """Rows inserted in bulk (``store.bulk.insert_rows``, which never gives ids): noted at once.
+
+    A temporary trigger costs about as much as the insert itself, row by row (measured: 0.9 s
+    more for 140,000 rows). Inserted rows without ids take ids above the highest there was, so
+    the trigger is dropped for the statement and the new ids noted in one statement after."""
+    conn = session.connection()
+    if table not in SEALED or not _by_trigger(conn) or not conn.connection.info.get(_TRIGGERS_READY):
+        yield
+        return
+    key = key_of(table)
+    highest = conn.exec_driver_sql(f'SELECT coalesce(max("{key}"), 0) FROM main."{table}"').scalar()
+    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS temp.seal_insert_{table}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(
+            f'INSERT OR IGNORE INTO temp.seal_dirty SELECT \'{table}\', "{key}" FROM main."{table}"'
+            f' WHERE "{key}" > ?',
+            (highest,),
+        )
+        conn.exec_driver_sql(_trigger_sql(table, "INSERT"))
 
 
 def note_table(session: Session, table: str) -> None:

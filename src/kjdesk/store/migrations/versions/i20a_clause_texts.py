@@ -34,10 +34,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("catalog_version", "clause_id", name="uq_clause_texts"),
     )
-    with op.batch_alter_table("entitlements") as batch:
-        batch.add_column(sa.Column("texts_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_entitlements_texts_id", "clause_texts", ["texts_id"], ["id"])
-    _split_stored(op.get_bind())
+    conn = op.get_bind()
+    if conn.dialect.name == "sqlite":  # in place: a rebuilt table would break the keys pointing at it
+        conn.exec_driver_sql(
+            "ALTER TABLE entitlements ADD COLUMN texts_id INTEGER REFERENCES clause_texts (id)"
+        )
+    else:
+        op.add_column("entitlements", sa.Column("texts_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_entitlements_texts_id", "entitlements", "clause_texts", ["texts_id"], ["id"]
+        )
+    _split_stored(conn)
 
 
 def _split_stored(conn) -> None:  # noqa: ANN001 - a Connection
@@ -98,7 +105,7 @@ def downgrade() -> None:
             " FROM clause_texts t WHERE t.id = entitlements.texts_id) WHERE texts_id IS NOT NULL"
         )
     )
-    with op.batch_alter_table("entitlements") as batch:
-        batch.drop_constraint("fk_entitlements_texts_id", type_="foreignkey")
-        batch.drop_column("texts_id")
+    if conn.dialect.name != "sqlite":
+        op.drop_constraint("fk_entitlements_texts_id", "entitlements", type_="foreignkey")
+    op.drop_column("entitlements", "texts_id")
     op.drop_table("clause_texts")

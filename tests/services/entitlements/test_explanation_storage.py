@@ -1,0 +1,95 @@
+"""Explanations stored in two parts (issue 20): the clause's fixed lines once per catalog
+version, each entitlement's own lines, joined back byte for byte."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import func, select
+
+import kjdesk.services.entitlements as entitlements
+from kjdesk.policy.model import SubjectKind, SubjectRef
+from kjdesk.services.entitlements import recompute_all, recompute_subjects
+from kjdesk.services.entitlements.listing import list_entitlements
+from kjdesk.services.entitlements.sync import Sync, stored_key
+from kjdesk.services.register import UnitInput, add_unit
+from kjdesk.services.register.records import RecognitionInput, add_recognition
+from kjdesk.services.safety.audit_log import verify_audit
+from kjdesk.store.models import ClauseTexts, Entitlement
+from tests.conftest import make_credit_code
+
+
+def _capture(monkeypatch) -> dict[str, str]:
+    """The explanation of every entitlement as the engine computed it, by stored key."""
+    seen: dict[str, str] = {}
+    apply = Sync.apply
+
+    def spy(self, stored, ent, payee):  # noqa: ANN001, ANN202
+        seen[stored_key(ent)] = "\n".join(ent.explanation)
+        return apply(self, stored, ent, payee)
+
+    monkeypatch.setattr(Sync, "apply", spy)
+    return seen
+
+
+def test_the_demo_reads_as_the_engine_wrote_it(app, monkeypatch) -> None:
+    from kjdesk.services.demo import build_demo
+
+    build_demo(app, "baotou")
+    computed = _capture(monkeypatch)
+    recompute_all(app, force=True)
+    with app.db.session() as s:
+        ents = s.scalars(select(Entitlement)).all()
+        stored = {e.key: e.explanation for e in ents}
+        assert stored == computed and len(stored) > 200
+        # the fixed lines are stored once: one row per clause of one catalog version
+        (version,) = s.scalars(select(ClauseTexts.catalog_version).distinct()).all()
+        assert version.startswith("baotou 包党发〔2021〕24号 ")
+        assert all(e.texts_id is not None for e in ents)
+        own = sum(len(e.explanation_body) for e in ents)
+        assert own < 0.35 * sum(len(t) for t in stored.values())
+        assert not any(e.explanation_body.startswith("条款 ") for e in ents)
+        assert not any("按本系统口径" in e.explanation_body for e in ents)
+    by_id = {e.id: e.key for e in ents}
+    for line in list_entitlements(app):
+        assert line.explanation == computed[by_id[line.entitlement_id]]
+    assert verify_audit(app) is None  # the bulk-inserted rows were sealed
+
+
+def _hte(app, name: str, code: str) -> SubjectRef:
+    u = add_unit(app, UnitInput(name=name, credit_code=make_credit_code(code), district="稀土高新区"))
+    add_recognition(
+        app, RecognitionInput(SubjectKind.UNIT, u.id, "hte", "国家", date(2022, 12, 1), "国科火字〔2022〕1号")
+    )
+    return SubjectRef(SubjectKind.UNIT, u.id)
+
+
+def test_an_old_entitlement_keeps_the_words_it_was_computed_with(app, monkeypatch) -> None:
+    a = _hte(app, "包头甲科技公司", "91150203MA0N00001")
+    b = _hte(app, "包头乙科技公司", "91150203MA0N00002")
+    with app.db.session() as s:
+        old = {e.unit_id: e.explanation for e in s.scalars(select(Entitlement))}
+    assert "认定为国家高新技术企业，给予30万元后补助资金支持" in old[a.id]
+
+    # a catalog update rewords the clause's quote: a new catalog version
+    original = entitlements.policy_for
+
+    def reworded(session, city):  # noqa: ANN001, ANN202
+        policy = original(session, city)
+        clauses = tuple(
+            replace(c, quote=c.quote + "（修订）") if c.id == "BT-06-hte-cert" else c for c in policy.clauses
+        )
+        return replace(policy, clauses=clauses)
+
+    monkeypatch.setattr(entitlements, "policy_for", reworded)
+    with app.db.session() as s:  # only 甲 is computed again
+        recompute_subjects(s, "测试员", "baotou", {a}, as_of=date.today(), force=True)
+    with app.db.session() as s:
+        now = {e.unit_id: e for e in s.scalars(select(Entitlement))}
+        assert "给予30万元后补助资金支持（修订）”" in now[a.id].explanation
+        assert now[b.id].explanation == old[b.id]  # 乙 shows the words it was computed with
+        assert now[a.id].explanation.replace("（修订）", "") == old[a.id]
+        assert now[a.id].texts_id != now[b.id].texts_id
+        versions = s.scalar(select(func.count(func.distinct(ClauseTexts.catalog_version))))
+        assert versions == 2
