@@ -25,8 +25,8 @@ from kjdesk.services.core.collector import collector_paused
 from kjdesk.services.core.progress import NullProgress, Progress
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import subject_inputs
-from kjdesk.services.entitlements.texts import Splitter
 from kjdesk.services.entitlements.sync import Sync, load_stored, stored_key, subject_of_key
+from kjdesk.services.entitlements.texts import Splitter
 from kjdesk.store import audit
 from kjdesk.store.models import (
     ClauseStandard,

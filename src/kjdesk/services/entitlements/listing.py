@@ -93,10 +93,8 @@ def list_entitlements(
     last_id, last_explanation = None, ""
     for r in rows:
         (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, explanation, waiting_year) = r[:11]
-        if ent_id == last_id:  # the lines of one entitlement share one copy of its explanation
-            explanation = last_explanation
-        else:
-            explanation = texts.whole(r[20], explanation)
+        # the lines of one entitlement share one copy of its explanation
+        explanation = last_explanation if ent_id == last_id else texts.whole(r[20], explanation)
         last_id, last_explanation = ent_id, explanation
         (inst_id, inst_year, amount, state, pending, review, cancelled) = r[13:20]
         waiting = inst_id is None and waiting_year is not None
