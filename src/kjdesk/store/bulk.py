@@ -49,7 +49,7 @@ def insert_rows(session: Session, table: Table, names: Sequence[str], rows: Sequ
         column = by_column[where[name]]
         proc = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values.append(column if proc is None else _processed(column, proc))
-    with bulk_insert(session, table.name):
+    with bulk_insert(session, table.name, len(rows)):
         conn.exec_driver_sql(str(compiled), list(zip(*values, strict=True)))
 
 

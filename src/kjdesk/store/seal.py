@@ -337,6 +337,7 @@ def reseal(conn: Connection, table: str, ids: list[int] | None, event_id: int) -
 
 _TRIGGERS_READY = "kjdesk_seal_triggers"
 _TOUCHED = "kjdesk_sealed_rows"  # Session.info where triggers are not used: {table: ids, or None for all}
+_WHOLE = "kjdesk_sealed_tables"  # Session.info: tables a bulk insert wrote, compared whole
 TRIGGERS = True  # False: track through the ORM on SQLite too (as on PostgreSQL; the tests use it)
 
 
@@ -413,27 +414,32 @@ def _note_statement(state) -> None:  # noqa: ANN001 - ORMExecuteState
 
 
 @contextmanager
-def bulk_insert(session: Session, table: str) -> Iterator[None]:
+def bulk_insert(session: Session, table: str, rows: int) -> Iterator[None]:
     """Rows inserted in bulk (``store.bulk.insert_rows``, which never gives ids): noted at once.
 
     A temporary trigger costs about as much as the insert itself, row by row (measured: 0.9 s
     more for 140,000 rows). Inserted rows without ids take ids above the highest there was, so
-    the trigger is dropped for the statement and the new ids noted in one statement after."""
+    the trigger is dropped for the statement and the new ids noted in one statement after; more
+    rows than ``BULK`` have their whole table compared at commit (one scan), nothing noted."""
     conn = session.connection()
     if table not in SEALED or not _by_trigger(conn) or not conn.connection.info.get(_TRIGGERS_READY):
         yield
         return
+    table = str.__str__(table)  # a plain str (a Table's name is a subclass the driver inspects per row)
     key = key_of(table)
     highest = conn.exec_driver_sql(f'SELECT coalesce(max("{key}"), 0) FROM main."{table}"').scalar()
     conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS temp.seal_insert_{table}")
     try:
         yield
     finally:
-        conn.exec_driver_sql(
-            f'INSERT OR IGNORE INTO temp.seal_dirty SELECT \'{table}\', "{key}" FROM main."{table}"'
-            f' WHERE "{key}" > ?',
-            (highest,),
-        )
+        if rows > BULK:
+            session.info.setdefault(_WHOLE, set()).add(table)
+        else:
+            conn.exec_driver_sql(
+                f'INSERT OR IGNORE INTO temp.seal_dirty SELECT \'{table}\', "{key}" FROM main."{table}"'
+                f' WHERE "{key}" > ?',
+                (highest,),
+            )
         conn.exec_driver_sql(_trigger_sql(table, "INSERT"))
 
 
@@ -449,11 +455,11 @@ def dirty_rows(session: Session) -> dict[str, list[int] | None]:
     if _by_trigger(conn):
         if not conn.connection.info.get(_TRIGGERS_READY):
             return {}
-        out: dict[str, list[int] | None] = {}
+        out: dict[str, list[int] | None] = dict.fromkeys(session.info.get(_WHOLE, ()))
         for tbl, rid in conn.exec_driver_sql("SELECT tbl, rid FROM temp.seal_dirty"):
             ids = out.setdefault(tbl, [])
-            assert ids is not None
-            ids.append(rid)
+            if ids is not None:
+                ids.append(rid)
         return out
     return {t: (None if ids is None else sorted(ids)) for t, ids in session.info.get(_TOUCHED, {}).items()}
 
@@ -463,6 +469,7 @@ def clear_dirty(session: Session) -> None:
     if _by_trigger(conn):
         conn.exec_driver_sql("DELETE FROM temp.seal_dirty")
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_WHOLE, None)
 
 
 def _before_commit(session: Session) -> None:
@@ -492,6 +499,7 @@ def _has_seal_table(session: Session) -> bool:
 def _forget_events(session: Session) -> None:
     session.info.pop("kjdesk_audit_events", None)
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_WHOLE, None)
 
 
 def install(factory, engine) -> None:  # noqa: ANN001 - sessionmaker, Engine
