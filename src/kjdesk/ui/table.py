@@ -21,6 +21,8 @@ from operator import itemgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from kjdesk.ui.table_columns import fit_when_filled
+
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 500
 
@@ -32,7 +34,8 @@ class Column:
     field: int
     title: str
     tip: str = ""
-    width: int = 0  # initial width in pixels; 0 = fit the title
+    width: int = 0  # width in pixels before rows arrive; 0 = fit the title (then fitted to content)
+    max_width: int = 0  # the most the column takes when fitted to content; 0 = table_columns.MAX_WIDTH
     searchable: bool = False  # part of the instant filter (name, code, 旗县区)
     align_right: bool = False
 
@@ -265,4 +268,5 @@ def make_table_view(
     for n, column in enumerate(model.columns):
         width = column.width or metrics.horizontalAdvance(column.title) + 40
         view.setColumnWidth(n, width)
+    fit_when_filled(view)  # sized to what the columns show once rows arrive
     return view
