@@ -21,7 +21,7 @@ from operator import itemgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from kjdesk.ui.table_columns import fit_when_filled
+from kjdesk.ui.table_columns import fit_when_filled, install_column_chooser
 
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 500
@@ -241,9 +241,11 @@ class RowTableModel(QAbstractTableModel):
 
 
 def make_table_view(
-    model: RowTableModel, parent: QWidget | None = None, *, sortable: bool = True
+    model: RowTableModel, parent: QWidget | None = None, *, sortable: bool = True, name: str = ""
 ) -> QTableView:
-    """A read-only, row-selecting table with fixed row heights (cheap at any row count)."""
+    """A read-only, row-selecting table with fixed row heights (cheap at any row count).
+
+    With ``name``, the header has the column chooser and the widths are remembered under it."""
     view = QTableView(parent)
     view.setModel(model)
     # No sort indicator *before* sorting is enabled: enabling it sorts by the indicator, and
@@ -269,4 +271,6 @@ def make_table_view(
         width = column.width or metrics.horizontalAdvance(column.title) + 40
         view.setColumnWidth(n, width)
     fit_when_filled(view)  # sized to what the columns show once rows arrive
+    if name:
+        install_column_chooser(view, name)
     return view

@@ -64,7 +64,7 @@ class BackupsDialog(BaseDialog):
         self.where.setObjectName("where")
         self.where.setWordWrap(True)
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="BackupsDialog")
         self.view.setObjectName("backups")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.view.doubleClicked.connect(lambda _i: self.restore_selected())

@@ -69,7 +69,7 @@ class YearsDialog(BaseDialog):
         self.resize(480, 380)
 
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="YearsDialog")
         self.view.setObjectName("closed_years")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.year = QSpinBox(self)

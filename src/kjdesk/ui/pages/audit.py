@@ -126,7 +126,7 @@ class AuditPage(QWidget):
             actions.addWidget(b)
 
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="AuditPage")
         self.view.setObjectName("events")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.detail = QTextBrowser(self)

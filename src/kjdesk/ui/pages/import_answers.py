@@ -117,7 +117,7 @@ class ImportAnswersPage(QWidget):
         self.filter_box.setClearButtonEnabled(True)
         self.model = RowTableModel(COLUMNS, self)
         self.filter_box.textChanged.connect(self.model.set_filter)
-        self.view = make_table_view(self.model, self)
+        self.view = make_table_view(self.model, self, name="ImportAnswersPage")
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.view.doubleClicked.connect(lambda *_: self.change_selected())
         self.count_label = QLabel(self.tr("正在载入…"))

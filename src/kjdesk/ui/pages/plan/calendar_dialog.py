@@ -48,7 +48,7 @@ class CalendarDialog(BaseDialog):
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="CalendarDialog")
         self.view.setObjectName("days")
 
         self.day_edit = QDateEdit(self)

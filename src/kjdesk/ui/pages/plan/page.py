@@ -175,7 +175,7 @@ class PlanPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.batch_model = MoneyModel(BATCH_COLUMNS, (B_AMOUNT,), self)
-        self.batch_view = make_table_view(self.batch_model, self)
+        self.batch_view = make_table_view(self.batch_model, self, name="PlanBatches")
         self.batch_view.setObjectName("batches")
         self.batch_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
