@@ -197,7 +197,7 @@ class LettersPage(LetterOutputActions):
         actions = QHBoxLayout()
         self.totals = QLabel(self.tr("正在载入…"), self)
         self.totals.setObjectName("totals")
-        actions.addWidget(self.totals, 1)
+        self.totals.setWordWrap(True)  # a row of its own: a long total never widens the window past 1280
         for b in (
             self.issue_button,
             self.batch_button,
@@ -210,10 +210,12 @@ class LettersPage(LetterOutputActions):
             self.settings_button,
         ):
             actions.addWidget(b)
+        actions.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(bar)
+        layout.addWidget(self.totals)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
         self._selection_changed()
