@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -144,6 +143,12 @@ class PlanData:
     budget: BudgetStatus | None = None
 
 
+def work_year(years: list[OpenYear], checker: bool) -> int:
+    """The year the page opens on: the earliest with open items; a 复核人's, the earliest to approve."""
+    waiting = [y.year for y in years if y.proposed]
+    return waiting[0] if checker and waiting else years[0].year
+
+
 class PlanPage(QWidget):
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,10 +231,10 @@ class PlanPage(QWidget):
         self.buttons["budget"] = budget
         actions.addWidget(budget)
         actions.addStretch(1)
-        self.export_button = QToolButton(self)
+        # a push button with its menu, as 导出… on the letters page: the tool button's arrow was
+        # drawn over its text
+        self.export_button = QPushButton(self.tr("导出报表"), self)
         self.export_button.setObjectName("export")
-        self.export_button.setText(self.tr("导出报表"))
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         for kind, title in REPORTS.items():
             menu.addAction(title, lambda k=kind: self.export(k))
@@ -301,11 +306,13 @@ class PlanPage(QWidget):
     def reload(self) -> None:
         app, year = self.app, self.year
         first = not self._opened
+        checker = app.role in CHECKERS
 
         def fetch(_p: QtProgress) -> PlanData:
             years = open_years(app)
-            # the page opens where the work is: the earliest year with items not yet approved
-            shown = years[0].year if first and years else year
+            # the page opens where the work is: the earliest year with items not yet approved,
+            # for a 复核人 the earliest with a batch waiting for him
+            shown = work_year(years, checker) if first and years else year
             plan = year_plan(app, shown, include_cancelled=True)
             return PlanData(
                 plan,
