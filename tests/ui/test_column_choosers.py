@@ -69,3 +69,15 @@ def test_a_letters_column_hidden_stays_hidden_and_widths_are_kept(app, make_wind
     again = open_page(make_window(), qtbot, "letters")
     assert again.pending_view.isColumnHidden(2)
     assert again.letter_view.columnWidth(1) == 287
+
+
+def test_columns_the_program_hides_do_not_stop_the_fitting(app, make_window, qtbot):
+    from kjdesk.ui.table_columns import USER_WIDTHS, content_widths
+
+    page = open_page(make_window(), qtbot, "audit")  # hides its 技术详情 columns as it opens
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    qtbot.wait(50)
+    assert not page.view.property(USER_WIDTHS)
+    fitted = content_widths(page.view)
+    shown = [c for c in range(len(fitted)) if not page.view.isColumnHidden(c)]
+    assert [page.view.columnWidth(c) for c in shown] == [fitted[c] for c in shown]

@@ -52,11 +52,10 @@ def install_column_chooser(view: QTableView, name: str) -> None:
     save.setInterval(300)  # a drag resizes many times: save once it settles
     save.timeout.connect(lambda: settings.put(key, header.saveState()))
 
-    def resized(logical: int, _old: int, _new: int) -> None:
-        if view.property(FITTING):
-            return  # the program fitting the columns: not the officer's choice
-        last = header.logicalIndex(header.count() - 1)
-        if header.stretchLastSection() and logical == last:
+    def resized(logical: int, old: int, new: int) -> None:
+        if view.property(FITTING) or not old or not new:
+            return  # the program fitting the columns, or a column hidden or shown: not a width chosen
+        if header.stretchLastSection() and logical == last_visible(view):
             return  # the stretched last column follows the window, not the officer
         view.setProperty(USER_WIDTHS, True)
         save.start()
@@ -148,12 +147,22 @@ def fit_columns(view: QTableView) -> bool:
         header.setStretchLastSection(False)
         for c, width in enumerate(widths):
             header.resizeSection(c, width)
-        last = header.logicalIndex(header.count() - 1)
+        last = last_visible(view)
         if 0 <= last < len(widths):
             header.setStretchLastSection(_wider_than_cap(view, last, widths[last]))
     finally:
         view.setProperty(FITTING, False)
     return True
+
+
+def last_visible(view: QTableView) -> int:
+    """The logical index of the rightmost column on show (-1 when none)."""
+    header = view.horizontalHeader()
+    for visual in range(header.count() - 1, -1, -1):
+        logical = header.logicalIndex(visual)
+        if not header.isSectionHidden(logical):
+            return logical
+    return -1
 
 
 def _wider_than_cap(view: QTableView, column: int, width: int) -> bool:
