@@ -205,6 +205,9 @@ class RowTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return display(self._shown[index.row()][self.columns[index.column()].field])
+        if role == Qt.ItemDataRole.ToolTipRole:  # a text cut at the column's edge reads whole on hover
+            text = display(self._shown[index.row()][self.columns[index.column()].field])
+            return text if len(text) > 6 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

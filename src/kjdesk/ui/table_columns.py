@@ -1,8 +1,7 @@
 """The columns of a table: sized to what they show, chosen by the officer, remembered per PC.
 
 *Sized to content.* When a table first receives rows, each column is made as wide as its
-title and the texts of the rows on show (the first batch; 19 texts in 20, so one rare long
-text does not push the money off the screen), within a maximum (``Column.max_width``, else
+title and the texts of the rows on show (the first batch), within a maximum (``Column.max_width``, else
 ``MAX_WIDTH``), so names are not cut and an empty column stays narrow.
 The last column stretches to the table's edge only when its texts are longer than its
 maximum (a reason, a change); an empty or short last column never takes the rest of the
@@ -124,13 +123,10 @@ def content_widths(view: QTableView) -> list[int]:
     for c in range(model.columnCount()):
         title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
         width = head_metrics.horizontalAdvance(title) + 28  # room for the sort arrow
-        texts = sorted(
-            metrics.horizontalAdvance(str(text)) + 14
-            for r in range(rows)
-            if (text := model.data(model.index(r, c, QModelIndex())))
-        )
-        if texts:  # wide enough for 19 texts in 20: a rare long one (a platform's name) is cut
-            width = max(width, texts[-(-len(texts) * 19 // 20) - 1])
+        for r in range(rows):
+            text = model.data(model.index(r, c, QModelIndex()))
+            if text:
+                width = max(width, metrics.horizontalAdvance(str(text)) + 14)
         cap = MAX_WIDTH
         if columns is not None and c < len(columns):
             cap = getattr(columns[c], "max_width", 0) or MAX_WIDTH
