@@ -30,3 +30,19 @@ def test_the_export_button_is_a_push_button_shown_whole(app, world, make_window,
     button = page.export_button
     assert isinstance(button, QPushButton) and button.menu() is not None
     assert button.width() >= button.sizeHint().width()
+
+
+def test_at_1280_the_names_are_whole_and_the_amount_and_state_show(app, world, make_window, qtbot):  # noqa: F811
+    _, who = world
+    window = make_window(who["jb1"])
+    window.resize(1280, 760)
+    page = open_page(window, qtbot, "plans")
+    view, model = page.view, page.model
+    titles = [c.title for c in model.columns]
+    unit = titles.index("单位")
+    names = [model.data(model.index(r, unit)) for r in range(model.rowCount())]
+    assert view.columnWidth(unit) >= max(view.fontMetrics().horizontalAdvance(n) for n in names)
+    edge = view.viewport().width()
+    for title in ("本年金额（元）", "状态"):
+        c = titles.index(title)
+        assert view.columnViewportPosition(c) + view.columnWidth(c) <= edge, title

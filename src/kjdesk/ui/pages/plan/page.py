@@ -75,12 +75,18 @@ MAKERS, CHECKERS = ACTS["propose"], ACTS["review"]
     I_ENTITLEMENT,
 ) = range(1, 15)
 MONEY = (I_AMOUNT, I_PAID, I_OPEN)
+# 单位, 条款 and the money first: at 1280×800, with the names whole, the amounts and the state
+# still show without scrolling; 旗县区, 支持方式 and 依据 follow (the detail below repeats 依据).
 INSTALMENT_COLUMNS = [
     Column(0, "编号", "拨付计划编号（命令行 kjdesk pay 使用）", width=56),
-    Column(I_DISTRICT, "旗县区", width=90, searchable=True),
     Column(I_UNIT, "单位", "受款单位", width=210, searchable=True),
     Column(I_CLAUSE, "条款", width=230, searchable=True),
+    Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
+    Column(I_PAID, "已拨（元）", width=110, align_right=True),
+    Column(I_OPEN, "未拨（元）", width=110, align_right=True),
+    Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
     Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批", width=76),
+    Column(I_DISTRICT, "旗县区", width=90, searchable=True),
     Column(
         I_BASIS,
         "依据",
@@ -88,10 +94,6 @@ INSTALMENT_COLUMNS = [
         width=240,
         searchable=True,
     ),
-    Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
-    Column(I_PAID, "已拨（元）", width=110, align_right=True),
-    Column(I_OPEN, "未拨（元）", width=110, align_right=True),
-    Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
     Column(I_BATCH, "批次", width=50),
     Column(I_NOTE, "备注", width=220, searchable=True),
 ]
@@ -246,7 +248,7 @@ class PlanPage(QWidget):
             lambda: export_view(self, self.ops, self.view, f"{self.year}年拨付计划"),
         )
         install_export(self.view, self.ops, lambda: f"{self.year}年拨付计划", self)
-        install_column_chooser(self.view, "PlanPage")
+        install_column_chooser(self.view, "PlanItems")  # columns reordered: a fresh key
         self.export_button.setMenu(menu)
         actions.addWidget(self.export_button)
 
