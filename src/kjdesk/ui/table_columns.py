@@ -61,7 +61,7 @@ def install_column_chooser(view: QTableView, name: str) -> None:
         save.start()
 
     header.sectionResized.connect(resized)
-    header.sectionMoved.connect(lambda *_: save.start())
+    header.sectionMoved.connect(lambda *_: None if view.property(FITTING) else save.start())
 
     def menu(pos: QPoint) -> None:
         m = QMenu(header)
@@ -203,3 +203,21 @@ class _FitOnce(QObject):
         if event.type() == QEvent.Type.Show:
             QTimer.singleShot(0, self, self.try_fit)
         return False
+
+
+def lead_with(view: QTableView, titles: tuple[str, ...]) -> None:
+    """Show these columns first (the model's order stays), unless the officer has his own order.
+
+    For a narrow table at 1280×800: what is read at a glance (the name, the money) before
+    what is looked up (旗县区, dates)."""
+    if view.property(USER_WIDTHS):
+        return
+    header, model = view.horizontalHeader(), view.model()
+    logical = {str(model.headerData(c, Qt.Orientation.Horizontal)): c for c in range(model.columnCount())}
+    view.setProperty(FITTING, True)  # not the officer's choice: not remembered as one
+    try:
+        for place, title in enumerate(titles):
+            if title in logical:
+                header.moveSection(header.visualIndex(logical[title]), place)
+    finally:
+        view.setProperty(FITTING, False)

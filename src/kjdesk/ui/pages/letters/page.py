@@ -58,6 +58,7 @@ from kjdesk.ui.pages.letters.widgets import (
     note_of,
 )
 from kjdesk.ui.table import make_table_view
+from kjdesk.ui.table_columns import lead_with
 from kjdesk.ui.workers import Hub, QtProgress, error_text
 
 ALL = ""
@@ -123,6 +124,9 @@ class LettersPage(LetterOutputActions):
         self.pending_model = MoneyModel(PENDING_COLUMNS, 5, self)
         self.pending_view = make_table_view(self.pending_model, self, name="LettersPending")
         self.pending_view.setObjectName("pending")
+        # the list beside the preview is narrow at 1280: the addressee and the money first
+        lead_with(self.letter_view, ("发文字号", "主送单位", "金额（元）", "状态"))
+        lead_with(self.pending_view, ("主送单位", "金额（元）"))
         self.pending_view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.letter_view, self.tr("已签发"))
