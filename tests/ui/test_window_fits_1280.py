@@ -35,3 +35,14 @@ def test_the_demo_accounts_and_the_officer_show_whole_at_1280(app, qtbot):
         assert label.isVisible() and label.width() >= label.sizeHint().width(), name
     assert "kjdesk-demo" in window.statusBar().findChild(QLabel, "demo_accounts").text()
     window.hub.ops.wait()
+
+
+def test_wuhai_overview_with_its_targets_fits_800_high(wuhai_app, make_window, qtbot):
+    window = make_window(wuhai_app)
+    window.resize(1280, 760)
+    page = window.page("overview")
+    qtbot.waitUntil(lambda: page.loaded, timeout=10000)
+    qtbot.wait(50)
+    assert page.targets_box.isVisibleTo(page)  # 乌海's 2025 targets are on the page
+    hint = window.minimumSizeHint()
+    assert hint.height() <= 760 and window.height() <= 760, hint

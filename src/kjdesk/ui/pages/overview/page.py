@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -211,7 +212,18 @@ class OverviewPage(QWidget):
         lists = QHBoxLayout()
         lists.addWidget(due_box, 1)
         lists.addWidget(self.expiring_box, 1)
-        layout = QVBoxLayout(self)
+        # the page scrolls rather than make the window taller than a 1280×800 screen (乌海's
+        # targets below the chart)
+        inner = QWidget(self)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("overview_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(cards)
         layout.addWidget(self.budget_label)
