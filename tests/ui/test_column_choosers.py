@@ -81,3 +81,15 @@ def test_columns_the_program_hides_do_not_stop_the_fitting(app, make_window, qtb
     fitted = content_widths(page.view)
     shown = [c for c in range(len(fitted)) if not page.view.isColumnHidden(c)]
     assert [page.view.columnWidth(c) for c in shown] == [fitted[c] for c in shown]
+
+
+def test_an_empty_table_does_not_stretch_its_last_column(qtbot):
+    from kjdesk.ui.table import Column, RowTableModel, make_table_view
+
+    model = RowTableModel([Column(0, "批次", width=56), Column(1, "退回原因", width=260)])
+    view = make_table_view(model)
+    qtbot.addWidget(view)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.columnWidth(1) == 260  # not the rest of the 1,200 px

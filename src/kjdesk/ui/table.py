@@ -267,7 +267,7 @@ def make_table_view(
     vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)  # fitting stretches the last column only when its texts need it
     header.setHighlightSections(False)
     metrics = view.fontMetrics()
     for n, column in enumerate(model.columns):
