@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -336,6 +337,11 @@ class MainWindow(PreserveGeometry, QMainWindow):
         path = self.app.db.path
         where = QLabel(self.tr("数据库：") + (str(path) if path else self.app.db.url), self)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setToolTip(where.text())
+        # a long path gives way (cut at the right, whole in the tooltip): the demo's accounts and
+        # the officer's name always show, at 1280 as at 1920
+        where.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        where.setMinimumWidth(80)
         who = self._who = QLabel(self._who_text(), self)
         who.setObjectName("current_user")
         who.setToolTip(self.tr("登录名：") + self.app.actor)
@@ -343,11 +349,11 @@ class MainWindow(PreserveGeometry, QMainWindow):
         if self.demo:
             self.statusBar().addPermanentWidget(QLabel("<b style='color:#b03a48'>演示数据</b>", self))
             accounts = QLabel(
-                self.tr("演示账号 admin（管理员）、jingban（经办人）、fuhe（复核人），密码 kjdesk-demo：")
-                + self.tr("“文件 → 切换用户”换人体验报批与审批"),
+                self.tr("演示账号 admin 管理员、jingban 经办人、fuhe 复核人，密码 kjdesk-demo"),
                 self,
             )
             accounts.setObjectName("demo_accounts")
+            accounts.setToolTip(self.tr("“文件 → 切换用户”换人，体验经办人报批、复核人审批"))
             self.statusBar().addPermanentWidget(accounts)
         self.statusBar().addPermanentWidget(who)
 

@@ -21,6 +21,8 @@ from operator import itemgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from kjdesk.ui.table_columns import fit_when_filled, install_column_chooser
+
 Index = QModelIndex | QPersistentModelIndex
 BATCH = 500
 
@@ -32,7 +34,8 @@ class Column:
     field: int
     title: str
     tip: str = ""
-    width: int = 0  # initial width in pixels; 0 = fit the title
+    width: int = 0  # width in pixels before rows arrive; 0 = fit the title (then fitted to content)
+    max_width: int = 0  # the most the column takes when fitted to content; 0 = table_columns.MAX_WIDTH
     searchable: bool = False  # part of the instant filter (name, code, 旗县区)
     align_right: bool = False
 
@@ -202,6 +205,9 @@ class RowTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return display(self._shown[index.row()][self.columns[index.column()].field])
+        if role == Qt.ItemDataRole.ToolTipRole:  # a text cut at the column's edge reads whole on hover
+            text = display(self._shown[index.row()][self.columns[index.column()].field])
+            return text if len(text) > 6 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -238,9 +244,11 @@ class RowTableModel(QAbstractTableModel):
 
 
 def make_table_view(
-    model: RowTableModel, parent: QWidget | None = None, *, sortable: bool = True
+    model: RowTableModel, parent: QWidget | None = None, *, sortable: bool = True, name: str = ""
 ) -> QTableView:
-    """A read-only, row-selecting table with fixed row heights (cheap at any row count)."""
+    """A read-only, row-selecting table with fixed row heights (cheap at any row count).
+
+    With ``name``, the header has the column chooser and the widths are remembered under it."""
     view = QTableView(parent)
     view.setModel(model)
     # No sort indicator *before* sorting is enabled: enabling it sorts by the indicator, and
@@ -259,10 +267,13 @@ def make_table_view(
     vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)  # fitting stretches the last column only when its texts need it
     header.setHighlightSections(False)
     metrics = view.fontMetrics()
     for n, column in enumerate(model.columns):
         width = column.width or metrics.horizontalAdvance(column.title) + 40
         view.setColumnWidth(n, width)
+    fit_when_filled(view)  # sized to what the columns show once rows arrive
+    if name:
+        install_column_chooser(view, name)
     return view

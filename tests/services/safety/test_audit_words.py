@@ -39,3 +39,25 @@ def test_audit_rows_name_their_objects_and_read_without_codes(app):
     for r in rows:
         assert not re.search(r"[a-z]+_[a-z_]+", r.words), r.words  # no amount_fen, letter_pattern …
         assert "baotou" not in r.words
+
+
+def test_letter_batches_units_and_recognitions_read_without_english_keys():
+    batch = change_words(
+        "letter",
+        "7",
+        "",
+        '{"year": 2025, "count": 59, "first": "包科字〔2025〕1号", "last": "包科字〔2025〕59号",'
+        ' "cancelled": false, "layout": "文件格式", "fonts": {"正文": "仿宋"}, "font_notes": []}',
+    )
+    assert batch == (
+        "年度：2025；份数：59；首份：包科字〔2025〕1号；末份：包科字〔2025〕59号；中途取消：否；"
+        "版式：文件格式；字体：正文 仿宋"
+    )
+    unit = change_words(
+        "unit", "1", '{"conditions": ""}', '{"conditions": "{\\"tax_seat_in_city\\": \\"是\\"}"}'
+    )
+    assert unit == "登记条件：（空） → 纳税地在本市：是"
+    words = change_words(
+        "recognition", "2", "", '{"cert_number": "GR2023", "bank_name": "工行", "size_written": "小微"}'
+    )
+    assert not re.search(r"[a-z_]{3,}", words), words

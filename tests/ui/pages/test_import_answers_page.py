@@ -50,3 +50,17 @@ def test_the_page_lists_changes_and_deletes_remembered_answers(
             a for (a,) in s.execute(select(AuditEvent.action).where(AuditEvent.entity == "import_answers"))
         ]
     assert actions == ["记住对照", "记住对照", "修改对照", "删除对照"]
+
+
+def test_the_page_names_who_confirmed_an_answer_not_their_login(app, make_window, qtbot):
+    from kjdesk.services.core.officers import create_officer, sign_in
+    from tests.services.disbursement.disbursement_data import PASSWORD, officers
+
+    who = officers(app)
+    create_officer(who["admin"], "wangjb", "王建波", "经办人", PASSWORD)
+    wang = sign_in(app, "wangjb", PASSWORD)
+    answers.add_title_answer(wang, "国家级高企", "hte", "国家")
+    page = open_page(make_window(wang), qtbot, "import_answers")
+    titles = [c.title for c in page.model.columns]
+    shown = page.model.row_tuple(0)[page.model.columns[titles.index("确认人")].field]
+    assert shown == "王建波"

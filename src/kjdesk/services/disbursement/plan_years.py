@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App
@@ -23,13 +23,19 @@ class OpenYear:
     year: int
     count: int
     amount_fen: int
+    proposed: int = 0  # of them 已报批, waiting for the 复核人
 
 
 def open_years(app: App) -> list[OpenYear]:
     """Every year with instalments still to be proposed or approved, earliest first."""
     i, e = Instalment, Entitlement
     q = (
-        select(i.year, func.count(), func.coalesce(func.sum(i.amount_fen), 0))
+        select(
+            i.year,
+            func.count(),
+            func.coalesce(func.sum(i.amount_fen), 0),
+            func.coalesce(func.sum(case((i.state == "proposed", 1), else_=0)), 0),
+        )
         .join(e, i.entitlement_id == e.id)
         .where(
             i.state.in_(OPEN_STATES),
@@ -39,7 +45,7 @@ def open_years(app: App) -> list[OpenYear]:
         .order_by(i.year)
     )
     with app.db.session() as s:
-        return [OpenYear(int(y), int(n), int(a)) for y, n, a in s.execute(q)]
+        return [OpenYear(int(y), int(n), int(a), int(p)) for y, n, a, p in s.execute(q)]
 
 
 def describe_open_years(years: list[OpenYear]) -> str:

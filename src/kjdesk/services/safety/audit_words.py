@@ -108,6 +108,19 @@ FIELD_LABELS = {
     "file": "文件",
     "added_ids": "新增的记录",
     "updated": "更新的记录",
+    "cert_number": "证书编号",
+    "conditions": "登记条件",
+    "bank_name": "开户银行",
+    "bank_account": "银行账号",
+    "size_written": "企业规模（名单原文）",
+    "district_fen": "区财政承担",
+    "count": "份数",
+    "first": "首份",
+    "last": "末份",
+    "cancelled": "中途取消",
+    "layout": "版式",
+    "fonts": "字体",
+    "font_notes": "字体说明",
 }
 SETTING_LABELS = {
     "city": "所服务的城市",
@@ -150,6 +163,8 @@ def value_words(key: str, value: Any) -> str:
         return STATE_WORDS.get(value, value)
     if key == "clause_id" and isinstance(value, str):
         return clause_names().get(value, value)
+    if key == "conditions" and isinstance(value, str):
+        return _conditions_words(value)
     if key == "subject_kind" and isinstance(value, str):
         return SUBJECT_KIND_WORDS.get(value, value)
     if key == "instalments" and isinstance(value, list):
@@ -163,6 +178,20 @@ def value_words(key: str, value: Any) -> str:
     return str(value)
 
 
+def _conditions_words(text: str) -> str:
+    """The recorded conditions ("纳税地在本市：是"), not their JSON."""
+    from kjdesk.policy.conditions import BY_KEY
+
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(values, dict):
+        return text
+    words = [f"{BY_KEY[k].label if k in BY_KEY else k}：{v}" for k, v in values.items() if v]
+    return "；".join(words) or EMPTY
+
+
 def _parse(text: str) -> Any:
     if not text:
         return None
@@ -173,7 +202,17 @@ def _parse(text: str) -> Any:
 
 
 # shown by name beside, or technical (behind 技术详情)
-SKIPPED = ("id", "subject_id", "host_unit_id", "employer_unit_id", "type_id", "entitlement_id", "sha256")
+SKIPPED = (
+    "id",
+    "subject_id",
+    "host_unit_id",
+    "employer_unit_id",
+    "type_id",
+    "entitlement_id",
+    "sha256",
+    "decision_id",
+    "recognition_id",
+)
 
 
 def change_lines(entity: str, entity_id: str, before: str, after: str) -> list[str]:

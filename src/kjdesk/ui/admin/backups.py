@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.services.core.app import App
+from kjdesk.services.core.roles import allowed
 from kjdesk.services.safety.backups import (
     BackupRow,
     RestoreResult,
@@ -58,13 +59,14 @@ class BackupsDialog(BaseDialog):
         self.setWindowTitle(self.tr("备份与恢复"))
         self.resize(760, 460)
 
+        self.may_restore = False
         path = app.db.path
         self.folder = backups_dir(path) if path else None
         self.where = QLabel(self)
         self.where.setObjectName("where")
         self.where.setWordWrap(True)
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="BackupsDialog")
         self.view.setObjectName("backups")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.view.doubleClicked.connect(lambda _i: self.restore_selected())
@@ -101,8 +103,13 @@ class BackupsDialog(BaseDialog):
             for b in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button):
                 b.setEnabled(False)
             return
-        if app.read_only:
+        self.may_restore = allowed(app.role, "restore") and not app.read_only
+        if not self.may_restore:
             self.restore_file_button.setEnabled(False)
+        if not allowed(app.role, "restore"):  # the service would refuse: say so on the buttons
+            why = self.tr("恢复数据库需要管理员账号（当前：{role}）").format(role=app.role)
+            self.restore_button.setToolTip(why)
+            self.restore_file_button.setToolTip(why)
         self._selection_changed()
         self.reload()
 
@@ -139,7 +146,7 @@ class BackupsDialog(BaseDialog):
         return self.rows[self.model.row_id(index.row())] if index.isValid() else None
 
     def _selection_changed(self) -> None:
-        self.restore_button.setEnabled(self.selected() is not None and not self.app.read_only)
+        self.restore_button.setEnabled(self.selected() is not None and self.may_restore)
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ class OfficersDialog(BaseDialog):
         self.setWindowTitle(self.tr("账号管理"))
         self.setMinimumSize(560, 560)
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="OfficersDialog")
         self.view.setObjectName("officers")
 
         add_box = QGroupBox(self.tr("新增账号"), self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.services.core.app import App
+from kjdesk.services.core.officer_names import officer_names
 from kjdesk.services.disbursement.years import (
     ADMIN,
     ClosedYearRow,
@@ -69,7 +70,7 @@ class YearsDialog(BaseDialog):
         self.resize(480, 380)
 
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="YearsDialog")
         self.view.setObjectName("closed_years")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.year = QSpinBox(self)
@@ -106,11 +107,18 @@ class YearsDialog(BaseDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.ops.read(lambda _p: list_closed_years(self.app), self._loaded)
+        app = self.app
+        self.ops.read(lambda _p: (list_closed_years(app), officer_names(app)), self._loaded)
 
-    def _loaded(self, rows: list[ClosedYearRow]) -> None:
+    def _loaded(self, result: tuple[list[ClosedYearRow], dict[str, str]]) -> None:
+        rows, names = result  # who closed a year, by name (the login stays in the audit log)
         self.rows = rows
-        self.model.set_rows([(r.year, r.year, r.closed_by, f"{r.closed_at:%Y-%m-%d %H:%M}") for r in rows])
+        self.model.set_rows(
+            [
+                (r.year, r.year, names.get(r.closed_by, r.closed_by), f"{r.closed_at:%Y-%m-%d %H:%M}")
+                for r in rows
+            ]
+        )
         self.loaded = True
         self._update_buttons()
 

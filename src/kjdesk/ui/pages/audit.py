@@ -54,7 +54,7 @@ COLUMNS = [
     Column(3, "操作人", width=90, searchable=True),
     Column(4, "操作", width=100, searchable=True),
     Column(5, "对象", width=90, searchable=True),
-    Column(6, "名称", "单位、年度、拨付计划等，按名称", width=260, searchable=True),
+    Column(6, "名称", "单位、年度、拨付计划等，按名称", width=260, max_width=260, searchable=True),
     Column(7, "内容", "修改了什么：字段名为中文，金额为元；身份证号已遮盖", width=420, searchable=True),
     Column(8, "对象编号", "技术详情：数据库中的编号", width=90, searchable=True),
     Column(9, "修改前", "技术详情：存档的 JSON；身份证号已遮盖", width=320, searchable=True),
@@ -126,7 +126,7 @@ class AuditPage(QWidget):
             actions.addWidget(b)
 
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="AuditPage")
         self.view.setObjectName("events")
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.detail = QTextBrowser(self)

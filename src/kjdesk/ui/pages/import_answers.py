@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.core.app import App, Changes
+from kjdesk.services.core.officer_names import officer_names
 from kjdesk.services.imports import answers
 from kjdesk.services.register.tables import unit_choices
 from kjdesk.ui.dialogs import confirm
@@ -42,7 +43,9 @@ COLUMNS = [
 LEVELS = (("", "（按认定类型）"), ("国家", "国家级"), ("自治区", "自治区级"), ("市级", "市级"))
 
 
-def _rows(items: list[answers.AnswerRow]) -> list[tuple]:
+def _rows(items: list[answers.AnswerRow], names: dict[str, str] | None = None) -> list[tuple]:
+    """The table's rows; ``names`` turns the officers' logins into their names."""
+    names = names or {}
     return [
         (
             a.id,
@@ -50,7 +53,7 @@ def _rows(items: list[answers.AnswerRow]) -> list[tuple]:
             a.shown,
             a.meaning,
             a.source or "（手工添加）",
-            a.answered_by,
+            names.get(a.answered_by, a.answered_by),
             f"{a.updated_at:%Y-%m-%d %H:%M}",
         )
         for a in items
@@ -117,7 +120,7 @@ class ImportAnswersPage(QWidget):
         self.filter_box.setClearButtonEnabled(True)
         self.model = RowTableModel(COLUMNS, self)
         self.filter_box.textChanged.connect(self.model.set_filter)
-        self.view = make_table_view(self.model, self)
+        self.view = make_table_view(self.model, self, name="ImportAnswersPage")
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.view.doubleClicked.connect(lambda *_: self.change_selected())
         self.count_label = QLabel(self.tr("正在载入…"))
@@ -149,12 +152,14 @@ class ImportAnswersPage(QWidget):
     # --- reading ------------------------------------------------------------------------
 
     def load(self) -> None:
-        self.ops.read(lambda _p: answers.list_answers(self.app), self._loaded)
+        app = self.app
+        self.ops.read(lambda _p: (answers.list_answers(app), officer_names(app)), self._loaded)
 
-    def _loaded(self, items: list[answers.AnswerRow]) -> None:
+    def _loaded(self, result: tuple[list[answers.AnswerRow], dict[str, str]]) -> None:
+        items, names = result
         self.items = {a.id: a for a in items}
         self.loaded = True
-        self.model.set_rows(_rows(items))
+        self.model.set_rows(_rows(items, names))
         self.count_label.setText(self.tr("共 {n} 条对照").format(n=len(items)))
         self._selection()
 

@@ -51,3 +51,22 @@ def test_unit_detail_shows_what_the_unit_gets_is_refused_and_could_get(app, make
     assert view.select_clause("BT-06-little-giant")
     text = view.detail.toPlainText()
     assert "还需要：" in text and "小巨人" in text
+
+
+def test_the_detail_leads_with_the_clause_as_the_policy_names_it():
+    from kjdesk.ui.pages.register.eligibility_view import row_html
+
+    class Row:
+        clause_id, article, title, form_label = "BT-06-hte-cert", "（六）", "国家高新技术企业认定", "一次性"
+        subject_label, availability, amount_fen, reasons, missing, group = (
+            "本单位",
+            "应享",
+            30_000_000,
+            (),
+            (),
+            "",
+        )
+
+    html = row_html(Row())
+    assert html.index("（六）国家高新技术企业认定") < html.index("BT-06-hte-cert")
+    assert "条款编号：BT-06-hte-cert" in html

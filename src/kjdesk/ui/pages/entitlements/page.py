@@ -32,6 +32,7 @@ from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import RecomputeSummary, recompute_all, recompute_message
+from kjdesk.services.entitlements.entered import MAKERS as ENTERING_ROLES
 from kjdesk.services.entitlements.entry_context import enterable_clause_ids, entry_context, standard_clauses
 from kjdesk.services.entitlements.listing import EntitlementLine, list_entitlements
 from kjdesk.services.register.records import facts_to_verify
@@ -119,6 +120,14 @@ class EntitlementsPage(QWidget):
         self.recompute_button.clicked.connect(lambda: self.recompute())
         self.enter_button.clicked.connect(self.enter_amount)
         self.standard_button.clicked.connect(self.edit_standard)
+        # a 复核人 approves what a 经办人 entered (maker–checker): the service refuses him, so the
+        # buttons are greyed with the reason rather than enabled and then refused
+        self.may_enter = app.role in ENTERING_ROLES
+        if not self.may_enter:
+            why = self.tr("录入金额由经办人或管理员办理，复核人审批（当前：{role}）").format(role=app.role)
+            for button in (self.enter_button, self.batch_button):
+                button.setToolTip(why)
+            self.batch_button.setEnabled(False)
 
         bar = QHBoxLayout()
         for label, box in (
@@ -357,7 +366,7 @@ class EntitlementsPage(QWidget):
 
     def _selection_changed(self) -> None:
         line = self.selected_line()
-        self.enter_button.setEnabled(line is not None and line.clause_id in self.enterable)
+        self.enter_button.setEnabled(self.may_enter and line is not None and line.clause_id in self.enterable)
         if line is None:
             self.detail.setHtml(
                 "<p style='color:#666'>"

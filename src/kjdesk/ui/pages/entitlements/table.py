@@ -47,7 +47,14 @@ F_UNIT, F_SUBJECT, F_DISTRICT, F_CLAUSE, F_YEAR, F_AMOUNT, F_STATUS, F_STATE, F_
 F_CLAUSE_ID = 12
 COLUMNS = [
     Column(F_UNIT, "单位", "受款单位（平台的依托单位、人员的工作单位）", width=235, searchable=True),
-    Column(F_SUBJECT, "对象", "享受政策的主体：单位本身、其平台或其人员", width=110, searchable=True),
+    Column(
+        F_SUBJECT,
+        "对象",
+        "享受政策的主体：单位本身、其平台或其人员",
+        width=110,
+        max_width=160,
+        searchable=True,
+    ),
     Column(F_DISTRICT, "旗县区", width=80, searchable=True),
     Column(F_CLAUSE, "条款", "条款序号与名称，如政策原文（条款详情见“政策”页）", width=215, searchable=True),
     Column(F_YEAR, "年度", "拨付年度", width=50),

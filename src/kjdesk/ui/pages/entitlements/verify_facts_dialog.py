@@ -60,7 +60,9 @@ class VerifyFactsDialog(BaseDialog):
             for f in facts
         ]
         self.model.set_rows(rows)
-        self.view = make_table_view(self.model, self, sortable=False)  # rows stay in self.facts order
+        self.view = make_table_view(
+            self.model, self, sortable=False, name="VerifyFactsDialog"
+        )  # rows stay in self.facts order
         self.view.setObjectName("facts_to_verify")
         box.addWidget(self.view, 1)
         self.notice = QLabel(self.tr("没有须核实的年度数据") if not facts else "", self)

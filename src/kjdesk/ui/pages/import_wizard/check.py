@@ -23,6 +23,7 @@ from kjdesk.services.imports import ImportPlan, ImportResult, RosterLayout
 from kjdesk.ui import settings
 from kjdesk.ui.pages.import_wizard.work_page import WorkPage
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
+from kjdesk.ui.table_columns import fit_columns, install_column_chooser
 
 if TYPE_CHECKING:
     from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
@@ -147,8 +148,8 @@ class CheckPage(WorkPage):
         Column(1, "行", width=50, align_right=True),
         Column(2, "处理", width=60),
         Column(3, "对象", width=70),
-        Column(4, "名称", width=320, searchable=True),
-        Column(5, "变化"),
+        Column(4, "名称", width=320, max_width=720, searchable=True),
+        Column(5, "变化", max_width=480),
     ]
 
     def __init__(self, wizard: ImportWizard) -> None:
@@ -168,6 +169,12 @@ class CheckPage(WorkPage):
         self.items_view = make_table_view(self.items_model, sortable=False)
         self.notes_model = RowTableModel(self.NOTE_COLUMNS, self)
         self.notes_view = make_table_view(self.notes_model, sortable=False)
+        for view, name in (
+            (self.errors_view, "ImportCheckErrors"),
+            (self.items_view, "ImportCheckItems"),
+            (self.notes_view, "ImportCheckNotes"),
+        ):
+            install_column_chooser(view, name)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.errors_view, self.tr("错误"))
         self.tabs.addTab(self.items_view, self.tr("将导入"))
@@ -307,6 +314,8 @@ class CheckPage(WorkPage):
         self.tabs.setTabText(1, self.tr("将新增或更新（{n}）").format(n=plan.added + plan.updated))
         first = self.names_index if asked else 0 if plan.errors else 1
         self.tabs.setCurrentIndex(first)
+        for view in (self.errors_view, self.items_view, self.notes_view):
+            fit_columns(view)  # each list its own widths (unless the officer set them)
         self.save_errors.setEnabled(bool(plan.errors))
         self.wiz.setButtonText(
             QWizard.WizardButton.NextButton, self.tr("导入") if plan.ok else self.tr("下一步 >")

@@ -58,6 +58,7 @@ from kjdesk.ui.pages.letters.widgets import (
     note_of,
 )
 from kjdesk.ui.table import make_table_view
+from kjdesk.ui.table_columns import lead_with
 from kjdesk.ui.workers import Hub, QtProgress, error_text
 
 ALL = ""
@@ -116,13 +117,16 @@ class LettersPage(LetterOutputActions):
         bar.addWidget(self.filter_box, 1)
 
         self.letter_model = MoneyModel(LETTER_COLUMNS, 6, self, status_field=8)
-        self.letter_view = make_table_view(self.letter_model, self)
+        self.letter_view = make_table_view(self.letter_model, self, name="LettersIssued")
         self.letter_view.setObjectName("letters")
         self.letter_view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.letter_view.doubleClicked.connect(lambda _i: self.open_external())
         self.pending_model = MoneyModel(PENDING_COLUMNS, 5, self)
-        self.pending_view = make_table_view(self.pending_model, self)
+        self.pending_view = make_table_view(self.pending_model, self, name="LettersPending")
         self.pending_view.setObjectName("pending")
+        # the list beside the preview is narrow at 1280: the addressee and the money first
+        lead_with(self.letter_view, ("发文字号", "主送单位", "金额（元）", "状态"))
+        lead_with(self.pending_view, ("主送单位", "金额（元）"))
         self.pending_view.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.letter_view, self.tr("已签发"))
@@ -197,7 +201,7 @@ class LettersPage(LetterOutputActions):
         actions = QHBoxLayout()
         self.totals = QLabel(self.tr("正在载入…"), self)
         self.totals.setObjectName("totals")
-        actions.addWidget(self.totals, 1)
+        self.totals.setWordWrap(True)  # a row of its own: a long total never widens the window past 1280
         for b in (
             self.issue_button,
             self.batch_button,
@@ -210,10 +214,12 @@ class LettersPage(LetterOutputActions):
             self.settings_button,
         ):
             actions.addWidget(b)
+        actions.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(bar)
+        layout.addWidget(self.totals)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
         self._selection_changed()

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QCategoryAxis, QChart, QChartView
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFrame,
+    QGraphicsSimpleTextItem,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -97,6 +99,44 @@ def money_axis(top: float) -> QCategoryAxis:
     return axis
 
 
+class BarValueLabels:
+    """The amount above each bar as officers read it ("17,195.00" 万元), kept in place when the
+    chart is resized (QtCharts' own labels print "17195", without separators or decimals)."""
+
+    def __init__(self, chart: QChart) -> None:
+        self.chart = chart
+        self.items: list[QGraphicsSimpleTextItem] = []
+        self.points: list[tuple[float, float]] = []
+        self.series: QBarSeries | None = None
+        chart.plotAreaChanged.connect(lambda _r: self.place())
+
+    def show(self, series: QBarSeries, values_fen: list[int]) -> None:
+        for item in self.items:
+            if item.scene() is not None:
+                item.scene().removeItem(item)
+        self.items, self.points, self.series = [], [], series
+        for i, fen in enumerate(values_fen):
+            if not fen:
+                continue  # no label on an empty year
+            item = QGraphicsSimpleTextItem(format_wan(fen, places=2), self.chart)
+            item.setBrush(QColor("#1f3b63"))
+            item.setToolTip(f"{format_wan(fen, places=2)} 万元")
+            self.items.append(item)
+            self.points.append((float(i), fen / 1_000_000))
+        self.place()
+
+    def texts(self) -> list[str]:
+        return [item.text() for item in self.items]
+
+    def place(self) -> None:
+        if self.series is None:
+            return
+        for item, (x, y) in zip(self.items, self.points, strict=True):
+            top = self.chart.mapToPosition(QPointF(x, y), self.series)
+            box = item.boundingRect()
+            item.setPos(top.x() - box.width() / 2, top.y() - box.height() - 2)
+
+
 class OverviewPage(QWidget):
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,12 +190,14 @@ class OverviewPage(QWidget):
         self.chart_view.setObjectName("commitments_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(220)
+        self.bar_labels = BarValueLabels(self.chart)
 
         self.targets_box = QGroupBox(self.tr("2025 年目标完成情况（乌海政发〔2021〕21号）"), self)
         self.targets_box.setObjectName("targets")
         self.targets_layout = QGridLayout(self.targets_box)
         self.targets_box.setVisible(False)
-        self.targets_button = QPushButton(self.tr("目标详情…"), self)
+        self.targets_button = QPushButton(self.tr("目标详情…"), self.targets_box)
+        self.targets_button.hide()  # shown under the targets, for 乌海 only
         self.targets_button.setObjectName("target_details")
         self.targets_button.setToolTip(self.tr("2021 年基线、2021—2025 年逐年数值、计入的单位名单和说明"))
         self.targets_button.clicked.connect(self.open_targets)
@@ -170,7 +212,18 @@ class OverviewPage(QWidget):
         lists = QHBoxLayout()
         lists.addWidget(due_box, 1)
         lists.addWidget(self.expiring_box, 1)
-        layout = QVBoxLayout(self)
+        # the page scrolls rather than make the window taller than a 1280×800 screen (乌海's
+        # targets below the chart)
+        inner = QWidget(self)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("overview_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(cards)
         layout.addWidget(self.budget_label)
@@ -301,8 +354,7 @@ class OverviewPage(QWidget):
             bars.append(value)
         series = QBarSeries()
         series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value")
+        series.setLabelsVisible(False)  # drawn by BarValueLabels, with separators and two decimals
         self.chart.addSeries(series)
         x = QBarCategoryAxis()
         x.append([f"{y}年" for y in years])
@@ -312,6 +364,7 @@ class OverviewPage(QWidget):
         series.attachAxis(x)
         series.attachAxis(y_axis)
         self.chart_per_year = dict(zip(years, per_year, strict=True))
+        self.bar_labels.show(series, per_year)
 
     def _show_targets(self, targets: list[TargetProgress]) -> None:
         self.targets_box.setVisible(bool(targets))

@@ -44,7 +44,7 @@ class TargetsDialog(BaseDialog):
         self.items: list[TargetHistory] = []
         self.loaded = False
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self)
+        self.view = make_table_view(self.model, self, name="TargetsDialog")
         self.view.setObjectName("targets")
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show())
         self.year_box = QComboBox(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kjdesk.services.core.app import App
+from kjdesk.services.core.officer_names import officer_names
 from kjdesk.services.disbursement import deadlines
 from kjdesk.ui.dialogs import BaseDialog
 from kjdesk.ui.table import Column, RowTableModel, make_table_view
@@ -48,7 +49,7 @@ class CalendarDialog(BaseDialog):
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         self.model = RowTableModel(COLUMNS, self)
-        self.view = make_table_view(self.model, self, sortable=False)
+        self.view = make_table_view(self.model, self, sortable=False, name="CalendarDialog")
         self.view.setObjectName("days")
 
         self.day_edit = QDateEdit(self)
@@ -106,19 +107,24 @@ class CalendarDialog(BaseDialog):
         self.day_edit.setDate(QDate(year, 1, 1))
         self.loaded = False
         self.ops.read(
-            lambda _p: (deadlines.calendar_status(app, year), deadlines.calendar_days(app, year)),
+            lambda _p: (
+                deadlines.calendar_status(app, year),
+                deadlines.calendar_days(app, year),
+                officer_names(app),
+            ),
             self._loaded,
         )
 
     def _loaded(self, result: tuple) -> None:
-        status, days = result
+        status, days, names = result
         if status.year != self.year_box.value():
             return
         if status.from_package:
             text = f"{status.year} 年的节假日安排已内置，无需录入。"
         elif status.confirmed_by:
             text = (
-                f"{status.year} 年已由 {status.confirmed_by} 确认（依据：{status.source}），可以计算到期日。"
+                f"{status.year} 年已由 {names.get(status.confirmed_by, status.confirmed_by)} 确认"
+                f"（依据：{status.source}），可以计算到期日。"
             )
         else:
             text = (

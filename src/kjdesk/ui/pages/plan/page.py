@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -76,12 +75,18 @@ MAKERS, CHECKERS = ACTS["propose"], ACTS["review"]
     I_ENTITLEMENT,
 ) = range(1, 15)
 MONEY = (I_AMOUNT, I_PAID, I_OPEN)
+# 单位, 条款 and the money first: at 1280×800, with the names whole, the amounts and the state
+# still show without scrolling; 旗县区, 支持方式 and 依据 follow (the detail below repeats 依据).
 INSTALMENT_COLUMNS = [
     Column(0, "编号", "拨付计划编号（命令行 kjdesk pay 使用）", width=56),
-    Column(I_DISTRICT, "旗县区", width=90, searchable=True),
     Column(I_UNIT, "单位", "受款单位", width=210, searchable=True),
     Column(I_CLAUSE, "条款", width=230, searchable=True),
+    Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
+    Column(I_PAID, "已拨（元）", width=110, align_right=True),
+    Column(I_OPEN, "未拨（元）", width=110, align_right=True),
+    Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
     Column(I_WORDING, "支持方式", "后补助须有认定文号和佐证材料才能审批", width=76),
+    Column(I_DISTRICT, "旗县区", width=90, searchable=True),
     Column(
         I_BASIS,
         "依据",
@@ -89,10 +94,6 @@ INSTALMENT_COLUMNS = [
         width=240,
         searchable=True,
     ),
-    Column(I_AMOUNT, "本年金额（元）", width=120, align_right=True),
-    Column(I_PAID, "已拨（元）", width=110, align_right=True),
-    Column(I_OPEN, "未拨（元）", width=110, align_right=True),
-    Column(I_STATE, "状态", "计划 → 已报批 → 已审批 → 已拨付，或已取消", width=76),
     Column(I_BATCH, "批次", width=50),
     Column(I_NOTE, "备注", width=220, searchable=True),
 ]
@@ -144,6 +145,12 @@ class PlanData:
     budget: BudgetStatus | None = None
 
 
+def work_year(years: list[OpenYear], checker: bool) -> int:
+    """The year the page opens on: the earliest with open items; a 复核人's, the earliest to approve."""
+    waiting = [y.year for y in years if y.proposed]
+    return waiting[0] if checker and waiting else years[0].year
+
+
 class PlanPage(QWidget):
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,7 +182,7 @@ class PlanPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.batch_model = MoneyModel(BATCH_COLUMNS, (B_AMOUNT,), self)
-        self.batch_view = make_table_view(self.batch_model, self)
+        self.batch_view = make_table_view(self.batch_model, self, name="PlanBatches")
         self.batch_view.setObjectName("batches")
         self.batch_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
@@ -226,10 +233,10 @@ class PlanPage(QWidget):
         self.buttons["budget"] = budget
         actions.addWidget(budget)
         actions.addStretch(1)
-        self.export_button = QToolButton(self)
+        # a push button with its menu, as 导出… on the letters page: the tool button's arrow was
+        # drawn over its text
+        self.export_button = QPushButton(self.tr("导出报表"), self)
         self.export_button.setObjectName("export")
-        self.export_button.setText(self.tr("导出报表"))
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         for kind, title in REPORTS.items():
             menu.addAction(title, lambda k=kind: self.export(k))
@@ -241,7 +248,7 @@ class PlanPage(QWidget):
             lambda: export_view(self, self.ops, self.view, f"{self.year}年拨付计划"),
         )
         install_export(self.view, self.ops, lambda: f"{self.year}年拨付计划", self)
-        install_column_chooser(self.view, "PlanPage")
+        install_column_chooser(self.view, "PlanItems")  # columns reordered: a fresh key
         self.export_button.setMenu(menu)
         actions.addWidget(self.export_button)
 
@@ -301,11 +308,13 @@ class PlanPage(QWidget):
     def reload(self) -> None:
         app, year = self.app, self.year
         first = not self._opened
+        checker = app.role in CHECKERS
 
         def fetch(_p: QtProgress) -> PlanData:
             years = open_years(app)
-            # the page opens where the work is: the earliest year with items not yet approved
-            shown = years[0].year if first and years else year
+            # the page opens where the work is: the earliest year with items not yet approved,
+            # for a 复核人 the earliest with a batch waiting for him
+            shown = work_year(years, checker) if first and years else year
             plan = year_plan(app, shown, include_cancelled=True)
             return PlanData(
                 plan,

@@ -208,8 +208,7 @@ class EligibilityView(QWidget):
 def row_html(r: EligibilityRow) -> str:
     amount = f"<b>{format_yuan(r.amount_fen)}</b> 元" if r.amount_fen else ""
     lines = [
-        f"<p style='margin:0'><b>{escape(r.clause_id)}</b> {escape(r.article)} {escape(r.title)}"
-        f"（{escape(r.form_label)}）</p>",
+        f"<p style='margin:0'><b>{escape(r.article)}{escape(r.title)}</b>（{escape(r.form_label)}）</p>",
         f"<p style='margin:2px 0; color:#555'>{escape(r.subject_label)}：{escape(r.availability)} {amount}</p>",
     ]
     if r.availability == "待录入金额":
@@ -223,4 +222,8 @@ def row_html(r: EligibilityRow) -> str:
         lines.append("<p style='margin:4px 0 0 0'>还需要：</p><ul style='margin:0'>")
         lines.extend(f"<li>{escape(x)}</li>" for x in r.missing)
         lines.append("</ul>")
+    # the catalog id last, small and grey: for the manual and the command line, not the reading
+    lines.append(
+        f"<p style='margin:6px 0 0 0; color:#888; font-size:small'>条款编号：{escape(r.clause_id)}</p>"
+    )
     return "".join(lines)

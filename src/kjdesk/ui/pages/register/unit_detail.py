@@ -94,7 +94,7 @@ class UnitDetailPanel(QWidget):
             ("entitlements", "应享资金", ENTITLEMENT_COLUMNS),
         ):
             model = RowTableModel(columns, self)
-            view = make_table_view(model, self)
+            view = make_table_view(model, self, name=f"UnitDetail_{key}")
             view.setObjectName(f"detail_{key}")
             self.models[key] = model
             self.tabs.addTab(view, title)
