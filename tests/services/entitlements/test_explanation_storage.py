@@ -93,3 +93,21 @@ def test_an_old_entitlement_keeps_the_words_it_was_computed_with(app, monkeypatc
         assert now[a.id].texts_id != now[b.id].texts_id
         versions = s.scalar(select(func.count(func.distinct(ClauseTexts.catalog_version))))
         assert versions == 2
+
+
+def test_a_bulk_insert_of_many_rows_is_sealed_whole(app, monkeypatch) -> None:
+    """More rows than ``seal.BULK``: no trigger, no row noted, the table compared whole at commit."""
+    from kjdesk.store import seal
+
+    monkeypatch.setattr(seal, "BULK", 3)
+    for i in range(4):
+        _hte(app, f"包头{i}号科技公司", f"91150203MA0N0001{i}")
+    with app.db.session() as s:  # a second subject set in one go: 4 new rows, over BULK
+        s.execute(Entitlement.__table__.delete())
+    recompute_all(app, force=True)
+    assert verify_audit(app) is None
+    with app.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Entitlement)) == 4
+    # the insert trigger is back: a row written after is noted (and sealed) as before
+    _hte(app, "包头后来科技公司", "91150203MA0N00020")
+    assert verify_audit(app) is None
