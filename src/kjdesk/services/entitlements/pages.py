@@ -36,7 +36,7 @@ def first_lines(app: App, entitlements: int) -> FirstLines:
     if not ids:
         return FirstLines([], False)
     more = len(ids) > entitlements
-    return FirstLines(_read(app, ids[: entitlements][-1]), more)
+    return FirstLines(_read(app, ids[:entitlements][-1]), more)
 
 
 def page_lines(app: App) -> list[EntitlementLine]:

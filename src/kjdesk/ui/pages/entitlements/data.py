@@ -38,7 +38,9 @@ def page_data(
 ) -> PageData:
     rows = [line_row(i, ln) for i, ln in enumerate(lines)]
     years = sorted({ln.year for ln in lines if ln.year is not None}, reverse=True)
-    clauses = sorted({(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in lines})
+    clauses = sorted(
+        {(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in lines}
+    )
     present = {ln.district for ln in lines if ln.district}
     districts = [d for d in city_districts if d in present] + sorted(present - set(city_districts))
     order = list(STATUS_TIPS)
