@@ -38,8 +38,8 @@ from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import RecomputeSummary, recompute_all, recompute_message
-from kjdesk.services.entitlements.entry_context import enterable_clause_ids, entry_context, standard_clauses
 from kjdesk.services.entitlements.detail import explanation_of
+from kjdesk.services.entitlements.entry_context import enterable_clause_ids, entry_context, standard_clauses
 from kjdesk.services.entitlements.listing import EntitlementLine
 from kjdesk.services.entitlements.pages import first_lines, page_lines
 from kjdesk.services.register.records import facts_to_verify
