@@ -17,6 +17,8 @@ wait for every line (the totals line says the rest is loading).
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -391,8 +393,8 @@ class EntitlementsPage(QWidget):
                 text = self.tr("已找到 {shown} 条，").format(shown=len(shown)) + text
             self.totals.setText(text)
             return
-        total = sum(r[F_AMOUNT] for r in shown)
-        review = sum(1 for r in shown if r[F_REVIEW])
+        total = sum(map(itemgetter(F_AMOUNT), shown))  # at each keystroke, over 80,000 rows and more
+        review = len(shown) - list(map(itemgetter(F_REVIEW), shown)).count("")
         text = self.tr("共 {n} 条，合计 <b>{total}</b> 元").format(n=len(shown), total=format_yuan(total))
         if len(shown) != len(self.lines):
             text += self.tr("（全部 {n} 条）").format(n=len(self.lines))
