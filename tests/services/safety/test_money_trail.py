@@ -315,3 +315,36 @@ def test_recovering_a_new_pc_from_a_failing_backup_needs_a_reason(app, tmp_path,
     shutil.copy(copy, tmp_path / "again.sqlite")
     recover_from_backup(fresh, tmp_path / "again.sqlite", "admin", override_reason="旧电脑报废")
     assert fresh.exists()
+
+
+def test_a_backup_reports_what_verification_finds_against_the_backup_before_it(app, db_path, paid):
+    """备份 copies while it verifies (services/safety/backups.py): the newest earlier backup is
+    still the anchor it compares with, and it reports every problem ``verify_audit`` finds."""
+    older = backup(app)
+    head = chain_head(app)
+    _sql(db_path, "DELETE FROM audit_events WHERE id = ?", head.event_id)
+    _sql(db_path, "UPDATE payments SET amount_fen = amount_fen * 10")
+    expected = verify_audit(app)
+    assert expected is not None
+    made = backup_checked(app)
+    assert made.path.exists() and made.path != older
+    assert made.problems == expected.details
+    assert made.problems[0] == f"审计事件 #{head.event_id} 缺失（被删除）：备份 {older.name} 中有该事件"
+    assert any("拨付记录" in p for p in made.problems)
+    assert all(a.event_id == head.event_id for a in read_anchors(app.db))  # the anchor did not move
+
+
+def test_a_sound_trail_is_backed_up_and_anchored_at_its_head(app, db_path, paid, tmp_path):
+    record_payment(paid[1]["jb1"], paid[2], date(2025, 6, 2), "记-002", 1_000)
+    head = chain_head(app)
+    made = backup_checked(app, tmp_path / "copy.sqlite")
+    assert made.problems == () and made.warning == ""
+    con = sqlite3.connect(made.path)
+    try:
+        assert con.execute("SELECT max(id), sum(amount_fen) FROM payments").fetchone() == (2, 1_001_000)
+        assert (
+            con.execute("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()[0] == head.hash
+        )
+    finally:
+        con.close()
+    assert {a.event_id for a in read_anchors(app.db)} == {head.event_id}

@@ -208,8 +208,19 @@ def verify_audit(app: App) -> ChainBreak | None:
     """
     from kjdesk.services.safety.audit_money import verify_all
 
-    problems = verify_all(app.db)
-    backup_break = _backup_anchor(app)
+    backup_break = backup_anchor_break(app)
+    return trail_break(backup_break, verify_all(app.db))
+
+
+def backup_anchor_break(app: App) -> ChainBreak | None:
+    """The first event of the newest backup (made since the last restore) that is gone or altered
+    here, or None. Read before a new backup is made beside it (``backups.backup_checked``)."""
+    return _backup_anchor(app)
+
+
+def trail_break(backup_break: ChainBreak | None, problems: list) -> ChainBreak | None:
+    """``verify_audit``'s answer from its parts: the backup anchor's break and ``verify_all``'s problems."""
+    problems = list(problems)
     if backup_break is not None:  # it names the backup that still holds the event: said first
         problems.insert(0, _as_problem(backup_break))
     if not problems:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -93,14 +94,27 @@ class CheckedBackup:
 
 def backup_checked(app: App, path: Path | None = None, progress: Progress | None = None) -> CheckedBackup:
     """Back up now, after verifying the trail: a database failing verification is still backed up
-    (with a loud warning) but never replaces the last good anchor (services/safety/audit_anchor.py)."""
+    (with a loud warning) but never replaces the last good anchor (services/safety/audit_anchor.py).
+
+    The copy (SQLite's online backup and the copy's ``quick_check``, C code that lets other
+    threads run) is made on a helper thread while this one verifies the trail: the verification
+    is the same as ``verify_audit``'s, every check of it, only no longer waiting for the copy or
+    the copy for it. The newest earlier backup (an anchor of the trail) is read before the new one
+    can appear beside it."""
     from kjdesk.services.safety.audit_anchor import head_of, write_anchor
-    from kjdesk.services.safety.audit_log import verify_audit
+    from kjdesk.services.safety.audit_log import backup_anchor_break, trail_break
+    from kjdesk.services.safety.audit_money import verify_all
 
     progress = progress or NullProgress()
-    progress.set_status("正在校验审计记录…")
-    broken = verify_audit(app)
-    made = backup(app, path, progress)
+    progress.set_status("正在校验审计记录并备份数据库…")
+    backup_break = backup_anchor_break(app)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kjdesk-backup") as pool:
+        copying = pool.submit(backup, app, path, NullProgress())
+        try:
+            problems = verify_all(app.db)
+        finally:
+            made = copying.result()  # the copy's own failure (a full disk …) is raised here
+    broken = trail_break(backup_break, problems)
     if broken is not None:
         return CheckedBackup(made, broken.details or (broken.reason,))
     with app.db.session() as s:

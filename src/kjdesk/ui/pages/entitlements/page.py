@@ -2,14 +2,22 @@
 
 A year selector and filters (条款, 旗县区, 状态, and the instant text filter) narrow the table;
 the totals line counts and sums what is visible; the detail pane below the table shows the
-selected line's explanation with the policy's own sentence set off as a quotation. Actions:
+selected line's explanation with the policy's own sentence set off as a quotation (read for
+that line when it is selected: ``services/entitlements/detail.py``). Actions:
 重新计算 (the whole register, in the background, with progress), 录入金额 (for clauses whose
 amount an officer enters) and 年度标准.
+
+At a city's scale (80,000 lines and more) the page opens as the register pages do: the lines of
+the first entitlements are read and shown at once, then every line is read on the read pool,
+with its table row, the filter index and the filter choices, and appended below the rows on
+show (the scroll position and the selection stay). Meanwhile the rows can be selected, read in
+the detail pane and filtered by text; the 年度/条款/旗县区/状态 choices and the totals line
+wait for every line (the totals line says the rest is loading).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from operator import itemgetter
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -32,20 +40,24 @@ from kjdesk.money import format_yuan
 from kjdesk.services.core.app import App, Changes
 from kjdesk.services.core.settings import require_bureau
 from kjdesk.services.entitlements import RecomputeSummary, recompute_all, recompute_message
+from kjdesk.services.entitlements.detail import explanation_of
 from kjdesk.services.entitlements.entered import MAKERS as ENTERING_ROLES
 from kjdesk.services.entitlements.entry_context import enterable_clause_ids, entry_context, standard_clauses
-from kjdesk.services.entitlements.listing import EntitlementLine, list_entitlements
+from kjdesk.services.entitlements.listing import EntitlementLine
+from kjdesk.services.entitlements.pages import first_lines, page_lines
 from kjdesk.services.register.records import facts_to_verify
+from kjdesk.ui.pages.entitlements.data import FIRST_ENTITLEMENTS, PageData, page_data
 from kjdesk.ui.pages.entitlements.dialogs import EnterAmountDialog, StandardDialog
 from kjdesk.ui.pages.entitlements.table import (
     COLUMNS,
     F_AMOUNT,
+    F_CLAUSE_ID,
+    F_DISTRICT,
     F_REVIEW,
-    STATUS_TIPS,
+    F_STATUS,
+    F_YEAR,
     EntitlementModel,
-    clause_words,
     line_html,
-    line_row,
 )
 from kjdesk.ui.table import make_table_view
 from kjdesk.ui.table_columns import install_column_chooser
@@ -57,19 +69,14 @@ ALL = ""
 WATCHES = ("units", "platforms", "people", "recognitions", "facts", "entitlements", "instalments")
 
 
-@dataclass(frozen=True)
-class PageData:
-    lines: list[EntitlementLine]
-    enterable: frozenset[str]
-    districts: tuple[str, ...]
-
-
 class EntitlementsPage(QWidget):
     def __init__(self, app: App, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app, self.hub, self.ops = app, hub, hub.ops
         self.city = require_bureau(app).city
-        self.loaded = False
+        self.loaded = False  # the first screen of lines (or the empty state) is shown
+        self.complete = False  # every line is there, with the filter choices and the totals
+        self.data = page_data([], frozenset(), (), True)
         self.lines: list[EntitlementLine] = []
         self.enterable: frozenset[str] = frozenset()
         self._select_after: tuple[int, int | None] | None = None
@@ -85,6 +92,7 @@ class EntitlementsPage(QWidget):
         self.clause_box = self._combo("clause", "按条款筛选")
         self.district_box = self._combo("district", "按旗县区筛选")
         self.status_box = self._combo("status", "按状态筛选")
+        self._filter_boxes = (self.year_box, self.clause_box, self.district_box, self.status_box)
         self.filter_box = QLineEdit(self)
         self.filter_box.setObjectName("filter")
         self.filter_box.setPlaceholderText(self.tr("筛选：单位、对象或条款（Ctrl+F）"))
@@ -253,39 +261,79 @@ class EntitlementsPage(QWidget):
             self.reload()
 
     def reload(self) -> None:
+        """Read the lines on the read pool. Nothing on show yet: the first entitlements' lines
+        first (shown at once), then every line; else the new set replaces the one on show."""
         line = self.selected_line()
         if line is not None and self._select_after is None:
             self._select_after = (line.entitlement_id, line.year)
-        city = self.city
+        app, city = self.app, self.city
         self._generation += 1
         generation = self._generation
+        if not self.lines:  # nothing read yet (or nothing there): the first screen first
+            first = FIRST_ENTITLEMENTS
 
-        def fetch(_p: QtProgress) -> PageData:
-            return PageData(list_entitlements(self.app), enterable_clause_ids(self.app), districts_of(city))
+            def fetch_first(_p: QtProgress) -> PageData:
+                got = first_lines(app, first)
+                return page_data(got.lines, enterable_clause_ids(app), districts_of(city), not got.more)
 
-        self.ops.read(fetch, lambda data: self._loaded(data, generation))
+            self.ops.read(fetch_first, lambda data: self._first_loaded(data, generation))
+        else:
+            self.ops.read(self._read_all, lambda data: self._loaded(data, generation))
+
+    def _read_all(self, _p: QtProgress) -> PageData:
+        """Every line, its table row, the filter index and the filter choices (on the read pool)."""
+        app = self.app
+        return page_data(page_lines(app), enterable_clause_ids(app), districts_of(self.city), True)
+
+    def _first_loaded(self, data: PageData, generation: int) -> None:
+        if generation != self._generation:  # a newer reload is on its way
+            return
+        self._loaded(data, generation)
+        if not data.complete:
+            self.ops.read(
+                self._read_all,
+                lambda rest: self._rest_loaded(rest, generation),
+                lambda exc: self._rest_failed(exc, generation),
+            )
+
+    def _rest_failed(self, exc: BaseException, generation: int) -> None:
+        if generation == self._generation:
+            self.totals.setText(self.tr("其余应享资金未能载入"))
+            self.ops.show_error(exc)
+
+    def _rest_loaded(self, data: PageData, generation: int) -> None:
+        """Every line after the first screen: the rows on show are its start, so they are appended
+        (no reset: the scroll position and the selection stay); the filters open."""
+        if generation != self._generation:
+            return
+        before = self.selected_line()
+        self._take(data)
+        if not self.model.replace_rows(list(data.rows), list(data.index)):  # a sort or a text filter
+            self._restore_selection((before.entitlement_id, before.year) if before is not None else None)
+        self._fill_filters(data)
+        self._update_totals()
 
     def _loaded(self, data: PageData, generation: int) -> None:
         if generation != self._generation:  # a newer reload is on its way
             return
-        self.lines, self.enterable = data.lines, data.enterable
-        years = sorted({ln.year for ln in self.lines if ln.year is not None}, reverse=True)
-        clauses = sorted(
-            {(ln.clause_id, clause_words(ln.article, ln.clause_title, ln.clause_id)) for ln in self.lines}
-        )
-        present = {ln.district for ln in self.lines if ln.district}
-        districts = [d for d in data.districts if d in present] + sorted(present - set(data.districts))
-        statuses = sorted(
-            {ln.status for ln in self.lines},
-            key=lambda s: list(STATUS_TIPS).index(s) if s in STATUS_TIPS else 99,
-        )
-        self._fill(self.year_box, "全部年度", [(f"{y} 年", y) for y in years])
-        self._fill(self.clause_box, "全部条款", [(words, cid) for cid, words in clauses])
-        self._fill(self.district_box, "全部旗县区", [(d, d) for d in districts])
-        self._fill(self.status_box, "全部状态", [(s, s) for s in statuses])
+        self._take(data)
+        self._fill_filters(data)
         self.loaded = True
         self.stack.setCurrentIndex(0 if self.lines else 1)
         self._apply_filters()
+
+    def _take(self, data: PageData) -> None:
+        self.data = data
+        self.lines, self.enterable, self.complete = data.lines, data.enterable, data.complete
+        for box in self._filter_boxes:
+            box.setEnabled(data.complete)  # the choices are those of every line: known when all are read
+        self.export_button.setEnabled(data.complete)  # never a sheet of the first screen alone
+
+    def _fill_filters(self, data: PageData) -> None:
+        self._fill(self.year_box, "全部年度", [(f"{y} 年", y) for y in data.years])
+        self._fill(self.clause_box, "全部条款", [(words, cid) for cid, words in data.clauses])
+        self._fill(self.district_box, "全部旗县区", [(d, d) for d in data.districts])
+        self._fill(self.status_box, "全部状态", [(s, s) for s in data.statuses])
 
     def _fill(self, box: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
         current = box.currentData()
@@ -308,14 +356,18 @@ class EntitlementsPage(QWidget):
         self._select_after = None
         year, clause = self.year_box.currentData(), self.clause_box.currentData()
         district, status = self.district_box.currentData(), self.status_box.currentData()
-        rows = []
-        for i, ln in enumerate(self.lines):
-            if (year != ALL and ln.year != year) or (clause != ALL and ln.clause_id != clause):
-                continue
-            if (district != ALL and ln.district != district) or (status != ALL and ln.status != status):
-                continue
-            rows.append(line_row(i, ln))
-        self.model.set_rows(rows)
+        rows, index = self.data.rows, self.data.index
+        if (year, clause, district, status) != (ALL, ALL, ALL, ALL):
+            keep_row = [
+                k
+                for k, r in enumerate(rows)
+                if (year == ALL or r[F_YEAR] == year)
+                and (clause == ALL or r[F_CLAUSE_ID] == clause)
+                and (district == ALL or r[F_DISTRICT] == district)
+                and (status == ALL or r[F_STATUS] == status)
+            ]
+            rows, index = [rows[k] for k in keep_row], [index[k] for k in keep_row]
+        self.model.set_rows(list(rows), list(index))
         self._restore_selection(keep)
         self._update_totals()
 
@@ -329,8 +381,8 @@ class EntitlementsPage(QWidget):
             self._selection_changed()
             return
         best = -1
-        for r in range(self.model.shown):
-            ln = self.lines[self.model.row_id(r)]
+        for r, row in enumerate(self.model.shown_rows()):
+            ln = self.lines[row[0]]
             if ln.entitlement_id == key[0] and (ln.year == key[1] or best < 0):
                 best = r
                 if ln.year == key[1]:
@@ -343,15 +395,21 @@ class EntitlementsPage(QWidget):
         self._selection_changed()
 
     def _update_totals(self) -> None:
-        shown = [self.model.row_tuple(r) for r in range(self.model.shown)]
-        total = sum(r[F_AMOUNT] for r in shown)
-        review = sum(1 for r in shown if r[F_REVIEW])
+        shown = self.model.shown_rows()
+        if not self.complete:
+            text = self.tr("已载入 {n} 条，正在载入其余应享资金……").format(n=len(self.lines))
+            if self.model.filtering:
+                text = self.tr("已找到 {shown} 条，").format(shown=len(shown)) + text
+            self.totals.setText(text)
+            return
+        total = sum(map(itemgetter(F_AMOUNT), shown))  # at each keystroke, over 80,000 rows and more
+        review = len(shown) - list(map(itemgetter(F_REVIEW), shown)).count("")
         text = self.tr("共 {n} 条，合计 <b>{total}</b> 元").format(n=len(shown), total=format_yuan(total))
         if len(shown) != len(self.lines):
             text += self.tr("（全部 {n} 条）").format(n=len(self.lines))
         if review:
             text += self.tr("；<span style='color:#b34700'>待复核 {n} 条</span>").format(n=review)
-        undated = sum(1 for ln in self.lines if ln.year is None and ln.status == "待录入金额")
+        undated = self.data.undated
         if self.year_box.currentData() != ALL and undated:
             text += self.tr("；另有 {n} 条待录入金额（未分年度），请选择“全部年度”查看").format(n=undated)
         self.totals.setText(text)
@@ -374,7 +432,9 @@ class EntitlementsPage(QWidget):
                 + "</p>"
             )
             return
-        self.detail.setHtml(line_html(line))
+        # One row, read now (the UI thread reads no more than one row): the selected line's own
+        # explanation, never all of them up front.
+        self.detail.setHtml(line_html(line, explanation_of(self.app, line.entitlement_id)))
 
     # --- actions --------------------------------------------------------------------------
 

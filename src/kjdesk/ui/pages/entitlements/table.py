@@ -141,8 +141,9 @@ def clause_words(article: str, title: str, clause_id: str) -> str:
     return f"{article}{title}" if title else clause_id
 
 
-def line_html(ln: EntitlementLine) -> str:
-    """The detail pane of one line: who, how much, its state, then the explanation."""
+def line_html(ln: EntitlementLine, explanation: str | None = None) -> str:
+    """The detail pane of one line: who, how much, its state, then the explanation (``explanation``,
+    read for this line, or the line's own)."""
     subject = (
         ln.subject_name if ln.subject_kind == "unit" else f"{KIND_PREFIX[ln.subject_kind]}{ln.subject_name}"
     )
@@ -169,5 +170,5 @@ def line_html(ln: EntitlementLine) -> str:
         f"<p style='margin:6px 0'>{money}<br>状态：{state}{wording}</p>"
         + review_html(ln.review_note)
         + "<hr>"
-        + explanation_html(ln.explanation)
+        + explanation_html(ln.explanation if explanation is None else explanation)
     )
