@@ -42,7 +42,20 @@ def letter_texts(app, n: int) -> tuple[list, str]:  # noqa: ANN001
             )
             texts.append(text)
         s.rollback()
-    return texts, issuer.fonts.body
+    return texts, stock_font(issuer.fonts)
+
+
+def stock_font(fonts) -> str:  # noqa: ANN001 - LetterFonts
+    """The letters' body font registered afresh with reportlab, as a plain reportlab program
+    would (the program's own registration keeps the font's tables: ``fonts.keep_tables``)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    face = fonts.by_role["body"]
+    name = "bench-stock-" + fonts.body
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.subfont_index))
+    return name
 
 
 def baseline(texts: list, font: str, *, one_file_each: bool = False) -> int:

@@ -183,10 +183,12 @@ def _dump_city(city: str, tmp: Path, out: list[str]) -> None:
     from kjdesk.services.disbursement.reports import commitment_lines, disbursement_lines, summary_lines
     from kjdesk.services.letters import letter_pdf
     from kjdesk.services.letters.rows import list_letters
+    from kjdesk.services.safety.audit_log import verify_audit
     from kjdesk.store.models import AuditEvent
 
     out.append(f"### {city}")
-    path = tmp / f"{city}.sqlite"
+    (tmp / city).mkdir()  # each database its own folder: its backups (an audit anchor) are its own
+    path = tmp / city / f"{city}.sqlite"
     app = App.open(path, actor="演示")
     summary = build_demo(app, city)
     out.append(f"demo: letters {summary.letters}, batches {summary.batches}, payments {summary.payments}")
@@ -217,6 +219,8 @@ def _dump_city(city: str, tmp: Path, out: list[str]) -> None:
         out.extend(repr(x) for x in summary_lines(maker, year))
     out.append("## 承诺表 2022")
     out.extend(repr(x) for x in commitment_lines(maker, 2022))
+    broken = verify_audit(app)  # the audit chain and the money seals hold (not part of the dump)
+    assert broken is None, broken
     app.close()
     os.environ["KJDESK_GOLDEN_PASSWORD"] = DEMO_PASSWORD
     for fmt in ("csv", "json"):

@@ -211,7 +211,11 @@ def _total_fit(
     # the sums of its tokens, the same value as measuring the joined text, without re-reading it.
     units = getattr(measure, "units", None)
     of_units = getattr(measure, "of_units", None)
-    token_units = [units(t) for t in tokens] if units is not None else []
+    additive = units is not None and of_units is not None
+    token_units = [units(t) for t in tokens] if additive else [0.0] * n  # type: ignore[misc]
+    token_len = [len(t) for t in tokens]
+    # a line starting or ending with one of these tokens loses its spaces (strip): measured as text
+    spaced = [not t or t[0] == " " or t[-1] == " " for t in tokens]
     breakable = [a == 0 or _may_break(tokens[a - 1], tokens[a]) for a in range(n)]
     for b in range(1, n + 1):
         last = b == n
@@ -220,18 +224,21 @@ def _total_fit(
         total_units = 0.0
         total_len = 0
         for a in range(b - 1, -1, -1):
-            if token_units:
-                total_units += token_units[a]
-                total_len += len(tokens[a])
+            total_units += token_units[a]
+            total_len += token_len[a]
             if cost[a] == inf or not breakable[a]:
                 continue
-            line = "".join(tokens[a:b]).strip(" ")
-            if not line:
-                continue
+            if additive and not spaced[a] and not spaced[b - 1]:
+                length = total_len  # nothing stripped: the sum of the pieces is the line's
+                w = of_units(total_units, total_len)  # type: ignore[misc]
+            else:
+                line = "".join(tokens[a:b]).strip(" ")
+                if not line:
+                    continue
+                length = len(line)
+                w = measure(line)
             avail = width - (first_indent if a == 0 else 0.0)
-            gaps = max(len(line) - 1, 1)
-            exact = token_units and len(line) == total_len  # nothing stripped: the pieces' sum holds
-            w = of_units(total_units, total_len) if exact else measure(line)  # type: ignore[misc]
+            gaps = max(length - 1, 1)
             if w > avail + gaps * max_stretch / 2 + 0.01:
                 break  # longer lines only get wider
             if last and w > avail + 0.01:

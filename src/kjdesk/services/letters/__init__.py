@@ -38,6 +38,7 @@ from kjdesk.services.letters.rows import LetterRow, PendingLetter, letter_row, l
 from kjdesk.store import audit
 from kjdesk.store.concurrency import is_unique_violation, lock_name
 from kjdesk.store.models import (
+    AuditEvent,
     ClosedYear,
     Entitlement,
     Instalment,
@@ -46,6 +47,7 @@ from kjdesk.store.models import (
     Platform,
     Recognition,
     Unit,
+    utcnow,
 )
 
 VALID, VOID = "有效", "已作废"
@@ -443,16 +445,18 @@ def _load_batch(s: Session, instalment_ids: list[int]) -> dict[int, Instalment]:
             out.extend(s.scalars(select(model).where(model.id.in_(ids[start : start + 500]))))
         return out
 
-    load(Recognition, (e.recognition_id for e in ents))
+    recognitions = load(Recognition, (e.recognition_id for e in ents))
     platforms = load(Platform, (e.platform_id for e in ents))
     people = load(Person, (e.person_id for e in ents))
-    load(
+    units = load(
         Unit,
         [e.unit_id for e in ents]
         + [e.payee_unit_id for e in ents]
         + [p.host_unit_id for p in platforms]
         + [p.employer_unit_id for p in people],
     )
+    # the session's identity map holds objects weakly: keep them while the batch reads them
+    s.info["kjdesk_letters_batch"] = (recognitions, platforms, people, units)
     return insts
 
 
@@ -473,10 +477,53 @@ def _write_letters(s: Session, app: App, issuer: Issuer, pending: list[dict[str,
     if not pending:
         return
     ids = s.scalars(insert(Letter).returning(Letter.id, sort_by_parameter_order=True), pending).all()
-    for letter_id, values in zip(ids, pending, strict=True):
-        audit.record(
-            s, app.actor, "签发通知书", "letter", letter_id, None, _audit_values(issuer, values, None)
+    _record_many(
+        s,
+        app.actor,
+        "签发通知书",
+        "letter",
+        [
+            (letter_id, _audit_values(issuer, values, None))
+            for letter_id, values in zip(ids, pending, strict=True)
+        ],
+    )
+
+
+def _record_many(
+    s: Session, actor: str, action: str, entity: str, events: list[tuple[object, dict[str, object]]]
+) -> None:
+    """Append one audit event per (entity id, values) in one statement: each exactly as
+    ``audit.record`` writes it (the next id, the previous event's hash, its own time and hash),
+    chained one after the other. The batch's own event, recorded after them with
+    ``audit.record``, is the transaction's last and carries its money seal (store/seal.py)."""
+    if not events:
+        return
+    s.flush()
+    lock_name(s, "audit-chain")
+    last = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    next_id, prev = (last.id + 1, last.hash) if last else (1, "")
+    rows = []
+    for entity_id, after in events:
+        at = utcnow()
+        after_json = audit.to_json(after)
+        digest = audit.event_hash(prev, at, actor, action, entity, str(entity_id), "", after_json)
+        rows.append(
+            {
+                "id": next_id,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "before": "",
+                "after": after_json,
+                "prev_hash": prev,
+                "seal": "",
+                "hash": digest,
+            }
         )
+        next_id, prev = next_id + 1, digest
+    s.execute(insert(AuditEvent), rows)
 
 
 def _find(s: Session, number_or_id: str | int) -> Letter:
