@@ -116,14 +116,14 @@ class TextMeasure:
     seen before (the fixed sentences of every letter) is not measured again. When every
     advance of the font is a multiple of 2⁻¹² below 2²⁰ (1000 × advance / unitsPerEm with
     unitsPerEm a power of two, as in the common CJK fonts), every partial sum is exact, so a
-    text's sum is the same in any order and ``units``/``of_units`` let the line breaker add
+    text's sum is the same in any order and ``units`` lets the line breaker add
     up candidate lines piece by piece (``cjk_lines.AdditiveMeasure``) with the same result to
     the last bit. Otherwise the measure asks reportlab and offers no ``units``."""
 
     def __init__(self, font: str, size: float, space: float) -> None:
         face = pdfmetrics.getFont(font).face
         self.font, self.size, self.space = font, size, space
-        self._scale = 0.001 * size
+        self.scale = 0.001 * size
         self._get = face.charWidths.get
         self._default = face.defaultWidth
         self.exact = all(_exact(w) for w in (*face.charWidths.values(), face.defaultWidth))
@@ -135,18 +135,13 @@ class TextMeasure:
         get, default = self._get, self._default
         return sum([get(ord(ch), default) for ch in text])
 
-    def of_units(self, units: float, length: int) -> float:
-        if not length:
-            return 0.0
-        return self._scale * units + self.space * (length - 1)
-
     def __call__(self, text: str) -> float:
         w = self._seen.get(text)
         if w is None:
             if not text:
                 w = 0.0
             elif self.exact:
-                w = self.of_units(self.units(text), len(text))
+                w = self.scale * self.units(text) + self.space * (len(text) - 1)
             else:
                 w = stringWidth(text, self.font, self.size) + self.space * (len(text) - 1)
             if len(self._seen) > SEEN_LIMIT:
