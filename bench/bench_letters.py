@@ -1,7 +1,11 @@
 """Letters: 1,000 award letters in one batch (``services.letters.issue_letters``).
 
-Baseline: reportlab drawing the same text (title, addressee, paragraphs, signature) with the
-same font on 1,000 bare pages of one document. Target: at most 3× the baseline.
+Baseline (issue 20): reportlab writing the same letters one PDF each — the same text (number,
+title, addressee, paragraphs, signature) in the same font file, registered afresh as a plain
+reportlab program would, on bare pages, one document per letter (each its own font subset,
+compression and file), as each letter is archived. Target: at most 1.5× the baseline. The
+figure of the same text drawn on 1,000 pages of one document is kept in the note, as a
+reference (a single document embeds one font subset for all the letters).
 """
 
 from __future__ import annotations
@@ -59,7 +63,8 @@ def stock_font(fonts) -> str:  # noqa: ANN001 - LetterFonts
 
 
 def baseline(texts: list, font: str, *, one_file_each: bool = False) -> int:
-    """reportlab drawing the texts on bare pages: one document, or (for comparison) one per letter."""
+    """reportlab drawing the texts on bare pages: one document per letter (the baseline), or
+    all of them in one (the reference)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
@@ -109,7 +114,7 @@ def run(n: int = N_LETTERS) -> list[Result]:
         app = App.open(db, actor="bench")
         texts, font = letter_texts(app, n)
         base = measure(lambda: baseline(texts, font), repeat=3)
-        each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=2)
+        each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=3)
         batch = measure(lambda: issue_letters(app, YEAR, issued_on=DAY))
         page_base = measure(lambda: baseline_letters(db), repeat=3)
         page = measure(lambda: (list_letters(app), pending_letters(app, None)), repeat=3)
@@ -119,13 +124,14 @@ def run(n: int = N_LETTERS) -> list[Result]:
     return [
         Result(
             f"通知书：一批签发 {n:,} 份（编号、排版、存档、审计）",
-            "≤ 3×",
+            "≤ 1.5×",
             batch.seconds,
-            base.seconds,
-            batch.seconds / base.seconds,
-            3,
+            each.seconds,
+            batch.seconds / each.seconds,
+            1.5,
             batch.peak_mb,
-            note=f"（参考：reportlab 每份单独一个 PDF 需 {each.seconds:.3f} s，比值 {batch.seconds / each.seconds:.2f}）",
+            note=f"（基线为 reportlab 每份单独写一个 PDF；参考：全部画进一个 PDF 需 {base.seconds:.3f} s，"
+            f"比值 {batch.seconds / base.seconds:.1f}）",
         ),
         reference(
             f"通知书页：读出 {len(page.result[0]):,} 份通知书与待签发",

@@ -128,12 +128,19 @@ class TextMeasure:
         self._default = face.defaultWidth
         self.exact = all(_exact(w) for w in (*face.charWidths.values(), face.defaultWidth))
         self._seen: dict[str, float] = {}
+        self._units: dict[str, float] = {}
         if not self.exact:
             self.units = None  # type: ignore[assignment] - not additive: cjk_lines measures each line
 
     def units(self, text: str) -> float:
-        get, default = self._get, self._default
-        return sum([get(ord(ch), default) for ch in text])
+        u = self._units.get(text)
+        if u is None:
+            get, default = self._get, self._default
+            u = sum([get(ord(ch), default) for ch in text])
+            if len(self._units) > SEEN_LIMIT:
+                self._units.clear()
+            self._units[text] = u
+        return u
 
     def __call__(self, text: str) -> float:
         w = self._seen.get(text)
