@@ -358,6 +358,7 @@ def test_every_letter_of_a_batch_is_audited_and_reprints_byte_identical(app):
     with app.db.session() as s:
         for row in rows:
             letter = s.get(Letter, row.id)
+            assert letter.created_at is not None and letter.issued_by == app.actor
             pdf = letter_pdf(app, row.number)
             assert hashlib.sha256(pdf).hexdigest() == row.sha256
             ent, inst = s.get(Entitlement, letter.entitlement_id), s.get(Instalment, letter.instalment_id)

@@ -3,10 +3,12 @@
 A letter's number comes from the bureau's pattern (``包科字〔{year}〕{seq}号``) with one
 sequence per year and no gaps: the next ``seq`` is taken as ``max(seq) + 1`` of the year in
 the same transaction as the insert, and anything that fails (no font, a broken template, a
-closed year) rolls the whole letter back, so no number is ever lost. A batch issues one
-letter per transaction: cancelled half-way it leaves letters 1..k, numbered without a gap,
-and says how many remain. An issued letter keeps its PDF bytes and SHA-256; a reprint
-returns those bytes. A correction is a new letter that names the one it replaces, which
+closed year) rolls the whole letter back, so no number is ever lost. A batch is one
+transaction: a failure, or a crash, issues none of its letters; cancelled half-way it issues
+letters 1..k, numbered without a gap, and says how many remain. Each letter of a batch is
+its own PDF with its own SHA-256 and audit event, exactly as when issued alone (what the
+letters read is loaded once, the letters and their events are written in a few statements).
+An issued letter keeps its PDF bytes and SHA-256; a reprint returns those bytes. A correction is a new letter that names the one it replaces, which
 then shows 已作废 with the reason. Every issue and void leaves an audit event.
 """
 
@@ -353,6 +355,7 @@ def issue_letters(
 
 
 BATCH_CHUNK = 200  # letters written to the database at a time (their PDFs are then let go)
+BATCH_OBJECTS = "kjdesk_letters_batch"  # Session.info: what a batch's letters read, held while it runs
 
 
 def _issue_batch(
@@ -401,6 +404,7 @@ def _issue_batch(
             progress.check()
         except Cancelled:
             cancelled = True
+    s.info.pop(BATCH_OBJECTS, None)
     _write_letters(s, app, issuer, pending)
     if seq == first:
         return [], cancelled
@@ -456,7 +460,7 @@ def _load_batch(s: Session, instalment_ids: list[int]) -> dict[int, Instalment]:
         + [p.employer_unit_id for p in people],
     )
     # the session's identity map holds objects weakly: keep them while the batch reads them
-    s.info["kjdesk_letters_batch"] = (recognitions, platforms, people, units)
+    s.info[BATCH_OBJECTS] = (recognitions, platforms, people, units)
     return insts
 
 
