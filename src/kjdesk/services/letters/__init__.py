@@ -477,10 +477,20 @@ def _lettered(s: Session, instalment_ids: list[int]) -> dict[int, str]:
 
 
 def _write_letters(s: Session, app: App, issuer: Issuer, pending: list[dict[str, object]]) -> None:
-    """Insert letters in one statement, then their audit events in number order."""
+    """Insert letters in one statement, then their audit events in number order (the letters of a
+    batch are numbered one after another in one year: their ids are read back by number)."""
     if not pending:
         return
-    ids = s.scalars(insert(Letter).returning(Letter.id, sort_by_parameter_order=True), pending).all()
+    s.execute(insert(Letter), pending)  # executemany: no RETURNING (SQLite would take it row by row)
+    first, last = pending[0], pending[-1]
+    found = dict(
+        s.execute(
+            select(Letter.seq, Letter.id).where(
+                Letter.year == first["year"], Letter.seq >= first["seq"], Letter.seq <= last["seq"]
+            )
+        ).all()
+    )
+    ids = [found[v["seq"]] for v in pending]
     _record_many(
         s,
         app.actor,
