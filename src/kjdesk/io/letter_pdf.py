@@ -126,7 +126,7 @@ class TextMeasure:
         self.scale = 0.001 * size
         self._get = face.charWidths.get
         self._default = face.defaultWidth
-        self.exact = all(_exact(w) for w in (*face.charWidths.values(), face.defaultWidth))
+        self.exact = exact_widths(face)
         self._seen: dict[str, float] = {}
         self._units: dict[str, float] = {}
         if not self.exact:
@@ -157,10 +157,18 @@ class TextMeasure:
         return w
 
 
-def _exact(width: object) -> bool:
-    return (
-        isinstance(width, (int, float)) and abs(width) < MAX_UNITS and float(width / EXACT_UNIT).is_integer()
-    )
+def exact_widths(face) -> bool:  # noqa: ANN001 - reportlab TTFontFace
+    """Whether every advance of the face is a multiple of 2⁻¹² below 2²⁰ (read once per face:
+    ``_kjdesk_exact`` on it; scaling a float by a power of two is exact)."""
+    known = getattr(face, "_kjdesk_exact", None)
+    if known is None:
+        widths = [*face.charWidths.values(), face.defaultWidth]
+        try:
+            known = all((w / EXACT_UNIT).is_integer() for w in widths) and max(map(abs, widths)) < MAX_UNITS
+        except (TypeError, AttributeError):  # a width that is not a number: measure as reportlab does
+            known = False
+        face._kjdesk_exact = known
+    return known
 
 
 SEEN_LIMIT = 50_000  # texts whose width a measure remembers (a long session stays small)
