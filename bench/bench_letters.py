@@ -11,6 +11,7 @@ reference (a single document embeds one font subset for all the letters).
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from bench.common import Result, measure, reference, sqlite_rows
 from bench.data import approved_instalments
 
 N_LETTERS = 1_000
+BATCHES = 3  # the batch is timed this many times (each on a fresh copy), the best kept
 YEAR = 2026
 DAY = date(2026, 11, 23)
 
@@ -111,11 +113,26 @@ def run(n: int = N_LETTERS) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "letters.sqlite"
         approved_instalments(db, n, YEAR)
+        # the batch, like the baselines, is timed BATCHES times (each on its own copy of the
+        # database, every letter still to issue) and the best taken: the machine is shared
+        copies = []
+        for k in range(1, BATCHES):
+            copies.append(Path(tmp) / f"letters-{k}.sqlite")
+            shutil.copyfile(db, copies[-1])
         app = App.open(db, actor="bench")
         texts, font = letter_texts(app, n)
         base = measure(lambda: baseline(texts, font), repeat=3)
-        each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=3)
-        batch = measure(lambda: issue_letters(app, YEAR, issued_on=DAY))
+        each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=BATCHES)
+        apps = iter([*(App.open(c, actor="bench") for c in copies), app])
+        used = []
+
+        def one_batch():  # noqa: ANN202
+            used.append(next(apps))
+            return issue_letters(used[-1], YEAR, issued_on=DAY)
+
+        batch = measure(one_batch, repeat=BATCHES)
+        for other in used[:-1]:
+            other.close()
         page_base = measure(lambda: baseline_letters(db), repeat=3)
         page = measure(lambda: (list_letters(app), pending_letters(app, None)), repeat=3)
         app.close()
