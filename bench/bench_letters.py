@@ -1,12 +1,17 @@
 """Letters: 1,000 award letters in one batch (``services.letters.issue_letters``).
 
-Baseline: reportlab drawing the same text (title, addressee, paragraphs, signature) with the
-same font on 1,000 bare pages of one document. Target: at most 3× the baseline.
+Baseline (issue 20): reportlab writing the same letters one PDF each — the same text (number,
+title, addressee, paragraphs, signature) in the same font file, registered afresh as a plain
+reportlab program would, on bare pages, one document per letter (each its own font subset,
+compression and file), as each letter is archived. Target: at most 1.5× the baseline. The
+figure of the same text drawn on 1,000 pages of one document is kept in the note, as a
+reference (a single document embeds one font subset for all the letters).
 """
 
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -15,6 +20,7 @@ from bench.common import Result, measure, reference, sqlite_rows
 from bench.data import approved_instalments
 
 N_LETTERS = 1_000
+BATCHES = 3  # the batch is timed this many times (each on a fresh copy), the best kept
 YEAR = 2026
 DAY = date(2026, 11, 23)
 
@@ -42,11 +48,25 @@ def letter_texts(app, n: int) -> tuple[list, str]:  # noqa: ANN001
             )
             texts.append(text)
         s.rollback()
-    return texts, issuer.fonts.body
+    return texts, stock_font(issuer.fonts)
+
+
+def stock_font(fonts) -> str:  # noqa: ANN001 - LetterFonts
+    """The letters' body font registered afresh with reportlab, as a plain reportlab program
+    would (the program's own registration keeps the font's tables: ``fonts.keep_tables``)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    face = fonts.by_role["body"]
+    name = "bench-stock-" + fonts.body
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(face.path), subfontIndex=face.subfont_index))
+    return name
 
 
 def baseline(texts: list, font: str, *, one_file_each: bool = False) -> int:
-    """reportlab drawing the texts on bare pages: one document, or (for comparison) one per letter."""
+    """reportlab drawing the texts on bare pages: one document per letter (the baseline), or
+    all of them in one (the reference)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
@@ -93,11 +113,26 @@ def run(n: int = N_LETTERS) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "letters.sqlite"
         approved_instalments(db, n, YEAR)
+        # the batch, like the baselines, is timed BATCHES times (each on its own copy of the
+        # database, every letter still to issue) and the best taken: the machine is shared
+        copies = []
+        for k in range(1, BATCHES):
+            copies.append(Path(tmp) / f"letters-{k}.sqlite")
+            shutil.copyfile(db, copies[-1])
         app = App.open(db, actor="bench")
         texts, font = letter_texts(app, n)
         base = measure(lambda: baseline(texts, font), repeat=3)
-        each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=2)
-        batch = measure(lambda: issue_letters(app, YEAR, issued_on=DAY))
+        each = measure(lambda: baseline(texts, font, one_file_each=True), repeat=BATCHES)
+        apps = iter([*(App.open(c, actor="bench") for c in copies), app])
+        used = []
+
+        def one_batch():  # noqa: ANN202
+            used.append(next(apps))
+            return issue_letters(used[-1], YEAR, issued_on=DAY)
+
+        batch = measure(one_batch, repeat=BATCHES)
+        for other in used[:-1]:
+            other.close()
         page_base = measure(lambda: baseline_letters(db), repeat=3)
         page = measure(lambda: (list_letters(app), pending_letters(app, None)), repeat=3)
         app.close()
@@ -106,13 +141,14 @@ def run(n: int = N_LETTERS) -> list[Result]:
     return [
         Result(
             f"通知书：一批签发 {n:,} 份（编号、排版、存档、审计）",
-            "≤ 3×",
+            "≤ 1.5×",
             batch.seconds,
-            base.seconds,
-            batch.seconds / base.seconds,
-            3,
+            each.seconds,
+            batch.seconds / each.seconds,
+            1.5,
             batch.peak_mb,
-            note=f"（参考：reportlab 每份单独一个 PDF 需 {each.seconds:.3f} s，比值 {batch.seconds / each.seconds:.2f}）",
+            note=f"（基线为 reportlab 每份单独写一个 PDF；参考：全部画进一个 PDF 需 {base.seconds:.3f} s，"
+            f"比值 {batch.seconds / base.seconds:.1f}）",
         ),
         reference(
             f"通知书页：读出 {len(page.result[0]):,} 份通知书与待签发",

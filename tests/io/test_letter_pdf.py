@@ -254,3 +254,48 @@ def test_a_name_longer_than_a_line_breaks_after_one_of_its_words(letter_fonts):
         "包头北方创业有限责任公司",
         "奖励的通知",
     ]
+
+
+def test_the_letter_measure_gives_reportlabs_widths_and_the_same_breaks(letter_fonts):
+    """``TextMeasure`` (widths read once, candidate lines added up from their pieces) gives
+    reportlab's own width of every text, and the line breaker chooses the same lines with it
+    as with a measure that asks reportlab for each candidate line afresh."""
+    import random
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from kjdesk.io.letter_pdf import BODY_PT, TextMeasure
+
+    setter = Typesetter(letter_fonts)
+    fast = setter.body_width
+    assert isinstance(fast, TextMeasure) and fast.exact  # the CJK fonts here sum exactly
+
+    def plain(text: str) -> float:
+        if not text:
+            return 0.0
+        return stringWidth(text, letter_fonts.body, BODY_PT) + setter.body_space * (len(text) - 1)
+
+    rng = random.Random(7)
+    pieces = [*BODY, " ", "300,000.00 元", "（国科火字〔2025〕12号）", "Ab", "。", "“", "”", "2026年"]
+    for _ in range(60):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 220)))
+        assert fast(text) == plain(text)
+        for indent, stretch in ((2 * setter.char_w, setter.char_w / 4), (0.0, setter.char_w / 4)):
+            assert break_paragraph(text, fast, TEXT_W, indent, max_stretch=stretch) == break_paragraph(
+                text, plain, TEXT_W, indent, max_stretch=stretch
+            )
+
+
+def test_a_font_whose_widths_do_not_add_up_exactly_is_measured_line_by_line(letter_fonts, monkeypatch):
+    from reportlab.pdfbase import pdfmetrics
+
+    from kjdesk.io.letter_pdf import BODY_PT, TextMeasure
+
+    m = TextMeasure(letter_fonts.body, BODY_PT, 1.0)
+    assert m.exact and m.units is not None
+    face = pdfmetrics.getFont(letter_fonts.body).face
+    monkeypatch.setitem(face.charWidths, ord("国"), 1000 / 3)  # not a multiple of 2^-12
+    monkeypatch.delattr(face, "_kjdesk_exact")  # read again
+    odd = TextMeasure(letter_fonts.body, BODY_PT, 1.0)
+    assert not odd.exact and getattr(odd, "units", None) is None
+    assert odd("国国") == pytest.approx(2 * 16 * 1000 / 3 / 1000 + 1.0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 # 行首禁则: may not begin a line. 行尾禁则: may not end one.
 NO_START = set("，。、；：？！）》」』〕】〉”’％‰·,.;:?!)]}%…")
@@ -25,6 +26,19 @@ DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号")
 DOC_PREFIX_STOP = set("为于的和及与第据照按依号文在是由经将对、")  # words before a 文号, not of it
 
 Measure = Callable[[str], float]
+
+
+class AdditiveMeasure(Protocol):
+    """A measure whose width of a non-empty text is ``scale × units(text) + space × (len − 1)``
+    where ``units`` adds up exactly over any split of the text into pieces (not only nearly):
+    ``_total_fit`` then adds the pieces up instead of measuring every candidate line afresh."""
+
+    scale: float
+    space: float
+
+    def __call__(self, text: str) -> float: ...
+
+    def units(self, text: str) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -188,25 +202,48 @@ def _total_fit(
 ) -> list[BrokenLine] | None:
     """Breaks for the whole paragraph at once: no justified line opens its gaps by more than
     ``max_stretch`` (or closes them by more than half that) where any choice of breaks allows
-    it; among those, the evenest. None when a word is wider than a line (the greedy way then)."""
+    it; among those, the evenest. None when a word is wider than a line (the greedy way then).
+
+    For each possible end of a line, the possible starts are tried from the nearest back
+    to the first that makes the line too wide. With an ``AdditiveMeasure`` a candidate line's
+    width comes from running sums over the tokens (exact: the same value as measuring the
+    joined text), and only the starts where a line may begin are visited."""
     n = len(tokens)
     inf = float("inf")
     cost = [inf] * (n + 1)
     prev = [-1] * (n + 1)
     cost[0] = 0.0
+    units = getattr(measure, "units", None)
+    additive = units is not None
+    scale, space = (measure.scale, measure.space) if additive else (0.0, 0.0)  # type: ignore[attr-defined]
+    sums, lengths = [0.0], [0]  # running sums of the tokens' units and lengths
+    if additive:
+        for t in tokens:
+            sums.append(sums[-1] + units(t))  # type: ignore[misc]
+            lengths.append(lengths[-1] + len(t))
+    # a line starting or ending with one of these tokens loses its spaces (strip): measured as text
+    spaced = [not t or t[0] == " " or t[-1] == " " for t in tokens]
+    breakable = [a == 0 or _may_break(tokens[a - 1], tokens[a]) for a in range(n)]
+    starts = [0]  # where a line may begin: breakable, reached by the breaks before it (in order)
     for b in range(1, n + 1):
         last = b == n
-        if not last and not _may_break(tokens[b - 1], tokens[b]):
+        if not last and not breakable[b]:
             continue
-        for a in range(b - 1, -1, -1):
-            if cost[a] == inf or (a > 0 and not _may_break(tokens[a - 1], tokens[a])):
+        best, best_a = inf, -1
+        for a in reversed(starts) if additive else range(b - 1, -1, -1):
+            if not additive and (cost[a] == inf or not breakable[a]):
                 continue
-            line = "".join(tokens[a:b]).strip(" ")
-            if not line:
-                continue
+            if additive and not spaced[a] and not spaced[b - 1]:
+                length = lengths[b] - lengths[a]  # nothing stripped: the pieces add up to the line
+                w = scale * (sums[b] - sums[a]) + space * (length - 1)
+            else:
+                line = "".join(tokens[a:b]).strip(" ")
+                if not line:
+                    continue
+                length = len(line)
+                w = measure(line)
             avail = width - (first_indent if a == 0 else 0.0)
-            gaps = max(len(line) - 1, 1)
-            w = measure(line)
+            gaps = length - 1 if length > 1 else 1
             if w > avail + gaps * max_stretch / 2 + 0.01:
                 break  # longer lines only get wider
             if last and w > avail + 0.01:
@@ -215,8 +252,11 @@ def _total_fit(
             badness = (stretch / max_stretch) ** 2
             if stretch > max_stretch:
                 badness += 1000.0  # allowed only where nothing else is
-            if cost[a] + badness < cost[b]:
-                cost[b], prev[b] = cost[a] + badness, a
+            if cost[a] + badness < best:
+                best, best_a = cost[a] + badness, a
+        cost[b], prev[b] = best, best_a
+        if best != inf and not last:
+            starts.append(b)
     if cost[n] == inf:
         return None
     cuts = [n]

@@ -355,8 +355,30 @@ def register(face: FontFace) -> str:
     result = _load(str(face.path), face.subfont_index, face.path.stat().st_mtime)
     if isinstance(result, str):
         raise NoFontFound(f"字体 {face.label}（{face.path}）不能使用：{result}")
+    keep_tables(result)
     pdfmetrics.registerFont(result)
     return name
+
+
+def keep_tables(font: TTFont) -> None:
+    """Every letter embeds a subset of its fonts, and reportlab's subsetting copies the tables it
+    reads out of the font file each time (``TTFontFile.get_table`` slices the file: the whole
+    ``glyf`` table of a CJK font, megabytes, for each letter). The face keeps each table it
+    has read, once: the same bytes, so the same subsets and the same PDFs."""
+    face = font.face
+    if getattr(face, "_kjdesk_tables", None) is not None:
+        return
+    tables: dict[str, bytes] = {}
+    read = face.get_table
+
+    def get_table(tag: str) -> bytes:
+        data = tables.get(tag)
+        if data is None:
+            data = tables[tag] = read(tag)
+        return data
+
+    face._kjdesk_tables = tables
+    face.get_table = get_table
 
 
 def role_rank(face: FontFace, role: str) -> int | None:

@@ -20,9 +20,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -101,8 +103,82 @@ def date_text(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+EXACT_UNIT = 2.0**-12  # widths that are multiples of this (and small) add up exactly in floats
+MAX_UNITS = 2.0**20
+
+
+class TextMeasure:
+    """The visible width of a text in one font, size and spacing between characters:
+    ``stringWidth(text) + space × (len − 1)``, the value ``Typesetter.width`` gives.
+
+    reportlab's width of a TrueType text is ``0.001 × size × Σ advance`` over its characters
+    (``rl_accel._py_instanceStringWidthTTF``); the advances are read here once, and a text
+    seen before (the fixed sentences of every letter) is not measured again. When every
+    advance of the font is a multiple of 2⁻¹² below 2²⁰ (1000 × advance / unitsPerEm with
+    unitsPerEm a power of two, as in the common CJK fonts), every partial sum is exact, so a
+    text's sum is the same in any order and ``units`` lets the line breaker add
+    up candidate lines piece by piece (``cjk_lines.AdditiveMeasure``) with the same result to
+    the last bit. Otherwise the measure asks reportlab and offers no ``units``."""
+
+    def __init__(self, font: str, size: float, space: float) -> None:
+        face = pdfmetrics.getFont(font).face
+        self.font, self.size, self.space = font, size, space
+        self.scale = 0.001 * size
+        self._get = face.charWidths.get
+        self._default = face.defaultWidth
+        self.exact = exact_widths(face)
+        self._seen: dict[str, float] = {}
+        self._units: dict[str, float] = {}
+        if not self.exact:
+            self.units = None  # type: ignore[assignment] - not additive: cjk_lines measures each line
+
+    def units(self, text: str) -> float:
+        u = self._units.get(text)
+        if u is None:
+            get, default = self._get, self._default
+            u = sum([get(ord(ch), default) for ch in text])
+            if len(self._units) > SEEN_LIMIT:
+                self._units.clear()
+            self._units[text] = u
+        return u
+
+    def __call__(self, text: str) -> float:
+        w = self._seen.get(text)
+        if w is None:
+            if not text:
+                w = 0.0
+            elif self.exact:
+                w = self.scale * self.units(text) + self.space * (len(text) - 1)
+            else:
+                w = stringWidth(text, self.font, self.size) + self.space * (len(text) - 1)
+            if len(self._seen) > SEEN_LIMIT:
+                self._seen.clear()
+            self._seen[text] = w
+        return w
+
+
+def exact_widths(face) -> bool:  # noqa: ANN001 - reportlab TTFontFace
+    """Whether every advance of the face is a multiple of 2⁻¹² below 2²⁰ (read once per face:
+    ``_kjdesk_exact`` on it; scaling a float by a power of two is exact)."""
+    known = getattr(face, "_kjdesk_exact", None)
+    if known is None:
+        widths = [*face.charWidths.values(), face.defaultWidth]
+        try:
+            known = all((w / EXACT_UNIT).is_integer() for w in widths) and max(map(abs, widths)) < MAX_UNITS
+        except (TypeError, AttributeError):  # a width that is not a number: measure as reportlab does
+            known = False
+        face._kjdesk_exact = known
+    return known
+
+
+SEEN_LIMIT = 50_000  # texts whose width a measure remembers (a long session stays small)
+
+
 class Typesetter:
-    """Turns a ``LetterText`` into grid lines with the letter's fonts."""
+    """Turns a ``LetterText`` into grid lines with the letter's fonts.
+
+    One typesetter serves every letter of a batch (``typesetter``): the fonts' spacing is
+    measured once, and a paragraph set before (the fixed sentences of a template) is reused."""
 
     def __init__(self, fonts: LetterFonts) -> None:
         self.fonts = fonts
@@ -112,17 +188,34 @@ class Typesetter:
         self.char_w = em + self.body_space
         title_em = stringWidth("国", fonts.title, TITLE_PT) or TITLE_PT
         self.title_space = 0.0 if title_em * 20 <= TEXT_W else (TEXT_W - 20 * title_em) / 19
+        self.body_width = TextMeasure(fonts.body, BODY_PT, self.body_space)
+        self._measures: dict[tuple[str, float, float], TextMeasure] = {
+            (fonts.body, BODY_PT, self.body_space): self.body_width
+        }
+        self._paragraphs: dict[tuple[str, int], tuple[Line, ...]] = {}
+
+    def measure(self, font: str, size: float, space: float) -> TextMeasure:
+        key = (font, size, space)
+        m = self._measures.get(key)
+        if m is None:
+            m = self._measures[key] = TextMeasure(font, size, space)
+        return m
 
     def width(self, text: str, font: str, size: float, space: float) -> float:
         """Visible width: the spacing counts between characters, not after the last."""
-        if not text:
-            return 0.0
-        return stringWidth(text, font, size) + space * (len(text) - 1)
-
-    def body_width(self, text: str) -> float:
-        return self.width(text, self.fonts.body, BODY_PT, self.body_space)
+        return self.measure(font, size, space)(text)
 
     def paragraph(self, text: str, indent_chars: int = 2) -> list[Line]:
+        key = (text, indent_chars)
+        done = self._paragraphs.get(key)
+        if done is None:
+            done = tuple(self._paragraph(text, indent_chars))
+            if len(self._paragraphs) > SEEN_LIMIT // 10:
+                self._paragraphs.clear()
+            self._paragraphs[key] = done
+        return list(done)
+
+    def _paragraph(self, text: str, indent_chars: int) -> list[Line]:
         indent = indent_chars * self.char_w
         broken = break_paragraph(text, self.body_width, TEXT_W, indent, max_stretch=self.char_w / 4)
         lines = []
@@ -140,7 +233,7 @@ class Typesetter:
         排列对称). The pieces between the marks are grouped into the fewest lines, the evenest
         of those groupings (梯形 or 菱形); only a piece wider than a line (a very long name)
         is broken inside, evenly."""
-        measure = lambda t: self.width(t, font, size, space)  # noqa: E731
+        measure = self.measure(font, size, space)
         pieces = [p for p in text.split(SOFT_BREAK) if p]
         out = []
         for line in group_pieces(pieces, measure, TEXT_W):
@@ -237,6 +330,12 @@ class Typesetter:
         for n, att in enumerate(letter.attachments, start=1):
             blocks.extend(self.attachment(att, n if many else None))
         return blocks
+
+
+@lru_cache(maxsize=8)
+def typesetter(fonts: LetterFonts) -> Typesetter:
+    """The typesetter of these fonts, shared by the letters set with them."""
+    return Typesetter(fonts)
 
 
 def group_pieces(pieces: list[str], measure, width: float) -> list[str]:  # noqa: ANN001
@@ -345,7 +444,7 @@ def render_letter(
     issued letter. ``test_marks`` adds the corner marks of the 套打 test page."""
     layout = layout or LetterLayout()
     seal_outline = draft if seal_outline is None else seal_outline
-    setter = Typesetter(fonts)
+    setter = typesetter(fonts)
     pages = paginate(setter.blocks(letter, layout))
     rows = banji_rows(layout, fonts.body)
     if rows and len(pages[-1]) + rows > LINES_PER_PAGE:

@@ -26,7 +26,7 @@ from kjdesk.services.letters import (
 )
 from kjdesk.services.letters.export import export_letters
 from kjdesk.services.letters.rows import list_letters
-from kjdesk.store.models import AuditEvent, ClosedYear, Instalment, Letter
+from kjdesk.store.models import AuditEvent, ClosedYear, Entitlement, Instalment, Letter
 from tests.letters_data import HTE_QUOTE, NKL_QUOTE, add_hte, add_nkl, add_unit, catalog, seed  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("catalog")
@@ -304,3 +304,65 @@ def test_a_multi_year_support_carries_its_schedule_as_an_attachment(app, tmp_pat
     assert last.startswith("附件分年度拨付计划") or last.startswith("附件")
     assert "分年度拨付计划" in last and "2026年度（本次）" in last
     assert last.count("10,000,000.00") == 5 and "50,000,000.00" in last
+
+
+def test_a_batch_that_fails_half_way_issues_nothing(app, monkeypatch):
+    """One transaction for the batch: the third letter failing leaves no letter, no number and
+    no audit event of the batch; the batch issued again numbers its letters from 1."""
+    from kjdesk.services import letters as letters_mod
+
+    seed(app, 5)
+    real, calls = letters_mod.render_letter, []
+
+    def third_fails(*a, **k):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("printer on fire")
+        return real(*a, **k)
+
+    monkeypatch.setattr(letters_mod, "render_letter", third_fails)
+    with pytest.raises(RuntimeError, match="printer on fire"):
+        issue_letters(app, 2026, issued_on=DAY)
+    monkeypatch.undo()
+    assert seqs(app) == [] and len(pending_letters(app, 2026)) == 5
+    with app.db.session() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "letter")) == 0
+        )
+    assert [r.seq for r in issue_letters(app, 2026, issued_on=DAY).issued] == [1, 2, 3, 4, 5]
+
+
+def test_every_letter_of_a_batch_is_audited_and_reprints_byte_identical(app):
+    """Each letter of a batch keeps its own PDF and SHA-256 and its own event 签发通知书 (number,
+    amount, hash), chained before the event of the batch; composing and rendering a letter
+    again gives its archived bytes exactly (the PDF depends on nothing but the letter)."""
+    from kjdesk.io.letter_pdf import render_letter
+    from kjdesk.services.letters import prepare
+    from kjdesk.services.safety.audit_log import verify_audit
+
+    seed(app, 4)
+    rows = issue_letters(app, 2026, issued_on=DAY).issued
+    assert [r.seq for r in rows] == [1, 2, 3, 4] and len({r.sha256 for r in rows}) == 4
+    with app.db.session() as s:
+        events = list(
+            s.scalars(select(AuditEvent).where(AuditEvent.entity == "letter").order_by(AuditEvent.id))
+        )
+    assert [e.action for e in events] == ["签发通知书"] * 4 + ["批量签发通知书"]
+    for row, event in zip(rows, events, strict=False):
+        assert event.entity_id == str(row.id) and event.actor == app.actor
+        assert f'"sha256": "{row.sha256}"' in event.after and f'"number": "{row.number}"' in event.after
+        assert f'"amount_fen": {row.amount_fen}' in event.after
+    assert '"count": 4' in events[-1].after and events[-1].seal  # the batch's event carries the money seal
+    assert verify_audit(app) is None
+    issuer = prepare(app)
+    with app.db.session() as s:
+        for row in rows:
+            letter = s.get(Letter, row.id)
+            assert letter.created_at is not None and letter.issued_by == app.actor
+            pdf = letter_pdf(app, row.number)
+            assert hashlib.sha256(pdf).hexdigest() == row.sha256
+            ent, inst = s.get(Entitlement, letter.entitlement_id), s.get(Instalment, letter.instalment_id)
+            _k, text, _p, _a = letter_content.compose(
+                s, issuer.bureau, issuer.policy, issuer.templates, ent, inst, row.number, DAY
+            )
+            assert render_letter(text, issuer.fonts, layout=issuer.layout) == pdf

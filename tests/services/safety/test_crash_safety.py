@@ -179,8 +179,9 @@ ISSUE_SERVICE = """
 
 
 def test_sigkill_during_the_letters_service_batch_keeps_numbering_whole(app, db_path):
-    """The letters service commits one letter at a time: after the kill every issued letter is
-    whole (PDF, hash, audit event), the numbers run without a gap, and the rest are still pending."""
+    """The letters service issues a batch in one transaction: killed half-way (eight letters set,
+    the ninth being rendered) it leaves no letter and no event of the batch, takes no number,
+    and the whole batch is still pending; issued again, the letters are whole and numbered 1..40."""
     from sqlalchemy import select
 
     pytest.importorskip("kjdesk.services.letters")
@@ -219,7 +220,7 @@ def test_sigkill_during_the_letters_service_batch_keeps_numbering_whole(app, db_
                 s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "签发通知书"))
             )
         k = len(letters)
-        assert 8 <= k < 40
+        assert k == 0  # all or nothing: the killed batch issued none
         assert [x.seq for x in letters] == list(range(1, k + 1))  # no gap, no half-written letter
         assert sorted(issued_events, key=int) == [str(x.id) for x in letters]
         for x in letters:
@@ -227,5 +228,7 @@ def test_sigkill_during_the_letters_service_batch_keeps_numbering_whole(app, db_
         assert len(pending_letters(again, 2026)) == 40 - k
         rest = issue_letters(again, 2026, issued_on=date(2026, 11, 23))
         assert [r.seq for r in rest.issued] == list(range(k + 1, 41))
+        for r in rest.issued:
+            assert letter_pdf(again, r.number)  # each its own archived PDF, matching its hash
     finally:
         again.close()

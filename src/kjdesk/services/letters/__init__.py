@@ -3,10 +3,12 @@
 A letter's number comes from the bureau's pattern (``包科字〔{year}〕{seq}号``) with one
 sequence per year and no gaps: the next ``seq`` is taken as ``max(seq) + 1`` of the year in
 the same transaction as the insert, and anything that fails (no font, a broken template, a
-closed year) rolls the whole letter back, so no number is ever lost. A batch issues one
-letter per transaction: cancelled half-way it leaves letters 1..k, numbered without a gap,
-and says how many remain. An issued letter keeps its PDF bytes and SHA-256; a reprint
-returns those bytes. A correction is a new letter that names the one it replaces, which
+closed year) rolls the whole letter back, so no number is ever lost. A batch is one
+transaction: a failure, or a crash, issues none of its letters; cancelled half-way it issues
+letters 1..k, numbered without a gap, and says how many remain. Each letter of a batch is
+its own PDF with its own SHA-256 and audit event, exactly as when issued alone (what the
+letters read is loaded once, the letters and their events are written in a few statements).
+An issued letter keeps its PDF bytes and SHA-256; a reprint returns those bytes. A correction is a new letter that names the one it replaces, which
 then shows 已作废 with the reason. Every issue and void leaves an audit event.
 """
 
@@ -17,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from kjdesk.io.fonts import LetterFonts
 from kjdesk.io.fonts import NoFontFound as NoFontFound  # offered to the window
@@ -34,10 +36,21 @@ from kjdesk.services.core.progress import Cancelled, NullProgress, Progress
 from kjdesk.services.core.settings import Bureau, require_bureau
 from kjdesk.services.letters import content as letter_content
 from kjdesk.services.letters.print_settings import layout_for, letter_fonts, number_of
-from kjdesk.services.letters.rows import LetterRow, PendingLetter, letter_row, pending_rows
+from kjdesk.services.letters.rows import LetterRow, PendingLetter, letter_row, letter_rows, pending_rows
 from kjdesk.store import audit
 from kjdesk.store.concurrency import is_unique_violation, lock_name
-from kjdesk.store.models import ClosedYear, Entitlement, Instalment, Letter
+from kjdesk.store.models import (
+    AuditEvent,
+    ClosedYear,
+    Entitlement,
+    Instalment,
+    Letter,
+    Person,
+    Platform,
+    Recognition,
+    Unit,
+    utcnow,
+)
 
 VALID, VOID = "有效", "已作废"
 LETTER_STATES = ("approved", "paid")  # instalments a letter may be issued for
@@ -121,6 +134,71 @@ def _valid_letter_for(session: Session, inst_id: int | None, ent_id: int) -> Let
     return session.scalars(q).first()
 
 
+def _check_instalment(inst: Instalment | None, ent: Entitlement) -> int:
+    """The amount of the letter; refuses (in Chinese) an instalment that may not have one."""
+    if inst is not None:
+        if inst.state not in LETTER_STATES:
+            raise ServiceError(f"{inst.year} 年度拨付计划 {inst.id} 尚未审批，不能签发通知书")
+        if inst.pending_amount_fen is not None:
+            raise ServiceError(f"{inst.year} 年度拨付计划 {inst.id} 的金额有变动待复核，复核后才能签发通知书")
+    amount = inst.amount_fen if inst is not None else ent.total_fen
+    if amount <= 0:
+        raise ServiceError("金额为零的拨付计划不签发通知书")
+    return amount
+
+
+def _letter_values(
+    session: Session,
+    app: App,
+    issuer: Issuer,
+    ent: Entitlement,
+    inst: Instalment | None,
+    seq: int,
+    issued_on: date,
+    replaces: Letter | None = None,
+    bases: dict | None = None,
+) -> dict[str, object]:
+    """The columns of one letter: numbered, composed and rendered (nothing written yet)."""
+    number = number_of(issuer.bureau.letter_pattern, issued_on.year, seq)
+    kind, text, payee, amount_fen = letter_content.compose(
+        session, issuer.bureau, issuer.policy, issuer.templates, ent, inst, number, issued_on, replaces, bases
+    )
+    pdf = render_letter(text, issuer.fonts, layout=issuer.layout)
+    return {
+        "number": number,
+        "year": issued_on.year,
+        "seq": seq,
+        "kind": kind,
+        "entitlement_id": ent.id,
+        "instalment_id": inst.id if inst else None,
+        "unit_id": payee.unit.id if payee.unit else None,
+        "addressee": payee.addressee,
+        "amount_fen": amount_fen,
+        "issued_on": issued_on,
+        "issued_by": app.actor,
+        "pdf": pdf,
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "status": VALID,
+        "replaces_id": replaces.id if replaces else None,
+    }
+
+
+def _audit_values(issuer: Issuer, values: dict[str, object], replaces: Letter | None) -> dict[str, object]:
+    """What the audit event 签发通知书 of a letter records."""
+    return {
+        "number": values["number"],
+        "kind": values["kind"],
+        "addressee": values["addressee"],
+        "amount_fen": values["amount_fen"],
+        "entitlement_id": values["entitlement_id"],
+        "instalment_id": values["instalment_id"],
+        "issued_on": values["issued_on"],
+        "sha256": values["sha256"],
+        "replaces": replaces.number if replaces else None,
+        **issuer.audit_values(),
+    }
+
+
 def _issue_in(
     session: Session,
     app: App,
@@ -135,61 +213,17 @@ def _issue_in(
     # the checks below and max(seq) + 1 then see every letter committed before ours.
     lock_name(session, f"letters:{issued_on.year}")
     _check_open_year(session, issued_on.year)
-    if inst is not None:
-        if inst.state not in LETTER_STATES:
-            raise ServiceError(f"{inst.year} 年度拨付计划 {inst.id} 尚未审批，不能签发通知书")
-        if inst.pending_amount_fen is not None:
-            raise ServiceError(f"{inst.year} 年度拨付计划 {inst.id} 的金额有变动待复核，复核后才能签发通知书")
-    amount = inst.amount_fen if inst is not None else ent.total_fen
-    if amount <= 0:
-        raise ServiceError("金额为零的拨付计划不签发通知书")
+    _check_instalment(inst, ent)
     existing = _valid_letter_for(session, inst.id if inst else None, ent.id)
     if existing is not None and existing is not replaces:
         raise ServiceError(f"该拨付计划已签发通知书 {existing.number}；如需更正，请作废后重新签发")
     seq = next_seq(session, issued_on.year)
-    number = number_of(issuer.bureau.letter_pattern, issued_on.year, seq)
-    kind, text, payee, amount_fen = letter_content.compose(
-        session, issuer.bureau, issuer.policy, issuer.templates, ent, inst, number, issued_on, replaces
-    )
-    pdf = render_letter(text, issuer.fonts, layout=issuer.layout)
-    letter = Letter(
-        number=number,
-        year=issued_on.year,
-        seq=seq,
-        kind=kind,
-        entitlement_id=ent.id,
-        instalment_id=inst.id if inst else None,
-        unit_id=payee.unit.id if payee.unit else None,
-        addressee=payee.addressee,
-        amount_fen=amount_fen,
-        issued_on=issued_on,
-        issued_by=app.actor,
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        status=VALID,
-        replaces_id=replaces.id if replaces else None,
-    )
+    values = _letter_values(session, app, issuer, ent, inst, seq, issued_on, replaces)
+    letter = Letter(**values)
     session.add(letter)
     session.flush()
     audit.record(
-        session,
-        app.actor,
-        "签发通知书",
-        "letter",
-        letter.id,
-        None,
-        {
-            "number": number,
-            "kind": kind,
-            "addressee": payee.addressee,
-            "amount_fen": amount_fen,
-            "entitlement_id": ent.id,
-            "instalment_id": letter.instalment_id,
-            "issued_on": issued_on,
-            "sha256": letter.sha256,
-            "replaces": replaces.number if replaces else None,
-            **issuer.audit_values(),
-        },
+        session, app.actor, "签发通知书", "letter", letter.id, None, _audit_values(issuer, values, replaces)
     )
     return letter
 
@@ -300,51 +334,210 @@ def issue_letters(
 ) -> BatchResult:
     """Issue the letters of every approved instalment of a year (a clause, a 旗县区).
 
-    One transaction per letter; on cancel the letters already issued stay (numbered 1..k
-    without a gap) and the result says how many remain.
+    One transaction for the batch: a failure (or a crash) issues none of its letters and takes
+    no number. On cancel the letters already set are issued (numbered 1..k without a gap) and
+    the result says how many remain. Each letter is its own PDF with its own SHA-256 and its
+    own audit event, as when issued alone; one more event records the batch.
     """
     progress = progress or NullProgress()
     issuer = prepare(app, font, layout)  # refuses before any number is taken
     todo = pending_letters(app, year, clause_id=clause_id, district=district)
     progress.set_total(len(todo))
     progress.set_status("正在签发通知书")
-    issued: list[LetterRow] = []
-    try:
-        for i, item in enumerate(todo):
+    day = issued_on or date.today()
+
+    def work(s: Session) -> tuple[list[LetterRow], bool]:
+        return _issue_batch(s, app, issuer, todo, day, year, progress)
+
+    issued, cancelled = _with_retry(app, work) if todo else ([], False)
+    remaining = len(todo) - len(issued)
+    return BatchResult(tuple(issued), cancelled, remaining, issuer.fonts.notes, issuer.layout.describe())
+
+
+BATCH_CHUNK = 200  # letters written to the database at a time (their PDFs are then let go)
+BATCH_OBJECTS = "kjdesk_letters_batch"  # Session.info: what a batch's letters read, held while it runs
+
+
+def _issue_batch(
+    s: Session,
+    app: App,
+    issuer: Issuer,
+    todo: list[PendingLetter],
+    day: date,
+    year: int,
+    progress: Progress,
+) -> tuple[list[LetterRow], bool]:
+    """Every letter of ``todo`` in the caller's transaction: what they need read once, then each
+    numbered, composed and rendered, written in chunks with their audit events."""
+    from kjdesk.services.disbursement.decisions import basis_of  # as letter_content reads it
+
+    lock_name(s, f"letters:{day.year}")
+    _check_open_year(s, day.year)
+    insts = _load_batch(s, [t.instalment_id for t in todo])
+    lettered = _lettered(s, [t.instalment_id for t in todo])
+    bases = basis_of(s, [inst.entitlement_id for inst in insts.values()])
+    first = seq = next_seq(s, day.year)
+    pending: list[dict[str, object]] = []
+    cancelled = False
+    for i, item in enumerate(todo):
+        try:
             progress.check()
-            issued.append(issue_letter(app, item.instalment_id, issued_on=issued_on, issuer=issuer))
-            progress.set_value(i + 1)
-        progress.check()
-    except Cancelled:
-        _record_batch(app, issuer, year, issued, cancelled=True)
-        return BatchResult(
-            tuple(issued), True, len(todo) - len(issued), issuer.fonts.notes, issuer.layout.describe()
+        except Cancelled:
+            cancelled = True
+            break
+        inst = insts.get(item.instalment_id)
+        if inst is None:
+            raise ServiceError(f"找不到拨付计划 {item.instalment_id}")
+        ent = inst.entitlement
+        _check_instalment(inst, ent)
+        if inst.id in lettered:
+            raise ServiceError(f"该拨付计划已签发通知书 {lettered[inst.id]}；如需更正，请作废后重新签发")
+        pending.append(_letter_values(s, app, issuer, ent, inst, seq, day, bases=bases))
+        lettered[inst.id] = str(pending[-1]["number"])
+        seq += 1
+        if len(pending) >= BATCH_CHUNK:
+            _write_letters(s, app, issuer, pending)
+            pending = []
+        progress.set_value(i + 1)
+    else:
+        try:
+            progress.check()
+        except Cancelled:
+            cancelled = True
+    s.info.pop(BATCH_OBJECTS, None)
+    _write_letters(s, app, issuer, pending)
+    if seq == first:
+        return [], cancelled
+    rows = letter_rows(s, [Letter.year == day.year, Letter.seq >= first, Letter.seq < seq])
+    audit.record(
+        s,
+        app.actor,
+        "批量签发通知书",
+        "letter",
+        rows[0].id,
+        None,
+        {
+            "year": year,
+            "count": len(rows),
+            "first": rows[0].number,
+            "last": rows[-1].number,
+            "cancelled": cancelled,
+            **issuer.audit_values(),
+        },
+    )
+    return rows, cancelled
+
+
+def _load_batch(s: Session, instalment_ids: list[int]) -> dict[int, Instalment]:
+    """The instalments of a batch with what their letters read (entitlement, its schedule,
+    recognition, unit, platform, person), loaded in a few queries instead of a few per letter."""
+    insts: dict[int, Instalment] = {}
+    for start in range(0, len(instalment_ids), 500):
+        chunk = instalment_ids[start : start + 500]
+        q = (
+            select(Instalment)
+            .where(Instalment.id.in_(chunk))
+            .options(joinedload(Instalment.entitlement).selectinload(Entitlement.instalments))
         )
-    _record_batch(app, issuer, year, issued, cancelled=False)
-    return BatchResult(tuple(issued), False, 0, issuer.fonts.notes, issuer.layout.describe())
+        insts.update((i.id, i) for i in s.scalars(q))
+    ents = [i.entitlement for i in insts.values()]
+
+    def load(model, ids) -> list:  # noqa: ANN001 - into the session's identity map
+        ids = sorted({x for x in ids if x is not None})
+        out = []
+        for start in range(0, len(ids), 500):
+            out.extend(s.scalars(select(model).where(model.id.in_(ids[start : start + 500]))))
+        return out
+
+    recognitions = load(Recognition, (e.recognition_id for e in ents))
+    platforms = load(Platform, (e.platform_id for e in ents))
+    people = load(Person, (e.person_id for e in ents))
+    units = load(
+        Unit,
+        [e.unit_id for e in ents]
+        + [e.payee_unit_id for e in ents]
+        + [p.host_unit_id for p in platforms]
+        + [p.employer_unit_id for p in people],
+    )
+    # the session's identity map holds objects weakly: keep them while the batch reads them
+    s.info[BATCH_OBJECTS] = (recognitions, platforms, people, units)
+    return insts
 
 
-def _record_batch(app: App, issuer: Issuer, year: int, issued: list[LetterRow], *, cancelled: bool) -> None:
-    """One audit event for the batch: which letters, in which layout and fonts."""
-    if not issued:
+def _lettered(s: Session, instalment_ids: list[int]) -> dict[int, str]:
+    """{instalment id: number} of the valid letters these instalments already have."""
+    out: dict[int, str] = {}
+    for start in range(0, len(instalment_ids), 500):
+        chunk = instalment_ids[start : start + 500]
+        q = select(Letter.instalment_id, Letter.number).where(
+            Letter.status == VALID, Letter.instalment_id.in_(chunk)
+        )
+        out.update((i, n) for i, n in s.execute(q))
+    return out
+
+
+def _write_letters(s: Session, app: App, issuer: Issuer, pending: list[dict[str, object]]) -> None:
+    """Insert letters in one statement, then their audit events in number order (the letters of a
+    batch are numbered one after another in one year: their ids are read back by number)."""
+    if not pending:
         return
-    with app.db.session() as s:
-        audit.record(
-            s,
-            app.actor,
-            "批量签发通知书",
-            "letter",
-            issued[0].id,
-            None,
+    s.execute(insert(Letter), pending)  # executemany: no RETURNING (SQLite would take it row by row)
+    first, last = pending[0], pending[-1]
+    found = dict(
+        s.execute(
+            select(Letter.seq, Letter.id).where(
+                Letter.year == first["year"], Letter.seq >= first["seq"], Letter.seq <= last["seq"]
+            )
+        ).all()
+    )
+    ids = [found[v["seq"]] for v in pending]
+    _record_many(
+        s,
+        app.actor,
+        "签发通知书",
+        "letter",
+        [
+            (letter_id, _audit_values(issuer, values, None))
+            for letter_id, values in zip(ids, pending, strict=True)
+        ],
+    )
+
+
+def _record_many(
+    s: Session, actor: str, action: str, entity: str, events: list[tuple[object, dict[str, object]]]
+) -> None:
+    """Append one audit event per (entity id, values) in one statement: each exactly as
+    ``audit.record`` writes it (the next id, the previous event's hash, its own time and hash),
+    chained one after the other. The batch's own event, recorded after them with
+    ``audit.record``, is the transaction's last and carries its money seal (store/seal.py)."""
+    if not events:
+        return
+    s.flush()
+    lock_name(s, "audit-chain")
+    last = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    next_id, prev = (last.id + 1, last.hash) if last else (1, "")
+    rows = []
+    for entity_id, after in events:
+        at = utcnow()
+        after_json = audit.to_json(after)
+        digest = audit.event_hash(prev, at, actor, action, entity, str(entity_id), "", after_json)
+        rows.append(
             {
-                "year": year,
-                "count": len(issued),
-                "first": issued[0].number,
-                "last": issued[-1].number,
-                "cancelled": cancelled,
-                **issuer.audit_values(),
-            },
+                "id": next_id,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "before": "",
+                "after": after_json,
+                "prev_hash": prev,
+                "seal": "",
+                "hash": digest,
+            }
         )
+        next_id, prev = next_id + 1, digest
+    s.execute(insert(AuditEvent), rows)
 
 
 def _find(s: Session, number_or_id: str | int) -> Letter:

@@ -112,11 +112,14 @@ def recognition_sentence(rec: Recognition | None, clause: Clause, payee: Payee) 
     return sentence, title, when, doc
 
 
-def decision_phrase(session: Session, bureau: Bureau, ent: Entitlement) -> str:
-    """What the amount was decided on, for “……的规定，{decision_phrase}，决定给予”."""
+def decision_phrase(session: Session, bureau: Bureau, ent: Entitlement, bases: dict | None = None) -> str:
+    """What the amount was decided on, for “……的规定，{decision_phrase}，决定给予”.
+
+    ``bases``: ``decisions.basis_of`` of the entitlements of a batch, read once for all."""
     from kjdesk.services.disbursement.decisions import basis_of, citation
 
-    basis = basis_of(session, [ent.id]).get(ent.id)
+    known = bases is not None and ent.id in bases
+    basis = (bases if known else basis_of(session, [ent.id])).get(ent.id)  # type: ignore[union-attr]
     if basis is None or basis.kind == "政策原文":
         return "经审核"
     # a matched amount also names the allocation it matches (“配套基数下达文件：…” of the explanation)
@@ -186,6 +189,7 @@ def compose(
     number: str,
     issued_on: date,
     replaces: Letter | None = None,
+    bases: dict | None = None,
 ) -> tuple[str, LetterText, Payee, int]:
     """(kind, text, payee, amount in 分) of the letter for an instalment (or a whole entitlement)."""
     try:
@@ -218,7 +222,7 @@ def compose(
         "clause_quote": quoted(clause.quote),
         "payment_wording": wording,
         "payment_phrase": PAYMENT_PHRASES.get(wording, wording),
-        "decision_phrase": decision_phrase(session, bureau, ent),
+        "decision_phrase": decision_phrase(session, bureau, ent, bases),
         "amount": amount_text(amount_fen),
         "amount_figures": f"{format_yuan(amount_fen)} 元",
         "amount_daxie": to_daxie(amount_fen),

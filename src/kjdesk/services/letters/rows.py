@@ -113,6 +113,11 @@ def _rows(s: Session, where: Sequence[ColumnElement[bool]]) -> list[LetterRow]:
     ]
 
 
+def letter_rows(s: Session, where: Sequence[ColumnElement[bool]]) -> list[LetterRow]:
+    """The letters matching ``where`` as rows, in number order (one query)."""
+    return _rows(s, where)
+
+
 def letter_row(s: Session, letter: Letter) -> LetterRow:
     (row,) = _rows(s, [Letter.id == letter.id])
     return row
