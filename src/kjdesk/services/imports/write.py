@@ -104,6 +104,9 @@ def _bulk_insert(
     table = model.__table__
     own = [k for k in rows[0] if k != "subject"]
     names = [*own, *(SUBJECT_COLUMNS.values() if subjects is not None else ()), "created_at", "updated_at"]
+    fill = _defaults(table, names)  # columns the rows leave out: their defaults, as SQLAlchemy gives them
+    names += fill
+    tail = (now, now, *fill.values())
     get = itemgetter(*own)
     for start in range(0, len(rows), CHUNK):
         check()
@@ -116,8 +119,23 @@ def _bulk_insert(
             continue
         if subjects is not None:
             values = [v + subjects.columns(r["subject"]) for v, r in zip(values, chunk, strict=True)]
-        insert_rows(session, table, names, [(*v, now, now) for v in values])
+        insert_rows(session, table, names, [(*v, *tail) for v in values])
     return before + 1, _max_id(session, model)
+
+
+def _defaults(table, names: list[str]) -> dict[str, Any]:  # noqa: ANN001 - a sqlalchemy Table
+    """The columns of ``table`` not in ``names`` with what an INSERT leaving them out would store:
+    a scalar Python default, or NULL for a nullable column without any default (so that the
+    insert can hand the driver every column at once, ``store.bulk.insert_rows``)."""
+    out: dict[str, Any] = {}
+    for c in table.columns:
+        if c.primary_key or c.key in names:
+            continue
+        if c.default is not None and c.default.is_scalar:
+            out[c.key] = c.default.arg
+        elif c.default is None and c.server_default is None and c.nullable:
+            out[c.key] = None
+    return out
 
 
 def _bulk_update(session: Session, model: type, changes: dict[int, tuple[dict, dict]]) -> None:
