@@ -156,9 +156,18 @@ def tag_pieces(chunks: Iterator[bytes], what: str) -> Iterator[bytes]:
 
 
 _LONG_RUN = re.compile(rb">[^<]{%d,}" % (MAX_TEXT_BYTES + 1))
+_WINDOW = MAX_TEXT_BYTES // 2
 
 
 def _longest_run(block: bytes) -> int:
+    """The longest text run of ``block`` when it may be over ``MAX_TEXT_BYTES``, else 0.
+
+    A run longer than ``MAX_TEXT_BYTES`` covers a whole aligned window of half that size, so
+    a block where every such window holds a ``<`` has none (a few ``find`` calls that stop at
+    the first tag); only otherwise is the block searched."""
+    find = block.find
+    if all(find(b"<", at, at + _WINDOW) >= 0 for at in range(0, len(block) - _WINDOW + 1, _WINDOW)):
+        return 0
     m = _LONG_RUN.search(block)
     return len(m.group(0)) - 1 if m else 0
 
@@ -253,7 +262,9 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
         plain = _all_cells_placed(piece, len(refs))
         shared = _SHARED_REF.findall(piece) if lengths else []
         known = not shared or _all_known(shared, len(lengths))
-        if plain and known and len(shared) == piece.count(b't="s"'):
+        # without a shared string table no cell's text is counted: whether every t="s" was found
+        # does not matter then (the extent comes from every valued cell either way)
+        if plain and known and (not lengths or len(shared) == piece.count(b't="s"')):
             # the usual file: every cell says where it is, every shared string is found by its number
             if refs:
                 state[0] = max(state[0], max(map(int, {r for _, r in refs})))
@@ -277,8 +288,13 @@ def _all_cells_placed(piece: bytes, valued: int) -> bool:
     """Whether every cell of ``piece`` is a ``<c r="…">`` with a value or an empty ``<c r="…"/>``
     (cheap counts first; the regular expressions only when a namespace prefix or an empty cell
     makes the counts differ)."""
-    plain_cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
-    if plain_cells == valued and b":c " not in piece:
+    if b":c " in piece:
+        plain_cells = -1  # a namespace prefix (<x:c …>): counted by the expressions below
+    elif piece.count(b"<c") == valued:  # every <c…, <col…, <cfRule… is a valued cell: all placed
+        return True
+    else:
+        plain_cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+    if plain_cells == valued:
         return True
     empty = len(_EMPTY_REF.findall(piece))
     return valued + empty == len(_ANY_CELL.findall(piece))
