@@ -256,10 +256,24 @@ def _apply(ctx: ParseContext, out: ParsedRow, key: str, raw: object, hit: object
 
 def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: tuple[str, ...]) -> None:
     """``_take`` of each of ``keys`` the roster has, in order."""
+    values = out.values
     for key, memo, read in ctx.fields(keys):
         raw = cells.get(key)
-        if raw is not None:
-            _put(ctx, out, key, raw, memo, read)
+        if raw is None:
+            continue
+        # _put, written out: this runs for every field of every row
+        mkey = raw if raw.__class__ is str else (raw.__class__, raw)
+        hit = memo.get(mkey)
+        if hit is None:
+            hit = _outcome(raw, read)
+            if len(memo) < MEMO_LIMIT:
+                memo[mkey] = hit
+        if hit is _SKIP:
+            continue
+        if hit[0]:  # type: ignore[index]
+            values[key] = hit[1]  # type: ignore[index]
+        else:
+            ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
 
 
 def _text(raw: object) -> str:

@@ -107,19 +107,22 @@ def _bulk_insert(
     fill = _defaults(table, names)  # columns the rows leave out: their defaults, as SQLAlchemy gives them
     names += fill
     tail = (now, now, *fill.values())
-    get = itemgetter(*own)
+    one = own[0]
+    get = itemgetter(*own) if len(own) > 1 else (lambda r: (r[one],))
     for start in range(0, len(rows), CHUNK):
         check()
         chunk = rows[start : start + CHUNK]
         try:
-            values = [(get(r),) if len(own) == 1 else get(r) for r in chunk]
+            if subjects is None:
+                values = [get(r) + tail for r in chunk]
+            else:
+                columns = subjects.columns
+                values = [get(r) + columns(r["subject"]) + tail for r in chunk]
         except KeyError:  # rows of different shapes: SQLAlchemy says what is missing, as it always has
             chunk = [_subject_row(subjects, row) for row in chunk] if subjects is not None else chunk
             session.execute(insert(table), [{**r, "created_at": now, "updated_at": now} for r in chunk])
             continue
-        if subjects is not None:
-            values = [v + subjects.columns(r["subject"]) for v, r in zip(values, chunk, strict=True)]
-        insert_rows(session, table, names, [(*v, *tail) for v in values])
+        insert_rows(session, table, names, values)
     return before + 1, _max_id(session, model)
 
 
