@@ -480,6 +480,7 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         progress.check()
         recomputed = recompute(s, app.actor, bureau.city, written.subjects, progress)
         progress.check()
+        progress.set_status("正在提交")  # the money seals and SQLite's commit: a second at 100,000 rows
     added, updated = written.added, written.updated
     changes = Changes(
         units=bool(added["units"] or updated["units"]),
