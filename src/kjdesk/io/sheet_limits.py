@@ -21,6 +21,7 @@ an .xls record by record in ``xls_limits``.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import struct
@@ -186,6 +187,9 @@ _VALUED_REF = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,9})"[^>]*(?<!/)>')
 _EMPTY_REF = re.compile(rb'<c r="[A-Z]{1,4}\d{1,9}"[^>]*/>')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _SHARED_REF = re.compile(rb't="s"[^>]*><v>(\d{1,9})</v>')
+# a type attribute written otherwise than t="…" (t='s', t = "s": calamine reads them alike)
+_ODD_TYPE = re.compile(rb"\st(?:\s+=|=(?!\"))")
+_SHARED_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*(?:\"s\"|'s')")
 _ROW_REF = re.compile(rb'<row r="(\d{1,9})"')
 
 
@@ -199,7 +203,8 @@ def _check_xlsx(path: Path, max_rows: int) -> None:
             name = info.filename.lower()
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 label = f"工作表“{names[name]}”" if name in names else "工作表"
-                _check_xlsx_sheet(fh, info, lengths, max_rows, label)
+                if not _plain_sheet(fh, info, lengths, max_rows, label):
+                    _check_xlsx_sheet(fh, info, lengths, max_rows, label)
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
@@ -253,6 +258,55 @@ def _shared_string_lengths(fh: BinaryIO, info: ZipInfo) -> list[int]:
     return lengths
 
 
+def _above(limit: int) -> bytes:
+    """A regular expression for a row number (digits, as written) greater than ``limit``: seven
+    digits or more, or as many digits as ``limit`` and larger at the first digit that differs."""
+    digits = str(limit)
+    width = len(digits)
+    parts = [rb"\d{%d}" % (width + 1)]
+    for i, d in enumerate(digits):
+        if d != "9":
+            low = str(int(d) + 1) if i else str(max(int(d) + 1, 1))
+            tail = width - i - 1
+            parts.append(
+                digits[:i].encode() + b"[" + low.encode() + b"-9]" + (rb"\d{%d}" % tail if tail else b"")
+            )
+    return b"|".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _suspect(max_rows: int) -> re.Pattern[bytes]:
+    """A cell tag the quick pass cannot vouch for: without attributes, or whose first attribute is
+    not a one-letter reference (``r="B12"``), or whose row is past ``max_rows``."""
+    return re.compile(rb'<c(?:[>/]|\s(?!r="[A-Z]\d)|\sr="[A-Z](?:%s))' % _above(max_rows))
+
+
+def _plain_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows: int, label: str) -> bool:
+    """The quick pass over an ordinary sheet (one regular expression that finds nothing).
+
+    True when every cell tag starts with a one-letter reference whose row is within ``max_rows``
+    (so the block calamine builds is at most 26 columns × ``max_rows`` rows) and the shared text
+    the cells can copy (their number × the longest shared string) is within ``MAX_TOTAL_TEXT``:
+    the sheet is then within every limit the walk (``_check_xlsx_sheet``) checks. False as soon as
+    a piece is anything else, and the walk decides. The limits on inflating and on one long text
+    hold here as in the walk."""
+    if 26 * max_rows > MAX_CELLS:
+        return False
+    suspect = _suspect(int(max_rows))
+    longest = max(lengths, default=0)
+    shared = 0
+    for piece in tag_pieces(member_chunks(fh, info), label):
+        if b":c " in piece or suspect.search(piece) is not None:
+            return False  # a namespace prefix, a cell placed otherwise, or one past the rows
+        if longest:
+            if _ODD_TYPE.search(piece) is not None:
+                return False  # a shared-string cell the count below would miss
+            shared += piece.count(b't="s"')
+            if shared * longest > MAX_TOTAL_TEXT:
+                return False
+    return True
+
+
 def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows: int, label: str) -> None:
     """Where the last value of the sheet lies (cells as calamine places them: by their ``r``, or
     after the previous cell of the row), and how much shared text its cells copy."""
@@ -264,7 +318,11 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
         known = not shared or _all_known(shared, len(lengths))
         # without a shared string table no cell's text is counted: whether every t="s" was found
         # does not matter then (the extent comes from every valued cell either way)
-        if plain and known and (not lengths or len(shared) == piece.count(b't="s"')):
+        if (
+            plain
+            and known
+            and (not lengths or (len(shared) == piece.count(b't="s"') and _ODD_TYPE.search(piece) is None))
+        ):
             # the usual file: every cell says where it is, every shared string is found by its number
             if refs:
                 state[0] = max(state[0], max(map(int, {r for _, r in refs})))
@@ -325,7 +383,7 @@ def _walk_cells(piece: bytes, state: list[int], lengths: list[int]) -> None:
             continue  # an empty (styled) cell: calamine keeps no value for it
         max_row = max(max_row, r)
         max_col = max(max_col, col)
-        if n_strings and b't="s"' in attrs:
+        if n_strings and _SHARED_TYPE.search(attrs) is not None:
             v = _SST_VALUE.match(piece, m.end())
             if v is not None and int(v.group(1)) < n_strings:
                 text += lengths[int(v.group(1))]
