@@ -243,9 +243,11 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
         who = v.get("subject_name", "")
     else:
         code = v["credit_code"]
-        if not m.same_name(row, code, v.get("subject_name"), "credit_code", "subject_name"):
+        name = v.get("subject_name")
+        if name and m.code_names.setdefault(code, (row.row, name))[1] != name:
+            m.same_name(row, code, name, "credit_code", "subject_name")  # the error: another name
             return
-        known = m.registered_unit(code)
+        known = m._registered.get(code) or m.registered_unit(code)
         if known is not None:
             host, who = known
         else:
@@ -268,12 +270,16 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
     given = {k: v[k] for k in REC_FIELDS if k in v}
     if cert and _cert_clash(m, row, str(cert), subject):
         return
-    if m.duplicate(row, key, given, "认定", label, "title"):
+    if key not in m.seen:
+        m.seen[key] = (row.row, given)
+    elif m.duplicate(row, key, given, "认定", label, "title"):
         return
     if existing is None:
         valid_until = v.get("valid_until")
         if valid_until is None and rtype.valid_years:
-            valid_until = _add_years(day, rtype.valid_years)
+            valid_until = m.until.get((day, rtype.valid_years))
+            if valid_until is None:
+                valid_until = m.until[(day, rtype.valid_years)] = _add_years(day, rtype.valid_years)
         insert = {
             "subject": subject,
             "type_id": v["type_id"],

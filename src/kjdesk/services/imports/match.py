@@ -244,6 +244,7 @@ class Matcher:
         self.condition_keys = [k for k in ctx.mapping if k.startswith(CONDITION_PREFIX)]  # D14 columns
         self.cert_column = "cert_number" in ctx.mapping
         self.types = builtin_titles().types
+        self.until: dict[tuple[date, int], date] = {}  # (date, years) → the date years later
 
     def error(self, row: ParsedRow, key: str, reason: str, suggestion: str = "") -> None:
         self.ctx.error(row.row, key, row.values.get(key, ""), reason, suggestion)

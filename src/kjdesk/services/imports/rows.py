@@ -833,10 +833,7 @@ def read_columns(ctx: ParseContext, rows: list[list[object]], first: int) -> Non
     pre = []
     for key, _memo, read in ctx.fields(keys):
         j, default = ctx.mapping.get(key), ctx.defaults.get(key)
-        if j is None:
-            column = [default] * len(data)
-        else:
-            column = [row[j] if j < len(row) else default for row in data]
+        column = [default] * len(data) if j is None else [row[j] if j < len(row) else default for row in data]
         pre.append((key, _column_outcomes(column, read)))
     ctx._pre_keys, ctx._pre = keys, pre
 
