@@ -43,7 +43,7 @@ class _Resolver:
         self.units: dict[str, int] = {}
         self.platforms: dict[tuple[int, str], int] = {}
         self.people: dict[str, int] = {}
-        self._columns: dict[tuple[str, Any], tuple[int | None, int | None, int | None]] = {}
+        self.known: dict[tuple[str, Any], tuple[int | None, int | None, int | None]] = {}  # ``columns``
 
     def refresh_units(self) -> None:
         self.units = {c: i for c, i in self.session.execute(select(Unit.credit_code, Unit.id))}
@@ -60,10 +60,10 @@ class _Resolver:
 
     def columns(self, ref: tuple[str, Any]) -> tuple[int | None, int | None, int | None]:
         """(unit_id, platform_id, person_id) of a subject key."""
-        got = self._columns.get(ref)
+        got = self.known.get(ref)
         if got is None:
             kind, sid = self.subject(ref)
-            got = self._columns[ref] = (
+            got = self.known[ref] = (
                 sid if kind == "unit" else None,
                 sid if kind == "platform" else None,
                 sid if kind == "person" else None,
@@ -116,8 +116,8 @@ def _bulk_insert(
             if subjects is None:
                 values = [get(r) + tail for r in chunk]
             else:
-                columns = subjects.columns
-                values = [get(r) + columns(r["subject"]) + tail for r in chunk]
+                columns, known = subjects.columns, subjects.known
+                values = [get(r) + (known.get(r["subject"]) or columns(r["subject"])) + tail for r in chunk]
         except KeyError:  # rows of different shapes: SQLAlchemy says what is missing, as it always has
             chunk = [_subject_row(subjects, row) for row in chunk] if subjects is not None else chunk
             session.execute(insert(table), [{**r, "created_at": now, "updated_at": now} for r in chunk])
@@ -189,8 +189,6 @@ def write_ops(session: Session, ops: Ops, check) -> Written:  # noqa: ANN001
     if ops.person_inserts:
         r.refresh_people()
     check()
-    for rec in ops.recognition_inserts:  # a list without 证书编号: every column is written (bulk path)
-        rec.setdefault("cert_number", "")
     added["recognitions"] = _bulk_insert(session, Recognition, ops.recognition_inserts, check, r)
     _bulk_update(session, Recognition, ops.recognition_updates)
     note_updates("recognitions", ops.recognition_updates)
