@@ -201,8 +201,11 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, suffi
         '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>',  # a cell placed by its row alone
         '<row r="2">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 1001 + "</row>",  # by counting along
         '<row r="2"><c s="1" r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>',  # r not the first attribute
+        '<row r="2"><c\tr="XFD2" t="inlineStr"><is><t>x</t></is></c></row>',  # a tab, not a space
+        '<row r="2"><x:c\nr="XFD2" t="inlineStr" xmlns:x="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><x:is><x:t>x</x:t></x:is></x:c></row>',  # a prefix and a line break
     ],
-    ids=["row-only", "counted-columns", "attribute-order"],
+    ids=["row-only", "counted-columns", "attribute-order", "tab", "prefix-and-newline"],
 )
 def test_cells_without_a_plain_reference_are_placed_as_calamine_places_them(tmp_path, rows):
     path = bombs._xlsx(tmp_path / "b.xlsx", rows)

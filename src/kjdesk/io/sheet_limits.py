@@ -296,7 +296,7 @@ def _plain_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows: int,
     longest = max(lengths, default=0)
     shared = 0
     for piece in tag_pieces(member_chunks(fh, info), label):
-        if b":c " in piece or suspect.search(piece) is not None:
+        if suspect.search(piece) is not None or _prefixed_cell(piece):
             return False  # a namespace prefix, a cell placed otherwise, or one past the rows
         if longest:
             if _ODD_TYPE.search(piece) is not None:
@@ -342,17 +342,21 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
         check_extent(label, state[0], state[1], max_rows)
 
 
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
+
+
+def _prefixed_cell(piece: bytes) -> bool:
+    """Whether ``piece`` has a cell written with a namespace prefix (``<x:c`` and any space after)."""
+    return b":c" in piece and _PREFIXED_CELL.search(piece) is not None
+
+
 def _all_cells_placed(piece: bytes, valued: int) -> bool:
     """Whether every cell of ``piece`` is a ``<c r="…">`` with a value or an empty ``<c r="…"/>``
-    (cheap counts first; the regular expressions only when a namespace prefix or an empty cell
-    makes the counts differ)."""
-    if b":c " in piece:
-        plain_cells = -1  # a namespace prefix (<x:c …>): counted by the expressions below
-    elif piece.count(b"<c") == valued:  # every <c…, <col…, <cfRule… is a valued cell: all placed
-        return True
-    else:
-        plain_cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
-    if plain_cells == valued:
+    (a cheap count first; the regular expressions only when an empty cell, a ``<col``, or a cell
+    written otherwise — ``<c\tr=…``, ``<x:c …`` — makes the count differ)."""
+    if _prefixed_cell(piece):
+        return False  # <x:c …>: the walk places them
+    if piece.count(b"<c") == valued:  # every <c…, <col…, <cfRule… is a valued cell: all placed
         return True
     empty = len(_EMPTY_REF.findall(piece))
     return valued + empty == len(_ANY_CELL.findall(piece))
