@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kjdesk.io.excel_in import RosterFileError, read_roster
-from kjdesk.io.sheet_limits import MAX_COLUMNS
+from kjdesk.io.sheet_limits import MAX_COLUMNS, SheetLimitError
 from kjdesk.io.workbook_limits import check_workbook
 from tests import hostile_files as bombs
 from tests.rosters import csv_file, xlsx
@@ -201,8 +201,11 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, suffi
         '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>',  # a cell placed by its row alone
         '<row r="2">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 1001 + "</row>",  # by counting along
         '<row r="2"><c s="1" r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>',  # r not the first attribute
+        '<row r="2"><c\tr="XFD2" t="inlineStr"><is><t>x</t></is></c></row>',  # a tab, not a space
+        '<row r="2"><x:c\nr="XFD2" t="inlineStr" xmlns:x="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><x:is><x:t>x</x:t></x:is></x:c></row>',  # a prefix and a line break
     ],
-    ids=["row-only", "counted-columns", "attribute-order"],
+    ids=["row-only", "counted-columns", "attribute-order", "tab", "prefix-and-newline"],
 )
 def test_cells_without_a_plain_reference_are_placed_as_calamine_places_them(tmp_path, rows):
     path = bombs._xlsx(tmp_path / "b.xlsx", rows)
@@ -232,3 +235,77 @@ def test_a_sheet_that_inflates_too_many_times_its_size_is_refused(tmp_path):
     assert path.stat().st_size < 200_000
     with pytest.raises(RosterFileError, match="解压后超过压缩大小的 200 倍"):
         read_roster(path)
+
+
+def _shared_everywhere(path: Path, cells: str) -> Path:
+    """A sheet of ``cells`` beside a 99 KB shared string (under the one-cell limit)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", bombs._CT)
+        zf.writestr("_rels/.rels", bombs._RELS)
+        zf.writestr("xl/workbook.xml", bombs._WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", bombs._WB_RELS)
+        zf.writestr("xl/worksheets/sheet1.xml", bombs._sheet(cells))
+        zf.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+            + "名" * 33_000
+            + "</t></si></sst>",
+        )
+    return path
+
+
+def test_shared_strings_typed_with_other_quotes_are_counted_too(tmp_path):
+    # calamine reads t='s' and t = "s" as t="s": 2,800 cells copying a 99 KB string are 277 MB
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t=\'s\'><v>0</v></c><c r="B{r}" t = "s"><v>0</v></c></row>'
+        for r in range(2, 1402)
+    )
+    path = _shared_everywhere(tmp_path / "q.xlsx", cells)
+    assert path.stat().st_size < 200_000
+    got = _read_in_child(path)
+    assert got["message"] is not None and "文字合计超过 256 MB" in got["message"]
+
+
+def test_a_few_shared_strings_pass_the_quick_check(tmp_path):
+    # 100 cells × 99 KB: well under the total, whichever way the type is written
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t=\'s\'><v>0</v></c><c r="B{r}" t="s"><v>0</v></c></row>'
+        for r in range(2, 52)
+    )
+    path = _shared_everywhere(tmp_path / "few.xlsx", cells)
+    check_workbook(path, "xlsx", 200_000)
+    assert len(read_roster_rows(path)[1][0]) == 33_000
+
+
+def read_roster_rows(path: Path) -> list[list[object]]:
+    import python_calamine
+
+    return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+@pytest.mark.parametrize(("row", "refused"), [(200_000, False), (200_001, True), (1_000_000, True)])
+def test_an_ordinary_sheet_with_one_cell_past_the_last_row(tmp_path, row, refused):
+    # every other cell is plain (the quick pass); the one far down is still found, to the row
+    cells = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>甲{r}</t></is></c>'
+        f'<c r="B{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+        for r in range(1, 200)
+    )
+    cells += f'<row r="{row}"><c r="C{row}" t="inlineStr"><is><t>远</t></is></c></row>'
+    path = bombs._xlsx(tmp_path / "far.xlsx", cells)
+    if refused:
+        with pytest.raises(SheetLimitError, match=f"第 {row} 行，超过 200000 行的上限"):
+            check_workbook(path, "xlsx", 200_000)
+    else:
+        check_workbook(path, "xlsx", 200_000)
+
+
+def test_a_sheet_wider_than_z_is_measured_cell_by_cell(tmp_path):
+    # two-letter columns leave the quick pass: the block is 10,000 rows × 702 columns (ZZ)
+    cells = '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+    cells += '<row r="10000"><c r="ZZ10000" t="inlineStr"><is><t>z</t></is></c></row>'
+    path = bombs._xlsx(tmp_path / "wide.xlsx", cells)
+    with pytest.raises(SheetLimitError, match="10000 行 × 702 列"):
+        check_workbook(path, "xlsx", 200_000)

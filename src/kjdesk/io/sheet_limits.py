@@ -21,6 +21,7 @@ an .xls record by record in ``xls_limits``.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import struct
@@ -156,9 +157,18 @@ def tag_pieces(chunks: Iterator[bytes], what: str) -> Iterator[bytes]:
 
 
 _LONG_RUN = re.compile(rb">[^<]{%d,}" % (MAX_TEXT_BYTES + 1))
+_WINDOW = MAX_TEXT_BYTES // 2
 
 
 def _longest_run(block: bytes) -> int:
+    """The longest text run of ``block`` when it may be over ``MAX_TEXT_BYTES``, else 0.
+
+    A run longer than ``MAX_TEXT_BYTES`` covers a whole aligned window of half that size, so
+    a block where every such window holds a ``<`` has none (a few ``find`` calls that stop at
+    the first tag); only otherwise is the block searched."""
+    find = block.find
+    if all(find(b"<", at, at + _WINDOW) >= 0 for at in range(0, len(block) - _WINDOW + 1, _WINDOW)):
+        return 0
     m = _LONG_RUN.search(block)
     return len(m.group(0)) - 1 if m else 0
 
@@ -177,6 +187,9 @@ _VALUED_REF = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,9})"[^>]*(?<!/)>')
 _EMPTY_REF = re.compile(rb'<c r="[A-Z]{1,4}\d{1,9}"[^>]*/>')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _SHARED_REF = re.compile(rb't="s"[^>]*><v>(\d{1,9})</v>')
+# a type attribute written otherwise than t="…" (t='s', t = "s": calamine reads them alike)
+_ODD_TYPE = re.compile(rb"\st(?:\s+=|=(?!\"))")
+_SHARED_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*(?:\"s\"|'s')")
 _ROW_REF = re.compile(rb'<row r="(\d{1,9})"')
 
 
@@ -190,7 +203,8 @@ def _check_xlsx(path: Path, max_rows: int) -> None:
             name = info.filename.lower()
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 label = f"工作表“{names[name]}”" if name in names else "工作表"
-                _check_xlsx_sheet(fh, info, lengths, max_rows, label)
+                if not _plain_sheet(fh, info, lengths, max_rows, label):
+                    _check_xlsx_sheet(fh, info, lengths, max_rows, label)
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
@@ -244,6 +258,55 @@ def _shared_string_lengths(fh: BinaryIO, info: ZipInfo) -> list[int]:
     return lengths
 
 
+def _above(limit: int) -> bytes:
+    """A regular expression for a row number (digits, as written) greater than ``limit``: seven
+    digits or more, or as many digits as ``limit`` and larger at the first digit that differs."""
+    digits = str(limit)
+    width = len(digits)
+    parts = [rb"\d{%d}" % (width + 1)]
+    for i, d in enumerate(digits):
+        if d != "9":
+            low = str(int(d) + 1) if i else str(max(int(d) + 1, 1))
+            tail = width - i - 1
+            parts.append(
+                digits[:i].encode() + b"[" + low.encode() + b"-9]" + (rb"\d{%d}" % tail if tail else b"")
+            )
+    return b"|".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _suspect(max_rows: int) -> re.Pattern[bytes]:
+    """A cell tag the quick pass cannot vouch for: without attributes, or whose first attribute is
+    not a one-letter reference (``r="B12"``), or whose row is past ``max_rows``."""
+    return re.compile(rb'<c(?:[>/]|\s(?!r="[A-Z]\d)|\sr="[A-Z](?:%s))' % _above(max_rows))
+
+
+def _plain_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows: int, label: str) -> bool:
+    """The quick pass over an ordinary sheet (one regular expression that finds nothing).
+
+    True when every cell tag starts with a one-letter reference whose row is within ``max_rows``
+    (so the block calamine builds is at most 26 columns × ``max_rows`` rows) and the shared text
+    the cells can copy (their number × the longest shared string) is within ``MAX_TOTAL_TEXT``:
+    the sheet is then within every limit the walk (``_check_xlsx_sheet``) checks. False as soon as
+    a piece is anything else, and the walk decides. The limits on inflating and on one long text
+    hold here as in the walk."""
+    if 26 * max_rows > MAX_CELLS:
+        return False
+    suspect = _suspect(int(max_rows))
+    longest = max(lengths, default=0)
+    shared = 0
+    for piece in tag_pieces(member_chunks(fh, info), label):
+        if suspect.search(piece) is not None or _prefixed_cell(piece):
+            return False  # a namespace prefix, a cell placed otherwise, or one past the rows
+        if longest:
+            if _ODD_TYPE.search(piece) is not None:
+                return False  # a shared-string cell the count below would miss
+            shared += piece.count(b't="s"')
+            if shared * longest > MAX_TOTAL_TEXT:
+                return False
+    return True
+
+
 def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows: int, label: str) -> None:
     """Where the last value of the sheet lies (cells as calamine places them: by their ``r``, or
     after the previous cell of the row), and how much shared text its cells copy."""
@@ -253,7 +316,13 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
         plain = _all_cells_placed(piece, len(refs))
         shared = _SHARED_REF.findall(piece) if lengths else []
         known = not shared or _all_known(shared, len(lengths))
-        if plain and known and len(shared) == piece.count(b't="s"'):
+        # without a shared string table no cell's text is counted: whether every t="s" was found
+        # does not matter then (the extent comes from every valued cell either way)
+        if (
+            plain
+            and known
+            and (not lengths or (len(shared) == piece.count(b't="s"') and _ODD_TYPE.search(piece) is None))
+        ):
             # the usual file: every cell says where it is, every shared string is found by its number
             if refs:
                 state[0] = max(state[0], max(map(int, {r for _, r in refs})))
@@ -273,12 +342,21 @@ def _check_xlsx_sheet(fh: BinaryIO, info: ZipInfo, lengths: list[int], max_rows:
         check_extent(label, state[0], state[1], max_rows)
 
 
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
+
+
+def _prefixed_cell(piece: bytes) -> bool:
+    """Whether ``piece`` has a cell written with a namespace prefix (``<x:c`` and any space after)."""
+    return b":c" in piece and _PREFIXED_CELL.search(piece) is not None
+
+
 def _all_cells_placed(piece: bytes, valued: int) -> bool:
     """Whether every cell of ``piece`` is a ``<c r="…">`` with a value or an empty ``<c r="…"/>``
-    (cheap counts first; the regular expressions only when a namespace prefix or an empty cell
-    makes the counts differ)."""
-    plain_cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
-    if plain_cells == valued and b":c " not in piece:
+    (a cheap count first; the regular expressions only when an empty cell, a ``<col``, or a cell
+    written otherwise — ``<c\tr=…``, ``<x:c …`` — makes the count differ)."""
+    if _prefixed_cell(piece):
+        return False  # <x:c …>: the walk places them
+    if piece.count(b"<c") == valued:  # every <c…, <col…, <cfRule… is a valued cell: all placed
         return True
     empty = len(_EMPTY_REF.findall(piece))
     return valued + empty == len(_ANY_CELL.findall(piece))
@@ -309,7 +387,7 @@ def _walk_cells(piece: bytes, state: list[int], lengths: list[int]) -> None:
             continue  # an empty (styled) cell: calamine keeps no value for it
         max_row = max(max_row, r)
         max_col = max(max_col, col)
-        if n_strings and b't="s"' in attrs:
+        if n_strings and _SHARED_TYPE.search(attrs) is not None:
             v = _SST_VALUE.match(piece, m.end())
             if v is not None and int(v.group(1)) < n_strings:
                 text += lengths[int(v.group(1))]

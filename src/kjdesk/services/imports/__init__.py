@@ -415,35 +415,34 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
     progress.set_status("正在备份数据库")
     backup_before(app, "import")  # DESIGN: a backup before every import
     progress.set_status("正在写入数据库")
-    with app.db.session() as s:
+    with collector_paused(), app.db.session() as s:  # paused through the commit and its seals too
         ops, items = plan._ops, plan.items
-        with collector_paused():
-            if _data_version(s) != plan.data_version:  # the register moved since the dry run: match again
-                ctx = ParseContext(
-                    plan._ctx.kind,
-                    bureau.city,
-                    plan._ctx.headers,
-                    plan._ctx.mapping,
-                    plan._ctx.today,
-                    remembered=plan._ctx.remembered,
+        if _data_version(s) != plan.data_version:  # the register moved since the dry run: match again
+            ctx = ParseContext(
+                plan._ctx.kind,
+                bureau.city,
+                plan._ctx.headers,
+                plan._ctx.mapping,
+                plan._ctx.today,
+                remembered=plan._ctx.remembered,
+            )
+            ctx.defaults, ctx.title_answers = plan._ctx.defaults, plan._ctx.title_answers
+            reg = Register.load(s, plan.kind)
+            names = resolve_names(
+                plan._parsed, reg.units, plan.answers, remembered_units(s), plan.skip_unmatched, set()
+            )
+            if names.questions:
+                lines = "\n".join(q.line() for q in names.questions[:20])
+                raise ServiceError(f"检查之后数据库已有变动，有名称无法对应，未导入：\n{lines}")
+            held = names.held | (plan._names.held if plan._names else set())
+            ops, items = match_rows(ctx, reg, [p for p in plan._parsed if p.row not in held], progress)
+            if ctx.errors:
+                lines = "\n".join(e.line() for e in ctx.errors[:20])
+                raise ServiceError(
+                    f"检查之后数据库已有变动，名单现有 {len(ctx.errors)} 处错误，未导入：\n{lines}"
                 )
-                ctx.defaults, ctx.title_answers = plan._ctx.defaults, plan._ctx.title_answers
-                reg = Register.load(s, plan.kind)
-                names = resolve_names(
-                    plan._parsed, reg.units, plan.answers, remembered_units(s), plan.skip_unmatched, set()
-                )
-                if names.questions:
-                    lines = "\n".join(q.line() for q in names.questions[:20])
-                    raise ServiceError(f"检查之后数据库已有变动，有名称无法对应，未导入：\n{lines}")
-                held = names.held | (plan._names.held if plan._names else set())
-                ops, items = match_rows(ctx, reg, [p for p in plan._parsed if p.row not in held], progress)
-                if ctx.errors:
-                    lines = "\n".join(e.line() for e in ctx.errors[:20])
-                    raise ServiceError(
-                        f"检查之后数据库已有变动，名单现有 {len(ctx.errors)} 处错误，未导入：\n{lines}"
-                    )
-            progress.check()
-            written = write_ops(s, ops, progress.check)
+        progress.check()
+        written = write_ops(s, ops, progress.check)
         counts = {a: sum(1 for i in items if i.action == a) for a in (ADD, UPDATE, SAME)}
         record = ImportRecord(
             actor=app.actor,
@@ -481,6 +480,7 @@ def commit(app: App, plan: ImportPlan, progress: Progress | None = None) -> Impo
         progress.check()
         recomputed = recompute(s, app.actor, bureau.city, written.subjects, progress)
         progress.check()
+        progress.set_status("正在提交")  # the money seals and SQLite's commit: a second at 100,000 rows
     added, updated = written.added, written.updated
     changes = Changes(
         units=bool(added["units"] or updated["units"]),

@@ -103,7 +103,7 @@ def _unit(m: Matcher, row: ParsedRow) -> None:
 def _conditions(m: Matcher, row: ParsedRow, current: dict[str, Any] | None) -> str | None:
     """D14: the record's conditions with the roster's condition columns laid over them (a blank
     cell keeps what is recorded); None when the roster has no condition column."""
-    keys = [k for k in m.ctx.mapping if k.startswith(CONDITION_PREFIX)]
+    keys = m.condition_keys
     if not keys:
         return None
     values = conditions.decode((current or {}).get("conditions") or "")
@@ -236,16 +236,18 @@ def _add_years(d: date, years: int) -> date:
 
 def _recognition(m: Matcher, row: ParsedRow) -> None:
     v = row.values
-    rtype = builtin_titles().types[v["type_id"]]
+    rtype = m.types[v["type_id"]]
     kind = rtype.subject
     if kind == SubjectKind.PERSON:
         subject = m.person_for(row)
         who = v.get("subject_name", "")
     else:
         code = v["credit_code"]
-        if not m.same_name(row, code, v.get("subject_name"), "credit_code", "subject_name"):
+        name = v.get("subject_name")
+        if name and m.code_names.setdefault(code, (row.row, name))[1] != name:
+            m.same_name(row, code, name, "credit_code", "subject_name")  # the error: another name
             return
-        known = m.registered_unit(code)
+        known = m._registered.get(code) or m.registered_unit(code)
         if known is not None:
             host, who = known
         else:
@@ -263,39 +265,43 @@ def _recognition(m: Matcher, row: ParsedRow) -> None:
     cert = v.get("cert_number")
     if existing is None and cert:  # the same 证书编号 is the same recognition, whatever its date
         existing = m.reg.by_cert.get(str(cert))
-    merged = _conditions(m, row, existing)
-    if merged is not None:
-        v["conditions"] = merged
+    if m.condition_keys:
+        v["conditions"] = _conditions(m, row, existing)
     given = {k: v[k] for k in REC_FIELDS if k in v}
     if cert and _cert_clash(m, row, str(cert), subject):
         return
-    if m.duplicate(row, key, given, "认定", label, "title"):
+    if key not in m.seen:
+        m.seen[key] = (row.row, given)
+    elif m.duplicate(row, key, given, "认定", label, "title"):
         return
     if existing is None:
         valid_until = v.get("valid_until")
         if valid_until is None and rtype.valid_years:
-            valid_until = _add_years(day, rtype.valid_years)
-        m.ops.recognition_inserts.append(
-            {
-                "subject": subject,
-                "type_id": v["type_id"],
-                "level": v["level"],
-                "stage": v["stage"],
-                "title": v["title"],
-                "date": day,
-                "doc_number": v.get("doc_number", ""),
-                "valid_until": valid_until,
-                "status": v.get("status", "有效"),
-                "status_date": v.get("status_date"),
-                "evidence": v.get("evidence", ""),
-                "first_year": None,
-                "note": v.get("note", ""),
-                **({"conditions": v["conditions"]} if "conditions" in v else {}),
-                **({"cert_number": v.get("cert_number", "")} if "cert_number" in m.ctx.mapping else {}),
-            }
-        )
+            valid_until = m.until.get((day, rtype.valid_years))
+            if valid_until is None:
+                valid_until = m.until[(day, rtype.valid_years)] = _add_years(day, rtype.valid_years)
+        insert = {
+            "subject": subject,
+            "type_id": v["type_id"],
+            "level": v["level"],
+            "stage": v["stage"],
+            "title": v["title"],
+            "date": day,
+            "doc_number": v.get("doc_number", ""),
+            "valid_until": valid_until,
+            "status": v.get("status", "有效"),
+            "status_date": v.get("status_date"),
+            "evidence": v.get("evidence", ""),
+            "first_year": None,
+            "note": v.get("note", ""),
+        }
+        if "conditions" in v:
+            insert["conditions"] = v["conditions"]
+        if m.cert_column:
+            insert["cert_number"] = v.get("cert_number", "")
+        m.ops.recognition_inserts.append(insert)
         m.ops.touched.add(subject)
-        m.item(row, ADD, "认定", label)
+        m.items.append(PlanItem(row.row, ADD, "认定", label))
         return
     change = diff_fields(existing, given, REC_FIELDS)
     if change[1]:

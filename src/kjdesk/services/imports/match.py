@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kjdesk.io.roster_schema import CONDITION_PREFIX
 from kjdesk.policy.model import LEVEL_RANK, Level
+from kjdesk.policy.titles import builtin_titles
 from kjdesk.services.imports.rows import ParseContext, ParsedRow
 from kjdesk.store.models import Fact, Person, Platform, Recognition, Unit
 
@@ -239,6 +241,10 @@ class Matcher:
         self._all_names: list[str] | None = None
         self._codes_by_name: dict[str, str] | None = None
         self.certs: dict[str, tuple[int, tuple[str, Any]]] = {}  # file-level: 证书编号 → (first row, subject)
+        self.condition_keys = [k for k in ctx.mapping if k.startswith(CONDITION_PREFIX)]  # D14 columns
+        self.cert_column = "cert_number" in ctx.mapping
+        self.types = builtin_titles().types
+        self.until: dict[tuple[date, int], date] = {}  # (date, years) → the date years later
 
     def error(self, row: ParsedRow, key: str, reason: str, suggestion: str = "") -> None:
         self.ctx.error(row.row, key, row.values.get(key, ""), reason, suggestion)

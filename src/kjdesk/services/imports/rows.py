@@ -117,6 +117,11 @@ class ParseContext:
     _titles: dict[tuple[str, str], ResolvedTitle | UnknownTitle] = field(default_factory=dict)
     _readers: dict[str, Callable[[object], object]] = field(default_factory=dict, repr=False)
     _fields: dict[tuple[str, ...], list[tuple[str, dict, Callable]]] = field(default_factory=dict, repr=False)
+    # the kind's plain fields read a column at a time (``read_columns``): the keys, (key, outcome of
+    # each data row), and the data row being parsed
+    _pre_keys: tuple[str, ...] | None = field(default=None, repr=False)
+    _pre: list[tuple[str, list[object]]] = field(default_factory=list, repr=False)
+    _at: int = field(default=0, repr=False)
 
     def column(self, key: str) -> str:
         idx = self.mapping.get(key)
@@ -163,6 +168,7 @@ class ParseContext:
         """Drop the cells remembered while parsing (the plan keeps the context until its commit)."""
         self.memo.clear()
         self._fields.clear()
+        self._pre_keys, self._pre = None, []
 
     def header_unit(self, key: str) -> str:
         idx = self.mapping.get(key)
@@ -256,10 +262,35 @@ def _apply(ctx: ParseContext, out: ParsedRow, key: str, raw: object, hit: object
 
 def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: tuple[str, ...]) -> None:
     """``_take`` of each of ``keys`` the roster has, in order."""
+    values = out.values
+    if keys is ctx._pre_keys:  # read a column at a time already: this row's outcome of each
+        at = ctx._at
+        for key, outcomes in ctx._pre:
+            hit = outcomes[at]
+            if hit is _SKIP:
+                continue
+            if hit[0]:  # type: ignore[index]
+                values[key] = hit[1]  # type: ignore[index]
+            else:
+                ctx.error(out.row, key, cells.get(key), hit[1], hit[2])  # type: ignore[index]
+        return
     for key, memo, read in ctx.fields(keys):
         raw = cells.get(key)
-        if raw is not None:
-            _put(ctx, out, key, raw, memo, read)
+        if raw is None:
+            continue
+        # _put, written out: this runs for every field of every row
+        mkey = raw if raw.__class__ is str else (raw.__class__, raw)
+        hit = memo.get(mkey)
+        if hit is None:
+            hit = _outcome(raw, read)
+            if len(memo) < MEMO_LIMIT:
+                memo[mkey] = hit
+        if hit is _SKIP:
+            continue
+        if hit[0]:  # type: ignore[index]
+            values[key] = hit[1]  # type: ignore[index]
+        else:
+            ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
 
 
 def _text(raw: object) -> str:
@@ -654,6 +685,21 @@ def _subject_code(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], k
     code column (or a credit code in the ID column) is read as what it is (``_recast``)."""
     raw_code, raw_id = cells.get("credit_code"), cells.get("id_number")
     has_code, has_id = not is_blank(raw_code), not is_blank(raw_id)
+    if has_code and not has_id and kind != SubjectKind.PERSON:  # the usual row: a unit's code
+        memo = ctx.memo_of("credit_code")
+        mkey = raw_code if raw_code.__class__ is str else (raw_code.__class__, raw_code)
+        hit = memo.get(mkey)
+        if hit is None:
+            hit = _outcome(raw_code, ctx.reader("credit_code"))
+            if len(memo) < MEMO_LIMIT:
+                memo[mkey] = hit
+        if not hit[0]:  # type: ignore[index]
+            ctx.error(out.row, "credit_code", raw_code, hit[1], hit[2])  # type: ignore[index]
+        elif hit[1].__class__ in _RECAST:  # type: ignore[index]
+            _recast(ctx, out, "credit_code", hit[1], kind)  # type: ignore[index]
+        else:
+            out.values["credit_code"] = hit[1]  # type: ignore[index]
+        return
     if has_code != has_id:
         key, raw = ("credit_code", raw_code) if has_code else ("id_number", raw_id)
         hit = _peek(ctx, key, raw)
@@ -766,9 +812,48 @@ PARSERS: dict[str, Callable[[ParseContext, ParsedRow, dict[str, object]], None]]
 }
 
 
+PLAIN_FIELDS = {
+    "units": UNIT_READ,
+    "platforms": PLATFORM_READ,
+    "people": PERSON_READ,
+    "recognitions": RECOGNITION_READ,
+}
+_NONE = type(None)
+
+
+def read_columns(ctx: ParseContext, rows: list[list[object]], first: int) -> None:
+    """Read the kind's plain fields a column at a time: each distinct cell value of a column once
+    (as ``_put`` would, by value and type), the outcome of every data row kept in a list that
+    ``_fields`` indexes. The cell of a row is what ``parse_rows`` gives it (the whole-list value
+    where the row has no cell)."""
+    keys = PLAIN_FIELDS.get(ctx.kind.key)
+    if keys is None or ctx.wide:
+        return
+    data = rows[first:]
+    pre = []
+    for key, _memo, read in ctx.fields(keys):
+        j, default = ctx.mapping.get(key), ctx.defaults.get(key)
+        column = [default] * len(data) if j is None else [row[j] if j < len(row) else default for row in data]
+        pre.append((key, _column_outcomes(column, read)))
+    ctx._pre_keys, ctx._pre = keys, pre
+
+
+def _column_outcomes(column: list[object], read: Callable[[object], object]) -> list[object]:
+    kinds = set(map(type, column))
+    kinds.discard(_NONE)
+    if len(kinds) <= 1:  # one type: equal values are equal cells
+        table = {raw: _SKIP if raw is None else _outcome(raw, read) for raw in dict.fromkeys(column)}
+        return list(map(table.__getitem__, column))
+    # several types: 1, 1.0 and True are different cells
+    keyed = list(zip(map(type, column), column, strict=True))
+    table = {k: _SKIP if k[1] is None else _outcome(k[1], read) for k in dict.fromkeys(keyed)}
+    return list(map(table.__getitem__, keyed))
+
+
 def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress) -> list[ParsedRow]:  # noqa: ANN001
     """Parse the data rows ``rows[first:]``; blank rows are skipped."""
     parse = PARSERS[ctx.kind.key]
+    read_columns(ctx, rows, first)
     items = list(ctx.mapping.items())
     out: list[ParsedRow] = []
     total = len(rows) - first
@@ -789,6 +874,7 @@ def parse_rows(ctx: ParseContext, rows: list[list[object]], first: int, progress
             out.extend(_wide_row(ctx, i + 1, row, cells))
             continue
         parsed = ParsedRow(i + 1)
+        ctx._at = i - first
         parse(ctx, parsed, cells)
         out.append(parsed)
     progress.set_value(total)

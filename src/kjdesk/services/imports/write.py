@@ -43,7 +43,7 @@ class _Resolver:
         self.units: dict[str, int] = {}
         self.platforms: dict[tuple[int, str], int] = {}
         self.people: dict[str, int] = {}
-        self._columns: dict[tuple[str, Any], tuple[int | None, int | None, int | None]] = {}
+        self.known: dict[tuple[str, Any], tuple[int | None, int | None, int | None]] = {}  # ``columns``
 
     def refresh_units(self) -> None:
         self.units = {c: i for c, i in self.session.execute(select(Unit.credit_code, Unit.id))}
@@ -60,10 +60,10 @@ class _Resolver:
 
     def columns(self, ref: tuple[str, Any]) -> tuple[int | None, int | None, int | None]:
         """(unit_id, platform_id, person_id) of a subject key."""
-        got = self._columns.get(ref)
+        got = self.known.get(ref)
         if got is None:
             kind, sid = self.subject(ref)
-            got = self._columns[ref] = (
+            got = self.known[ref] = (
                 sid if kind == "unit" else None,
                 sid if kind == "platform" else None,
                 sid if kind == "person" else None,
@@ -104,20 +104,41 @@ def _bulk_insert(
     table = model.__table__
     own = [k for k in rows[0] if k != "subject"]
     names = [*own, *(SUBJECT_COLUMNS.values() if subjects is not None else ()), "created_at", "updated_at"]
-    get = itemgetter(*own)
+    fill = _defaults(table, names)  # columns the rows leave out: their defaults, as SQLAlchemy gives them
+    names += fill
+    tail = (now, now, *fill.values())
+    one = own[0]
+    get = itemgetter(*own) if len(own) > 1 else (lambda r: (r[one],))
     for start in range(0, len(rows), CHUNK):
         check()
         chunk = rows[start : start + CHUNK]
         try:
-            values = [(get(r),) if len(own) == 1 else get(r) for r in chunk]
+            if subjects is None:
+                values = [get(r) + tail for r in chunk]
+            else:
+                columns, known = subjects.columns, subjects.known
+                values = [get(r) + (known.get(r["subject"]) or columns(r["subject"])) + tail for r in chunk]
         except KeyError:  # rows of different shapes: SQLAlchemy says what is missing, as it always has
             chunk = [_subject_row(subjects, row) for row in chunk] if subjects is not None else chunk
             session.execute(insert(table), [{**r, "created_at": now, "updated_at": now} for r in chunk])
             continue
-        if subjects is not None:
-            values = [v + subjects.columns(r["subject"]) for v, r in zip(values, chunk, strict=True)]
-        insert_rows(session, table, names, [(*v, now, now) for v in values])
+        insert_rows(session, table, names, values)
     return before + 1, _max_id(session, model)
+
+
+def _defaults(table, names: list[str]) -> dict[str, Any]:  # noqa: ANN001 - a sqlalchemy Table
+    """The columns of ``table`` not in ``names`` with what an INSERT leaving them out would store:
+    a scalar Python default, or NULL for a nullable column without any default (so that the
+    insert can hand the driver every column at once, ``store.bulk.insert_rows``)."""
+    out: dict[str, Any] = {}
+    for c in table.columns:
+        if c.primary_key or c.key in names:
+            continue
+        if c.default is not None and c.default.is_scalar:
+            out[c.key] = c.default.arg
+        elif c.default is None and c.server_default is None and c.nullable:
+            out[c.key] = None
+    return out
 
 
 def _bulk_update(session: Session, model: type, changes: dict[int, tuple[dict, dict]]) -> None:
@@ -168,8 +189,6 @@ def write_ops(session: Session, ops: Ops, check) -> Written:  # noqa: ANN001
     if ops.person_inserts:
         r.refresh_people()
     check()
-    for rec in ops.recognition_inserts:  # a list without 证书编号: every column is written (bulk path)
-        rec.setdefault("cert_number", "")
     added["recognitions"] = _bulk_insert(session, Recognition, ops.recognition_inserts, check, r)
     _bulk_update(session, Recognition, ops.recognition_updates)
     note_updates("recognitions", ops.recognition_updates)
