@@ -130,9 +130,16 @@ def subject_filter(model: type, refs: Iterable[SubjectRef]):  # noqa: ANN201 - S
 
 
 def _raw(session: Session, q: Select) -> list[tuple]:
-    """Rows as the driver gives them (no type conversion), so every mode digests the same values."""
-    sql = str(q.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}))
-    return session.connection().exec_driver_sql(sql).fetchall()
+    """Rows as the driver gives them (no type conversion), so every mode digests the same values:
+    plain tuples from the driver's own cursor (a result object per row cost 0.3 s at 120,000)."""
+    conn = session.connection()
+    sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        cur.execute(sql)
+        return cur.fetchall()
+    finally:
+        cur.close()
 
 
 def _rows(session: Session, columns: tuple, refs: set[SubjectRef] | None) -> list[tuple]:
@@ -164,7 +171,7 @@ def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str | No
             parts = grouped.get(owner)
             if parts is None:
                 parts = grouped[owner] = [[], [], []]
-            parts[table].append(tuple(row))
+            parts[table].append(row)
     subjects: dict[SubjectRef, list[list[tuple]]] = {}
     for owner, parts in grouped.items():
         for kind, value in zip(_KIND_OF_COLUMN, owner, strict=True):
@@ -208,6 +215,16 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
     """The engine's records of ``refs`` built from the raw rows (a test holds them equal to an
     ORM reading of the same records on SQLite and PostgreSQL)."""
     out: list[SubjectFacts] = []
+    days: dict[object, date | None] = {None: None}  # the same dates, levels and states recur
+    levels = {lv.value: lv for lv in Level}
+    states = {st.value: st for st in RecognitionStatus}
+
+    def day(value: object) -> date | None:
+        found = days.get(value, days)
+        if found is days:
+            found = days[value] = _day(value)
+        return found  # type: ignore[return-value]
+
     for ref in sorted(refs, key=lambda r: (r.kind.value, r.id)):
         if ref.kind == SubjectKind.UNIT and ref.id not in inputs.units:
             continue  # deleted
@@ -222,20 +239,20 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
                 subject=ref,
                 name=name,
                 city=city,
-                registered_from=_day(host[2]) if host else None,
-                moved_out=_day(host[3]) if host else None,
+                registered_from=day(host[2]) if host else None,
+                moved_out=day(host[3]) if host else None,
                 recognitions=tuple(
                     RecognitionRecord(
                         id=r[0],
                         subject=ref,
                         type_id=r[4],
-                        level=Level(r[5]),
-                        date=_day(r[6]),
+                        level=levels.get(r[5]) or Level(r[5]),
+                        date=day(r[6]),
                         doc_number=r[7],
                         stage=r[8],
-                        valid_until=_day(r[9]),
-                        status=RecognitionStatus(r[10]),
-                        status_date=_day(r[11]),
+                        valid_until=day(r[9]),
+                        status=states.get(r[10]) or RecognitionStatus(r[10]),
+                        status_date=day(r[11]),
                         has_evidence=bool(r[12]),
                         first_year=r[13],
                         title=r[14] or "",
