@@ -25,9 +25,9 @@ def _capture(monkeypatch) -> dict[str, str]:
     seen: dict[str, str] = {}
     apply = Sync.apply
 
-    def spy(self, stored, ent, payee):  # noqa: ANN001, ANN202
+    def spy(self, stored, ent, payee, key=None):  # noqa: ANN001, ANN202
         seen[stored_key(ent)] = "\n".join(ent.explanation)
-        return apply(self, stored, ent, payee)
+        return apply(self, stored, ent, payee, key)
 
     monkeypatch.setattr(Sync, "apply", spy)
     return seen

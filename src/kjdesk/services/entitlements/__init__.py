@@ -162,7 +162,7 @@ def _recompute(
         for ent in compute_entitlements(policy, subject, as_of=as_of):
             key = stored_key(ent)
             computed_keys.add(key)
-            sync.apply(stored.get(key), ent, subject.payee)
+            sync.apply(stored.get(key), ent, subject.payee, key)
     progress.set_value(len(facts))
     for key, row in stored.items():
         if key not in computed_keys:

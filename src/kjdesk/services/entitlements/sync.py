@@ -40,6 +40,7 @@ ENTITLEMENT_FIELDS = (
     "waiting_year",
 )
 INSTALMENT_FIELDS = ("state", "amount_fen", "cancelled_reason", "pending_amount_fen", "review_note")
+PLANNED = ("entitlement_id", "year", "amount_fen", "state", "cancelled_reason")  # a new instalment's own
 NEW_INSTALMENT = {  # the columns a new instalment starts with, besides what the engine gives
     "state": "planned",
     "cancelled_reason": "",
@@ -160,7 +161,13 @@ class Sync:
         self._inst_inserts: list[dict] = []
         self._deletes: list[int] = []
 
-    def apply(self, stored: StoredEntitlement | None, ent: Computed, payee: SubjectRef | None) -> None:
+    def apply(
+        self,
+        stored: StoredEntitlement | None,
+        ent: Computed,
+        payee: SubjectRef | None,
+        key: str | None = None,
+    ) -> None:
         texts_id, body = self.texts.split(ent)
         values = {
             "clause_id": ent.clause_id,
@@ -189,7 +196,9 @@ class Sync:
         if stored is None:
             subject = {"unit_id": None, "platform_id": None, "person_id": None}
             subject[f"{ent.subject.kind.value}_id"] = ent.subject.id
-            self._new.append(({"key": stored_key(ent), "city": self.city, **subject, **values}, planned))
+            self._new.append(
+                ({"key": key or stored_key(ent), "city": self.city, **subject, **values}, planned)
+            )
             self.counts.added += 1
             return
         changed = values != stored.values
@@ -258,10 +267,11 @@ class Sync:
         if self._inst_updates:
             session.execute(_update_by_id(instalments, INSTALMENT_FIELDS), self._inst_updates)
         if self._inst_inserts:
-            blank = {**NEW_INSTALMENT, **stamps}
-            names = [*blank, *(k for k in self._inst_inserts[0] if k not in blank)]
-            get = itemgetter(*names)
-            insert_rows(session, instalments, names, [get({**blank, **row}) for row in self._inst_inserts])
+            # each new instalment: the engine's values (PLANNED), then the columns every one starts with
+            fixed = {k: v for k, v in {**NEW_INSTALMENT, **stamps}.items() if k not in PLANNED}
+            names = [*PLANNED, *fixed]
+            get, rest = itemgetter(*PLANNED), tuple(fixed.values())
+            insert_rows(session, instalments, names, [(*get(row), *rest) for row in self._inst_inserts])
         for chunk in _chunks(self._deletes, 500):
             session.execute(delete(Instalment).where(Instalment.entitlement_id.in_(chunk)))
             session.execute(delete(Entitlement).where(Entitlement.id.in_(chunk)))
