@@ -267,6 +267,7 @@ def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) ->
                 0.0,
                 note=f"（此行“用时”列为首次计算后的文件大小 MB，基线列为目标 60 MB；"
                 f"计算前只有单位、认定与年度数据时 {inputs:.1f} MB）",
+                unit="MB",
             ),
             reference(
                 f"应享资金页：读出全部 {len(lines.result):,} 行（含单位名称与计算说明）",

@@ -124,6 +124,7 @@ class Result:
     limit: float | None  # None: a reference line, measured and shown but with no target
     peak_mb: float = 0.0
     note: str = ""
+    unit: str = "s"  # what ``seconds`` and ``baseline_seconds`` hold (the file-size line: MB)
 
     @property
     def ok(self) -> bool:
@@ -139,7 +140,7 @@ class Result:
         mem = f"，峰值内存 {self.peak_mb:.0f} MB" if self.peak_mb else ""
         target = "无目标" if self.limit is None else f"目标 ≤ {self.limit:g}"
         return (
-            f"{self.name}: {self.seconds:.3f} s，基线 {self.baseline_seconds:.3f} s，"
+            f"{self.name}: {self.seconds:.3f} {self.unit}，基线 {self.baseline_seconds:.3f} {self.unit}，"
             f"比值 {self.ratio:.2f}（{target}）{mem} — {self.verdict} {self.note}"
         )
 

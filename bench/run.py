@@ -71,7 +71,7 @@ def growth(full: Result, tenth: Result | None) -> str:
     """规模×10 → 用时×N for a line measured at both scales ("—" where there is no smaller run)."""
     if tenth is None or tenth.seconds <= 0:
         return "—"
-    return f"×{full.seconds / tenth.seconds:.1f}（{tenth.seconds:.3f} s）"
+    return f"×{full.seconds / tenth.seconds:.1f}（{tenth.seconds:.3f} {tenth.unit}）"
 
 
 def table(results: list[tuple[str, Result]], tenths: dict[int, Result] | None = None) -> str:
@@ -127,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         for k, (r, t) in enumerate(zip(got, small, strict=True)):
             tenths[first + k] = t
-            print(f"[{name}] 规模÷{GROWTH}：{t.name} {t.seconds:.3f} s，增长 {growth(r, t)}", flush=True)
+            print(
+                f"[{name}] 规模÷{GROWTH}：{t.name} {t.seconds:.3f} {t.unit}，增长 {growth(r, t)}", flush=True
+            )
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     head = [
         "# 基准测试结果",
