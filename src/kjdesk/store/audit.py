@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kjdesk.store.concurrency import lock_name
@@ -104,6 +104,45 @@ class ChainBreak:
     details: tuple[
         str, ...
     ] = ()  # every problem found (services/audit_money.verify_all), the first is ``reason``
+
+
+def record_many(
+    s: Session, actor: str, action: str, entity: str, events: list[tuple[object, dict[str, object]]]
+) -> None:
+    """Append one event per (entity id, values) in one statement: each exactly as ``record``
+    writes it (the next id, the previous event's hash, its own time and hash), chained one after
+    the other. For an action writing many events (a batch of letters); the caller's closing
+    event, recorded after them with ``record``, is the transaction's last and carries its money
+    seal (store/seal.py)."""
+    if not events:
+        return
+    s.flush()
+    lock_name(s, "audit-chain")
+    last = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    next_id, prev = (last.id + 1, last.hash) if last else (1, "")
+    rows = []
+    for entity_id, after in events:
+        at = utcnow()
+        after_json = to_json(after)
+        digest = event_hash(prev, at, actor, action, entity, str(entity_id), "", after_json)
+        rows.append(
+            {
+                "id": next_id,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "before": "",
+                "after": after_json,
+                "prev_hash": prev,
+                "seal": "",
+                "hash": digest,
+            }
+        )
+        next_id, prev = next_id + 1, digest
+    s.execute(insert(AuditEvent), rows)
+    s.info[ACTOR_KEY] = actor
 
 
 def verify_chain(session: Session) -> ChainBreak | None:

@@ -223,27 +223,22 @@ def current_rows(conn: Connection, table: str, ids: list[int] | None = None) -> 
 
 def sealed_rows(conn: Connection, table: str, ids: list[int] | None = None) -> dict[int, Seal]:
     """{row id: seal} of the seals of ``table``."""
+    if ids is None:
+        return {rid: Seal.of(table, rid, content, d, ev) for rid, content, d, ev in _raw_seals(conn, table)}
     q = "SELECT row_id, content, digest, event_id FROM money_seals WHERE tbl = :t"
     if conn.dialect.name == "sqlite":
         cur = conn.connection.dbapi_connection.cursor()
         try:
-            if ids is None:
-                rows = cur.execute(q.replace(":t", "?"), (table,)).fetchall()
-            else:
-                rows = []
-                for start in range(0, len(ids), CHUNK):
-                    part = ids[start : start + CHUNK]
-                    rows += cur.execute(
-                        q.replace(":t", "?") + f" AND row_id IN ({','.join('?' * len(part))})", (table, *part)
-                    ).fetchall()
+            rows = []
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start : start + CHUNK]
+                rows += cur.execute(
+                    q.replace(":t", "?") + f" AND row_id IN ({','.join('?' * len(part))})", (table, *part)
+                ).fetchall()
         finally:
             cur.close()
         return {rid: Seal.of(table, rid, content, d, ev) for rid, content, d, ev in rows}
     out: dict[int, Seal] = {}
-    if ids is None:
-        for rid, content, d, ev in conn.execute(text(q), {"t": table}):
-            out[rid] = Seal.of(table, rid, content, d, ev)
-        return out
     stmt = text(q + " AND row_id IN :ids").bindparams(bindparam("ids", expanding=True))
     for start in range(0, len(ids), CHUNK):
         for rid, content, d, ev in conn.execute(stmt, {"t": table, "ids": ids[start : start + CHUNK]}):

@@ -40,7 +40,6 @@ from kjdesk.services.letters.rows import LetterRow, PendingLetter, letter_row, l
 from kjdesk.store import audit
 from kjdesk.store.concurrency import is_unique_violation, lock_name
 from kjdesk.store.models import (
-    AuditEvent,
     ClosedYear,
     Entitlement,
     Instalment,
@@ -49,7 +48,6 @@ from kjdesk.store.models import (
     Platform,
     Recognition,
     Unit,
-    utcnow,
 )
 
 VALID, VOID = "有效", "已作废"
@@ -491,7 +489,7 @@ def _write_letters(s: Session, app: App, issuer: Issuer, pending: list[dict[str,
         ).all()
     )
     ids = [found[v["seq"]] for v in pending]
-    _record_many(
+    audit.record_many(
         s,
         app.actor,
         "签发通知书",
@@ -501,43 +499,6 @@ def _write_letters(s: Session, app: App, issuer: Issuer, pending: list[dict[str,
             for letter_id, values in zip(ids, pending, strict=True)
         ],
     )
-
-
-def _record_many(
-    s: Session, actor: str, action: str, entity: str, events: list[tuple[object, dict[str, object]]]
-) -> None:
-    """Append one audit event per (entity id, values) in one statement: each exactly as
-    ``audit.record`` writes it (the next id, the previous event's hash, its own time and hash),
-    chained one after the other. The batch's own event, recorded after them with
-    ``audit.record``, is the transaction's last and carries its money seal (store/seal.py)."""
-    if not events:
-        return
-    s.flush()
-    lock_name(s, "audit-chain")
-    last = s.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    next_id, prev = (last.id + 1, last.hash) if last else (1, "")
-    rows = []
-    for entity_id, after in events:
-        at = utcnow()
-        after_json = audit.to_json(after)
-        digest = audit.event_hash(prev, at, actor, action, entity, str(entity_id), "", after_json)
-        rows.append(
-            {
-                "id": next_id,
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": str(entity_id),
-                "before": "",
-                "after": after_json,
-                "prev_hash": prev,
-                "seal": "",
-                "hash": digest,
-            }
-        )
-        next_id, prev = next_id + 1, digest
-    s.execute(insert(AuditEvent), rows)
 
 
 def _find(s: Session, number_or_id: str | int) -> Letter:
