@@ -16,11 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from kjdesk.services.core.app import App
-from kjdesk.services.disbursement.decisions import basis_of
-from kjdesk.services.entitlements import STATE_LABELS
-from kjdesk.services.entitlements.listing import PERSON, PLATFORM, UNIT, EntitlementLine
-from kjdesk.services.register.subject_names import SubjectNames
-from kjdesk.store.models import Entitlement, Instalment
+from kjdesk.services.entitlements.listing import EntitlementLine, read_lines
+from kjdesk.store.models import Entitlement
 
 
 @dataclass(frozen=True)
@@ -45,64 +42,4 @@ def page_lines(app: App) -> list[EntitlementLine]:
 
 
 def _read(app: App, last_id: int | None) -> list[EntitlementLine]:
-    from kjdesk.policy.catalog import load_builtin
-    from kjdesk.services.core.settings import require_bureau
-
-    policy = load_builtin(require_bureau(app).city)
-    clauses = {c.id: (c.title, c.article) for c in policy.clauses}
-    e, i = Entitlement, Instalment
-    q = (
-        select(
-            e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,
-            e.status, e.payment_wording, e.waiting_year, e.basis, e.entered_amount_id,
-            i.id.label("instalment_id"), i.year, i.amount_fen, i.state, i.pending_amount_fen,
-            i.review_note, i.cancelled_reason,
-        )
-        .select_from(e)
-        .outerjoin(i, i.entitlement_id == e.id)
-        .order_by(e.id, i.year, i.id)
-    )  # fmt: skip
-    if last_id is not None:
-        q = q.where(e.id <= last_id)
-    with app.db.session() as s:
-        rows = s.execute(q).all()
-        names = SubjectNames.read(s, rows)
-        due = {r[0]: (r[10], r[11]) for r in rows if r[7] == "应享"}
-        bases = basis_of(s, due, due)
-    lines: list[EntitlementLine] = []
-    append = lines.append
-    no_clause = ("", "")
-    for r in rows:
-        (ent_id, u, pf, _pe, _payee, cid, total, ent_status, wording, waiting_year) = r[:10]
-        (inst_id, inst_year, amount, state, pending, review, cancelled) = r[12:]
-        waiting = inst_id is None and waiting_year is not None
-        basis = bases.get(ent_id)
-        name, unit_name, code, masked, dist = names.subject(r)
-        title, article = clauses.get(cid, no_clause)
-        append(
-            EntitlementLine(
-                entitlement_id=ent_id,
-                instalment_id=inst_id,
-                subject_kind=UNIT if u is not None else PLATFORM if pf is not None else PERSON,
-                subject_name=name,
-                unit_name=unit_name,
-                credit_code=code,
-                person_id_masked=masked,
-                district=dist,
-                clause_id=cid,
-                clause_title=title,
-                article=article,
-                year=waiting_year if waiting else inst_year,
-                amount_fen=amount if inst_id is not None else 0,
-                total_fen=total,
-                status=ent_status,
-                state=STATE_LABELS.get(state, state) if inst_id is not None else "",
-                payment_wording=wording,
-                pending_amount_fen=pending,
-                review_note=(review or cancelled) if inst_id is not None else "",
-                explanation="",
-                basis=basis.text if basis is not None else "",
-                waiting=waiting,
-            )
-        )
-    return lines
+    return read_lines(app, [] if last_id is None else [Entitlement.id <= last_id])
