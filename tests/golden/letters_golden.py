@@ -37,6 +37,8 @@ ROOT = HERE.parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tests.golden.compare import write_or_check  # noqa: E402
+
 AS_OF = _dt.date(2026, 11, 23)
 WORK = Path(tempfile.gettempdir()) / "kjdesk_letters_golden"
 GOLDEN = WORK / "golden.txt"
@@ -264,22 +266,7 @@ def main() -> int:
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     n = sum(1 for ln in text.splitlines() if ln.startswith("  sha "))
     print(f"{n} PDFs, {text.count(chr(10))} lines, sha256 {digest}, CPU {spent:.1f} s")
-    if args.action == "write":
-        GOLDEN.write_text(text, encoding="utf-8")
-        print(f"golden: {GOLDEN}")
-        return 0
-    CURRENT.write_text(text, encoding="utf-8")
-    golden = GOLDEN.read_text(encoding="utf-8")
-    if golden == text:
-        print("identical")
-        return 0
-    for i, (a, b) in enumerate(zip(golden.splitlines(), text.splitlines(), strict=False)):
-        if a != b:
-            print(f"first difference at line {i + 1}:\n- {a}\n+ {b}")
-            break
-    else:
-        print("one dump is a prefix of the other")
-    return 1
+    return write_or_check(args.action, text, GOLDEN, CURRENT)
 
 
 if __name__ == "__main__":

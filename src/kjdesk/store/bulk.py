@@ -13,10 +13,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Select, Table, insert
 from sqlalchemy.orm import Session
 
 _DAYS = ({date}, {datetime})
+
+
+def plain_rows(session: Session, query: Select) -> list[tuple]:
+    """A parameterless SELECT run on the driver's own cursor: plain tuples as the driver gives
+    them, no Row objects and no type processing (100,000 rows in a fraction of the time). For
+    columns whose Python type is what the driver returns; ids and limits written in as literals."""
+    conn = session.connection()
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def insert_rows(session: Session, table: Table, names: Sequence[str], rows: Sequence[tuple]) -> None:
