@@ -1,4 +1,4 @@
-"""Migrations i20a/i20b on databases built by the release before them (issue 20).
+"""Migrations i20a/i20b/i20c on databases built by the release before them (issue 20).
 
 ``tests/data/release_i22/*.sqlite.gz``: the 包头 and 乌海 demo databases as kjdesk f17d7e1
 (schema i22) built them — entitlements with their whole explanations, instalments, batches,
@@ -23,7 +23,7 @@ from kjdesk.services.entitlements.listing import list_entitlements
 from kjdesk.services.safety.audit_log import verify_audit
 from kjdesk.store.backup import backups_dir
 from kjdesk.store.db import current_revision, head_revision
-from kjdesk.store.models import ClauseTexts, Entitlement
+from kjdesk.store.models import ClauseTexts, Entitlement, ExplanationShape
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "release_i22"
 
@@ -65,6 +65,11 @@ def test_a_release_database_converts_and_reads_the_same(tmp_path, city) -> None:
             split = [e for e in ents if e.texts_id is not None]
             assert len(split) >= 0.9 * len(ents)  # the clause's lines are stored once
             assert all(len(e.explanation_body) < len(e.explanation) for e in split)
+            # i20c: every entitlement keeps its figures only, the words once per shape
+            assert all(e.shape_id is not None for e in ents)
+            assert not any(ch > "\u2e80" for e in ents for ch in e.explanation_body)
+            shapes = s.scalar(select(func.count()).select_from(ExplanationShape))
+            assert 0 < shapes < len(ents) / 2
             versions = s.scalars(select(func.count(func.distinct(ClauseTexts.catalog_version)))).one()
             assert versions == 1
         shown = {ln.entitlement_id: ln.explanation for ln in list_entitlements(app)}

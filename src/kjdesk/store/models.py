@@ -6,6 +6,7 @@ Money columns are integer 分 (``*_fen``); fact values are exact decimals stored
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -270,13 +271,18 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     clause_id: Mapped[str] = mapped_column(String(60), index=True)
     status: Mapped[str] = mapped_column(String(10))
     total_fen: Mapped[int] = mapped_column(Fen, default=0)
-    # The explanation is stored in two parts: the clause's fixed lines (its title, quote, basis
-    # and readings), once per catalog version in ``clause_texts``, and this entitlement's own
-    # lines between them (the column keeps its name ``explanation``). Without ``texts_id`` the
-    # column holds the whole explanation. ``explanation`` (below) joins them.
+    # The explanation is stored in parts: the clause's fixed lines (its title, quote, basis and
+    # readings), once per catalog version in ``clause_texts``, and this entitlement's own lines
+    # between them (the column keeps its name ``explanation``). Without ``texts_id`` the column
+    # holds the whole explanation. With ``shape_id`` the own lines are kept as their figures only
+    # (dates, amounts, 文号 numbers, record numbers) and their words once in ``explanation_shapes``.
+    # ``explanation`` (below) joins them, byte for byte.
     explanation_body: Mapped[str] = mapped_column("explanation", Text, default="")
     texts_id: Mapped[int | None] = mapped_column(
         ForeignKey("clause_texts.id", name="fk_entitlements_texts_id"), nullable=True
+    )
+    shape_id: Mapped[int | None] = mapped_column(
+        ForeignKey("explanation_shapes.id", name="fk_entitlements_shape_id"), nullable=True
     )
     recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), nullable=True)
     payment_wording: Mapped[str] = mapped_column(String(20), default="")
@@ -291,19 +297,61 @@ class Entitlement(Timestamped, SubjectColumns, Base):
         back_populates="entitlement", cascade="all, delete-orphan", order_by="Instalment.year"
     )
     texts: Mapped[ClauseTexts | None] = relationship()
+    shape: Mapped[ExplanationShape | None] = relationship()
 
     @property
     def explanation(self) -> str:
         """The whole explanation, one line per trace step, as the engine wrote it."""
+        shape = self.shape
+        body = self.explanation_body if shape is None else fill_shape(shape.shape, self.explanation_body)
         texts = self.texts
         if texts is None:
-            return self.explanation_body
-        return join_explanation(texts.head, self.explanation_body, texts.tail)
+            return body
+        return join_explanation(texts.head, body, texts.tail)
 
 
 def join_explanation(head: str, body: str, tail: str) -> str:
     """A stored explanation made whole: the clause's head lines, the entitlement's own, the tail."""
     return "\n".join(part for part in (head, body, tail) if part)
+
+
+# A figure in an explanation: a run of digits with its separators (300,000.00 · 2025-09-08 · 161).
+_FIGURES = re.compile(r"(\d[\d,.\-]*)")
+_CUT = "\x1f"  # between the words of a shape, and between the figures stored for it
+
+
+def shape_of(text: str) -> tuple[str, str] | None:
+    """(shape, figures) of ``text``: its words with the figures cut out, and the figures.
+
+    ``fill_shape(shape, figures) == text`` for every text without the cut character (for which
+    there is no shape: it is stored as it is)."""
+    if _CUT in text:
+        return None
+    parts = _FIGURES.split(text)
+    return _CUT.join(parts[0::2]), _CUT.join(parts[1::2])
+
+
+def fill_shape(shape: str, figures: str) -> str:
+    """The text whose shape and figures these are (``shape_of`` undone)."""
+    words = shape.split(_CUT)
+    if len(words) == 1:
+        return shape
+    out = [""] * (2 * len(words) - 1)
+    out[0::2] = words
+    out[1::2] = figures.split(_CUT)
+    return "".join(out)
+
+
+class ExplanationShape(Base):
+    """The words of an entitlement's own explanation lines with the figures cut out (issue 20).
+
+    81,899 entitlements of 20,000 units have 26 shapes between them: each shape is stored once,
+    each entitlement keeps its figures. Rows are never changed nor deleted, so an explanation
+    reads as it was written whatever the program that reads it."""
+
+    __tablename__ = "explanation_shapes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shape: Mapped[str] = mapped_column(Text)
 
 
 class ClauseTexts(Base):

@@ -191,13 +191,12 @@ def to_verify_problems(s, insts: list[Instalment]) -> list[str]:  # noqa: ANN001
     ids = {i.entitlement_id for i in insts}
     if not ids:
         return []
-    q = select(Entitlement.id, Entitlement.clause_id, Entitlement.explanation_body).where(
-        Entitlement.id.in_(ids), Entitlement.status == "须核实"
-    )
+    q = select(Entitlement).where(Entitlement.id.in_(ids), Entitlement.status == "须核实")
     out = []
-    for eid, clause_id, explanation in s.execute(q):
+    for ent in s.scalars(q):
+        eid, clause_id = ent.id, ent.clause_id
         why = next(
-            (ln for ln in reversed(explanation.splitlines()) if ln.startswith("结论：")), "结论：须核实"
+            (ln for ln in reversed(ent.explanation.splitlines()) if ln.startswith("结论：")), "结论：须核实"
         )
         out.append(f"应享资金 {eid}（{clause_id}）{why.removeprefix('结论：')}")
     return out

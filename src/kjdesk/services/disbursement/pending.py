@@ -64,6 +64,7 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
         e.waiting_year,
         e.explanation_body,
         e.texts_id,
+        e.shape_id,
     ).where(e.status == WAITING)
     if year is not None:
         q = q.where(e.waiting_year == year)
@@ -88,7 +89,7 @@ def pending_items(app: App, year: int | None = None, clause_id: str | None = Non
     for r in rows:
         name, unit_name, code, _masked, district = names.subject(r)
         clause = clauses.get(r.clause_id)
-        lines = texts.whole(r.texts_id, r.explanation_body).splitlines()
+        lines = texts.whole(r.texts_id, r.shape_id, r.explanation_body).splitlines()
         reason = _line(lines, "结论：").removeprefix("结论：").removeprefix(f"{WAITING}——")
         standard = standards.get((r.clause_id, r.waiting_year))
         floor = _line(lines, "配套下限：")

@@ -84,7 +84,7 @@ def read_lines(
     policy = load_builtin(require_bureau(app).city)
     clauses = {c.id: (c.title, c.article) for c in policy.clauses}
     e, i = Entitlement, Instalment
-    told = (e.explanation_body, e.texts_id) if explanations else ()
+    told = (e.explanation_body, e.texts_id, e.shape_id) if explanations else ()
     q = (
         select(
             e.id, e.unit_id, e.platform_id, e.person_id, e.payee_unit_id, e.clause_id, e.total_fen,
@@ -114,7 +114,7 @@ def read_lines(
         if district and dist != district:
             continue
         if texts is not None and ent_id != last_id:  # the lines of one entitlement share one copy
-            last_id, explanation = ent_id, texts.whole(r[20], r[19])
+            last_id, explanation = ent_id, texts.whole(r[20], r[21], r[19])
         waiting = inst_id is None and waiting_year is not None
         basis = bases.get(ent_id)
         title, article = clauses.get(cid, no_clause)

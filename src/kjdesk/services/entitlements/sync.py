@@ -28,8 +28,9 @@ ENTITLEMENT_FIELDS = (
     "clause_id",
     "status",
     "total_fen",
-    "explanation",  # this entitlement's own lines; the clause's are in ``clause_texts``
+    "explanation",  # this entitlement's own lines (or their figures): see services/entitlements/texts.py
     "texts_id",
+    "shape_id",
     "recognition_id",
     "payment_wording",
     "winner_clause_id",
@@ -168,13 +169,14 @@ class Sync:
         payee: SubjectRef | None,
         key: str | None = None,
     ) -> None:
-        texts_id, body = self.texts.split(ent)
+        texts_id, shape_id, body = self.texts.split(ent)
         values = {
             "clause_id": ent.clause_id,
             "status": ent.status.value,
             "total_fen": ent.total_fen,
             "explanation": body,
             "texts_id": texts_id,
+            "shape_id": shape_id,
             "recognition_id": ent.recognition_id,
             "payment_wording": ent.payment_wording,
             "winner_clause_id": ent.winner_clause_id,

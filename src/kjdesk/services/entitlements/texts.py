@@ -1,22 +1,25 @@
-"""The explanation of an entitlement, stored in two parts (issue 20).
+"""The explanation of an entitlement, stored in parts (issue 20).
 
 Most of an explanation is the clause's fixed lines — its title, the quoted sentence, the
 document it rests on and the system's readings — the same for every subject. They are stored
 once per catalog version (``clause_texts``); an entitlement stores its own lines between them
-and the id of the fixed lines it was computed with. Reading joins them back, byte for byte:
-``Entitlement.explanation`` for an ORM object, ``Texts`` for many rows read as columns.
+and the id of the fixed lines it was computed with. Its own lines differ from another's only
+in their figures (dates, amounts, 文号 and record numbers): their words with the figures cut
+out are stored once (``explanation_shapes``) and the entitlement keeps the figures.
+Reading joins them back, byte for byte: ``Entitlement.explanation`` for an ORM object,
+``Texts`` for many rows read as columns.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from kjdesk.policy import explain
 from kjdesk.policy.model import Entitlement as Computed
 from kjdesk.policy.model import Policy
 from kjdesk.store.bulk import insert_rows
-from kjdesk.store.models import ClauseTexts, join_explanation
+from kjdesk.store.models import ClauseTexts, ExplanationShape, fill_shape, join_explanation, shape_of
 
 _versions: dict[int, tuple[Policy, str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]] = {}
 
@@ -64,14 +67,32 @@ class Splitter:
                 ).all()
             )
 
-    def split(self, ent: Computed) -> tuple[int | None, str]:
-        """(texts id, the lines to store) of a computed entitlement."""
+        self.session = session
+        self.shapes: dict[str, int] = {
+            shape: i for i, shape in session.execute(select(ExplanationShape.id, ExplanationShape.shape))
+        }
+
+    def split(self, ent: Computed) -> tuple[int | None, int | None, str]:
+        """(texts id, shape id, what to store) of a computed entitlement."""
+        texts_id, body = None, None
         fixed = self.lines.get(ent.clause_id)
         if fixed is not None:
-            body = explain.split_fixed(ent.explanation, *fixed)
-            if body is not None:
-                return self.ids[ent.clause_id], "\n".join(body)
-        return None, "\n".join(ent.explanation)
+            own = explain.split_fixed(ent.explanation, *fixed)
+            if own is not None:
+                texts_id, body = self.ids[ent.clause_id], "\n".join(own)
+        if body is None:
+            body = "\n".join(ent.explanation)
+        cut = shape_of(body)
+        if cut is None:
+            return texts_id, None, body
+        shape, figures = cut
+        shape_id = self.shapes.get(shape)
+        if shape_id is None:  # a new shape: a handful per catalog version
+            shape_id = self.session.execute(
+                insert(ExplanationShape).values(shape=shape).returning(ExplanationShape.id)
+            ).scalar_one()
+            self.shapes[shape] = shape_id
+        return texts_id, shape_id, figures
 
 
 class Texts:
@@ -82,8 +103,10 @@ class Texts:
             i: (head, tail)
             for i, head, tail in session.execute(select(ClauseTexts.id, ClauseTexts.head, ClauseTexts.tail))
         }
+        self._shapes = dict(session.execute(select(ExplanationShape.id, ExplanationShape.shape)).all())
 
-    def whole(self, texts_id: int | None, body: str) -> str:
+    def whole(self, texts_id: int | None, shape_id: int | None, stored: str) -> str:
+        body = stored if shape_id is None else fill_shape(self._shapes[shape_id], stored)
         if texts_id is None:
             return body
         head, tail = self._rows[texts_id]
