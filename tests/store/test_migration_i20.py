@@ -1,4 +1,4 @@
-"""Migrations i20a/i20b/i20c on databases built by the release before them (issue 20).
+"""Migrations i20a–i20d on databases built by the release before them (issue 20).
 
 ``tests/data/release_i22/*.sqlite.gz``: the 包头 and 乌海 demo databases as kjdesk f17d7e1
 (schema i22) built them — entitlements with their whole explanations, instalments, batches,
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -54,6 +55,8 @@ def test_a_release_database_converts_and_reads_the_same(tmp_path, city) -> None:
     entitlement_seals = _raw(path, "SELECT count(*) FROM money_seals WHERE tbl = 'entitlements'")[0][0]
     assert len(before) > 100 and letters and entitlement_seals == len(before)
     size_before = path.stat().st_size
+    stamps = _raw(path, "SELECT id, created_at, updated_at FROM units ORDER BY id")
+    assert all(isinstance(c, str) for _i, c, _u in stamps)
 
     app = App.open(path, actor="测试")
     try:
@@ -82,6 +85,19 @@ def test_a_release_database_converts_and_reads_the_same(tmp_path, city) -> None:
     assert {(t, empty, nodigest) for t, empty, nodigest in rows} == {
         (t, t == "entitlements", t != "entitlements") for t, *_ in rows
     }
+    # i20d: the row stamps are numbers, to the second; the indexes of optional columns partial
+    as_numbers = _raw(path, "SELECT id, created_at, updated_at FROM units ORDER BY id")
+    assert as_numbers == [
+        (i, int(re.sub(r"\D", "", c[:19])), int(re.sub(r"\D", "", u[:19]))) for i, c, u in stamps
+    ]
+    for table in ("recognitions", "facts", "entitlements", "instalments", "letters", "officers"):
+        kinds = _raw(path, f"SELECT DISTINCT typeof(created_at), typeof(updated_at) FROM {table}")
+        assert kinds in ([("integer", "integer")], []), table
+    partial = dict(
+        _raw(path, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'")
+    )
+    assert set(partial) >= {"ix_entitlements_platform", "ix_entitlements_person", "ix_instalments_batch_id"}
+    assert not _raw(path, "SELECT name FROM sqlite_master WHERE name = 'ix_entitlements_clause_id'")
     after = dict(_raw(path, "SELECT number, sha256 FROM letters"))
     assert after == letters
     pdfs = _raw(path, "SELECT number, pdf FROM letters")

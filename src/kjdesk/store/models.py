@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -52,10 +53,50 @@ class Base(DeclarativeBase):
     pass
 
 
+def _filled(column: str) -> dict:
+    """An index of the rows that have a value in ``column`` (most leave it empty: a platform's,
+    a person's, a batch's): as fast for ``column = ?``, a fraction of the size."""
+    where = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
+class Stamp(TypeDecorator):
+    """When a row was written or last changed (``created_at``, ``updated_at``).
+
+    SQLite keeps it as the integer YYYYMMDDhhmmss — 20261203143451, six bytes instead of the 26
+    of its text, which makes the 280,000 register and money rows of a large city 11 MB smaller;
+    other databases keep their own timestamp. Seconds are enough here: the audit log keeps the
+    exact time of every change. A text written before (migration i20d turns them into numbers)
+    still reads."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):  # noqa: ANN001, ANN201 - sqlalchemy's signature
+        return dialect.type_descriptor(Integer() if dialect.name == "sqlite" else DateTime())
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None or dialect.name != "sqlite":
+            return value
+        return (
+            (((value.year * 100 + value.month) * 100 + value.day) * 100 + value.hour) * 100 + value.minute
+        ) * 100 + value.second
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None or dialect.name != "sqlite":
+            return value
+        if isinstance(value, str):
+            return datetime.fromisoformat(value)
+        day, time = divmod(value, 1_000_000)
+        return datetime(
+            day // 10000, day // 100 % 100, day % 100, time // 10000, time // 100 % 100, time % 100
+        )
+
+
 class Timestamped:
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
 
 
 class Setting(Base):
@@ -152,8 +193,8 @@ class Recognition(Timestamped, SubjectColumns, Base):
     __table_args__ = (
         CheckConstraint(_ONE_SUBJECT, name="ck_recognition_one_subject"),
         Index("ix_recognitions_unit", "unit_id"),
-        Index("ix_recognitions_platform", "platform_id"),
-        Index("ix_recognitions_person", "person_id"),
+        Index("ix_recognitions_platform", "platform_id", **_filled("platform_id")),
+        Index("ix_recognitions_person", "person_id", **_filled("person_id")),
     )
     type_id: Mapped[str] = mapped_column(String(40), index=True)
     level: Mapped[str] = mapped_column(String(10), default="")
@@ -181,7 +222,7 @@ class Fact(Timestamped, SubjectColumns, Base):
             "unit_id", "platform_id", "person_id", "year", "indicator", "item_ref", name="uq_fact"
         ),
         Index("ix_facts_unit", "unit_id"),
-        Index("ix_facts_person", "person_id"),
+        Index("ix_facts_person", "person_id", **_filled("person_id")),
     )
     year: Mapped[int] = mapped_column(Integer)
     indicator: Mapped[str] = mapped_column(String(40))
@@ -263,12 +304,13 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     __table_args__ = (
         CheckConstraint(_ONE_SUBJECT, name="ck_entitlement_one_subject"),
         Index("ix_entitlements_unit", "unit_id"),
-        Index("ix_entitlements_platform", "platform_id"),
-        Index("ix_entitlements_person", "person_id"),
+        Index("ix_entitlements_platform", "platform_id", **_filled("platform_id")),
+        Index("ix_entitlements_person", "person_id", **_filled("person_id")),
     )
     key: Mapped[str] = mapped_column(String(200), unique=True)
     city: Mapped[str] = mapped_column(String(10))
-    clause_id: Mapped[str] = mapped_column(String(60), index=True)
+    # no index: a clause has an eighth of a city's entitlements, read as fast by a scan (i20d)
+    clause_id: Mapped[str] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(10))
     total_fen: Mapped[int] = mapped_column(Fen, default=0)
     # The explanation is stored in parts: the clause's fixed lines (its title, quote, basis and
@@ -377,6 +419,7 @@ class Instalment(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("entitlement_id", "year", name="uq_instalment_year"),
         Index("ix_instalments_year", "year"),
+        Index("ix_instalments_batch_id", "batch_id", **_filled("batch_id")),
     )
     entitlement_id: Mapped[int] = mapped_column(ForeignKey("entitlements.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
@@ -387,7 +430,7 @@ class Instalment(Timestamped, Base):
     # here and flags it for review (待复核) instead of rewriting it.
     pending_amount_fen: Mapped[int | None] = mapped_column(Fen, nullable=True)
     review_note: Mapped[str] = mapped_column(Text, default="")
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("approval_batches.id"), nullable=True, index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("approval_batches.id"), nullable=True)
     approved_by: Mapped[str] = mapped_column(String(40), default="")
     approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     cancelled_by: Mapped[str] = mapped_column(String(40), default="")
