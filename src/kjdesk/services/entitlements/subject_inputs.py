@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, delete, false, or_, select
 from sqlalchemy.orm import Session
@@ -176,15 +177,17 @@ def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str | No
             subjects.setdefault(ref, [[], [], []])
     units, hosts = _names(session, subjects)
     digests: dict[SubjectRef, str] = {}
-    for ref, parts in subjects.items():
-        if common is None:
-            break
-        if not any(parts):
-            digests[ref] = empty_digest(ref, common)
-            continue
-        own, host = _own_and_host(ref, units, hosts)
-        text = repr((common, subject_key(ref), own, host, parts))
-        digests[ref] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    if common is not None:
+        # the text of repr((common, subject_key(ref), own, host, parts)), its parts written once
+        head, blake2b = f"({common!r}, ", hashlib.blake2b
+        for ref, parts in subjects.items():
+            if not any(parts):
+                digests[ref] = empty_digest(ref, common)
+                continue
+            own, host = _own_and_host(ref, units, hosts)
+            own_text = repr(own)
+            text = f"{head}{subject_key(ref)!r}, {own_text}, {own_text if host is own else repr(host)}, {parts!r})"
+            digests[ref] = blake2b(text.encode(), digest_size=16).hexdigest()
     return Inputs(subjects, units, hosts, digests)
 
 
@@ -208,30 +211,13 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
     """The engine's records of ``refs`` built from the raw rows (a test holds them equal to an
     ORM reading of the same records on SQLite and PostgreSQL)."""
     out: list[SubjectFacts] = []
-    days: dict[object, date | None] = {None: None}  # the same dates, levels and states recur
-    levels: dict[object, Level] = {lv.value: lv for lv in Level}
-    states: dict[object, RecognitionStatus] = {st.value: st for st in RecognitionStatus}
+    # the same dates, levels and states recur: each text is converted once
+    days = _Converted(_day, {None: None})
+    levels = _Converted(Level, {lv.value: lv for lv in Level})
+    states = _Converted(RecognitionStatus, {st.value: st for st in RecognitionStatus})
     units, hosts, parts = inputs.units, inputs.hosts, inputs.parts
     nothing = ([], [], [])
     unit_kind = SubjectKind.UNIT
-
-    def day(value: object) -> date | None:
-        found = days.get(value, days)
-        if found is days:
-            found = days[value] = _day(value)
-        return found  # type: ignore[return-value]
-
-    def level(value: object) -> Level:
-        found = levels.get(value)
-        if found is None:
-            found = levels[value] = Level(value)
-        return found
-
-    def state(value: object) -> RecognitionStatus:
-        found = states.get(value)
-        if found is None:
-            found = states[value] = RecognitionStatus(value)
-        return found
 
     # (kind, id): a StrEnum orders as its value, the order of ``subject_key``'s text
     for ref in sorted(refs, key=_kind_and_id):
@@ -251,21 +237,21 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
                 ref,
                 name,
                 city,
-                day(host[2]) if host else None,
-                day(host[3]) if host else None,
+                days[host[2]] if host else None,
+                days[host[3]] if host else None,
                 tuple(
                     [
                         RecognitionRecord(
                             r[0],
                             ref,
                             r[4],
-                            level(r[5]),
-                            day(r[6]),
+                            levels[r[5]],
+                            days[r[6]],
                             r[7],
                             r[8],
-                            day(r[9]),
-                            state(r[10]),
-                            day(r[11]),
+                            days[r[9]],
+                            states[r[10]],
+                            days[r[11]],
                             bool(r[12]),
                             r[13],
                             r[14] or "",
@@ -300,6 +286,18 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
 
 def _kind_and_id(ref: SubjectRef) -> tuple[str, int]:
     return ref.kind, ref.id
+
+
+class _Converted(dict):
+    """``table[raw]``: ``raw`` converted, the first time it is looked up, by ``convert``."""
+
+    def __init__(self, convert: Callable[[Any], object], known: dict) -> None:
+        super().__init__(known)
+        self.convert = convert
+
+    def __missing__(self, raw: object) -> object:
+        value = self[raw] = self.convert(raw)
+        return value
 
 
 def recorded_conditions(text: object) -> tuple[tuple[str, str], ...]:
