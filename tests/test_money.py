@@ -114,3 +114,26 @@ def test_wan_writers_agree():
     for fen in (0, 1, 305_000, 30_000_000, 123_456_789, -4_200):
         assert format_wan_short(fen) == f"{format_wan_plain(fen)}万元"
         assert format_wan(fen, places=6).replace(",", "") == f"{fen_to_wan(fen):.6f}"
+
+
+@given(st.integers(min_value=-(10**30), max_value=10**30))
+def test_plain_wan_is_the_exact_decimal(fen):
+    """``format_wan_plain`` writes the digits by integer arithmetic: the same text as the exact
+    Decimal (normalised, trailing zeros dropped), on both sides of the bound where it switches."""
+    from kjdesk.money import FEN_PER_WAN, format_wan_plain
+
+    expected = format((Decimal(fen) / FEN_PER_WAN).normalize(), "f")
+    if "." in expected:
+        expected = expected.rstrip("0").rstrip(".")
+    assert format_wan_plain(fen) == expected
+
+
+@pytest.mark.parametrize(
+    "fen", [0, 1, -1, 999_999, 1_000_000, -1_000_001, 305_000, 10**26 - 1, -(10**26), 10**26]
+)
+def test_plain_wan_edges(fen):
+    from kjdesk.money import FEN_PER_WAN, format_wan_plain
+
+    expected = format((Decimal(fen) / FEN_PER_WAN).normalize(), "f")
+    assert format_wan_plain(fen) == (expected.rstrip("0").rstrip(".") if "." in expected else expected)
+    assert format_wan_plain(305_000) == "0.305" and format_wan_plain(-30_000_000) == "-30"

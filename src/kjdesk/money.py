@@ -12,11 +12,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN_PER_YUAN = 100
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 元 = 1,000,000 分
+_EXACT = 10**26  # below, a Decimal of 28 digits holds any number of 分 and its 万元 exactly
 
 
 def round_fen(value: Decimal) -> int:
     """Round a Decimal number of 分 half-up to an integer number of 分."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(value.quantize(_ONE, rounding=ROUND_HALF_UP))
+
+
+_ONE = Decimal(1)
 
 
 def yuan_to_fen(yuan: Decimal | int | str) -> int:
@@ -52,6 +56,10 @@ def format_wan(fen: int, *, unit: bool = False, places: int = 4) -> str:
 
 def format_wan_plain(fen: int) -> str:
     """``30000000`` → ``30``; ``305000`` → ``0.305`` (万元, exact, trailing zeros dropped, no unit)."""
+    if -_EXACT < fen < _EXACT:  # the digits themselves (what the Decimal below gives, in a third of the time)
+        whole, part = divmod(abs(fen), FEN_PER_WAN)
+        sign = "-" if fen < 0 else ""
+        return f"{sign}{whole}.{part:06d}".rstrip("0") if part else f"{sign}{whole}"
     text = format(fen_to_wan(fen).normalize(), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

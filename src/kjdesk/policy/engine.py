@@ -68,11 +68,17 @@ def _nothing(ctx: Context, clause: Clause) -> list[Entitlement]:
 
 
 def _fixed(ctx: Context, clause: Clause) -> list[Entitlement]:
-    return forms.by_recognition(ctx, clause, forms.build_fixed) + entered.orphans(ctx, clause)
+    out = forms.by_recognition(ctx, clause, forms.build_fixed)
+    if clause.id in ctx.entered_clauses:  # ``entered.orphans`` has nothing to say otherwise
+        out = out + entered.orphans(ctx, clause)
+    return out
 
 
 def _entered(ctx: Context, clause: Clause) -> list[Entitlement]:
-    return forms.by_recognition(ctx, clause, entered.build_entered) + entered.orphans(ctx, clause)
+    out = forms.by_recognition(ctx, clause, entered.build_entered)
+    if clause.id in ctx.entered_clauses:
+        out = out + entered.orphans(ctx, clause)
+    return out
 
 
 def _computation(clause: Clause) -> Computation:
@@ -100,8 +106,11 @@ def compute_entitlements(
     clauses = policy.clauses
     # Only the cash clauses the subject has a record, fact or entered amount for can give
     # anything; they are computed in catalog order, as when every clause is visited.
-    for pos in prepared.positions(ctx.types, ctx.indicators, ctx.entered_clauses):
+    positions = prepared.positions(ctx.types, ctx.indicators, ctx.entered_clauses)
+    for pos in positions:
         out.extend(plan[pos](ctx, clauses[pos]))
+    if not prepared.in_groups(positions):
+        return out  # D1 has nothing to weigh: no clause computed here is in an exclusion group
     return exclusion.apply_groups(ctx, out, prepared.by_id)
 
 

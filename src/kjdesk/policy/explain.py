@@ -91,7 +91,21 @@ def yuan(fen: int) -> str:
 
 def yuan_value(value: Decimal) -> str:
     """A fact value in 元 as written in a formula: ``12,345,678.00 元``."""
-    return format_yuan(round_fen(value * FEN_PER_YUAN), unit=True)
+    try:
+        found = _yuan_values.get(value)
+    except TypeError:  # a signalling NaN cannot be hashed: computed (and refused) as before
+        found = None
+    if found is None:
+        found = format_yuan(round_fen(value * FEN_PER_YUAN), unit=True)
+        if len(_yuan_values) >= 65536:
+            _yuan_values.clear()
+        _yuan_values[value] = found
+    return found
+
+
+# A figure is written in its fact's line and again in the formula that uses it: made once. Equal
+# values (``Decimal("1.0") == Decimal("1")``) are written alike, as the text depends on the value only.
+_yuan_values: dict[Decimal, str] = {}
 
 
 def percent(rate: Decimal) -> str:

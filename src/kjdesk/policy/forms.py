@@ -45,7 +45,7 @@ def _candidates(ctx: Context, clause: Clause) -> list[tuple[RecognitionRecord, S
     """(recognition, extra lines, a refusal of the chain or "") for each qualifying event."""
     trigger = clause.trigger
     assert trigger is not None
-    recs = matching(ctx, clause)
+    recs = ctx.matching(trigger, any_stage=clause.id in ctx.prepared.any_stage)  # ``matching``
     if trigger.consecutive <= 1:
         return [(r, (), "") for r in recs]
     first_may_precede = ctx.prepared.first_may_precede
@@ -93,7 +93,9 @@ def deciding_date(ctx: Context, clause: Clause, rec: RecognitionRecord) -> date:
 
 def qualify(ctx: Context, clause: Clause, rec: RecognitionRecord) -> tuple[EntitlementStatus, str] | None:
     """The refusal of a recognition under a clause (D10, requires_valid), or None."""
-    day = deciding_date(ctx, clause, rec)
+    day = rec.date
+    if day < ctx.policy.document.effective:  # only then can the deciding date be another
+        day = deciding_date(ctx, clause, rec)
     gap = ctx.policy_gap(day)
     if gap:
         return EntitlementStatus.NO_POLICY, gap
@@ -124,7 +126,7 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
     first_only = is_new_only(ctx, clause)
     held_before: RecognitionRecord | None = None  # a recognition before the policy (新认定 readings)
     for rec, extra, chain_gap in candidates:
-        key = rec_key(clause, rec)
+        key = f"{clause.id}|rec:{rec.id}"  # ``rec_key``
         refusal = (EntitlementStatus.NO_POLICY, chain_gap) if chain_gap else qualify(ctx, clause, rec)
         if refusal is not None:
             status, reason = refusal
@@ -169,7 +171,7 @@ def by_recognition(ctx: Context, clause: Clause, build: Builder) -> list[Entitle
 def start_year(ctx: Context, clause: Clause, rec: RecognitionRecord, lines: list[str]) -> int:
     prepared = ctx.prepared
     year = rec.date.year
-    day = deciding_date(ctx, clause, rec)
+    day = rec.date if rec.date >= ctx.policy.document.effective else deciding_date(ctx, clause, rec)
     if day != rec.date and prepared.support_in_effective_year:
         year = day.year
         lines.append(f"本条支持已有的建设状态：认定早于施行日期且施行日仍有效，首期在施行年度 {year} 年")
@@ -215,7 +217,7 @@ def _entered_for(ctx: Context, clause: Clause, rec: RecognitionRecord, year: int
 
 def build_fixed(ctx: Context, clause: Clause, rec: RecognitionRecord, extra: Sequence[str]) -> Entitlement:
     """A fixed amount (or a floor, D5) paid once or per year of a schedule (D4)."""
-    key = rec_key(clause, rec)
+    key = f"{clause.id}|rec:{rec.id}"  # ``rec_key``
     lines = [ctx.recognition_line(rec), *extra]
     amount = clause.amount_fen or 0
     years = schedule_years(ctx, clause, rec, lines)

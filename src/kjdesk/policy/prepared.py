@@ -91,6 +91,7 @@ class Prepared:
         self.by_entered = {k: tuple(v) for k, v in by_entered.items()}
 
         self._positions: dict[tuple[frozenset[str], ...], tuple[int, ...]] = {}
+        self._in_groups: dict[tuple[int, ...], bool] = {}
         self.computations: list | None = None  # how the engine computes each clause (its own to fill)
 
         # --- explanation lines that depend on the clause alone (keyed by the clause object) ---
@@ -121,6 +122,17 @@ class Prepared:
             if len(self._positions) >= 4096:
                 self._positions.clear()
             self._positions[key] = found
+        return found
+
+    def in_groups(self, positions: tuple[int, ...]) -> bool:
+        """Whether a clause at one of ``positions`` is in an exclusion group (D1)."""
+        found = self._in_groups.get(positions)
+        if found is None:
+            clauses = self.policy.clauses
+            found = any(clauses[pos].exclusion_group for pos in positions)
+            if len(self._in_groups) >= 4096:
+                self._in_groups.clear()
+            self._in_groups[positions] = found
         return found
 
     def header(self, clause: Clause) -> tuple[str, ...]:

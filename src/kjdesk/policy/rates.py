@@ -122,7 +122,8 @@ def _cap(
 
 
 def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
-    if not clause.base_fact:
+    base_fact = clause.base_fact
+    if not base_fact:
         return []
     out: list[Entitlement] = []
     granted: dict[str, int] = {}  # per item (or "" for the subject) for cumulative caps
@@ -132,17 +133,20 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
     if scope == "per_item" and clause.repeat == "per_year":
         scope = "per_year"  # each item's year is its own event (BT-15: per project per year)
     cumulative = scope in ("per_subject_total", "per_item")
-    header = ctx.prepared.header(clause)
+    prepared = ctx.prepared
+    header = prepared.header(clause)
+    cid, condition, cap_fen = clause.id, clause.condition, clause.cap_fen
+    fact_line, yuan, yuan_value = explain.fact_line, explain.yuan, explain.yuan_value
     for fact_year, item, base, used in _bases(ctx, clause):
         pay_year = fact_year - offset
-        key = year_key(clause, pay_year, item)
-        lines = [explain.fact_line(f) for f in used]
+        key = f"{cid}|item:{item}|{pay_year}" if item else f"{cid}|year:{pay_year}"  # ``year_key``
+        lines = [fact_line(f) for f in used]
         gap = ctx.year_gap(pay_year)
         if gap is not None:
             out.append(ctx.refused(clause, key, gap[0], gap[1], lines))
             continue
-        if clause.condition is not None:
-            ok, text = condition_holds(ctx, clause.condition, fact_year, item)
+        if condition is not None:
+            ok, text = condition_holds(ctx, condition, fact_year, item)
             if not ok:
                 continue  # the other tier of the pair pays this item (BT-15)
             lines.append(text)
@@ -161,24 +165,29 @@ def rate_entitlements(ctx: Context, clause: Clause) -> list[Entitlement]:
         rounded = round_fen(raw)
         bucket = item if scope == "per_item" else ""
         already = granted.get(bucket, 0) if cumulative else 0
-        amount, cap_text = _cap(raw, clause.cap_fen, already, scope, rounded)
+        amount, cap_text = _cap(raw, cap_fen, already, scope, rounded)
         lines.append(
-            f"计算：{clause.base_fact} {fact_year} 年 {explain.yuan_value(base)} × {ctx.prepared.percent(rate)}{label}"
-            f"= {explain.yuan(rounded)}"
+            f"计算：{base_fact} {fact_year} 年 {yuan_value(base)} × {prepared.percent(rate)}{label}"
+            f"= {yuan(rounded)}"
         )
         if cap_text:
             lines.append(cap_text)
         if offset:
             lines.append(f"以 {fact_year} 年数据核定，{pay_year} 年拨付")
-        lines.append(f"应享：{explain.yuan(amount)}")
+        lines.append(f"应享：{yuan(amount)}")
         granted[bucket] = already + amount
         status = EntitlementStatus.DUE if amount > 0 else EntitlementStatus.NOT_ELIGIBLE
         if amount == 0:
             lines.append("结论：不符合条件——核定金额为零" + ("（累计已达上限）" if already else ""))
-        instalments = [PlannedInstalment(pay_year, amount)] if amount else []
+        instalments = [PlannedInstalment(pay_year, amount)] if amount else ()
         ent = ctx.build(clause, key, status, [*header, *lines], instalments)
-        ent = verify.with_conditions(ctx, clause, ent)  # D14 (BT-12: 纳税所在地在我市)
-        out.append(verify.with_facts(ctx, clause, ent, used))  # D6: a figure still 须核实
+        if clause.conditions:
+            ent = verify.with_conditions(ctx, clause, ent)  # D14 (BT-12: 纳税所在地在我市)
+        for f in used:
+            if f.to_verify:
+                ent = verify.with_facts(ctx, clause, ent, used)  # D6: a figure still 须核实
+                break
+        out.append(ent)
     return out
 
 

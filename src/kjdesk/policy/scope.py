@@ -26,7 +26,6 @@ from kjdesk.policy.model import (
     RecognitionRecord,
     RecognitionStatus,
     SubjectFacts,
-    SubjectRef,
     Trigger,
 )
 from kjdesk.policy.prepared import Prepared, prepare
@@ -265,16 +264,17 @@ class Context:
             if not i.cancelled_reason:
                 total += i.amount_fen
                 live = True
-        if status == EntitlementStatus.DUE and inst and total == 0 and not live:
+        if status is _DUE and inst and total == 0 and not live:
             status = EntitlementStatus.CANCELLED
-        return _entitlement(
+        readings = self.prepared.readings(clause)
+        return Entitlement(
             key,
             self.subject.subject,
             clause.id,
             status,
             total,
             inst,
-            (*explanation, *self.prepared.readings(clause)),
+            (*explanation, *readings) if readings else tuple(explanation),
             rec.id if rec else None,
             clause.payment_wording,
         )
@@ -296,25 +296,10 @@ class Context:
         return self.build(clause, key, status, body, (), rec)
 
 
-def _entitlement(
-    key: str,
-    subject: SubjectRef,
-    clause_id: str,
-    status: EntitlementStatus,
-    total_fen: int,
-    instalments: tuple[PlannedInstalment, ...],
-    explanation: tuple[str, ...],
-    recognition_id: int | None,
-    payment_wording: str,
-) -> Entitlement:
-    return Entitlement(
-        key, subject, clause_id, status, total_fen, instalments, explanation, recognition_id, payment_wording
-    )
-
-
 _NO_NAMES: frozenset[str] = frozenset()
 _NONE: list = []  # an empty result shared by the look-ups (never changed)
 _STATUS_TEXT = {s: s.value for s in EntitlementStatus}
+_DUE = EntitlementStatus.DUE
 
 
 _date_id = attrgetter("date", "id")  # (date, record id) of a recognition

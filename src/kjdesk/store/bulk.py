@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, Table, insert
+from sqlalchemy import Integer, Select, Table, insert
 from sqlalchemy.orm import Session
 
 _DAYS = ({date}, {datetime})
@@ -39,7 +39,8 @@ def insert_rows(session: Session, table: Table, names: Sequence[str], rows: Sequ
         return
     conn = session.connection()
     dialect = conn.dialect
-    columns = {c.key for c in table.columns if not c.primary_key}
+    # every column but an id the database gives; a key that is the row's own text (a subject) is given
+    columns = {c.key for c in table.columns if not c.primary_key or not isinstance(c.type, Integer)}
     compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
     order = compiled.positiontup
     direct = (

@@ -397,3 +397,40 @@ def test_the_records_read_from_raw_rows_equal_an_orm_reading(app):
     assert any(r.valid_until or r.status_date for f in everyone for r in f.recognitions)
     assert any(f.entered for f in everyone)
     assert any(f.moved_out for f in everyone)
+
+
+def test_a_full_recomputation_replaces_every_digest_and_a_partial_one_only_its_own(app):
+    """``subject_inputs.save``: a full recomputation replaces the whole table in one statement
+    (its subjects are every one recorded); one of some subjects leaves the others' rows alone."""
+    from kjdesk.services.entitlements import policy_for
+    from kjdesk.services.entitlements.subject_inputs import COMPLETE, read_inputs, stamp, subject_key
+
+    a, b = _unit(app, 1), _unit(app, 2)
+    add_recognition(app, _hte(a))
+    add_recognition(app, _hte(b))
+
+    def stored() -> dict[str, str]:
+        with app.db.session() as s:
+            return dict(s.execute(select(RecomputeDigest.subject, RecomputeDigest.digest)).all())
+
+    def now() -> dict[str, str]:
+        with app.db.session() as s:
+            common = stamp(policy_for(s, "baotou"), date.today())
+            return {subject_key(r): d for r, d in read_inputs(s, None, common).digests.items()}
+
+    recompute_all(app)
+    assert stored() == {**now(), COMPLETE: ""}
+    with app.db.session() as s:  # a stale row of a subject that no longer has records
+        s.add(RecomputeDigest(subject="unit:999999", digest="stale"))
+    recompute_all(app, force=True)
+    kept = stored()
+    assert kept["unit:999999"] != "stale" and {k: v for k, v in kept.items() if k != "unit:999999"} == {
+        **now(),
+        COMPLETE: "",
+    }
+    upsert_fact(app, FactInput(SubjectKind.UNIT, a, 2025, "企业规模", text="小微企业"))  # recomputes a alone
+    after = stored()
+    assert after[f"unit:{a}"] == now()[f"unit:{a}"] != kept[f"unit:{a}"]
+    assert {k: v for k, v in after.items() if k != f"unit:{a}"} == {
+        k: v for k, v in kept.items() if k != f"unit:{a}"
+    }

@@ -155,20 +155,23 @@ def _recompute(
     progress.set_total(len(facts))
     sync = Sync(city, Splitter(session, policy))
     computed_keys: set[str] = set()
+    apply, found = sync.apply, stored.get
     for i, subject in enumerate(facts):
         if i % 200 == 0:
             progress.set_value(i)
             progress.check()
+        ref, payee = subject.subject, subject.payee
+        prefix = f"{subject_inputs.subject_key(ref)}|"  # ``stored_key`` of the subject's entitlements
         for ent in compute_entitlements(policy, subject, as_of=as_of):
-            key = stored_key(ent)
+            key = prefix + ent.key if ent.subject is ref else stored_key(ent)
             computed_keys.add(key)
-            sync.apply(stored.get(key), ent, subject.payee, key)
+            apply(found(key), ent, payee, key)
     progress.set_value(len(facts))
     for key, row in stored.items():
         if key not in computed_keys:
             sync.retire(row)
     sync.flush(session)
-    subject_inputs.save(session, {r: digests[r] for r in todo}, complete=subjects is None)
+    subject_inputs.save(session, {r: digests[r] for r in todo}, complete=subjects is None, every=everything)
     c = sync.counts
     summary = RecomputeSummary(max(seen, len(facts)), c.added, c.changed, c.removed, c.flagged, len(facts))
     if c.added or c.changed or c.removed or c.flagged:

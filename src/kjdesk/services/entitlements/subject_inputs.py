@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Select, delete, false, insert, or_, select
+from sqlalchemy import Select, delete, false, or_, select
 from sqlalchemy.orm import Session
 
 from kjdesk import __version__
@@ -40,7 +41,7 @@ from kjdesk.policy.model import (
     SubjectKind,
     SubjectRef,
 )
-from kjdesk.store.bulk import plain_rows
+from kjdesk.store.bulk import insert_rows, plain_rows
 from kjdesk.store.models import EnteredAmount, Fact, Person, Platform, Recognition, RecomputeDigest, Unit
 
 # Raise when the engine's results change for the same records (a new reading, a fixed bug)
@@ -176,15 +177,17 @@ def read_inputs(session: Session, refs: set[SubjectRef] | None, common: str | No
             subjects.setdefault(ref, [[], [], []])
     units, hosts = _names(session, subjects)
     digests: dict[SubjectRef, str] = {}
-    for ref, parts in subjects.items():
-        if common is None:
-            break
-        if not any(parts):
-            digests[ref] = empty_digest(ref, common)
-            continue
-        own, host = _own_and_host(ref, units, hosts)
-        text = repr((common, subject_key(ref), own, host, parts))
-        digests[ref] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    if common is not None:
+        # the text of repr((common, subject_key(ref), own, host, parts)), its parts written once
+        head, blake2b = f"({common!r}, ", hashlib.blake2b
+        for ref, parts in subjects.items():
+            if not any(parts):
+                digests[ref] = empty_digest(ref, common)
+                continue
+            own, host = _own_and_host(ref, units, hosts)
+            own_text = repr(own)
+            text = f"{head}{subject_key(ref)!r}, {own_text}, {own_text if host is own else repr(host)}, {parts!r})"
+            digests[ref] = blake2b(text.encode(), digest_size=16).hexdigest()
     return Inputs(subjects, units, hosts, digests)
 
 
@@ -208,71 +211,93 @@ def subject_facts(inputs: Inputs, refs: Iterable[SubjectRef], city: str) -> list
     """The engine's records of ``refs`` built from the raw rows (a test holds them equal to an
     ORM reading of the same records on SQLite and PostgreSQL)."""
     out: list[SubjectFacts] = []
-    days: dict[object, date | None] = {None: None}  # the same dates, levels and states recur
-    levels = {lv.value: lv for lv in Level}
-    states = {st.value: st for st in RecognitionStatus}
+    # the same dates, levels and states recur: each text is converted once
+    days = _Converted(_day, {None: None})
+    levels = _Converted(Level, {lv.value: lv for lv in Level})
+    states = _Converted(RecognitionStatus, {st.value: st for st in RecognitionStatus})
+    units, hosts, parts = inputs.units, inputs.hosts, inputs.parts
+    nothing = ([], [], [])
+    unit_kind = SubjectKind.UNIT
 
-    def day(value: object) -> date | None:
-        found = days.get(value, days)
-        if found is days:
-            found = days[value] = _day(value)
-        return found  # type: ignore[return-value]
-
-    for ref in sorted(refs, key=lambda r: (r.kind.value, r.id)):
-        if ref.kind == SubjectKind.UNIT and ref.id not in inputs.units:
+    # (kind, id): a StrEnum orders as its value, the order of ``subject_key``'s text
+    for ref in sorted(refs, key=_kind_and_id):
+        is_unit = ref.kind is unit_kind
+        if is_unit and ref.id not in units:
             continue  # deleted
-        recs, facts, entered = inputs.parts.get(ref) or ([], [], [])
-        own, host = _own_and_host(ref, inputs.units, inputs.hosts)
-        if ref.kind == SubjectKind.UNIT:
-            name, host_id = own[1], ref.id  # type: ignore[index]
+        recs, facts, entered = parts.get(ref) or nothing
+        if is_unit:
+            host = units.get(ref.id)
+            name, host_id = host[1], ref.id  # type: ignore[index]
         else:
+            own = hosts.get((ref.kind, ref.id))
+            host = units.get(own[1]) if own and own[1] is not None else None
             name, host_id = own if own else ("", None)
         out.append(
             SubjectFacts(
-                subject=ref,
-                name=name,
-                city=city,
-                registered_from=day(host[2]) if host else None,
-                moved_out=day(host[3]) if host else None,
-                recognitions=tuple(
-                    RecognitionRecord(
-                        id=r[0],
-                        subject=ref,
-                        type_id=r[4],
-                        level=levels.get(r[5]) or Level(r[5]),
-                        date=day(r[6]),
-                        doc_number=r[7],
-                        stage=r[8],
-                        valid_until=day(r[9]),
-                        status=states.get(r[10]) or RecognitionStatus(r[10]),
-                        status_date=day(r[11]),
-                        has_evidence=bool(r[12]),
-                        first_year=r[13],
-                        title=r[14] or "",
-                        attributes=recorded_conditions(r[15]),
-                    )
-                    for r in recs
+                ref,
+                name,
+                city,
+                days[host[2]] if host else None,
+                days[host[3]] if host else None,
+                tuple(
+                    [
+                        RecognitionRecord(
+                            r[0],
+                            ref,
+                            r[4],
+                            levels[r[5]],
+                            days[r[6]],
+                            r[7],
+                            r[8],
+                            days[r[9]],
+                            states[r[10]],
+                            days[r[11]],
+                            bool(r[12]),
+                            r[13],
+                            r[14] or "",
+                            recorded_conditions(r[15]) if r[15] else (),
+                        )
+                        for r in recs
+                    ]
                 ),
-                facts=tuple(
-                    FactRecord(
-                        f[0],
-                        ref,
-                        f[4],
-                        f[5],
-                        None if f[6] is None else Decimal(f[6]),
-                        f[7],
-                        f[8],
-                        f[9] or "",
-                        f[10] or "",
-                    )
-                    for f in facts
+                tuple(
+                    [
+                        FactRecord(
+                            f[0],
+                            ref,
+                            f[4],
+                            f[5],
+                            None if f[6] is None else Decimal(f[6]),
+                            f[7],
+                            f[8],
+                            f[9] or "",
+                            f[10] or "",
+                        )
+                        for f in facts
+                    ]
                 ),
-                entered=tuple(EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered),
-                payee=SubjectRef(SubjectKind.UNIT, host_id) if host_id else None,
-                attributes=unit_attributes(host[4], host[5]) if host else (),
+                tuple([EnteredRecord(e[0], ref, e[4], e[5], e[6], e[7], e[8], e[9]) for e in entered]),
+                SubjectRef(unit_kind, host_id) if host_id else None,
+                unit_attributes(host[4], host[5]) if host and (host[4] or host[5]) else (),
             )
         )
     return out
+
+
+def _kind_and_id(ref: SubjectRef) -> tuple[str, int]:
+    return ref.kind, ref.id
+
+
+class _Converted(dict):
+    """``table[raw]``: ``raw`` converted, the first time it is looked up, by ``convert``."""
+
+    def __init__(self, convert: Callable[[Any], object], known: dict) -> None:
+        super().__init__(known)
+        self.convert = convert
+
+    def __missing__(self, raw: object) -> object:
+        value = self[raw] = self.convert(raw)
+        return value
 
 
 def recorded_conditions(text: object) -> tuple[tuple[str, str], ...]:
@@ -345,15 +370,20 @@ def load(session: Session, refs: set[SubjectRef] | None) -> tuple[dict[SubjectRe
     return recorded, complete
 
 
-def save(session: Session, digests: dict[SubjectRef, str], complete: bool) -> None:
-    """Record the digests the entitlements of these subjects now agree with."""
-    keys = [subject_key(r) for r in digests]
+def save(session: Session, digests: dict[SubjectRef, str], complete: bool, *, every: bool = False) -> None:
+    """Record the digests the entitlements of these subjects now agree with; ``every``: they are
+    the digests of every subject recorded so far (a full recomputation), which replace them all."""
+    if every:
+        session.execute(delete(RecomputeDigest))
+    else:
+        keys = [subject_key(r) for r in digests]
+        if complete:
+            keys.append(COMPLETE)
+        for start in range(0, len(keys), 500):
+            session.execute(
+                delete(RecomputeDigest).where(RecomputeDigest.subject.in_(keys[start : start + 500]))
+            )
+    rows = [(subject_key(r), d) for r, d in digests.items()]
     if complete:
-        keys.append(COMPLETE)
-    for start in range(0, len(keys), 500):
-        session.execute(delete(RecomputeDigest).where(RecomputeDigest.subject.in_(keys[start : start + 500])))
-    rows = [{"subject": subject_key(r), "digest": d} for r, d in digests.items()]
-    if complete:
-        rows.append({"subject": COMPLETE, "digest": ""})
-    if rows:
-        session.execute(insert(RecomputeDigest), rows)
+        rows.append((COMPLETE, ""))
+    insert_rows(session, RecomputeDigest.__table__, ("subject", "digest"), rows)
