@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from sqlalchemy import Table, Update, bindparam, delete, func, select
 from sqlalchemy.orm import Session
@@ -70,7 +69,7 @@ class StoredInstalment:
 class StoredEntitlement:
     id: int
     key: str
-    values: dict[str, object]
+    values: tuple  # of ENTITLEMENT_FIELDS
     instalments: dict[int, StoredInstalment] = field(default_factory=dict)
 
 
@@ -92,7 +91,7 @@ def load_stored(session: Session, where: list) -> dict[str, StoredEntitlement]:
     stored: dict[str, StoredEntitlement] = {}
     by_id: dict[int, StoredEntitlement] = {}
     for row in session.execute(select(Entitlement.id, Entitlement.key, *cols).where(*where)):
-        ent = StoredEntitlement(row[0], row[1], dict(zip(ENTITLEMENT_FIELDS, row[2:], strict=True)))
+        ent = StoredEntitlement(row[0], row[1], tuple(row[2:]))
         stored[ent.key] = by_id[ent.id] = ent
     if not by_id:
         return stored
@@ -156,10 +155,11 @@ class Sync:
         self.city = city
         self.texts = texts
         self.counts = Counts()
-        self._new: list[tuple[dict, list[dict]]] = []
+        self._new: list[tuple] = []  # (key, city, unit, platform, person, *ENTITLEMENT_FIELDS)
+        self._planned: dict[str, list[tuple]] = {}  # a new entitlement's instalments, by its key
         self._ent_updates: list[dict] = []
         self._inst_updates: list[dict] = []
-        self._inst_inserts: list[dict] = []
+        self._inst_inserts: list[tuple] = []  # of PLANNED
         self._deletes: list[int] = []
 
     def apply(
@@ -170,51 +170,57 @@ class Sync:
         key: str | None = None,
     ) -> None:
         texts_id, shape_id, body = self.texts.split(ent)
-        values = {
-            "clause_id": ent.clause_id,
-            "status": ent.status.value,
-            "total_fen": ent.total_fen,
-            "explanation": body,
-            "texts_id": texts_id,
-            "shape_id": shape_id,
-            "recognition_id": ent.recognition_id,
-            "payment_wording": ent.payment_wording,
-            "winner_clause_id": ent.winner_clause_id,
-            "deducted_fen": ent.deducted_fen,
-            "payee_unit_id": payee.id if payee and payee.kind == SubjectKind.UNIT else None,
-            "basis": ent.basis,
-            "entered_amount_id": ent.entered_id,
-            "waiting_year": ent.waiting_year,
-        }
-        planned = [
-            {
-                "year": p.year,
-                "amount_fen": p.amount_fen,
-                "state": "cancelled" if p.cancelled_reason else "planned",
-                "cancelled_reason": p.cancelled_reason,
-            }
+        values = (  # in the order of ENTITLEMENT_FIELDS; a StrEnum's str() is its value
+            ent.clause_id,
+            str(ent.status),
+            ent.total_fen,
+            body,
+            texts_id,
+            shape_id,
+            ent.recognition_id,
+            ent.payment_wording,
+            ent.winner_clause_id,
+            ent.deducted_fen,
+            payee.id if payee is not None and payee.kind == SubjectKind.UNIT else None,
+            ent.basis,
+            ent.entered_id,
+            ent.waiting_year,
+        )
+        planned = [  # (year, amount, state, cancelled reason): PLANNED without the entitlement
+            (p.year, p.amount_fen, "cancelled" if p.cancelled_reason else "planned", p.cancelled_reason)
             for p in ent.instalments
         ]
         if stored is None:
-            subject = {"unit_id": None, "platform_id": None, "person_id": None}
-            subject[f"{ent.subject.kind.value}_id"] = ent.subject.id
+            key = key or stored_key(ent)
+            kind, subject_id = ent.subject.kind, ent.subject.id
             self._new.append(
-                ({"key": key or stored_key(ent), "city": self.city, **subject, **values}, planned)
+                (
+                    key,
+                    self.city,
+                    subject_id if kind == SubjectKind.UNIT else None,
+                    subject_id if kind == SubjectKind.PLATFORM else None,
+                    subject_id if kind == SubjectKind.PERSON else None,
+                    *values,
+                )
             )
+            if planned:
+                self._planned[key] = planned
             self.counts.added += 1
             return
         changed = values != stored.values
         if changed:
-            self._ent_updates.append({"row_id": stored.id, **values})
+            self._ent_updates.append(
+                {"row_id": stored.id, **dict(zip(ENTITLEMENT_FIELDS, values, strict=True))}
+            )
         new_years = set()
-        for p in planned:
-            new_years.add(p["year"])
-            inst = stored.instalments.get(p["year"])
+        for year, amount, state, reason in planned:
+            new_years.add(year)
+            inst = stored.instalments.get(year)
             if inst is None:
-                self._inst_inserts.append({"entitlement_id": stored.id, **p})
+                self._inst_inserts.append((stored.id, year, amount, state, reason))
                 changed = True
                 continue
-            changed |= self._update(inst, p["amount_fen"], p["cancelled_reason"])
+            changed |= self._update(inst, amount, reason)
         for year, inst in stored.instalments.items():
             if year not in new_years:
                 changed |= self._update(inst, 0, "重算后该年度不再应享")
@@ -246,24 +252,23 @@ class Sync:
         if self._new:
             # A plain executemany, then the new ids by key: INSERT … RETURNING over many rows is
             # quadratic in SQLAlchemy's result splicing (measured: 20 s for 8,000 rows).
-            names = [*self._new[0][0], *stamps]
-            get = itemgetter(*self._new[0][0])
+            names = ["key", "city", "unit_id", "platform_id", "person_id", *ENTITLEMENT_FIELDS, *stamps]
             highest = session.scalar(select(func.max(Entitlement.id))) or 0
-            insert_rows(session, entitlements, names, [(*get(values), now, now) for values, _ in self._new])
-            planned_by_key = {values["key"]: planned for values, planned in self._new}
+            insert_rows(session, entitlements, names, [(*row, now, now) for row in self._new])
             # the new rows are those above the highest id before (ids are never given): one range read
             found = session.execute(
                 select(Entitlement.id, Entitlement.key).where(Entitlement.id > highest)
             ).all()
-            missing = set(planned_by_key) - {key for _eid, key in found}
+            missing = {row[0] for row in self._new} - {key for _eid, key in found}
             for chunk in _chunks(sorted(missing), 500):  # a server whose sequence lags its ids
                 found += session.execute(
                     select(Entitlement.id, Entitlement.key).where(Entitlement.key.in_(chunk))
                 ).all()
+            planned_by_key = self._planned
             for eid, key in found:
                 planned = planned_by_key.get(key)
                 if planned:
-                    self._inst_inserts.extend({"entitlement_id": eid, **p} for p in planned)
+                    self._inst_inserts.extend((eid, *p) for p in planned)
         if self._ent_updates:
             session.execute(_update_by_id(entitlements, ENTITLEMENT_FIELDS), self._ent_updates)
         if self._inst_updates:
@@ -272,8 +277,8 @@ class Sync:
             # each new instalment: the engine's values (PLANNED), then the columns every one starts with
             fixed = {k: v for k, v in {**NEW_INSTALMENT, **stamps}.items() if k not in PLANNED}
             names = [*PLANNED, *fixed]
-            get, rest = itemgetter(*PLANNED), tuple(fixed.values())
-            insert_rows(session, instalments, names, [(*get(row), *rest) for row in self._inst_inserts])
+            rest = tuple(fixed.values())
+            insert_rows(session, instalments, names, [(*row, *rest) for row in self._inst_inserts])
         for chunk in _chunks(self._deletes, 500):
             session.execute(delete(Instalment).where(Instalment.entitlement_id.in_(chunk)))
             session.execute(delete(Entitlement).where(Entitlement.id.in_(chunk)))
