@@ -67,7 +67,7 @@ def test_json_array_writes_stored_columns_as_python_reads_them(tmp_path):
         "CREATE TABLE t (id INTEGER PRIMARY KEY, s VARCHAR(200), n INTEGER, d DATETIME, b BOOLEAN, x TEXT)"
     )
     rows = [
-        (i, TEXTS[i % len(TEXTS)], INTEGERS[i % len(INTEGERS)], "2025-01-0%d 00:00:00" % (i % 9 + 1), i % 2, None)
+        (i, TEXTS[i % len(TEXTS)], INTEGERS[i % len(INTEGERS)], f"2025-01-0{i % 9 + 1} 00:00:00", i % 2, None)
         for i in range(1, 60)
     ]
     con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -152,8 +152,12 @@ TAMPERING = {
     "a stored digest cut short": [
         ("UPDATE money_seals SET digest = substr(digest, 1, 31) WHERE tbl = 'entitlements' AND row_id = 1",)
     ],
-    "a stored digest removed": [("UPDATE money_seals SET digest = NULL WHERE tbl = 'entitlements' AND row_id = 3",)],
-    "a seal content emptied": [("UPDATE money_seals SET content = '' WHERE tbl = 'instalments' AND row_id = 1",)],
+    "a stored digest removed": [
+        ("UPDATE money_seals SET digest = NULL WHERE tbl = 'entitlements' AND row_id = 3",)
+    ],
+    "a seal content emptied": [
+        ("UPDATE money_seals SET content = '' WHERE tbl = 'instalments' AND row_id = 1",)
+    ],
     "an amount made a REAL": [("UPDATE instalments SET amount_fen = amount_fen + 0.5 WHERE id = 1",)],
 }
 
