@@ -662,8 +662,19 @@ def _pairs_sql(raw, table: str) -> str:  # noqa: ANN001 - sqlite3.Connection
     )
 
 
-PROOF_CHUNK = 50_000  # rows per statement of the bulk proof (bounds the text it builds)
-_LOWEST = -(2**63)  # below every key
+PROOF_CHUNK = 100_000  # rows per statement of the bulk proof (bounds the text it builds)
+_LOWEST, _HIGHEST = -(2**63), 2**63 - 1  # below and at the top of every key
+
+
+def _slice_end(raw, table: str, low: int, left: int) -> int | None:  # noqa: ANN001 - sqlite3.Connection
+    """The highest key of the next slice after ``low`` (the top of all keys for the last one)."""
+    if left <= PROOF_CHUNK:
+        return _HIGHEST
+    key = key_of(table)
+    return raw.execute(
+        f'SELECT max(k) FROM (SELECT "{key}" AS k FROM main."{table}" WHERE "{key}" > ? ORDER BY "{key}" LIMIT ?)',
+        (low, PROOF_CHUNK),
+    ).fetchone()[0]
 
 
 def _table_sound(raw, table: str) -> tuple[int, int] | None:  # noqa: ANN001 - sqlite3.Connection
@@ -672,7 +683,6 @@ def _table_sound(raw, table: str) -> tuple[int, int] | None:  # noqa: ANN001 - s
 
     The rows are joined to their seals in slices of keys; the pairs of every slice must all be
     proved and, together, be every row and every seal."""
-    key = key_of(table)
     rows = raw.execute(f'SELECT count(*) FROM main."{table}"').fetchone()[0]
     seals = raw.execute("SELECT count(*) FROM money_seals WHERE tbl = ?", (table,)).fetchone()[0]
     if rows != seals:
@@ -680,10 +690,7 @@ def _table_sound(raw, table: str) -> tuple[int, int] | None:  # noqa: ANN001 - s
     sql, sha, only_digest = _pairs_sql(raw, table), hashlib.sha256, table in DIGEST_ONLY
     total, pairs, low = 0, 0, _LOWEST
     while pairs < rows:
-        high = raw.execute(
-            f'SELECT max(k) FROM (SELECT "{key}" AS k FROM main."{table}" WHERE "{key}" > ? ORDER BY "{key}" LIMIT ?)',
-            (low, PROOF_CHUNK),
-        ).fetchone()[0]
+        high = _slice_end(raw, table, low, rows - pairs)
         if high is None:
             return None
         n, messages, stored = raw.execute(sql, (f"{table}\x1f", table, low, high)).fetchone()
