@@ -194,3 +194,27 @@ def test_a_blob_in_a_sealed_column_is_not_proved(app, db_path, sealed):
     _sql(db_path, ("UPDATE payments SET voucher_no = x'e8aeb0'",))
     with app.db.session() as s:
         assert not seal.all_sound(s.connection())
+
+
+def test_seals_kept_as_digests_in_a_table_keeping_contents_are_proved_too(app, db_path, sealed, monkeypatch):
+    """A seal of an instalment without content, its digest stored (as an entitlement's are): the
+    bulk proof compares the digest there and the content elsewhere, as the row-by-row check does."""
+    con = sqlite3.connect(db_path)
+    rows = con.execute(
+        "SELECT row_id, content FROM money_seals WHERE tbl = 'instalments' AND row_id % 2 = 1"
+    ).fetchall()
+    con.executemany(
+        "UPDATE money_seals SET content = '', digest = ? WHERE tbl = 'instalments' AND row_id = ?",
+        [(seal.digest_bytes("instalments", rid, content), rid) for rid, content in rows],
+    )
+    con.commit()
+    con.close()
+    assert rows
+    for chunk in (seal.PROOF_CHUNK, 2):
+        monkeypatch.setattr(seal, "PROOF_CHUNK", chunk)
+        assert _answers(app) == (True, [], [])
+    rid = rows[0][0]
+    _sql(db_path, ("UPDATE instalments SET amount_fen = amount_fen + 1 WHERE id = ?", rid))
+    sound, found, each = _answers(app)
+    assert not sound and found == each
+    assert [(p.kind, p.table, p.row_id, p.recorded) for p in found] == [("changed", "instalments", rid, None)]

@@ -629,36 +629,38 @@ def _may_hold_real(declared: str) -> bool:
 
 
 def _pairs_sql(raw, table: str) -> str:  # noqa: ANN001 - sqlite3.Connection
-    """One statement over the rows of ``table`` joined to their seals (keys in (?, ?]): how many
-    pairs, their messages (as ``digest_bytes`` hashes them, one a line) and, for a table of
-    DIGEST_ONLY, the stored digests end to end (32 bytes each, or left out).
+    """One statement over the rows of ``table`` joined to their seals (keys in (?3, ?4]): how many
+    pairs, the message each is proved by (one a line), the stored digests end to end and the
+    kind of each pair ("d" or "c", one character each).
 
-    A message is NULL where it is not proved: a REAL in a sealed column (``json_array`` would
-    write it otherwise than Python) or, for a table keeping contents, content that differs. The
-    messages cannot hold a line break (JSON escapes it), so the lines are the messages."""
+    A pair is proved by its digest ("d": a table of DIGEST_ONLY, or a seal without content):
+    the row's message (as ``digest_bytes`` hashes it), whose hash must be the stored digest. Or
+    by its content ("c"): the seal's content equals the row's, and the seal's message is hashed
+    for the ledger. The message is NULL where the pair is not proved: a REAL in a sealed column
+    (``json_array`` would write it otherwise than Python), a stored digest that is not 32 bytes,
+    a content that differs. Messages cannot hold a line break (JSON escapes it)."""
     declared = {r[1]: r[2] or "" for r in raw.execute(f'PRAGMA main.table_info("{table}")')}
     key = key_of(table)
-    values = ", ".join(f't."{c}"' for c in SEALED[table])
+    columns = ", ".join(f't."{c}"' for c in SEALED[table])
+    values = f"json_array({columns})"
     reals = " OR ".join(
         f"typeof(t.\"{c}\") = 'real'" for c in SEALED[table] if _may_hold_real(declared.get(c, ""))
     )
-    if table in DIGEST_ONLY:
-        message = f'CAST(? || t."{key}" || char(31) || json_array({values}) AS BLOB)'
-        stored = "CASE WHEN typeof(s.digest) = 'blob' AND length(s.digest) = 32 THEN s.digest END"
-    else:  # the seal's own message, when the row's content is the same
-        message = (
-            f"CASE WHEN s.content = json_array({values}) "
-            "THEN CAST(? || s.row_id || char(31) || s.content AS BLOB) END"
-        )
-        stored = "NULL"
-    if reals:
-        message = f"CASE WHEN {reals} THEN NULL ELSE {message} END"
+    by_digest = "1" if table in DIGEST_ONLY else "s.content = ''"
+    message = (
+        f"CASE WHEN {reals or '0'} THEN NULL"
+        f" WHEN {by_digest} THEN CASE WHEN typeof(s.digest) = 'blob' AND length(s.digest) = 32"
+        f' THEN CAST(?1 || t."{key}" || char(31) || {values} AS BLOB) END'
+        f" WHEN s.content = {values} THEN CAST(?1 || s.row_id || char(31) || s.content AS BLOB) END"
+    )
     return (
-        # each of m and d named once: the subquery is flattened, a second mention computes it again
-        "SELECT count(*), CAST(group_concat(m, char(10)) AS BLOB), CAST(group_concat(d, '') AS BLOB)"
-        f" FROM (SELECT {message} AS m, {stored} AS d"
-        f' FROM main."{table}" AS t JOIN money_seals AS s ON s.tbl = ? AND s.row_id = t."{key}"'
-        f' WHERE t."{key}" > ? AND t."{key}" <= ?)'
+        # each of m, d and k named once: the subquery is flattened, a second mention computes it again
+        "SELECT count(*), CAST(group_concat(m, char(10)) AS BLOB), CAST(group_concat(d, '') AS BLOB),"
+        " group_concat(k, '')"
+        f" FROM (SELECT {message} AS m, CASE WHEN {by_digest} THEN s.digest END AS d,"
+        f" CASE WHEN {by_digest} THEN 'd' ELSE 'c' END AS k"
+        f' FROM main."{table}" AS t JOIN money_seals AS s ON s.tbl = ?2 AND s.row_id = t."{key}"'
+        f' WHERE t."{key}" > ?3 AND t."{key}" <= ?4)'
     )
 
 
@@ -687,18 +689,24 @@ def _table_sound(raw, table: str) -> tuple[int, int] | None:  # noqa: ANN001 - s
     seals = raw.execute("SELECT count(*) FROM money_seals WHERE tbl = ?", (table,)).fetchone()[0]
     if rows != seals:
         return None
-    sql, sha, only_digest = _pairs_sql(raw, table), hashlib.sha256, table in DIGEST_ONLY
+    sql, sha = _pairs_sql(raw, table), hashlib.sha256
     total, pairs, low = 0, 0, _LOWEST
     while pairs < rows:
         high = _slice_end(raw, table, low, rows - pairs)
         if high is None:
             return None
-        n, messages, stored = raw.execute(sql, (f"{table}\x1f", table, low, high)).fetchone()
+        n, messages, stored, kinds = raw.execute(sql, (f"{table}\x1f", table, low, high)).fetchone()
         if not n or messages is None:  # group_concat leaves out what is NULL: every pair must be there
             return None
         made = [sha(m).digest() for m in messages.split(b"\n")]
-        if len(made) != n or (only_digest and b"".join(made) != stored):
+        if len(made) != n:
             return None
+        if "d" in kinds:  # the digests of the pairs proved by their digest, in the same order
+            by_digest = (
+                made if "c" not in kinds else [d for d, k in zip(made, kinds, strict=True) if k == "d"]
+            )
+            if b"".join(by_digest) != stored:
+                return None
         total += sum(map(int.from_bytes, made))
         pairs += n
         low = high
