@@ -159,6 +159,9 @@ TAMPERING = {
         ("UPDATE money_seals SET content = '' WHERE tbl = 'instalments' AND row_id = 1",)
     ],
     "an amount made a REAL": [("UPDATE instalments SET amount_fen = amount_fen + 0.5 WHERE id = 1",)],
+    "two infinities (their sum is NULL)": [
+        ("UPDATE instalments SET amount_fen = 9e999, pending_amount_fen = -9e999 WHERE id = 1",)
+    ],
 }
 
 

@@ -643,12 +643,13 @@ def _pairs_sql(raw, table: str) -> str:  # noqa: ANN001 - sqlite3.Connection
     key = key_of(table)
     columns = ", ".join(f't."{c}"' for c in SEALED[table])
     values = f"json_array({columns})"
-    reals = " OR ".join(
-        f"typeof(t.\"{c}\") = 'real'" for c in SEALED[table] if _may_hold_real(declared.get(c, ""))
-    )
+    # one sum of the columns that may hold a REAL: not an integer when one does (a REAL makes the
+    # sum a REAL, two infinities a NULL; text counts as its leading number, an overflow as a REAL)
+    numbers = [f't."{c}"' for c in SEALED[table] if _may_hold_real(declared.get(c, ""))]
+    reals = f"typeof({' + '.join(f'coalesce({c}, 0)' for c in numbers)}) <> 'integer'" if numbers else "0"
     by_digest = "1" if table in DIGEST_ONLY else "s.content = ''"
     message = (
-        f"CASE WHEN {reals or '0'} THEN NULL"
+        f"CASE WHEN {reals} THEN NULL"
         f" WHEN {by_digest} THEN CASE WHEN typeof(s.digest) = 'blob' AND length(s.digest) = 32"
         f' THEN CAST(?1 || t."{key}" || char(31) || {values} AS BLOB) END'
         f" WHEN s.content = {values} THEN CAST(?1 || s.row_id || char(31) || s.content AS BLOB) END"
