@@ -45,6 +45,28 @@ def test_backup_is_a_checked_kjdesk_file_without_wal(db, tmp_path):
     assert [p.name for p in dest.parent.iterdir()] == ["copy.sqlite"]  # no temporary file left
 
 
+def test_the_backup_is_on_the_disk_before_it_takes_its_name(db, tmp_path, monkeypatch):
+    """Written without SQLite's own syncs, the copy is synced once (while it is checked): the
+    sync sees the whole checked file; a sync that fails leaves no backup and no part behind."""
+    synced = []
+
+    def fsync(path):
+        synced.append((path.name, path.stat().st_size, _count(path)))
+
+    monkeypatch.setattr(files, "_fsync", fsync)
+    dest = tmp_path / "out" / "copy.sqlite"
+    files.copy_database(db.path, dest)
+    assert len(synced) == 1 and synced[0][0].endswith(".part") and synced[0][1:] == (dest.stat().st_size, 3)
+
+    def full(path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(files, "_fsync", full)
+    with pytest.raises(OSError):
+        files.copy_database(db.path, tmp_path / "out" / "second.sqlite")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["copy.sqlite"]
+
+
 def test_backup_during_an_open_write_transaction_holds_only_committed_data(db, tmp_path):
     writer = sqlite3.connect(db.path, timeout=5)
     writer.execute("BEGIN IMMEDIATE")

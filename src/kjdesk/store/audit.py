@@ -149,16 +149,30 @@ def verify_chain(session: Session) -> ChainBreak | None:
     """Walk the chain in id order; name the first event that was altered or removed."""
     prev = ""
     expected_id = None
-    for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        if expected_id is not None and ev.id != expected_id:
+    e = AuditEvent
+    # the columns, not the objects: the same values (the same types) in a third of the time
+    rows = session.execute(
+        select(
+            e.id,
+            e.prev_hash,
+            e.at,
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.before,
+            e.after,
+            e.seal,
+            e.hash,
+        ).order_by(e.id)
+    )
+    for event_id, prev_hash, *hashed, stored in rows:  # hashed: at … seal, as event_hash takes them
+        if expected_id is not None and event_id != expected_id:
             return ChainBreak(expected_id, f"审计事件 #{expected_id} 缺失（被删除）")
-        if ev.prev_hash != prev:
-            return ChainBreak(ev.id, f"审计事件 #{ev.id} 的前序哈希不符：之前的事件被改动或删除")
-        h = event_hash(
-            ev.prev_hash, ev.at, ev.actor, ev.action, ev.entity, ev.entity_id, ev.before, ev.after, ev.seal
-        )
-        if h != ev.hash:
-            return ChainBreak(ev.id, f"审计事件 #{ev.id} 的内容被改动（哈希不符）")
-        prev = ev.hash
-        expected_id = ev.id + 1
+        if prev_hash != prev:
+            return ChainBreak(event_id, f"审计事件 #{event_id} 的前序哈希不符：之前的事件被改动或删除")
+        if event_hash(prev_hash, *hashed) != stored:
+            return ChainBreak(event_id, f"审计事件 #{event_id} 的内容被改动（哈希不符）")
+        prev = stored
+        expected_id = event_id + 1
     return None
