@@ -221,3 +221,25 @@ def test_seals_kept_as_digests_in_a_table_keeping_contents_are_proved_too(app, d
     sound, found, each = _answers(app)
     assert not sound and found == each
     assert [(p.kind, p.table, p.row_id, p.recorded) for p in found] == [("changed", "instalments", rid, None)]
+
+
+def _python_contents(conn, table: str) -> dict[int, str]:
+    raw = conn.connection.dbapi_connection
+    cols = ", ".join(f'"{c}"' for c in (seal.key_of(table), *seal.SEALED[table]))
+    return {r[0]: seal.content_of(r[1:]) for r in raw.execute(f'SELECT {cols} FROM "{table}"')}  # noqa: S608
+
+
+def test_a_whole_table_read_for_sealing_is_the_content_python_writes(app, db_path, sealed):
+    """Sealing a recomputation's many rows reads the table whole, its contents written by SQLite:
+    the same text as ``content_of``; a REAL anywhere in the table: read as before."""
+    with app.db.session() as s:
+        conn = s.connection()
+        for table in seal.SEALED:
+            made = seal.current_rows(conn, table)
+            assert made == _python_contents(conn, table), table
+        assert seal._contents_in_sql(conn.connection.dbapi_connection, "instalments") is not None
+    _sql(db_path, ("UPDATE instalments SET pending_amount_fen = 0.5 WHERE id = 1",))
+    with app.db.session() as s:
+        conn = s.connection()
+        assert seal._contents_in_sql(conn.connection.dbapi_connection, "instalments") is None
+        assert seal.current_rows(conn, "instalments") == _python_contents(conn, "instalments")
