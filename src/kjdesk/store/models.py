@@ -344,16 +344,22 @@ class Entitlement(Timestamped, SubjectColumns, Base):
     @property
     def explanation(self) -> str:
         """The whole explanation, one line per trace step, as the engine wrote it."""
-        shape = self.shape
-        body = self.explanation_body if shape is None else fill_shape(shape.shape, self.explanation_body)
-        texts = self.texts
-        if texts is None:
-            return body
-        return join_explanation(texts.head, body, texts.tail)
+        texts, shape = self.texts, self.shape
+        return whole_explanation(
+            (texts.head, texts.tail) if texts is not None else None,
+            shape.shape if shape is not None else None,
+            self.explanation_body,
+        )
 
 
-def join_explanation(head: str, body: str, tail: str) -> str:
-    """A stored explanation made whole: the clause's head lines, the entitlement's own, the tail."""
+def whole_explanation(fixed: tuple[str, str] | None, shape: str | None, stored: str) -> str:
+    """A stored explanation made whole: the clause's head lines (``fixed``: head and tail, from
+    ``clause_texts``), the entitlement's own lines (``stored``, or its figures filled into
+    ``shape``), the tail. The one place the parts are joined."""
+    body = stored if shape is None else fill_shape(shape, stored)
+    if fixed is None:
+        return body
+    head, tail = fixed
     return "\n".join(part for part in (head, body, tail) if part)
 
 

@@ -19,7 +19,7 @@ from kjdesk.policy import explain
 from kjdesk.policy.model import Entitlement as Computed
 from kjdesk.policy.model import Policy
 from kjdesk.store.bulk import insert_rows
-from kjdesk.store.models import ClauseTexts, ExplanationShape, fill_shape, join_explanation, shape_of
+from kjdesk.store.models import ClauseTexts, ExplanationShape, shape_of, whole_explanation
 
 _versions: dict[int, tuple[Policy, str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]] = {}
 
@@ -106,8 +106,8 @@ class Texts:
         self._shapes = dict(session.execute(select(ExplanationShape.id, ExplanationShape.shape)).all())
 
     def whole(self, texts_id: int | None, shape_id: int | None, stored: str) -> str:
-        body = stored if shape_id is None else fill_shape(self._shapes[shape_id], stored)
-        if texts_id is None:
-            return body
-        head, tail = self._rows[texts_id]
-        return join_explanation(head, body, tail)
+        return whole_explanation(
+            self._rows[texts_id] if texts_id is not None else None,
+            self._shapes[shape_id] if shape_id is not None else None,
+            stored,
+        )
