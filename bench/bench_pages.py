@@ -15,17 +15,13 @@ keystroke < 100 ms (as the register pages).
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.bench_engine import N_FACTS, N_RECS, N_UNITS
-from bench.bench_register import KEY_MS, OPEN_MS, _absolute, open_three, type_char
+from bench.bench_register import KEY_MS, OPEN_MS, _absolute, open_three, qt_child, type_char
 from bench.common import Result, measure, reference, sqlite_rows
 
 
@@ -104,24 +100,10 @@ def measure_entitlements(qapp, qtbot, app, n: int) -> dict[str, float]:  # noqa:
 
 
 def run(n_units: int = N_UNITS, n_recs: int = N_RECS, n_facts: int = N_FACTS) -> list[Result]:
-    root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "entitlements.sqlite"
         n = build(db, n_units, n_recs, n_facts)  # built here: the child holds only what the page reads
-        out = Path(tmp) / "entitlements.json"
-        env = {
-            **os.environ,
-            "QT_QPA_PLATFORM": "offscreen",
-            "KJDESK_BENCH_DB": str(db),
-            "KJDESK_BENCH_ROWS": str(n),
-            "KJDESK_BENCH_OUT": str(out),
-        }
-        target = f"{root / 'bench' / 'qt_entitlements.py'}::test_entitlements_page"
-        cmd = [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider"]
-        done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not out.exists():
-            raise RuntimeError(f"pytest-qt 基准失败：\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
-        got = json.loads(out.read_text(encoding="utf-8"))
+        got = qt_child("qt_entitlements.py", "test_entitlements_page", db, n, Path(tmp))
         base = measure(lambda: baseline_lines(db), repeat=3)
     return [
         _absolute(

@@ -174,7 +174,6 @@ def measure_recognitions(qapp, app, n: int) -> dict[str, float]:  # noqa: ANN001
 def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
     """``n`` units; as many recognitions unless ``n_recognitions`` says otherwise."""
     n_recognitions = n if n_recognitions is None else n_recognitions
-    root = Path(__file__).resolve().parent.parent
     got: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         units_db, recognitions_db = Path(tmp) / "register.sqlite", Path(tmp) / "recognitions.sqlite"
@@ -184,20 +183,7 @@ def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
             ("test_units_page", units_db, n),
             ("test_recognitions_page", recognitions_db, n_recognitions),
         ):
-            out = Path(tmp) / f"{test}.json"
-            env = {
-                **os.environ,
-                "QT_QPA_PLATFORM": "offscreen",
-                "KJDESK_BENCH_DB": str(db),
-                "KJDESK_BENCH_ROWS": str(count),
-                "KJDESK_BENCH_OUT": str(out),
-            }
-            target = f"{root / 'bench' / 'qt_register.py'}::{test}"
-            cmd = [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider"]
-            done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, check=False)
-            if done.returncode != 0 or not out.exists():
-                raise RuntimeError(f"pytest-qt 基准失败：\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
-            got.update(json.loads(out.read_text(encoding="utf-8")))
+            got.update(qt_child("qt_register.py", test, db, count, Path(tmp)))
     return [
         _absolute(
             f"单位页：{n:,} 个单位，首屏显示",
@@ -215,6 +201,33 @@ def run(n: int = N_UNITS, n_recognitions: int | None = None) -> list[Result]:
             got["rec_peak_mb"],
         ),
     ]
+
+
+def qt_child(module: str, test: str, db: Path, rows: int, tmp: Path) -> dict:
+    """Run the pytest-qt benchmark ``bench/<module>::<test>`` on ``db`` in its own process
+    (its memory is the page's alone): the numbers it wrote, as a dict."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp / f"{test}.json"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "KJDESK_BENCH_DB": str(db),
+        "KJDESK_BENCH_ROWS": str(rows),
+        "KJDESK_BENCH_OUT": str(out),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        f"{root / 'bench' / module}::{test}",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    ]
+    done = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not out.exists():
+        raise RuntimeError(f"pytest-qt 基准失败：\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def _absolute(label: str, target_ms: int, seconds: float, more: str = "", peak_mb: float = 0.0) -> Result:
