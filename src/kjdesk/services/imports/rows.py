@@ -224,32 +224,9 @@ def _take(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], key: str)
     """Read the cell of ``key`` into the row's values, or record its error; a blank cell gives nothing."""
     raw = cells.get(key)
     if raw is not None:
-        _put(ctx, out, key, raw, ctx.memo_of(key), ctx.reader(key))
-
-
-def _put(
-    ctx: ParseContext,
-    out: ParsedRow,
-    key: str,
-    raw: object,
-    memo: dict[object, object],
-    read: Callable[[object], object],
-) -> None:
-    """Rosters repeat their values down a column (codes, names, dates, 旗县区, 状态), so a field
-    reads each distinct cell value once: the outcome is kept by value (and type: 1, 1.0 and
-    True are different cells), and the rows that share it differ only in their row number."""
-    mkey = raw if raw.__class__ is str else (raw.__class__, raw)
-    hit = memo.get(mkey)
-    if hit is None:
-        hit = _outcome(raw, read)
-        if len(memo) < MEMO_LIMIT:
-            memo[mkey] = hit
-    if hit is _SKIP:
-        return
-    if hit[0]:  # type: ignore[index]
-        out.values[key] = hit[1]  # type: ignore[index]
-    else:
-        ctx.error(out.row, key, raw, hit[1], hit[2])  # type: ignore[index]
+        hit = _peek(ctx, key, raw)
+        if hit is not _SKIP:
+            _apply(ctx, out, key, raw, hit)
 
 
 def _apply(ctx: ParseContext, out: ParsedRow, key: str, raw: object, hit: object) -> None:
@@ -278,7 +255,7 @@ def _fields(ctx: ParseContext, out: ParsedRow, cells: dict[str, object], keys: t
         raw = cells.get(key)
         if raw is None:
             continue
-        # _put, written out: this runs for every field of every row
+        # _peek and _apply, written out: this runs for every field of every row
         mkey = raw if raw.__class__ is str else (raw.__class__, raw)
         hit = memo.get(mkey)
         if hit is None:
@@ -637,7 +614,11 @@ def _add_years(d: date, years: int) -> date:
 
 
 def _peek(ctx: ParseContext, key: str, raw: object) -> object:
-    """The outcome of a cell (as ``_put`` keeps it) without recording it on the row."""
+    """The outcome of a cell without recording it on the row.
+
+    Rosters repeat their values down a column (codes, names, dates, 旗县区, 状态), so a field
+    reads each distinct cell value once: the outcome is kept by value (and type: 1, 1.0 and
+    True are different cells), and the rows that share it differ only in their row number."""
     memo = ctx.memo_of(key)
     mkey = raw if raw.__class__ is str else (raw.__class__, raw)
     hit = memo.get(mkey)
