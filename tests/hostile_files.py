@@ -87,6 +87,11 @@ def shared_string_everywhere_xlsx(path: Path, rows: int = 20_000) -> Path:
         f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}" t="s"><v>0</v></c></row>'
         for r in range(2, rows + 2)
     )
+    return shared_string_beside(path, cells)
+
+
+def shared_string_beside(path: Path, cells: str) -> Path:
+    """A sheet of ``cells`` (XML rows) beside a 99 KB shared string (under the one-cell limit)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", _CT)
         zf.writestr("_rels/.rels", _RELS)

@@ -237,32 +237,13 @@ def test_a_sheet_that_inflates_too_many_times_its_size_is_refused(tmp_path):
         read_roster(path)
 
 
-def _shared_everywhere(path: Path, cells: str) -> Path:
-    """A sheet of ``cells`` beside a 99 KB shared string (under the one-cell limit)."""
-    import zipfile
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", bombs._CT)
-        zf.writestr("_rels/.rels", bombs._RELS)
-        zf.writestr("xl/workbook.xml", bombs._WB)
-        zf.writestr("xl/_rels/workbook.xml.rels", bombs._WB_RELS)
-        zf.writestr("xl/worksheets/sheet1.xml", bombs._sheet(cells))
-        zf.writestr(
-            "xl/sharedStrings.xml",
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
-            + "名" * 33_000
-            + "</t></si></sst>",
-        )
-    return path
-
-
 def test_shared_strings_typed_with_other_quotes_are_counted_too(tmp_path):
     # calamine reads t='s' and t = "s" as t="s": 2,800 cells copying a 99 KB string are 277 MB
     cells = "".join(
         f'<row r="{r}"><c r="A{r}" t=\'s\'><v>0</v></c><c r="B{r}" t = "s"><v>0</v></c></row>'
         for r in range(2, 1402)
     )
-    path = _shared_everywhere(tmp_path / "q.xlsx", cells)
+    path = bombs.shared_string_beside(tmp_path / "q.xlsx", cells)
     assert path.stat().st_size < 200_000
     got = _read_in_child(path)
     assert got["message"] is not None and "文字合计超过 256 MB" in got["message"]
@@ -274,7 +255,7 @@ def test_a_few_shared_strings_pass_the_quick_check(tmp_path):
         f'<row r="{r}"><c r="A{r}" t=\'s\'><v>0</v></c><c r="B{r}" t="s"><v>0</v></c></row>'
         for r in range(2, 52)
     )
-    path = _shared_everywhere(tmp_path / "few.xlsx", cells)
+    path = bombs.shared_string_beside(tmp_path / "few.xlsx", cells)
     check_workbook(path, "xlsx", 200_000)
     assert len(read_roster_rows(path)[1][0]) == 33_000
 
