@@ -2,12 +2,11 @@
 a column chooser on each of its tables whose choices outlive the wizard."""
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
 
 from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
 from kjdesk.ui.table_columns import has_column_chooser, set_column_visible
 from tests.rosters import CODE_A, CODE_B, xlsx
+from tests.ui.pages.import_wizard.steps import next_page
 
 LONG = "包头市稀土高新技术产业开发区北方稀土功能材料研究院有限责任公司"  # 30 characters
 
@@ -20,13 +19,6 @@ def _wizard(app, qtbot):
     return w
 
 
-def _next(qtbot, wizard, page_done):
-    button = wizard.button(QWizard.WizardButton.NextButton)
-    qtbot.waitUntil(button.isEnabled, timeout=5000)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(page_done, timeout=10000)
-
-
 def _check(app, qtbot, tmp_path):
     rows = [
         ["企业名称", "统一社会信用代码", "所属旗县区"],
@@ -35,9 +27,9 @@ def _check(app, qtbot, tmp_path):
     ]
     wizard = _wizard(app, qtbot)
     wizard.file_page.path_edit.setText(str(xlsx(tmp_path / "新增企业.xlsx", rows)))
-    _next(qtbot, wizard, lambda: wizard.sheet_page.isComplete())
-    _next(qtbot, wizard, lambda: wizard.mapping_page.isComplete())
-    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    next_page(qtbot, wizard, lambda: wizard.sheet_page.isComplete())
+    next_page(qtbot, wizard, lambda: wizard.mapping_page.isComplete())
+    next_page(qtbot, wizard, lambda: wizard.plan is not None)
     return wizard
 
 

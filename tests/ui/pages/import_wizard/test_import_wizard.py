@@ -12,6 +12,7 @@ from kjdesk.services.imports import commit, preview
 from kjdesk.store.models import Recognition, Unit
 from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
 from tests.rosters import CODE_A, CODE_B, snapshot, units_rows, xlsx
+from tests.ui.pages.import_wizard.steps import next_page
 
 
 @pytest.fixture
@@ -29,18 +30,13 @@ def units(app, tmp_path):
     return app
 
 
-def _next(qtbot, wizard, page_done):
-    button = wizard.button(QWizard.WizardButton.NextButton)
-    qtbot.waitUntil(button.isEnabled, timeout=5000)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(page_done, timeout=10000)
-
-
 def _to_check(qtbot, wizard, path, header_row=0):
     wizard.file_page.path_edit.setText(str(path))
-    _next(qtbot, wizard, lambda: wizard.sheet_page.isComplete())
+    next_page(qtbot, wizard, lambda: wizard.sheet_page.isComplete())
     wizard.sheet_page.header_spin.setValue(header_row)
-    _next(qtbot, wizard, lambda: wizard.mapping_page.isComplete() or bool(wizard.mapping_page.message.text()))
+    next_page(
+        qtbot, wizard, lambda: wizard.mapping_page.isComplete() or bool(wizard.mapping_page.message.text())
+    )
 
 
 def _rows(model):
@@ -60,7 +56,7 @@ def test_check_shows_each_error_and_saves_the_error_workbook(units, wizard, qtbo
     assert "认定名单（自动判断）" in page.summary.text() and "表头在第 2 行" in page.summary.text()
     assert page.combos["title"].currentText() == "C 认定类型"
     assert page.combos["date"].currentText() == "D 认定日期"
-    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    next_page(qtbot, wizard, lambda: wizard.plan is not None)
     check = wizard.check_page
     errors = _rows(check.errors_model)
     assert [(r, c, v) for r, c, v, *_ in errors] == [
@@ -85,10 +81,10 @@ def test_fixed_roster_imports_and_the_database_has_the_rows(units, wizard, qtbot
         ["包头市乙机械有限公司", CODE_B, "科技型中小企业", "2023年5月1日", ""],
     ]
     _to_check(qtbot, wizard, xlsx(tmp_path / "r.xlsx", rows))
-    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    next_page(qtbot, wizard, lambda: wizard.plan is not None)
     assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入"
     assert [r[1] for r in _rows(wizard.check_page.items_model)] == ["新增", "新增"]
-    _next(qtbot, wizard, lambda: wizard.commit_page.isComplete())
+    next_page(qtbot, wizard, lambda: wizard.commit_page.isComplete())
     assert wizard.result is not None and wizard.result.added == 2
     assert "已导入“r.xlsx”：新增 2" in wizard.commit_page.result_label.text()
     with units.db.session() as s:
@@ -105,9 +101,9 @@ def test_mapping_can_be_edited_when_headers_are_unusual(app, wizard, qtbot, tmp_
     page.set_column("credit_code", 1)
     page.set_column("district", 2)
     assert page.grid.itemAtPosition(2, 2).widget().text() == CODE_A  # the sample of the first row
-    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    next_page(qtbot, wizard, lambda: wizard.plan is not None)
     assert wizard.plan.ok and wizard.plan.added == 1
-    _next(qtbot, wizard, lambda: wizard.commit_page.isComplete())
+    next_page(qtbot, wizard, lambda: wizard.commit_page.isComplete())
     with app.db.session() as s:
         assert [(u.name, u.district) for u in s.scalars(select(Unit))] == [("包头市甲稀土有限公司", "东河区")]
 
@@ -125,7 +121,7 @@ def test_cancelling_the_commit_changes_nothing(units, wizard, qtbot, tmp_path, m
         ["包头市甲稀土有限公司", CODE_A, "高企", "2022-12-01"],
     ]
     _to_check(qtbot, wizard, xlsx(tmp_path / "r.xlsx", rows))
-    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    next_page(qtbot, wizard, lambda: wizard.plan is not None)
     before = snapshot(units)
     button = wizard.button(QWizard.WizardButton.NextButton)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -160,7 +156,7 @@ def test_template_button_writes_a_roster_that_the_wizard_then_imports(app, wizar
     wb.active.append(["包头市甲稀土有限公司", CODE_A, "东河区"])
     wb.save(out)
     _to_check(qtbot, wizard, out)
-    _next(qtbot, wizard, lambda: wizard.plan is not None)
+    next_page(qtbot, wizard, lambda: wizard.plan is not None)
     assert wizard.plan.ok and wizard.plan.added == 1 and wizard.plan.rows == 1
 
 

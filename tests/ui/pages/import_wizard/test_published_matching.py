@@ -13,6 +13,7 @@ from kjdesk.store.models import Recognition, Unit
 from kjdesk.ui.pages.import_wizard.wizard import ImportWizard
 from tests.conftest import make_credit_code
 from tests.rosters import CODE_A, CODE_B, snapshot, units_rows, xlsx
+from tests.ui.pages.import_wizard.steps import next_page
 
 CODE_NEW = make_credit_code("91150200MA0N0NEW4")
 TITLE = "2024年内蒙古自治区第二批认定高新技术企业名单"
@@ -31,13 +32,6 @@ def _wizard(app, qtbot):
     return w
 
 
-def _next(qtbot, wizard, page_done):
-    button = wizard.button(QWizard.WizardButton.NextButton)
-    qtbot.waitUntil(button.isEnabled, timeout=5000)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(page_done, timeout=10000)
-
-
 def _published(tmp_path, name="高企名单.xlsx"):
     rows = [
         ["序号", "企业名称", "证书编号"],
@@ -51,11 +45,11 @@ def _published(tmp_path, name="高企名单.xlsx"):
 
 def _to_whole_page(qtbot, w, path):
     w.file_page.path_edit.setText(str(path))
-    _next(qtbot, w, lambda: w.sheet_page.isComplete())
-    _next(qtbot, w, lambda: w.mapping_page.isComplete())
+    next_page(qtbot, w, lambda: w.sheet_page.isComplete())
+    next_page(qtbot, w, lambda: w.mapping_page.isComplete())
     assert "认定名单（自动判断）" in w.mapping_page.summary.text()
     assert "表头在第 2 行" in w.mapping_page.summary.text()
-    _next(qtbot, w, lambda: w.currentPage() is w.whole_page)
+    next_page(qtbot, w, lambda: w.currentPage() is w.whole_page)
 
 
 def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, qtbot, tmp_path):
@@ -70,7 +64,7 @@ def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, q
     page.doc_edit.setText("内科高企字〔2024〕8号")
     assert page.isComplete()
     before = snapshot(units)
-    _next(qtbot, w, lambda: w.plan is not None)
+    next_page(qtbot, w, lambda: w.plan is not None)
     check = w.check_page
     plan = w.plan
     assert [q.name for q in plan.questions] == [
@@ -99,7 +93,7 @@ def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, q
     assert [q.name for q in plan.skipped] == ["包头市丁电子有限公司"]
     assert not check.tabs.isTabVisible(check.names_index)
     assert w.button(QWizard.WizardButton.NextButton).text() == "导入"
-    _next(qtbot, w, lambda: w.commit_page.isComplete())
+    next_page(qtbot, w, lambda: w.commit_page.isComplete())
     assert w.result is not None and w.result.added == 3
     with units.db.session() as s:
         got = {
@@ -131,9 +125,9 @@ def test_a_published_list_asks_for_the_whole_list_and_each_unknown_name(units, q
     _to_whole_page(qtbot, w2, path)
     assert w2.whole_page.date_edit.text() == "2025-"
     w2.whole_page.date_edit.setText("2025-10-20")
-    _next(qtbot, w2, lambda: w2.plan is not None)
+    next_page(qtbot, w2, lambda: w2.plan is not None)
     assert w2.plan.ok and not w2.plan.questions and w2.plan.by_answer == 1
-    _next(qtbot, w2, lambda: w2.commit_page.isComplete())
+    next_page(qtbot, w2, lambda: w2.commit_page.isComplete())
     assert w2.result is not None and w2.result.added == 2
     with units.db.session() as s:
         b = s.scalar(select(Unit.id).where(Unit.credit_code == CODE_B))
@@ -157,9 +151,9 @@ def test_a_list_with_its_own_columns_skips_the_whole_list_page(units, qtbot, tmp
     ]
     w = _wizard(units, qtbot)
     w.file_page.path_edit.setText(str(xlsx(tmp_path / "r.xlsx", rows)))
-    _next(qtbot, w, lambda: w.sheet_page.isComplete())
-    _next(qtbot, w, lambda: w.mapping_page.isComplete())
-    _next(qtbot, w, lambda: w.plan is not None)
+    next_page(qtbot, w, lambda: w.sheet_page.isComplete())
+    next_page(qtbot, w, lambda: w.mapping_page.isComplete())
+    next_page(qtbot, w, lambda: w.plan is not None)
     assert w.currentPage() is w.check_page and w.plan.ok
     assert not w.check_page.tabs.isTabVisible(w.check_page.names_index)
     w.ops.wait()
@@ -174,9 +168,9 @@ def test_an_unknown_type_wording_is_answered_in_the_wizard_and_remembered(units,
     path = xlsx(tmp_path / "复审.xlsx", rows)
     w = _wizard(units, qtbot)
     w.file_page.path_edit.setText(str(path))
-    _next(qtbot, w, lambda: w.sheet_page.isComplete())
-    _next(qtbot, w, lambda: w.mapping_page.isComplete())
-    _next(qtbot, w, lambda: w.plan is not None)
+    next_page(qtbot, w, lambda: w.sheet_page.isComplete())
+    next_page(qtbot, w, lambda: w.mapping_page.isComplete())
+    next_page(qtbot, w, lambda: w.plan is not None)
     check = w.check_page
     assert w.plan.unknown_titles == ["国家级高企（复审）"] and len(w.plan.errors) == 2
     assert check.tabs.currentIndex() == check.names_index
@@ -185,7 +179,7 @@ def test_an_unknown_type_wording_is_answered_in_the_wizard_and_remembered(units,
     qtbot.mouseClick(check.recheck, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.plan is not None and check.idle(), timeout=10000)
     assert w.plan.ok and w.plan.added == 2
-    _next(qtbot, w, lambda: w.commit_page.isComplete())
+    next_page(qtbot, w, lambda: w.commit_page.isComplete())
     assert [(a.kind_label, a.shown, a.meaning) for a in list_answers(units)] == [
         ("认定类型措辞", "国家级高企（复审）", "国家高新技术企业")
     ]
